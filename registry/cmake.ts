@@ -1,0 +1,64 @@
+import semver from "semver";
+import { DevenvError } from "../src/errors.js";
+import { digestToSha256, parseShaSums } from "../src/registry/checksums.js";
+import { githubRelease, githubReleases } from "../src/registry/sources/github.js";
+import { defineRecipe, type PlatformKey } from "../src/registry/types.js";
+
+const REPO = "Kitware/CMake";
+
+/** Asset suffix per platform; names were Linux-x86_64 / Darwin-x86_64 before 3.20. */
+export function cmakeAsset(version: string, platform: PlatformKey): string {
+  const old = semver.valid(version) ? semver.lt(version, "3.20.0") : false;
+  const plat = {
+    "linux-x64": old ? "Linux-x86_64" : "linux-x86_64",
+    "linux-arm64": old ? "Linux-aarch64" : "linux-aarch64",
+    "darwin-x64": old ? "Darwin-x86_64" : "macos-universal",
+    "darwin-arm64": old ? "Darwin-x86_64" : "macos-universal",
+  }[platform];
+  return `cmake-${version}-${plat}.tar.gz`;
+}
+
+const downloadBase = (version: string) => `https://github.com/${REPO}/releases/download/v${version}`;
+
+export default defineRecipe({
+  name: "cmake",
+  description: "CMake build system generator (Kitware GitHub releases, cmake-X-SHA-256.txt)",
+  homepage: "https://cmake.org",
+  revision: 1,
+  platforms: ["linux-x64", "linux-arm64", "darwin-x64", "darwin-arm64"],
+
+  async versions({ http }) {
+    const releases = await githubReleases(http, REPO);
+    return releases
+      .map((r) => ({ version: r.tag_name.replace(/^v/, ""), ...(r.published_at ? { date: r.published_at.slice(0, 10) } : {}) }))
+      .filter((v) => semver.valid(v.version));
+  },
+
+  async artifact({ http }, version, platform) {
+    const release = await githubRelease(http, REPO, `v${version}`);
+    const name = cmakeAsset(version, platform);
+    const asset = release.assets.find((a) => a.name === name);
+    if (!asset) {
+      throw new DevenvError("UNSUPPORTED_PLATFORM", `cmake ${version} has no asset ${name}`, {
+        hint: `Assets of v${version}: ${release.assets.map((a) => a.name).filter((n) => n.endsWith(".tar.gz")).join(", ") || "none"}`,
+      });
+    }
+    let sha256: string | undefined;
+    const sumsAsset = release.assets.find((a) => a.name === `cmake-${version}-SHA-256.txt`);
+    if (sumsAsset) sha256 = parseShaSums(await http.text(sumsAsset.browser_download_url)).get(name);
+    sha256 ??= digestToSha256(asset.digest);
+    if (!sha256) {
+      throw new DevenvError("CHECKSUM_MISSING", `cmake ${version}: no published sha256 for ${name}`, {
+        hint: "Neither cmake-<version>-SHA-256.txt nor the asset digest lists it; pick another version.",
+      });
+    }
+    const strip = platform.startsWith("darwin") && !name.includes("Darwin") ? 3 : 1;
+    return { url: `${downloadBase(version)}/${name}`, sha256, format: "tar.gz", strip, size: asset.size };
+  },
+
+  acceptsUrl(version, platform, url) {
+    return url === `${downloadBase(version)}/${cmakeAsset(version, platform)}`;
+  },
+
+  bin: () => ["bin"],
+});

@@ -1,0 +1,55 @@
+import { DevenvError } from "../src/errors.js";
+import { parseShaSums } from "../src/registry/checksums.js";
+import { defineRecipe, splitPlatform, type PlatformKey } from "../src/registry/types.js";
+
+const DIST = "https://nodejs.org/dist";
+
+interface NodeIndexEntry {
+  version: string;
+  date?: string;
+  files?: string[];
+  lts?: string | false;
+}
+
+const fileName = (v: string, p: PlatformKey, ext: "gz" | "xz") => {
+  const { os, arch } = splitPlatform(p);
+  return `node-v${v}-${os}-${arch}.tar.${ext}`;
+};
+
+export default defineRecipe({
+  name: "node",
+  description: "Node.js JavaScript runtime (official builds from nodejs.org, SHASUMS256.txt)",
+  homepage: "https://nodejs.org",
+  revision: 1,
+  platforms: ["linux-x64", "linux-arm64", "darwin-x64", "darwin-arm64"],
+
+  async versions({ http }) {
+    const index = await http.json<NodeIndexEntry[]>(`${DIST}/index.json`);
+    return index.map((e) => ({
+      version: e.version.replace(/^v/, ""),
+      ...(e.lts ? { lts: e.lts } : {}),
+      ...(e.date ? { date: e.date } : {}),
+    }));
+  },
+
+  async artifact({ http }, version, platform) {
+    const sums = parseShaSums(await http.text(`${DIST}/v${version}/SHASUMS256.txt`));
+    for (const ext of ["xz", "gz"] as const) {
+      const name = fileName(version, platform, ext);
+      const sha256 = sums.get(name);
+      if (sha256) {
+        return { url: `${DIST}/v${version}/${name}`, sha256, format: ext === "xz" ? "tar.xz" : "tar.gz", strip: 1 };
+      }
+    }
+    throw new DevenvError("UNSUPPORTED_PLATFORM", `node ${version} has no build for ${platform} in SHASUMS256.txt`, {
+      hint: `Pick another version: 'devenv versions node'.`,
+    });
+  },
+
+  acceptsUrl(version, platform, url) {
+    return url === `${DIST}/v${version}/${fileName(version, platform, "xz")}` ||
+      url === `${DIST}/v${version}/${fileName(version, platform, "gz")}`;
+  },
+
+  bin: () => ["bin"],
+});

@@ -1,0 +1,42 @@
+import type { ProjectConfig } from "../config/normalise.js";
+import { applyPlan, planEnv, type EnvPlan } from "../env/plan.js";
+import type { LockFile } from "../lock/types.js";
+import type { InstalledTool } from "../store/install.js";
+import type { AppContext } from "./context.js";
+import { installTools, projectTools, toolEnvOps } from "./install.js";
+import { lockProject } from "./lock.js";
+import { loadProject, readLock, writeLock } from "./project.js";
+
+export interface PreparedProject {
+  project: ProjectConfig;
+  lock: LockFile;
+  installed: InstalledTool[];
+  plan: EnvPlan;
+  lockWritten: boolean;
+}
+
+/**
+ * The common path of install/exec/env/shell: load devenv.ts, bring the lock up to date (or
+ * check it with `frozen`), install what is missing, and plan the environment.
+ */
+export async function prepareProject(ctx: AppContext, opts: { frozen?: boolean } = {}): Promise<PreparedProject> {
+  const project = await loadProject(ctx);
+  const { lock: current, text } = await readLock(project.root);
+  const { lock } = await lockProject(ctx, project, current, { frozen: opts.frozen ?? false });
+  const lockWritten = opts.frozen ? false : await writeLock(project.root, lock, text);
+  const tools = await projectTools(ctx, project, lock);
+  const installed = await installTools(ctx, tools);
+  const plan = planEnv(
+    tools.map((t, i) => ({
+      name: t.req.name,
+      dir: installed[i]!.dir,
+      bin: installed[i]!.receipt.bin,
+      ops: toolEnvOps(ctx, t),
+    })),
+    project.env,
+    project.root,
+  );
+  return { project, lock, installed, plan, lockWritten };
+}
+
+export const activatedEnv = (prepared: PreparedProject, base: NodeJS.ProcessEnv) => applyPlan(prepared.plan, base);

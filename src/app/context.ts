@@ -1,0 +1,74 @@
+import { readFileSync } from "node:fs";
+import { DevenvError } from "../errors.js";
+import { resolveDirs, type Dirs } from "../platform/dirs.js";
+import { hostPlatform } from "../platform/host.js";
+import { createHttp, type Http } from "../platform/http.js";
+import { mirrorsFromObject, parseMirrors, type MirrorMap } from "../platform/mirrors.js";
+import type { PlatformKey } from "../registry/types.js";
+import { silentReporter, type Reporter } from "./reporter.js";
+
+/** Everything a use case needs from the outside world, built once per CLI invocation. */
+export interface AppContext {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  dirs: Dirs;
+  http: Http;
+  offline: boolean;
+  platform: PlatformKey;
+  reporter: Reporter;
+  /** Seconds a cached version list stays fresh. */
+  versionsTtl: number;
+}
+
+interface UserConfig {
+  mirrors?: Record<string, string>;
+}
+
+function readUserConfig(file: string): UserConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    return {};
+  }
+  try {
+    const cfg = JSON.parse(text) as UserConfig;
+    if (cfg.mirrors !== undefined && (typeof cfg.mirrors !== "object" || cfg.mirrors === null)) throw new Error("mirrors must be an object");
+    return cfg;
+  } catch (e) {
+    throw new DevenvError("USAGE", `${file}: ${(e as Error).message}`, {
+      hint: 'The user config is JSON, e.g. { "mirrors": { "https://nodejs.org/dist": "https://mirror.example/node" } }.',
+    });
+  }
+}
+
+export function createContext(opts: { cwd?: string; env?: NodeJS.ProcessEnv; offline?: boolean; reporter?: Reporter } = {}): AppContext {
+  const env = opts.env ?? process.env;
+  const dirs = resolveDirs(env);
+  const user = readUserConfig(dirs.configFile);
+  // The environment wins over the config file for the same prefix.
+  const mirrors: MirrorMap = [...mirrorsFromObject(user.mirrors), ...parseMirrors(env.DEVENV_MIRRORS)];
+  const offline = opts.offline || env.DEVENV_OFFLINE === "1" || env.DEVENV_OFFLINE === "true";
+  const platform = hostPlatform();
+  if (!platform) {
+    throw new DevenvError("UNSUPPORTED_PLATFORM", `devenv does not support ${process.platform}-${process.arch}`, {
+      hint: "Supported: linux-x64, linux-arm64, darwin-x64, darwin-arm64.",
+    });
+  }
+  const ttl = Number.parseInt(env.DEVENV_VERSIONS_TTL ?? "", 10);
+  return {
+    cwd: opts.cwd ?? process.cwd(),
+    env,
+    dirs,
+    http: createHttp({
+      mirrors,
+      offline,
+      ...(env.GITHUB_TOKEN ? { githubToken: env.GITHUB_TOKEN } : {}),
+      ...(env.DEVENV_HTTP_BACKOFF_MS ? { backoffMs: Number(env.DEVENV_HTTP_BACKOFF_MS) } : {}),
+    }),
+    offline,
+    platform,
+    reporter: opts.reporter ?? silentReporter,
+    versionsTtl: Number.isFinite(ttl) && ttl >= 0 ? ttl : 3600,
+  };
+}

@@ -1,0 +1,86 @@
+import type { ProjectConfig, ToolRequest } from "../config/normalise.js";
+import { DevenvError } from "../errors.js";
+import type { LockEntry, LockFile } from "../lock/types.js";
+import type { EnvOp, Recipe } from "../registry/types.js";
+import { ensureInstalled, findInstalled, type InstallSpec, type InstalledTool } from "../store/install.js";
+import { removeStaleTemps } from "../store/temp.js";
+import type { AppContext } from "./context.js";
+import { checkEntryUrls } from "./lock.js";
+import { recipeFor } from "./project.js";
+
+export interface ProjectTool {
+  req: ToolRequest;
+  recipe: Recipe;
+  entry: LockEntry;
+  spec: InstallSpec;
+}
+
+/** Pair every request with its lock entry and the install spec for this machine. Never resolves. */
+export async function projectTools(ctx: AppContext, project: ProjectConfig, lock: LockFile): Promise<ProjectTool[]> {
+  const out: ProjectTool[] = [];
+  for (const req of project.tools) {
+    const entry = lock.tools[req.name];
+    if (!entry) {
+      throw new DevenvError("LOCK_FROZEN", `${req.name} is not in devenv.lock`, { hint: "Run 'devenv lock' or 'devenv install'." });
+    }
+    const recipe = await recipeFor(req);
+    checkEntryUrls(recipe, req, entry);
+    const artifact = entry.platforms[ctx.platform];
+    if (!artifact) {
+      throw new DevenvError("UNSUPPORTED_PLATFORM", `devenv.lock has no ${ctx.platform} build of ${req.name} ${entry.version}`, {
+        hint: `Run 'devenv lock' on this machine to add ${ctx.platform}.`,
+      });
+    }
+    out.push({
+      req,
+      recipe,
+      entry,
+      spec: {
+        name: req.name,
+        version: entry.version,
+        platform: ctx.platform,
+        source: entry.source,
+        recipeRevision: entry.recipeRevision,
+        artifact,
+        bin: req.inline && req.options.bin === undefined ? undefined : recipe.bin(ctx.platform, req.options),
+      },
+    });
+  }
+  return out;
+}
+
+export const missingTools = (ctx: AppContext, tools: ProjectTool[]) => tools.filter((t) => !findInstalled(ctx.dirs.store, t.spec));
+
+/** Install every tool of the lock for this platform; different tools download in parallel. */
+export async function installTools(ctx: AppContext, tools: ProjectTool[], concurrency = 4): Promise<InstalledTool[]> {
+  if (missingTools(ctx, tools).length) {
+    if (ctx.offline) {
+      const names = missingTools(ctx, tools).map((t) => `${t.spec.name} ${t.spec.version}`);
+      throw new DevenvError("OFFLINE", `offline: not installed: ${names.join(", ")}`, { hint: "Install once while online; then offline use works from the store." });
+    }
+    await removeStaleTemps(ctx.dirs.store);
+  }
+  const results: InstalledTool[] = new Array(tools.length);
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (next < tools.length && !failed) {
+      const i = next++;
+      try {
+        results[i] = await ensureInstalled(ctx.dirs.store, ctx.http, tools[i]!.spec, ctx.reporter);
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    }
+  };
+  // Let running downloads finish (or clean up) before reporting the first failure.
+  const settled = await Promise.allSettled(Array.from({ length: Math.min(concurrency, tools.length) }, worker));
+  const rejected = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (rejected) throw rejected.reason;
+  return results;
+}
+
+export function toolEnvOps(ctx: AppContext, t: ProjectTool): EnvOp[] {
+  return t.recipe.env?.(ctx.platform, t.req.options) ?? [];
+}

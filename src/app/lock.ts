@@ -1,0 +1,113 @@
+import type { ProjectConfig, ToolRequest } from "../config/normalise.js";
+import { DevenvError } from "../errors.js";
+import type { LockEntry, LockFile } from "../lock/types.js";
+import { frozenProblems, planLock, sourceOf } from "../resolver/plan.js";
+import { pickVersion, sortVersions } from "../resolver/range.js";
+import type { PlatformKey, Recipe } from "../registry/types.js";
+import type { AppContext } from "./context.js";
+import { recipeFor } from "./project.js";
+import { listVersions } from "./versions.js";
+
+export interface LockOptions {
+  update?: ReadonlySet<string> | "all";
+  frozen?: boolean;
+  /** Extra platforms to record besides the host and devenv.ts `platforms`. */
+  platforms?: readonly PlatformKey[];
+}
+
+export interface LockResult {
+  lock: LockFile;
+  changed: Array<{ name: string; from?: string; to: string }>;
+  dropped: string[];
+}
+
+export const lockPlatforms = (ctx: AppContext, project: ProjectConfig, extra: readonly PlatformKey[] = []): PlatformKey[] =>
+  [...new Set<PlatformKey>([ctx.platform, ...project.platforms, ...extra])];
+
+/**
+ * Bring devenv.lock in line with devenv.ts: keep entries that still satisfy their request,
+ * resolve the others (version list → newest match → artifact + checksum per platform), drop
+ * the removed ones. With `frozen`, any needed change is an error instead.
+ */
+export async function lockProject(ctx: AppContext, project: ProjectConfig, current: LockFile, opts: LockOptions = {}): Promise<LockResult> {
+  const platforms = lockPlatforms(ctx, project, opts.platforms);
+  const plan = planLock(project.tools, current, platforms, opts.update);
+  if (opts.frozen) {
+    const problems = frozenProblems(plan);
+    if (problems.length) {
+      throw new DevenvError("LOCK_FROZEN", `devenv.lock does not satisfy devenv.ts:\n  - ${problems.join("\n  - ")}`, {
+        hint: "Run 'devenv lock' (or 'devenv install' without --frozen) and commit the updated devenv.lock.",
+      });
+    }
+  }
+  const tools: Record<string, LockEntry> = {};
+  const changed: LockResult["changed"] = [];
+  const work: Array<Promise<void>> = [];
+  for (const { req, entry, missing } of plan.keep) {
+    const recipe = await recipeFor(req);
+    checkEntryUrls(recipe, req, entry);
+    tools[req.name] = entry;
+    if (missing.length) {
+      work.push((async () => {
+        tools[req.name] = { ...entry, platforms: { ...entry.platforms, ...(await artifacts(ctx, recipe, req, entry.version, missing)) } };
+      })());
+    }
+  }
+  for (const { req } of plan.resolve) {
+    work.push((async () => {
+      const entry = await resolveTool(ctx, req, platforms);
+      tools[req.name] = entry;
+      const from = current.tools[req.name]?.version;
+      if (from !== entry.version || current.tools[req.name]?.request !== entry.request) {
+        changed.push({ name: req.name, ...(from ? { from } : {}), to: entry.version });
+      }
+    })());
+  }
+  await Promise.all(work);
+  return { lock: { lockVersion: current.lockVersion, tools }, changed, dropped: plan.drop };
+}
+
+export async function resolveTool(ctx: AppContext, req: ToolRequest, platforms: readonly PlatformKey[]): Promise<LockEntry> {
+  const recipe = await recipeFor(req);
+  if (!recipe.platforms.includes(ctx.platform)) {
+    throw new DevenvError("UNSUPPORTED_PLATFORM", `${req.name} is not published for ${ctx.platform}`, {
+      hint: `${req.name} is available for: ${recipe.platforms.join(", ") || "no platform"}.`,
+    });
+  }
+  const versions = await listVersions(ctx, recipe, req.options, req.inline);
+  const picked = pickVersion(req.range, versions);
+  if (!picked) {
+    const newest = sortVersions(versions).slice(0, 5).map((v) => v.version);
+    throw new DevenvError("NO_MATCHING_VERSION", `${req.name}: no version matches '${req.range}'`, {
+      hint: newest.length ? `Newest versions: ${newest.join(", ")}. 'devenv versions ${req.name}' lists them all.` : `${req.name} lists no versions.`,
+    });
+  }
+  const wanted = platforms.filter((p) => recipe.platforms.includes(p));
+  return {
+    request: req.range,
+    version: picked.version,
+    source: sourceOf(req),
+    recipeRevision: recipe.revision,
+    ...(Object.keys(req.options).length ? { options: req.options } : {}),
+    platforms: await artifacts(ctx, recipe, req, picked.version, wanted),
+  };
+}
+
+async function artifacts(ctx: AppContext, recipe: Recipe, req: ToolRequest, version: string, platforms: readonly PlatformKey[]) {
+  const out: LockEntry["platforms"] = {};
+  await Promise.all(platforms.map(async (p) => {
+    const a = await recipe.artifact({ http: ctx.http }, version, p, req.options);
+    out[p] = { url: a.url, sha256: a.sha256, format: a.format, strip: a.strip, ...(a.size !== undefined ? { size: a.size } : {}) };
+  }));
+  return out;
+}
+
+/** A lock entry must point where the recipe would: a hand-edited URL is refused, not fetched. */
+export function checkEntryUrls(recipe: Recipe, req: ToolRequest, entry: LockEntry): void {
+  for (const [platform, a] of Object.entries(entry.platforms)) {
+    if (!a || recipe.acceptsUrl(entry.version, platform as PlatformKey, a.url, req.options)) continue;
+    throw new DevenvError("LOCK_URL_MISMATCH", `devenv.lock: tools.${req.name}.platforms.${platform}.url is not where ${req.name} ${entry.version} is published (${a.url})`, {
+      hint: `Refusing to download it. Restore devenv.lock from version control or run 'devenv update ${req.name}'.`,
+    });
+  }
+}

@@ -1,0 +1,58 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { CONFIG_FILE, LOCK_FILE, findProjectRoot } from "../config/find.js";
+import { evaluateConfigFile } from "../config/load.js";
+import { normaliseConfig, type ProjectConfig, type ToolRequest } from "../config/normalise.js";
+import { DevenvError } from "../errors.js";
+import { emptyLock, parseLock, serializeLock } from "../lock/format.js";
+import type { LockFile } from "../lock/types.js";
+import { writeFileAtomic } from "../platform/fs.js";
+import { loadRecipe } from "../registry/index.js";
+import { inlineRecipe } from "../registry/inline.js";
+import type { Recipe } from "../registry/types.js";
+import type { AppContext } from "./context.js";
+
+export function requireRoot(ctx: AppContext): string {
+  const root = findProjectRoot(ctx.cwd);
+  if (!root) {
+    throw new DevenvError("CONFIG_NOT_FOUND", `no ${CONFIG_FILE} in ${ctx.cwd} or any parent directory`, {
+      hint: "Run 'devenv init' or 'devenv add <tool>' in the project root.",
+    });
+  }
+  return root;
+}
+
+export async function loadProject(ctx: AppContext, root = requireRoot(ctx)): Promise<ProjectConfig> {
+  const file = join(root, CONFIG_FILE);
+  return normaliseConfig(await evaluateConfigFile(file), root, file);
+}
+
+export async function readLock(root: string): Promise<{ lock: LockFile; text: string | undefined }> {
+  const file = join(root, LOCK_FILE);
+  const text = await readFile(file, "utf8").catch((e: NodeJS.ErrnoException) => {
+    if (e.code === "ENOENT") return undefined;
+    throw e;
+  });
+  return { lock: text === undefined ? emptyLock() : parseLock(text, file), text };
+}
+
+/** Write devenv.lock only if its bytes change; returns whether it did. */
+export async function writeLock(root: string, lock: LockFile, previous: string | undefined): Promise<boolean> {
+  const text = serializeLock(lock);
+  if (text === previous) return false;
+  await writeFileAtomic(join(root, LOCK_FILE), text);
+  return true;
+}
+
+export async function recipeFor(req: ToolRequest): Promise<Recipe> {
+  if (req.inline) return inlineRecipe(req.name, req.range, req.options);
+  const recipe = await loadRecipe(req.name);
+  const allowed = new Set(recipe.options ?? []);
+  const unknown = Object.keys(req.options).filter((k) => !allowed.has(k));
+  if (unknown.length) {
+    throw new DevenvError("CONFIG_SCHEMA", `devenv.ts: tools.${req.name}: unknown option${unknown.length > 1 ? "s" : ""} ${unknown.map((u) => `'${u}'`).join(", ")}`, {
+      hint: allowed.size ? `${req.name} accepts: version, ${[...allowed].join(", ")}.` : `${req.name} accepts only 'version'.`,
+    });
+  }
+  return recipe;
+}

@@ -1,0 +1,78 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { ProjectConfig } from "../config/normalise.js";
+import type { LockFile } from "../lock/types.js";
+import { allRecipes, loadRecipe } from "../registry/index.js";
+import { pickVersion, sortVersions } from "../resolver/range.js";
+import type { VersionInfo } from "../registry/types.js";
+import { findInstalled } from "../store/install.js";
+import type { AppContext } from "./context.js";
+import { projectTools } from "./install.js";
+import { recipeFor } from "./project.js";
+import { listVersions } from "./versions.js";
+
+export interface ListRow {
+  name: string;
+  request: string;
+  locked: string | null;
+  installed: boolean;
+  dir: string | null;
+}
+
+export async function listProject(ctx: AppContext, project: ProjectConfig, lock: LockFile): Promise<ListRow[]> {
+  const rows: ListRow[] = [];
+  for (const req of project.tools) {
+    const entry = lock.tools[req.name];
+    let dir: string | null = null;
+    if (entry?.platforms[ctx.platform]) {
+      const [t] = await projectTools(ctx, { ...project, tools: [req] }, lock);
+      dir = t ? findInstalled(ctx.dirs.store, t.spec)?.dir ?? null : null;
+    }
+    rows.push({ name: req.name, request: req.range, locked: entry?.version ?? null, installed: dir !== null, dir });
+  }
+  return rows;
+}
+
+export interface OutdatedRow {
+  name: string;
+  request: string;
+  locked: string | null;
+  /** Newest version the range allows. */
+  wanted: string | null;
+  /** Newest stable version. */
+  latest: string | null;
+}
+
+export async function outdated(ctx: AppContext, project: ProjectConfig, lock: LockFile): Promise<OutdatedRow[]> {
+  return Promise.all(project.tools.map(async (req) => {
+    const recipe = await recipeFor(req);
+    const versions = await listVersions(ctx, recipe, req.options, req.inline);
+    return {
+      name: req.name,
+      request: req.range,
+      locked: lock.tools[req.name]?.version ?? null,
+      wanted: pickVersion(req.range, versions)?.version ?? null,
+      latest: pickVersion("latest", versions)?.version ?? null,
+    };
+  }));
+}
+
+export async function toolVersions(ctx: AppContext, name: string): Promise<VersionInfo[]> {
+  return sortVersions(await listVersions(ctx, await loadRecipe(name), {}, false));
+}
+
+export async function searchRegistry(text: string): Promise<Array<{ name: string; description: string; homepage: string }>> {
+  const q = text.toLowerCase();
+  return (await allRecipes())
+    .filter((r) => !q || r.name.includes(q) || r.description.toLowerCase().includes(q))
+    .map((r) => ({ name: r.name, description: r.description, homepage: r.homepage }));
+}
+
+/** The first PATH dir of the activated project holding `bin`. */
+export function whichBin(pathDirs: readonly string[], bin: string): string | undefined {
+  for (const dir of pathDirs) {
+    const p = join(dir, bin);
+    if (existsSync(p)) return p;
+  }
+  return undefined;
+}

@@ -1,0 +1,28 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { DevenvError } from "../errors.js";
+import { writeFileAtomic } from "../platform/fs.js";
+import type { Recipe, ToolOptions, VersionInfo } from "../registry/types.js";
+import type { AppContext } from "./context.js";
+
+interface CachedList {
+  fetchedAt: number;
+  versions: VersionInfo[];
+}
+
+/** A recipe's version list, from the cache while it is younger than the TTL (or always when offline). */
+export async function listVersions(ctx: AppContext, recipe: Recipe, options: ToolOptions, inline: boolean): Promise<VersionInfo[]> {
+  if (inline) return recipe.versions({ http: ctx.http }, options);
+  const file = join(ctx.dirs.cache, "versions", `${recipe.name}.json`);
+  const cached = await readFile(file, "utf8").then((t) => JSON.parse(t) as CachedList).catch(() => undefined);
+  const fresh = cached && Date.now() - cached.fetchedAt < ctx.versionsTtl * 1000;
+  if (cached && (fresh || ctx.offline)) return cached.versions;
+  if (ctx.offline) {
+    throw new DevenvError("OFFLINE", `offline: no cached version list for ${recipe.name}`, {
+      hint: "Run once online, or keep an exact version in devenv.lock (installing from the lock needs no list).",
+    });
+  }
+  const versions = await recipe.versions({ http: ctx.http }, options);
+  await writeFileAtomic(file, JSON.stringify({ fetchedAt: Date.now(), versions } satisfies CachedList));
+  return versions;
+}

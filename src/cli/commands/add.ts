@@ -1,0 +1,14 @@
+import type { Command } from "commander";
+import { addTools, parseToolArg } from "../../app/edit.js";
+import { contextFor } from "../common.js";
+import { describeLockChanges } from "./lock.js";
+
+export default async function add(tools: string[], opts: { install: boolean }, cmd: Command): Promise<void> {
+  const ctx = contextFor(cmd);
+  const result = await addTools(ctx, tools.map(parseToolArg), { install: opts.install });
+  const out: string[] = [];
+  if (result.created) out.push(`created ${result.root}/devenv.ts`);
+  out.push(...describeLockChanges(result.lock));
+  if (!opts.install) out.push("not installed (--no-install): run 'devenv install'");
+  process.stdout.write(out.join("\n") + "\n");
+}

@@ -1,0 +1,13 @@
+import type { Command } from "commander";
+import { prepareProject } from "../../app/activate.js";
+import { contextFor } from "../common.js";
+
+export default async function install(opts: { frozen?: boolean }, cmd: Command): Promise<void> {
+  const ctx = contextFor(cmd);
+  const prepared = await prepareProject(ctx, { frozen: Boolean(opts.frozen) });
+  const fresh = prepared.installed.filter((t) => t.fresh).length;
+  const lines = prepared.installed.map((t) => `${t.name} ${t.version}  ${t.dir}`);
+  if (prepared.lockWritten) lines.unshift("wrote devenv.lock");
+  lines.push(fresh ? `installed ${fresh} tool${fresh > 1 ? "s" : ""}` : "all tools already installed");
+  process.stdout.write(lines.join("\n") + "\n");
+}

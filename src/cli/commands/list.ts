@@ -1,0 +1,14 @@
+import type { Command } from "commander";
+import { loadProject, readLock } from "../../app/project.js";
+import { listProject } from "../../app/query.js";
+import { printJson } from "../output.js";
+import { contextFor } from "../common.js";
+import { table } from "../table.js";
+
+export default async function list(opts: { json?: boolean }, cmd: Command): Promise<void> {
+  const ctx = contextFor(cmd);
+  const project = await loadProject(ctx);
+  const rows = await listProject(ctx, project, (await readLock(project.root)).lock);
+  if (opts.json) return printJson(rows);
+  process.stdout.write(table(["tool", "request", "locked", "installed"], rows.map((r) => [r.name, r.request, r.locked ?? "-", r.installed ? "yes" : "no"])));
+}

@@ -1,0 +1,23 @@
+import type { Command } from "commander";
+import type { LockResult } from "../../app/lock.js";
+import { lockProject } from "../../app/lock.js";
+import { loadProject, readLock, writeLock } from "../../app/project.js";
+import type { PlatformKey } from "../../registry/types.js";
+import { contextFor } from "../common.js";
+
+export function describeLockChanges(r: LockResult): string[] {
+  return [
+    ...r.changed.map((c) => (c.from ? `${c.name} ${c.from} → ${c.to}` : `${c.name} ${c.to}`)),
+    ...r.dropped.map((n) => `${n} dropped from devenv.lock`),
+  ];
+}
+
+export default async function lock(opts: { platform?: PlatformKey[] }, cmd: Command): Promise<void> {
+  const ctx = contextFor(cmd);
+  const project = await loadProject(ctx);
+  const { lock: current, text } = await readLock(project.root);
+  const result = await lockProject(ctx, project, current, { platforms: opts.platform ?? [] });
+  const written = await writeLock(project.root, result.lock, text);
+  const lines = describeLockChanges(result);
+  process.stdout.write((written ? [...lines, "wrote devenv.lock"] : ["devenv.lock is up to date"]).join("\n") + "\n");
+}

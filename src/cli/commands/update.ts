@@ -1,0 +1,24 @@
+import type { Command } from "commander";
+import { installTools, projectTools } from "../../app/install.js";
+import { lockProject } from "../../app/lock.js";
+import { loadProject, readLock, writeLock } from "../../app/project.js";
+import { DevenvError } from "../../errors.js";
+import { contextFor } from "../common.js";
+import { describeLockChanges } from "./lock.js";
+
+export default async function update(tools: string[], opts: { install: boolean }, cmd: Command): Promise<void> {
+  const ctx = contextFor(cmd);
+  const project = await loadProject(ctx);
+  const unknown = tools.filter((t) => !project.tools.some((r) => r.name === t));
+  if (unknown.length) {
+    throw new DevenvError("USAGE", `not in devenv.ts: ${unknown.join(", ")}`, { hint: `Tools here: ${project.tools.map((t) => t.name).join(", ")}.` });
+  }
+  // A fresh version list: drop the TTL for this run.
+  ctx.versionsTtl = 0;
+  const { lock: current, text } = await readLock(project.root);
+  const result = await lockProject(ctx, project, current, { update: tools.length ? new Set(tools) : "all" });
+  await writeLock(project.root, result.lock, text);
+  if (opts.install) await installTools(ctx, await projectTools(ctx, project, result.lock));
+  const lines = describeLockChanges(result);
+  process.stdout.write((lines.length ? lines : ["everything is at the newest version its range allows"]).join("\n") + "\n");
+}

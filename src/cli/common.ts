@@ -1,0 +1,27 @@
+import type { Command } from "commander";
+import { createContext, type AppContext } from "../app/context.js";
+import { removeActiveTempsSync } from "../store/temp.js";
+import { createProgressReporter } from "./progress.js";
+
+/** The context of a command run: global flags, progress on stderr, clean-up on Ctrl-C. */
+export function contextFor(cmd: Command): AppContext {
+  const g = cmd.optsWithGlobals<{ offline?: boolean; quiet?: boolean }>();
+  installSignalCleanup();
+  return createContext({
+    offline: Boolean(g.offline),
+    reporter: createProgressReporter(process.stderr, { quiet: Boolean(g.quiet) }),
+  });
+}
+
+let installed = false;
+function installSignalCleanup(): void {
+  if (installed) return;
+  installed = true;
+  for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.on(sig, () => {
+      removeActiveTempsSync();
+      process.stderr.write(`\ndevenv: interrupted; nothing half-installed was left behind\n`);
+      process.exit(128 + ({ SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const)[sig]);
+    });
+  }
+}

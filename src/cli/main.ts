@@ -1,0 +1,80 @@
+import { Command, CommanderError, Option } from "commander";
+import { reportError } from "./output.js";
+
+export interface GlobalOpts {
+  offline?: boolean;
+  quiet?: boolean;
+}
+
+/** Each command's code is imported only when that command runs: start-up stays small. */
+const run = (load: () => Promise<{ default: (...a: never[]) => Promise<number | void> }>) =>
+  async (...args: unknown[]) => {
+    const mod = await load();
+    const code = await (mod.default as (...a: unknown[]) => Promise<number | void>)(...args);
+    if (typeof code === "number") process.exitCode = code;
+  };
+
+export function buildProgram(): Command {
+  const program = new Command("devenv")
+    .description("Per-project pinned toolchains: devenv.ts → devenv.lock → a hashed store → your shell")
+    .version("0.1.0")
+    .option("--offline", "use only caches, the lock and the store (also DEVENV_OFFLINE=1)")
+    .option("-q, --quiet", "no progress output")
+    .showSuggestionAfterError(true)
+    .enablePositionalOptions()
+    .exitOverride();
+
+  program.command("init").description("create devenv.ts in the current directory").action(run(() => import("./commands/init.js")));
+  program
+    .command("add")
+    .description("add tools to devenv.ts (name or name@range), lock and install them")
+    .argument("<tools...>", "e.g. node@20 zig@0.13 cmake")
+    .option("--no-install", "update devenv.ts and devenv.lock only")
+    .action(run(() => import("./commands/add.js")));
+  program.command("remove").alias("rm").description("remove tools from devenv.ts and devenv.lock").argument("<tools...>").action(run(() => import("./commands/remove.js")));
+  program
+    .command("install")
+    .description("install the tools of devenv.lock (locking what devenv.ts adds)")
+    .option("--frozen", "fail if devenv.lock does not satisfy devenv.ts; never write it")
+    .action(run(() => import("./commands/install.js")));
+  program
+    .command("lock")
+    .description("resolve devenv.ts into devenv.lock without installing")
+    .addOption(new Option("--platform <platforms...>", "also lock these platforms").choices(["linux-x64", "linux-arm64", "darwin-x64", "darwin-arm64"]))
+    .action(run(() => import("./commands/lock.js")));
+  program.command("update").description("re-resolve tools to the newest versions their ranges allow").argument("[tools...]").option("--no-install", "lock only").action(run(() => import("./commands/update.js")));
+  program.command("outdated").description("tools with newer versions than locked").option("--json", "print JSON").action(run(() => import("./commands/outdated.js")));
+  program.command("list").alias("ls").description("the project's tools: request, locked version, installed").option("--json", "print JSON").action(run(() => import("./commands/list.js")));
+  program.command("versions").description("published versions of a tool").argument("<tool>").option("--json", "print JSON").action(run(() => import("./commands/versions.js")));
+  program.command("search").description("find tools in the registry").argument("[text]").option("--json", "print JSON").action(run(() => import("./commands/search.js")));
+  program
+    .command("env")
+    .description("print the project's environment as shell code")
+    .addOption(new Option("--shell <shell>", "output format").choices(["bash", "zsh", "fish", "json"]).default("bash"))
+    .option("--json", "same as --shell json")
+    .action(run(() => import("./commands/env.js")));
+  program
+    .command("exec")
+    .description("run a command in the project's environment")
+    .argument("<command>")
+    .argument("[args...]")
+    .passThroughOptions()
+    .allowUnknownOption()
+    .action(run(() => import("./commands/exec.js")));
+  program.command("shell").description("start $SHELL with the project's environment").action(run(() => import("./commands/shell.js")));
+  program.command("which").description("path of a tool's binary in this project").argument("<bin>").action(run(() => import("./commands/which.js")));
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      process.exitCode = e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    process.exitCode = reportError(e);
+  }
+}

@@ -1,0 +1,20 @@
+import { DevenvError } from "../errors.js";
+
+/** Print an error as `devenv: <message>` plus its hint; return the exit code. */
+export function reportError(e: unknown, stream: NodeJS.WriteStream = process.stderr): number {
+  if (e instanceof DevenvError) {
+    stream.write(`devenv: ${e.message}\n`);
+    if (e.hint) stream.write(`  hint: ${e.hint}\n`);
+    if (process.env.DEVENV_DEBUG && e.cause) stream.write(`${(e.cause as Error).stack ?? e.cause}\n`);
+    return e.exitCode;
+  }
+  const err = e as Error;
+  stream.write(`devenv: unexpected error: ${err?.message ?? err}\n`);
+  if (process.env.DEVENV_DEBUG) stream.write(`${err?.stack}\n`);
+  else stream.write("  hint: set DEVENV_DEBUG=1 for the stack trace, and report it if it looks like a bug.\n");
+  return 1;
+}
+
+export function printJson(data: unknown): void {
+  process.stdout.write(JSON.stringify(data, null, 2) + "\n");
+}

@@ -1,0 +1,105 @@
+import type { DownloadTask, Reporter } from "../app/reporter.js";
+
+const MB = 1024 * 1024;
+export const fmtBytes = (n: number) => (n >= MB ? `${(n / MB).toFixed(1)} MB` : `${(n / 1024).toFixed(0)} kB`);
+const fmtTime = (s: number) => (s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, "0")}s` : `${Math.round(s)}s`);
+
+interface Bar {
+  label: string;
+  total: number | undefined;
+  got: number;
+  started: number;
+  state: "run" | "done" | "fail";
+  note: string;
+}
+
+/**
+ * Renders downloads on stderr: live bars (bytes, speed, ETA, several at once) on a TTY,
+ * one line per start and finish otherwise. The only printing of progress in the program.
+ */
+export function createProgressReporter(stream: NodeJS.WriteStream = process.stderr, opts: { quiet?: boolean } = {}): Reporter {
+  const tty = Boolean(stream.isTTY) && process.env.TERM !== "dumb" && !process.env.CI;
+  const bars: Bar[] = [];
+  let drawn = 0;
+  let timer: NodeJS.Timeout | undefined;
+
+  const line = (b: Bar): string => {
+    const secs = Math.max((Date.now() - b.started) / 1000, 0.001);
+    const speed = b.got / secs;
+    if (b.state !== "run") return `${b.state === "done" ? "✓" : "✗"} ${b.label}  ${b.note}`;
+    const width = 24;
+    const frac = b.total ? Math.min(b.got / b.total, 1) : 0;
+    const bar = b.total ? "█".repeat(Math.round(frac * width)).padEnd(width, "░") : "".padEnd(width, "·");
+    const eta = b.total && speed > 0 ? ` ETA ${fmtTime((b.total - b.got) / speed)}` : "";
+    const size = b.total ? `${fmtBytes(b.got)}/${fmtBytes(b.total)}` : fmtBytes(b.got);
+    return `  ${b.label.padEnd(22)} ${bar} ${size}  ${fmtBytes(speed)}/s${eta}`;
+  };
+
+  const draw = () => {
+    if (!tty) return;
+    let out = drawn ? `\x1b[${drawn}A` : "";
+    for (const b of bars) out += `\x1b[2K${line(b).slice(0, (stream.columns || 100) - 1)}\n`;
+    drawn = bars.length;
+    stream.write(out);
+    // Finished bars scroll up and stay; only running ones are redrawn.
+    while (bars.length && bars[0]!.state !== "run") {
+      bars.shift();
+      drawn--;
+    }
+    if (!bars.length && timer) {
+      clearInterval(timer);
+      timer = undefined;
+    }
+  };
+
+  const print = (msg: string) => {
+    if (opts.quiet) return;
+    if (tty && drawn) {
+      stream.write(`\x1b[${drawn}A\x1b[0J`);
+      drawn = 0;
+    }
+    stream.write(msg + "\n");
+    draw();
+  };
+
+  return {
+    download(label, total): DownloadTask {
+      const b: Bar = { label, total, got: 0, started: Date.now(), state: "run", note: "" };
+      if (tty && !opts.quiet) {
+        bars.push(b);
+        timer ??= setInterval(draw, 100);
+        timer.unref();
+      } else if (!opts.quiet) {
+        stream.write(`downloading ${label}${total ? ` (${fmtBytes(total)})` : ""}\n`);
+      }
+      return {
+        label,
+        get total() {
+          return b.total;
+        },
+        set total(v) {
+          b.total = v;
+        },
+        advance(n) {
+          b.got += n;
+        },
+        done(note) {
+          b.state = "done";
+          b.note = note ?? `${fmtBytes(b.got)} in ${((Date.now() - b.started) / 1000).toFixed(1)}s`;
+          if (opts.quiet) return;
+          if (tty) draw();
+          else stream.write(`installed ${label} (${b.note})\n`);
+        },
+        fail(message) {
+          b.state = "fail";
+          b.note = message.split("\n")[0] ?? "";
+          if (opts.quiet) return;
+          if (tty) draw();
+          else stream.write(`failed ${label}: ${b.note}\n`);
+        },
+      };
+    },
+    info: (m) => print(m),
+    warn: (m) => print(`warning: ${m}`),
+  };
+}

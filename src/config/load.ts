@@ -1,0 +1,60 @@
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { DevenvError } from "../errors.js";
+import * as defineModule from "./define.js";
+
+/**
+ * Evaluate a devenv.ts and return its default export. The file is TypeScript; esbuild strips the
+ * types. `import ... from "devenv"` resolves to our own defineConfig, so the file loads whether or
+ * not the package is installed in the project. Only call this for content the user has allowed.
+ */
+export async function evaluateConfigFile(file: string): Promise<unknown> {
+  const source = await readFile(file, "utf8");
+  return evaluateConfigSource(source, file);
+}
+
+export async function evaluateConfigSource(source: string, file: string): Promise<unknown> {
+  const { transform } = await import("esbuild");
+  let code: string;
+  try {
+    const out = await transform(source, {
+      loader: "ts",
+      format: "cjs",
+      target: "node20",
+      sourcefile: file,
+      sourcemap: "inline",
+      logLevel: "silent",
+    });
+    code = out.code;
+  } catch (e) {
+    const first = (e as { errors?: Array<{ text: string; location?: { line: number; column: number } | null }> }).errors?.[0];
+    if (first) {
+      const where = first.location ? `${file}:${first.location.line}:${first.location.column + 1}` : file;
+      throw new DevenvError("CONFIG_SYNTAX", `${where}: ${first.text}`, { hint: "Fix the syntax error in devenv.ts." });
+    }
+    throw e;
+  }
+  const requireFromFile = createRequire(file);
+  const req = (id: string) => (id === "devenv" || id === "devenv/config" ? defineModule : requireFromFile(id));
+  const mod: { exports: Record<string, unknown> } = { exports: {} };
+  process.setSourceMapsEnabled(true);
+  try {
+    const fn = new Function("exports", "require", "module", "__filename", "__dirname", `${code}\n//# sourceURL=${file}`);
+    fn(mod.exports, req, mod, file, file.replace(/\/[^/]*$/, ""));
+    let value: unknown = (mod.exports as { default?: unknown }).default ?? (mod.exports.__esModule ? undefined : mod.exports);
+    if (typeof value === "function") value = await (value as () => unknown)();
+    return await value;
+  } catch (e) {
+    throw new DevenvError("CONFIG_EVAL", `${file}: evaluating devenv.ts failed: ${(e as Error)?.message ?? e}`, {
+      cause: e,
+      hint: `${firstStackLine(e, file) ?? ""}Fix the error in devenv.ts; 'devenv exec -- true' shows it again.`.trim(),
+    });
+  }
+}
+
+function firstStackLine(e: unknown, file: string): string | undefined {
+  const stack = (e as Error)?.stack ?? "";
+  const line = stack.split("\n").find((l) => l.includes(file));
+  const m = line ? /:(\d+):(\d+)\)?$/.exec(line) : null;
+  return m ? `at ${file}:${m[1]}:${m[2]}. ` : undefined;
+}

@@ -1,0 +1,84 @@
+import type { z } from "zod";
+import { DevenvError } from "../errors.js";
+import { hasRecipe, unknownTool } from "../registry/index.js";
+import type { PlatformKey } from "../registry/types.js";
+import { configSchema } from "./schema.js";
+
+/** One tool as the project asks for it. */
+export interface ToolRequest {
+  name: string;
+  /** The version range as written ("20", "^1.2", "latest"). */
+  range: string;
+  /** Options besides `version` (for inline tools: url, sha256, bin, strip). */
+  options: Record<string, unknown>;
+  inline: boolean;
+}
+
+export interface ProjectConfig {
+  root: string;
+  file: string;
+  tools: ToolRequest[];
+  env: Record<string, string>;
+  platforms: PlatformKey[];
+  autoInstall: boolean;
+}
+
+/** Validate an evaluated devenv.ts against the schema and turn it into requests. */
+export function normaliseConfig(value: unknown, root: string, file: string): ProjectConfig {
+  const parsed = configSchema.safeParse(value);
+  if (!parsed.success) throw schemaError(parsed.error, file);
+  const cfg = parsed.data;
+  const tools: ToolRequest[] = [];
+  for (const [name, spec] of Object.entries(cfg.tools ?? {})) {
+    const { version, ...options } = typeof spec === "string" ? { version: spec } : spec;
+    const inline = typeof options.url === "string";
+    if (inline) {
+      if (options.sha256 === undefined) {
+        throw new DevenvError("CONFIG_SCHEMA", `${file}: tools.${name}.sha256: required for a tool given by url`, {
+          hint: `Add sha256: "<64 hex chars>" (or one per platform) next to url; 'sha256sum' of the download gives it.`,
+        });
+      }
+      if (!/^[0-9A-Za-z][0-9A-Za-z.+_-]*$/.test(version) || version === "latest") {
+        throw new DevenvError("CONFIG_SCHEMA", `${file}: tools.${name}.version: an inline tool needs one exact version, got '${version}'`, {
+          hint: 'Write the exact version the url and sha256 belong to, e.g. version: "1.2.3".',
+        });
+      }
+    } else if (!hasRecipe(name)) {
+      throw unknownTool(name, `${file}: tools.${name}`);
+    }
+    tools.push({ name, range: version.trim(), options, inline });
+  }
+  return {
+    root,
+    file,
+    tools,
+    env: cfg.env ?? {},
+    platforms: cfg.platforms ?? [],
+    autoInstall: cfg.autoInstall ?? true,
+  };
+}
+
+function schemaError(error: z.ZodError, file: string): DevenvError {
+  const lines = error.issues.map((issue) => {
+    const path = issue.path.length ? issue.path.map(String).join(".") : "(the exported config)";
+    return `${path}: ${describeIssue(issue)}`;
+  });
+  return new DevenvError("CONFIG_SCHEMA", `${file}: ${lines.join("; ")}`, {
+    hint: "devenv.ts must export defineConfig({ tools: { name: \"range\" | { version, ... } }, env: { NAME: \"value\" } }); see devenv.schema.json.",
+  });
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case "invalid_union":
+      return 'expected a version range string (e.g. "20") or an object with a string `version`';
+    case "unrecognized_keys":
+      return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `'${k}'`).join(", ")} (expected tools, env, platforms, autoInstall)`;
+    case "invalid_type":
+      return `expected ${issue.expected}, got ${issue.input === null ? "null" : Array.isArray(issue.input) ? "array" : typeof issue.input}`;
+    case "invalid_format":
+      return `expected ${issue.message ?? issue.format}`;
+    default:
+      return issue.message;
+  }
+}

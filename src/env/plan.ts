@@ -1,0 +1,71 @@
+import { delimiter, join } from "node:path";
+import type { EnvOp } from "../registry/types.js";
+
+/** One installed tool as the environment sees it. */
+export interface ToolEnvInput {
+  name: string;
+  dir: string;
+  /** PATH dirs relative to `dir`. */
+  bin: string[];
+  ops: EnvOp[];
+}
+
+/** What activating a project changes: pure data, applied to an environment by `applyPlan`. */
+export interface EnvPlan {
+  /** Absolute dirs to put in front of PATH, in config order. */
+  path: string[];
+  /** Other list variables (PKG_CONFIG_PATH, CMAKE_PREFIX_PATH, …) to prepend to. */
+  prepend: Record<string, string[]>;
+  /** Variables to set. */
+  set: Record<string, string>;
+}
+
+/** Never exported: system binaries must keep their own libraries. */
+const FORBIDDEN = new Set(["LD_LIBRARY_PATH", "LD_PRELOAD", "DYLD_LIBRARY_PATH", "DYLD_INSERT_LIBRARIES"]);
+
+export function expandRoot(value: string, root: string): string {
+  return value.replaceAll("${root}", root);
+}
+
+export function planEnv(tools: readonly ToolEnvInput[], configEnv: Record<string, string>, root: string): EnvPlan {
+  const plan: EnvPlan = { path: [], prepend: {}, set: {} };
+  const addPath = (list: string[], dir: string) => {
+    if (!list.includes(dir)) list.push(dir);
+  };
+  for (const t of tools) {
+    for (const b of t.bin) addPath(plan.path, b === "." ? t.dir : join(t.dir, b));
+    for (const op of t.ops) {
+      if (FORBIDDEN.has(op.name)) continue;
+      if (op.kind === "set") plan.set[op.name] = op.relative ? join(t.dir, op.value) : op.value;
+      else if (op.name === "PATH") addPath(plan.path, join(t.dir, op.path));
+      else addPath((plan.prepend[op.name] ??= []), join(t.dir, op.path));
+    }
+  }
+  for (const [k, v] of Object.entries(configEnv)) plan.set[k] = expandRoot(v, root);
+  return plan;
+}
+
+const splitList = (v: string | undefined) => (v ? v.split(delimiter).filter(Boolean) : []);
+
+/** The environment after activation: `base` with the plan applied. */
+export function applyPlan(plan: EnvPlan, base: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(base)) if (v !== undefined) out[k] = v;
+  Object.assign(out, plan.set);
+  const prependTo = (name: string, dirs: string[]) => {
+    if (!dirs.length) return;
+    const rest = splitList(out[name]).filter((d) => !dirs.includes(d));
+    out[name] = [...dirs, ...rest].join(delimiter);
+  };
+  prependTo("PATH", plan.path);
+  for (const [name, dirs] of Object.entries(plan.prepend)) prependTo(name, dirs);
+  return out;
+}
+
+/** Variables whose value differs between two environments (undefined = unset in `after`). */
+export function envDiff(before: Readonly<Record<string, string | undefined>>, after: Readonly<Record<string, string>>): Record<string, string | undefined> {
+  const diff: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(after)) if (before[k] !== v) diff[k] = v;
+  for (const k of Object.keys(before)) if (before[k] !== undefined && !(k in after)) diff[k] = undefined;
+  return diff;
+}

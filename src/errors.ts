@@ -1,0 +1,55 @@
+/** Typed errors: a stable code, a message saying what went wrong and where, and a hint saying what to do. */
+export type ErrorCode =
+  | "CONFIG_NOT_FOUND"
+  | "CONFIG_SYNTAX"
+  | "CONFIG_EVAL"
+  | "CONFIG_SCHEMA"
+  | "CONFIG_EDIT"
+  | "UNKNOWN_TOOL"
+  | "NO_MATCHING_VERSION"
+  | "UNSUPPORTED_PLATFORM"
+  | "LOCK_INVALID"
+  | "LOCK_FROZEN"
+  | "LOCK_URL_MISMATCH"
+  | "CHECKSUM_MISMATCH"
+  | "CHECKSUM_MISSING"
+  | "UNSAFE_ARCHIVE"
+  | "ARCHIVE"
+  | "HTTP"
+  | "OFFLINE"
+  | "NOT_INSTALLED"
+  | "USAGE"
+  | "IO";
+
+export class DevenvError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+  readonly exitCode: number;
+
+  constructor(code: ErrorCode, message: string, opts: { hint?: string; cause?: unknown; exitCode?: number } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = "DevenvError";
+    this.code = code;
+    this.hint = opts.hint;
+    this.exitCode = opts.exitCode ?? (code === "USAGE" ? 2 : 1);
+  }
+}
+
+export const isDevenvError = (e: unknown): e is DevenvError => e instanceof DevenvError;
+
+/** Remove credentials from a URL before it appears in a message. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.username || u.password) {
+      u.username = "***";
+      u.password = "";
+    }
+    for (const k of [...u.searchParams.keys()]) {
+      if (/token|sig|key|secret|password/i.test(k)) u.searchParams.set(k, "***");
+    }
+    return u.toString();
+  } catch {
+    return url;
+  }
+}

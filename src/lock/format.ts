@@ -1,0 +1,41 @@
+import { DevenvError } from "../errors.js";
+import { LOCK_VERSION, lockFileSchema, type LockFile } from "./types.js";
+
+export const emptyLock = (): LockFile => ({ lockVersion: LOCK_VERSION, tools: {} });
+
+/** JSON with keys sorted at every level, two-space indent, newline-terminated: diffs stay small and stable. */
+export function serializeLock(lock: LockFile): string {
+  return JSON.stringify(sortKeys(lock), null, 2) + "\n";
+}
+
+export function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value).sort()) {
+      const v = (value as Record<string, unknown>)[k];
+      if (v !== undefined) out[k] = sortKeys(v);
+    }
+    return out;
+  }
+  return value;
+}
+
+export function parseLock(text: string, file: string): LockFile {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new DevenvError("LOCK_INVALID", `${file}: not valid JSON (${(e as Error).message})`, {
+      hint: "Restore devenv.lock from version control, or delete it and run 'devenv lock'.",
+    });
+  }
+  const parsed = lockFileSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new DevenvError("LOCK_INVALID", `${file}: ${issue.path.map(String).join(".") || "(top level)"}: ${issue.message}`, {
+      hint: "Restore devenv.lock from version control, or delete it and run 'devenv lock'.",
+    });
+  }
+  return parsed.data;
+}

@@ -1,0 +1,44 @@
+import { mkdir, open, rename, rm, stat } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { dirname, join, basename } from "node:path";
+
+export async function exists(p: string): Promise<boolean> {
+  try {
+    await stat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const randomId = (n = 6) => randomBytes(n).toString("hex");
+
+/** Write a file so that readers see either the old or the new content, never a part. */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomId()}.tmp`);
+  const fh = await open(tmp, "w", 0o644);
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  try {
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** Is a process with this pid alive (on this machine)? */
+export function pidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

@@ -1,0 +1,103 @@
+import { chmodSync, closeSync, linkSync, lstatSync, mkdirSync, openSync, symlinkSync, writeSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { checkSymlink, entryTarget, safeMode, unsafeEntry } from "./safe-path.js";
+
+export interface FileRecord {
+  path: string;
+  type: "file" | "dir" | "symlink";
+  size?: number;
+  mode?: number;
+  target?: string;
+}
+
+/**
+ * Writes archive entries under `root`, refusing anything that would land outside it: `..`,
+ * absolute paths, writes through a symlink, symlinks and hardlinks that point outside.
+ * Synchronous file writes: unpacking is disk-bound and this avoids a stream per file.
+ */
+export class TreeWriter {
+  readonly files: FileRecord[] = [];
+  private readonly symlinks = new Set<string>();
+  private readonly made = new Set<string>([""]);
+
+  constructor(private readonly root: string, private readonly archive: string, private readonly strip: number) {}
+
+  target(raw: string): string | null {
+    return entryTarget(this.archive, raw, this.strip);
+  }
+
+  dir(rel: string, mode?: number): void {
+    this.ensureParents(rel, true);
+    this.mkdir(rel);
+    if (mode !== undefined) chmodSync(join(this.root, rel), safeMode(mode, 0o755) | 0o700);
+    this.files.push({ path: rel, type: "dir" });
+  }
+
+  /** Open a regular file for writing; returns a writer that is fed chunks and then closed. */
+  file(rel: string, mode: number | undefined): { write(chunk: Uint8Array): void; close(): void } {
+    this.ensureParents(rel, false);
+    const abs = join(this.root, rel);
+    if (this.symlinks.has(rel)) throw unsafeEntry(this.archive, rel, "overwrites a symlink");
+    const fd = openSync(abs, "w", safeMode(mode, 0o644));
+    let size = 0;
+    const rec: FileRecord = { path: rel, type: "file", mode: safeMode(mode, 0o644) };
+    return {
+      write(chunk) {
+        let off = 0;
+        while (off < chunk.length) off += writeSync(fd, chunk, off, chunk.length - off);
+        size += chunk.length;
+      },
+      close: () => {
+        closeSync(fd);
+        // open() applies the umask; set the archive's permission bits (minus setuid/setgid/sticky).
+        chmodSync(abs, safeMode(mode, 0o644));
+        rec.size = size;
+        this.files.push(rec);
+      },
+    };
+  }
+
+  symlink(rel: string, target: string): void {
+    checkSymlink(this.archive, rel, target);
+    this.ensureParents(rel, false);
+    symlinkSync(target, join(this.root, rel));
+    this.symlinks.add(rel);
+    this.files.push({ path: rel, type: "symlink", target });
+  }
+
+  hardlink(rel: string, rawTarget: string): void {
+    const target = entryTarget(this.archive, rawTarget, this.strip);
+    if (target === null) throw unsafeEntry(this.archive, rel, `hardlink to '${rawTarget}' outside the unpacked tree`);
+    this.ensureParents(target, false);
+    let st;
+    try {
+      st = lstatSync(join(this.root, target));
+    } catch {
+      throw unsafeEntry(this.archive, rel, `hardlink to '${rawTarget}', which is not in the archive before it`);
+    }
+    if (!st.isFile()) throw unsafeEntry(this.archive, rel, `hardlink to '${rawTarget}', which is not a regular file`);
+    this.ensureParents(rel, false);
+    linkSync(join(this.root, target), join(this.root, rel));
+    this.files.push({ path: rel, type: "file", size: st.size, mode: st.mode & 0o777 });
+  }
+
+  /** Parent directories must not be symlinks (that would let an entry write through them). */
+  private ensureParents(rel: string, includeSelf: boolean): void {
+    const parts = rel.split("/");
+    const upto = includeSelf ? parts.length : parts.length - 1;
+    let cur = "";
+    for (let i = 0; i < upto; i++) {
+      cur = cur ? `${cur}/${parts[i]}` : parts[i]!;
+      if (this.symlinks.has(cur)) throw unsafeEntry(this.archive, rel, `path goes through the symlink '${cur}'`);
+      if (i < parts.length - 1 || includeSelf) this.mkdir(cur);
+    }
+  }
+
+  private mkdir(rel: string): void {
+    if (this.made.has(rel)) return;
+    mkdirSync(join(this.root, rel), { recursive: true, mode: 0o755 });
+    this.made.add(rel);
+    // Remember intermediate dirs too.
+    for (let d = dirname(rel); d !== "." && !this.made.has(d); d = dirname(d)) this.made.add(d);
+  }
+}

@@ -1,0 +1,46 @@
+import { mkdirSync, readdirSync, rmSync } from "node:fs";
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import { pidAlive, randomId } from "../platform/fs.js";
+import { TEMP_PREFIX } from "./layout.js";
+
+/** Temp dirs this process is filling right now; removed on Ctrl-C by the CLI. */
+const active = new Set<string>();
+
+export function makeTempDir(store: string, tag: string): string {
+  mkdirSync(store, { recursive: true });
+  const dir = join(store, `${TEMP_PREFIX}${tag}-${process.pid}-${randomId(4)}`);
+  mkdirSync(dir, { mode: 0o755 });
+  active.add(dir);
+  return dir;
+}
+
+export async function removeTempDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+  active.delete(dir);
+}
+
+/** For signal handlers: synchronously remove this process's unfinished temp dirs. */
+export function removeActiveTempsSync(): void {
+  for (const dir of active) rmSync(dir, { recursive: true, force: true });
+  active.clear();
+}
+
+/** Remove temp dirs left by processes that died mid-install (kill -9, power loss). */
+export async function removeStaleTemps(store: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = readdirSync(store);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!name.startsWith(TEMP_PREFIX)) continue;
+    const pid = Number.parseInt(name.split("-").at(-2) ?? "", 10);
+    if (pid === process.pid || pidAlive(pid)) continue;
+    await rm(join(store, name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}

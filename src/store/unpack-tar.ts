@@ -1,0 +1,84 @@
+import type { Readable } from "node:stream";
+import { DevenvError } from "../errors.js";
+import type { TreeWriter } from "./extract-tree.js";
+
+/**
+ * Parse an (already decompressed) tar stream and hand each entry to the writer.
+ * Device files and FIFOs are skipped; pax and GNU long-name headers are handled by the parser.
+ */
+export async function unpackTar(input: Readable, writer: TreeWriter, archive: string): Promise<void> {
+  const { Parser } = await import("tar");
+  return new Promise<void>((resolve, reject) => {
+    let failed = false;
+    const fail = (e: unknown) => {
+      if (failed) return;
+      failed = true;
+      input.unpipe?.();
+      input.destroy();
+      reject(e);
+    };
+    const parser = new Parser({ strict: true, maxDecompressionRatio: Number.POSITIVE_INFINITY } as never);
+    parser.on("entry", (entry: import("tar").ReadEntry) => {
+      if (failed) return entry.resume();
+      try {
+        const rel = writer.target(entry.path);
+        if (rel === null) return entry.resume();
+        switch (entry.type) {
+          case "Directory":
+          case "GNUDumpDir":
+            writer.dir(rel, entry.mode);
+            return entry.resume();
+          case "File":
+          case "OldFile":
+          case "ContiguousFile": {
+            const out = writer.file(rel, entry.mode);
+            entry.on("data", (c: Buffer) => {
+              if (failed) return;
+              try {
+                out.write(c);
+              } catch (e) {
+                fail(e);
+              }
+            });
+            entry.on("end", () => {
+              if (!failed) {
+                try {
+                  out.close();
+                } catch (e) {
+                  fail(e);
+                }
+              }
+            });
+            return;
+          }
+          case "SymbolicLink":
+            writer.symlink(rel, entry.linkpath ?? "");
+            return entry.resume();
+          case "Link":
+            writer.hardlink(rel, entry.linkpath ?? "");
+            return entry.resume();
+          default:
+            return entry.resume();
+        }
+      } catch (e) {
+        entry.resume();
+        fail(e);
+      }
+    });
+    parser.on("warn", (code: string, message: string) => {
+      if (code === "TAR_BAD_ARCHIVE" || code === "TAR_ENTRY_INVALID" || code === "TAR_ABORT") {
+        fail(new DevenvError("ARCHIVE", `${archive}: ${message}`, { hint: "The download is not a valid archive." }));
+      }
+    });
+    parser.on("error", fail);
+    parser.on("end", () => {
+      if (!failed) resolve();
+    });
+    input.on("error", fail);
+    input.on("data", (c: Buffer) => {
+      if (!parser.write(c)) input.pause();
+    });
+    parser.on("drain", () => input.resume());
+    input.on("end", () => parser.end());
+  });
+}

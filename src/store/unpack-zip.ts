@@ -1,0 +1,75 @@
+import { DevenvError } from "../errors.js";
+import type { TreeWriter } from "./extract-tree.js";
+
+const S_IFMT = 0o170000;
+const S_IFLNK = 0o120000;
+const S_IFDIR = 0o040000;
+
+/** Unpack a zip file (already verified) into the writer, with the same safety rules as tar. */
+export async function unpackZip(file: string, writer: TreeWriter, archive: string): Promise<void> {
+  const yauzl = (await import("yauzl")).default;
+  const zip = await new Promise<import("yauzl").ZipFile>((resolve, reject) =>
+    yauzl.open(file, { lazyEntries: true, decodeStrings: true, validateEntrySizes: true, strictFileNames: false }, (err, z) =>
+      err || !z ? reject(new DevenvError("ARCHIVE", `${archive}: not a valid zip (${err?.message})`)) : resolve(z),
+    ),
+  );
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const fail = (e: unknown) => reject(e instanceof DevenvError ? e : new DevenvError("ARCHIVE", `${archive}: ${(e as Error).message}`));
+      zip.on("error", fail);
+      zip.on("end", () => resolve());
+      zip.on("entry", (entry: import("yauzl").Entry) => {
+        try {
+          const rel = writer.target(entry.fileName);
+          const unixMode = (entry.externalFileAttributes >>> 16) & 0xffff;
+          const kind = unixMode & S_IFMT;
+          if (rel === null) return zip.readEntry();
+          if (entry.fileName.endsWith("/") || kind === S_IFDIR) {
+            writer.dir(rel, unixMode ? unixMode & 0o7777 : undefined);
+            return zip.readEntry();
+          }
+          zip.openReadStream(entry, (err, stream) => {
+            if (err || !stream) return fail(err);
+            if (kind === S_IFLNK) {
+              const chunks: Buffer[] = [];
+              stream.on("data", (c: Buffer) => chunks.push(c));
+              stream.on("error", fail);
+              stream.on("end", () => {
+                try {
+                  writer.symlink(rel, Buffer.concat(chunks).toString("utf8"));
+                  zip.readEntry();
+                } catch (e) {
+                  fail(e);
+                }
+              });
+              return;
+            }
+            const out = writer.file(rel, unixMode ? unixMode & 0o7777 : 0o644);
+            stream.on("data", (c: Buffer) => {
+              try {
+                out.write(c);
+              } catch (e) {
+                stream.destroy();
+                fail(e);
+              }
+            });
+            stream.on("error", fail);
+            stream.on("end", () => {
+              try {
+                out.close();
+                zip.readEntry();
+              } catch (e) {
+                fail(e);
+              }
+            });
+          });
+        } catch (e) {
+          fail(e);
+        }
+      });
+      zip.readEntry();
+    });
+  } finally {
+    zip.close();
+  }
+}
