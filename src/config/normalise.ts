@@ -25,7 +25,7 @@ export interface ProjectConfig {
 
 /** Validate an evaluated devenv.ts against the schema and turn it into requests. */
 export function normaliseConfig(value: unknown, root: string, file: string): ProjectConfig {
-  const parsed = configSchema.safeParse(value);
+  const parsed = configSchema.safeParse(value, { reportInput: true });
   if (!parsed.success) throw schemaError(parsed.error, file);
   const cfg = parsed.data;
   const tools: ToolRequest[] = [];
