@@ -17,6 +17,8 @@ export interface HttpResponse {
   url: string;
   status: number;
   size: number | undefined;
+  /** The `rel="next"` target of a Link header (paginated APIs), if any. */
+  next: string | undefined;
   body: Readable;
 }
 
@@ -24,6 +26,8 @@ export interface Http {
   get(url: string, opts?: { accept?: string }): Promise<HttpResponse>;
   text(url: string, opts?: { accept?: string }): Promise<string>;
   json<T = unknown>(url: string): Promise<T>;
+  /** Follow `Link: <…>; rel="next"` and concatenate the pages (arrays). */
+  jsonPages<T>(url: string, maxPages: number): Promise<T[]>;
   /** The URL this client would fetch for `url` (mirrors applied). */
   resolve(url: string): string;
   readonly offline: boolean;
@@ -71,7 +75,7 @@ export function createHttp(opts: HttpOptions): Http {
         if (res.statusCode >= 200 && res.statusCode < 300) {
           const len = res.headers["content-length"];
           const size = typeof len === "string" ? Number.parseInt(len, 10) : undefined;
-          return { url: target, status: res.statusCode, size: Number.isFinite(size) ? size : undefined, body: res.body };
+          return { url: target, status: res.statusCode, size: Number.isFinite(size) ? size : undefined, next: nextLink(res.headers.link), body: res.body };
         }
         res.body.resume();
         const err = new DevenvError("HTTP", `HTTP ${res.statusCode} for ${redactUrl(target)}`, {
@@ -101,15 +105,15 @@ export function createHttp(opts: HttpOptions): Http {
     });
   }
 
-  async function text(url: string, o: { accept?: string } = {}): Promise<string> {
-    const res = await get(url, o);
+  async function read(res: HttpResponse): Promise<string> {
     const chunks: Buffer[] = [];
     for await (const c of res.body) chunks.push(c as Buffer);
     return Buffer.concat(chunks).toString("utf8");
   }
 
-  async function json<T>(url: string): Promise<T> {
-    const body = await text(url, { accept: "application/json" });
+  const text = async (url: string, o: { accept?: string } = {}) => read(await get(url, o));
+
+  function parse<T>(url: string, body: string): T {
     try {
       return JSON.parse(body) as T;
     } catch (e) {
@@ -119,5 +123,31 @@ export function createHttp(opts: HttpOptions): Http {
     }
   }
 
-  return { get, text, json, resolve: (u) => applyMirrors(u, opts.mirrors), offline: opts.offline };
+  const json = async <T>(url: string) => parse<T>(url, await text(url, { accept: "application/json" }));
+
+  async function jsonPages<T>(url: string, maxPages: number): Promise<T[]> {
+    const out: T[] = [];
+    let next: string | undefined = url;
+    for (let page = 0; next && page < maxPages; page++) {
+      const res = await get(next, { accept: "application/json" });
+      const data = parse<T[]>(next, await read(res));
+      if (!Array.isArray(data)) throw new DevenvError("HTTP", `${redactUrl(next)} did not return a list`, { hint: "Check DEVENV_MIRRORS and GITHUB_TOKEN." });
+      out.push(...data);
+      next = res.next;
+    }
+    return out;
+  }
+
+  return { get, text, json, jsonPages, resolve: (u) => applyMirrors(u, opts.mirrors), offline: opts.offline };
+}
+
+/** The URL of `rel="next"` in an RFC 8288 Link header. */
+export function nextLink(header: string | string[] | undefined): string | undefined {
+  const value = Array.isArray(header) ? header.join(",") : header;
+  if (!value) return undefined;
+  for (const part of value.split(/,(?=\s*<)/)) {
+    const m = /<([^>]+)>\s*;(.*)$/.exec(part.trim());
+    if (m && /\brel="?next"?/.test(m[2]!)) return m[1];
+  }
+  return undefined;
 }

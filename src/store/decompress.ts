@@ -1,13 +1,16 @@
-import { Transform, type Readable } from "node:stream";
+import { Transform, type Duplex, type Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import type { ArchiveFormat } from "../registry/types.js";
+import { findXz, xzProcess } from "./xz-process.js";
 
 /** A stream transform that undoes the archive's compression (identity for plain tar). */
-export async function decompressor(format: ArchiveFormat): Promise<Transform | undefined> {
+export async function decompressor(format: ArchiveFormat): Promise<Transform | Duplex | undefined> {
   switch (format) {
     case "tar.gz":
       return createGunzip({ chunkSize: 256 * 1024 });
     case "tar.xz": {
+      const xz = findXz();
+      if (xz) return xzProcess(xz);
       const lzma = (await import("lzma-native")).default;
       return lzma.createDecompressor({ synchronous: false });
     }

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { Transform, pipeline, type Readable } from "node:stream";
+import { Transform, type Readable } from "node:stream";
 import { pipeline as pipelineAsync } from "node:stream/promises";
 import type { DownloadTask } from "../app/reporter.js";
 import { DevenvError, redactUrl } from "../errors.js";
@@ -34,6 +34,8 @@ export function checkDigest(url: string, expected: string, actual: string): void
 /**
  * Stream an HTTP body through sha256 and the decompressor into the tree writer; the caller
  * renames the tree into place only after the digest matched. Zip and raw files go to disk first.
+ * If unpacking fails, the rest of the body is still hashed: a corrupt download is reported as a
+ * checksum mismatch (the real cause), not as whatever the decompressor choked on.
  */
 export async function streamUnpack(opts: {
   res: HttpResponse;
@@ -42,30 +44,51 @@ export async function streamUnpack(opts: {
   task: DownloadTask;
   scratchFile: string;
   rawName: string;
-}): Promise<string> {
+}): Promise<{ digest: string; error?: unknown }> {
   const { res, format, writer, task } = opts;
   const hash = createHash("sha256");
-  if (format === "zip" || format === "raw") {
-    const target = format === "raw" ? writer.file(`bin/${opts.rawName}`, 0o755) : undefined;
-    if (target) {
-      for await (const chunk of res.body as AsyncIterable<Buffer>) {
-        hash.update(chunk);
-        task.advance(chunk.length);
-        target.write(chunk);
-      }
-      target.close();
-      return hash.digest("hex");
+  if (format === "raw") {
+    const target = writer.file(`bin/${opts.rawName}`, 0o755);
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      task.advance(chunk.length);
+      target.write(chunk);
     }
-    await pipelineAsync(res.body, tap(hash, task), createWriteStream(opts.scratchFile));
-    const digest = hash.digest("hex");
-    return digest;
+    target.close();
+    return { digest: hash.digest("hex") };
   }
+  if (format === "zip") {
+    await pipelineAsync(res.body, tap(hash, task), createWriteStream(opts.scratchFile));
+    return { digest: hash.digest("hex") };
+  }
+  const hashed = tap(hash, task);
+  res.body.on("error", (e) => hashed.destroy(e));
+  res.body.pipe(hashed);
   const decomp = await decompressor(format);
-  const streams: Array<Readable | Transform> = [res.body, tap(hash, task)];
-  if (decomp) streams.push(decomp);
-  const out = (pipeline as unknown as (...s: unknown[]) => Readable)(...streams, () => {});
-  await unpackTar(out, writer, redactUrl(res.url));
-  return hash.digest("hex");
+  let input: Readable = hashed;
+  if (decomp) {
+    hashed.on("error", (e) => decomp.destroy(e));
+    hashed.pipe(decomp);
+    input = decomp;
+  }
+  try {
+    await unpackTar(input, writer, redactUrl(res.url));
+    return { digest: hash.digest("hex") };
+  } catch (error) {
+    if (decomp) {
+      hashed.unpipe(decomp);
+      decomp.on("error", () => {});
+      decomp.destroy();
+    }
+    // Hash what is left; a network error here is the error to report.
+    await new Promise<void>((resolve, reject) => {
+      if (hashed.readableEnded) return resolve();
+      hashed.on("end", resolve);
+      hashed.on("error", reject);
+      hashed.resume();
+    });
+    return { digest: hash.digest("hex"), error };
+  }
 }
 
 export { unpackZip };

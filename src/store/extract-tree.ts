@@ -20,7 +20,9 @@ export class TreeWriter {
   private readonly symlinks = new Set<string>();
   private readonly made = new Set<string>([""]);
 
-  constructor(private readonly root: string, private readonly archive: string, private readonly strip: number) {}
+  constructor(private readonly root: string, private readonly archive: string, private readonly strip: number) {
+    mkdirSync(root, { recursive: true, mode: 0o755 });
+  }
 
   target(raw: string): string | null {
     return entryTarget(this.archive, raw, this.strip);
@@ -89,7 +91,7 @@ export class TreeWriter {
     for (let i = 0; i < upto; i++) {
       cur = cur ? `${cur}/${parts[i]}` : parts[i]!;
       if (this.symlinks.has(cur)) throw unsafeEntry(this.archive, rel, `path goes through the symlink '${cur}'`);
-      if (i < parts.length - 1 || includeSelf) this.mkdir(cur);
+      this.mkdir(cur);
     }
   }
 

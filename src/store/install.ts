@@ -63,7 +63,7 @@ export async function ensureInstalled(store: string, http: Http, spec: InstallSp
       try {
         return await installOnce(store, http, spec, reporter, label);
       } catch (e) {
-        if (e instanceof DevenvError || attempt >= 3) throw wrapError(e, spec);
+        if (!isTransient(e) || attempt >= 3) throw wrapError(e, spec);
         reporter.warn(`${label}: download interrupted (${(e as Error).message}); retrying`);
         await new Promise((r) => setTimeout(r, 300 * attempt));
       }
@@ -71,6 +71,18 @@ export async function ensureInstalled(store: string, http: Http, spec: InstallSp
   } finally {
     await lock.release();
   }
+}
+
+const TRANSIENT = new Set([
+  "ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "UND_ERR_SOCKET", "UND_ERR_BODY_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_RES_CONTENT_LENGTH_MISMATCH",
+]);
+
+/** A network failure mid-download is worth another try; a bad archive or checksum is not. */
+function isTransient(e: unknown): boolean {
+  if (e instanceof DevenvError) return false;
+  const code = (e as { code?: string })?.code;
+  return code !== undefined && TRANSIENT.has(code);
 }
 
 function wrapError(e: unknown, spec: InstallSpec): unknown {
@@ -93,10 +105,10 @@ async function installOnce(store: string, http: Http, spec: InstallSpec, reporte
     if (res.size !== undefined && artifact.size === undefined) task.total = res.size;
     const strip = artifact.strip === "auto" ? 0 : artifact.strip;
     const writer = new TreeWriter(unpackDir, redactUrl(artifact.url), strip);
-    writer.dir("");
     const scratch = join(tmp, "download");
-    const digest = await streamUnpack({ res, format: artifact.format, writer, task, scratchFile: scratch, rawName: spec.name });
+    const { digest, error } = await streamUnpack({ res, format: artifact.format, writer, task, scratchFile: scratch, rawName: spec.name });
     checkDigest(artifact.url, artifact.sha256, digest);
+    if (error) throw error;
     if (artifact.format === "zip") await unpackZip(scratch, writer, redactUrl(artifact.url));
 
     let root = unpackDir;

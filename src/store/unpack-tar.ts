@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import { Parser, type ReadEntry } from "tar";
 import { DevenvError } from "../errors.js";
 import type { TreeWriter } from "./extract-tree.js";
 
@@ -6,19 +7,16 @@ import type { TreeWriter } from "./extract-tree.js";
  * Parse an (already decompressed) tar stream and hand each entry to the writer.
  * Device files and FIFOs are skipped; pax and GNU long-name headers are handled by the parser.
  */
-export async function unpackTar(input: Readable, writer: TreeWriter, archive: string): Promise<void> {
-  const { Parser } = await import("tar");
+export function unpackTar(input: Readable, writer: TreeWriter, archive: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let failed = false;
     const fail = (e: unknown) => {
       if (failed) return;
       failed = true;
-      input.unpipe?.();
-      input.destroy();
       reject(e);
     };
     const parser = new Parser({ strict: true, maxDecompressionRatio: Number.POSITIVE_INFINITY } as never);
-    parser.on("entry", (entry: import("tar").ReadEntry) => {
+    parser.on("entry", (entry: ReadEntry) => {
       if (failed) return entry.resume();
       try {
         const rel = writer.target(entry.path);
@@ -75,6 +73,10 @@ export async function unpackTar(input: Readable, writer: TreeWriter, archive: st
       if (!failed) resolve();
     });
     input.on("error", fail);
+    if (input.errored) return fail(input.errored);
+    input.on("close", () => {
+      if (!input.readableEnded) fail(input.errored ?? new Error("the download stream closed early"));
+    });
     input.on("data", (c: Buffer) => {
       if (!parser.write(c)) input.pause();
     });

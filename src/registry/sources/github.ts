@@ -1,4 +1,3 @@
-import { DevenvError } from "../../errors.js";
 import type { Http } from "../../platform/http.js";
 
 export interface GithubAsset {
@@ -19,19 +18,8 @@ const MAX_PAGES = 10;
 
 /** Every release of owner/repo from the releases API (paginated, per_page=100). */
 export async function githubReleases(http: Http, repo: string): Promise<GithubRelease[]> {
-  const out: GithubRelease[] = [];
-  for (let page = 1; page <= MAX_PAGES; page++) {
-    const url = `https://api.github.com/repos/${repo}/releases?per_page=100&page=${page}`;
-    const batch = await http.json<GithubRelease[]>(url);
-    if (!Array.isArray(batch)) {
-      throw new DevenvError("HTTP", `GitHub API for ${repo} returned something other than a release list`, {
-        hint: "Set GITHUB_TOKEN if you are rate limited, or check DEVENV_MIRRORS.",
-      });
-    }
-    out.push(...batch);
-    if (batch.length < 100) break;
-  }
-  return out.filter((r) => !r.draft);
+  const all = await http.jsonPages<GithubRelease>(`https://api.github.com/repos/${repo}/releases?per_page=100`, MAX_PAGES);
+  return all.filter((r) => !r.draft);
 }
 
 /** One release by tag. */

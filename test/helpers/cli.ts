@@ -1,0 +1,71 @@
+/** Run the built `devenv` binary as a user would, with an isolated DEVENV_HOME and the net guard. */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { netGuardEnv } from "../support/net-guard.js";
+
+export const repoRoot = resolve(fileURLToPath(import.meta.url), "../../../..");
+export const devenvBin = join(repoRoot, "bin/devenv.js");
+
+export interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Sandbox {
+  home: string;
+  project: string;
+  env: NodeJS.ProcessEnv;
+  run(args: string[], opts?: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string }): Promise<RunResult>;
+  storeEntries(): string[];
+}
+
+export function sandbox(mirrors: string, extraEnv: NodeJS.ProcessEnv = {}): Sandbox {
+  const base = mkdtempSync(join(tmpdir(), "devenv-cli-"));
+  const home = join(base, "home");
+  const project = join(base, "project");
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: join(base, "userhome"),
+    LANG: "C.UTF-8",
+    DEVENV_HOME: home,
+    DEVENV_MIRRORS: mirrors,
+    DEVENV_HTTP_BACKOFF_MS: "5",
+    NO_PROXY: "127.0.0.1,localhost,::1",
+    ...netGuardEnv(process.env),
+    ...extraEnv,
+  };
+  return {
+    home,
+    project,
+    env,
+    run(args, opts = {}) {
+      return runDevenv(args, { cwd: opts.cwd ?? project, env: { ...env, ...opts.env }, ...(opts.input ? { input: opts.input } : {}) });
+    },
+    storeEntries() {
+      try {
+        return readdirSync(join(home, "store")).filter((n) => !n.startsWith(".")).sort();
+      } catch {
+        return [];
+      }
+    },
+  };
+}
+
+/** Async on purpose: the fake upstream runs in this process and must keep serving. */
+export function runDevenv(args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; input?: string }): Promise<RunResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [devenvBin, ...args], { cwd: opts.cwd, env: opts.env, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
+    child.stdin.end(opts.input ?? "");
+  });
+}

@@ -1,0 +1,198 @@
+/**
+ * Generic GitHub releases for one repository: the REST API (list with per_page/page + Link header,
+ * tags/{tag}, latest, by id, assets/{id}) and github.com/{owner}/{repo}/releases/download/{tag}/{asset}.
+ * Repository-specific modules (cmake.ts; later LLVM, python-build-standalone) only describe releases.
+ */
+import { sha256hex } from "../archives.js";
+import { bytes, compareVersions, json, Lazy, versionDate, type FakeRequest, type FakeResponse, type Upstream } from "./types.js";
+
+export interface GithubAssetSpec {
+  name: string;
+  contentType?: string;
+  /** Called at most once (memoised). */
+  build: () => Promise<Buffer> | Buffer;
+}
+
+export interface GithubReleaseSpec {
+  tag: string;
+  name?: string;
+  prerelease?: boolean;
+  /** Drafts are only listed for requests carrying an Authorization header (like the real API). */
+  draft?: boolean;
+  /** ISO timestamp; default derived from the tag. */
+  publishedAt?: string;
+  body?: string;
+  assets: GithubAssetSpec[];
+}
+
+export interface GithubRepoOptions {
+  owner: string;
+  repo: string;
+  /** Numeric repository id, used in `Link` URLs (`/repositories/{id}/releases`) like the real API. */
+  repoId: number;
+  releases: GithubReleaseSpec[];
+  /** Server-side cap on per_page (the real API caps at 100; default per_page is 30). */
+  pageSize?: number;
+  /** Include `digest: "sha256:…"` on assets (default true); false gives `digest: null` like pre-2025 uploads. */
+  digests?: boolean;
+  /** Answer downloads with a 302 to a local `/objects.githubusercontent.com/…` URL, like github.com does. */
+  redirectDownloads?: boolean;
+}
+
+const API = "https://api.github.com";
+const WEB = "https://github.com";
+const API_HEADERS = { "x-ratelimit-limit": "60", "x-ratelimit-remaining": "59", "x-github-api-version-selected": "2022-11-28" };
+
+const notFound = (doc: string): FakeResponse => ({
+  ...json({ message: "Not Found", documentation_url: `https://docs.github.com/rest/releases/${doc}`, status: "404" }, API_HEADERS),
+  status: 404,
+});
+
+export function githubRepoUpstream(o: GithubRepoOptions): Upstream {
+  const full = `${o.owner}/${o.repo}`;
+  const lazy = new Lazy();
+  const releases = o.releases
+    .map((r) => ({ ...r, publishedAt: r.publishedAt ?? `${versionDate(r.tag, Date.UTC(2016, 0, 1))}T12:00:00Z` }))
+    .sort((a, b) => b.publishedAt.localeCompare(a.publishedAt) || compareVersions(b.tag, a.tag));
+  const releaseId = (i: number) => o.repoId * 1000 + i + 1;
+  const assetId = (i: number, j: number) => o.repoId * 1_000_000 + (i + 1) * 1000 + j + 1;
+  const data = (i: number, j: number): Promise<Buffer> =>
+    lazy.get(`${i}/${j}`, async () => releases[i]!.assets[j]!.build());
+  const user = { login: "github-actions[bot]", id: 41898282, type: "Bot", site_admin: false };
+
+  const assetJson = async (i: number, j: number) => {
+    const r = releases[i]!;
+    const a = r.assets[j]!;
+    const buf = await data(i, j);
+    const id = assetId(i, j);
+    return {
+      url: `${API}/repos/${full}/releases/assets/${id}`,
+      id,
+      node_id: `RA_fake${id}`,
+      name: a.name,
+      label: "",
+      uploader: user,
+      content_type: a.contentType ?? "application/octet-stream",
+      state: "uploaded",
+      size: buf.length,
+      digest: o.digests === false ? null : `sha256:${sha256hex(buf)}`,
+      download_count: 0,
+      created_at: r.publishedAt,
+      updated_at: r.publishedAt,
+      browser_download_url: `${WEB}/${full}/releases/download/${r.tag}/${a.name}`,
+    };
+  };
+
+  const releaseJson = async (i: number) => {
+    const r = releases[i]!;
+    const id = releaseId(i);
+    return {
+      url: `${API}/repos/${full}/releases/${id}`,
+      assets_url: `${API}/repos/${full}/releases/${id}/assets`,
+      upload_url: `https://uploads.github.com/repos/${full}/releases/${id}/assets{?name,label}`,
+      html_url: `${WEB}/${full}/releases/tag/${r.tag}`,
+      id,
+      author: user,
+      node_id: `RE_fake${id}`,
+      tag_name: r.tag,
+      target_commitish: "master",
+      name: r.name ?? r.tag,
+      draft: r.draft ?? false,
+      immutable: false,
+      prerelease: r.prerelease ?? false,
+      created_at: r.publishedAt,
+      updated_at: r.publishedAt,
+      published_at: r.draft ? null : r.publishedAt,
+      assets: await Promise.all(r.assets.map((_, j) => assetJson(i, j))),
+      tarball_url: `${API}/repos/${full}/tarball/${r.tag}`,
+      zipball_url: `${API}/repos/${full}/zipball/${r.tag}`,
+      body: r.body ?? `${o.repo} ${r.tag} (fake release for devenv tests)`,
+    };
+  };
+
+  const visible = (req: FakeRequest) =>
+    releases.map((r, i) => ({ r, i })).filter(({ r }) => !r.draft || req.headers.authorization !== undefined);
+
+  async function list(req: FakeRequest): Promise<FakeResponse> {
+    const requested = Number.parseInt(req.query.get("per_page") ?? "30", 10);
+    const perPage = Math.min(Number.isFinite(requested) && requested > 0 ? requested : 30, 100, o.pageSize ?? 100);
+    const page = Math.max(1, Number.parseInt(req.query.get("page") ?? "1", 10) || 1);
+    const all = visible(req);
+    const last = Math.max(1, Math.ceil(all.length / perPage));
+    const slice = all.slice((page - 1) * perPage, page * perPage);
+    const link = (p: number, rel: string) => `<${API}/repositories/${o.repoId}/releases?per_page=${perPage}&page=${p}>; rel="${rel}"`;
+    const links: string[] = [];
+    if (page > 1) links.push(link(Math.min(page - 1, last), "prev"));
+    if (page < last) links.push(link(page + 1, "next"), link(last, "last"));
+    if (page > 1) links.push(link(1, "first"));
+    const headers: Record<string, string> = { ...API_HEADERS };
+    if (links.length) headers.link = links.join(", ");
+    return json(await Promise.all(slice.map(({ i }) => releaseJson(i))), headers);
+  }
+
+  async function download(i: number, name: string, req: FakeRequest, ctx: { origin: string }): Promise<FakeResponse | undefined> {
+    const j = releases[i]!.assets.findIndex((a) => a.name === name);
+    if (j < 0) return undefined;
+    if (o.redirectDownloads && !req.path.startsWith("/objects.githubusercontent.com/")) {
+      const loc = `${ctx.origin}/objects.githubusercontent.com/github-production-release-asset/${o.repoId}/${assetId(i, j)}/${encodeURIComponent(name)}`;
+      return { status: 302, headers: { location: loc }, body: "" };
+    }
+    return bytes(await data(i, j), "application/octet-stream");
+  }
+
+  const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const owner = esc(o.owner);
+  const repo = esc(o.repo);
+  const api = `/api\\.github\\.com/(?:repos/${owner}/${repo}|repositories/${o.repoId})/releases`;
+  const R = {
+    list: new RegExp(`^${api}/?$`, "i"),
+    latest: new RegExp(`^${api}/latest$`, "i"),
+    tag: new RegExp(`^${api}/tags/(.+)$`, "i"),
+    byId: new RegExp(`^${api}/(\\d+)$`, "i"),
+    asset: new RegExp(`^${api}/assets/(\\d+)$`, "i"),
+    download: new RegExp(`^/github\\.com/${owner}/${repo}/releases/download/([^/]+)/([^/]+)$`, "i"),
+    objects: new RegExp(`^/objects\\.githubusercontent\\.com/github-production-release-asset/${o.repoId}/(\\d+)/([^/]+)$`),
+  };
+
+  return {
+    name: `github:${full}`,
+    origins: [API, WEB],
+    async handle(req, ctx) {
+      const p = req.path;
+      let m: RegExpExecArray | null;
+      if (R.list.test(p)) return list(req);
+      if (R.latest.test(p)) {
+        const hit = visible(req).find(({ r }) => !r.draft && !r.prerelease);
+        return hit ? json(await releaseJson(hit.i), API_HEADERS) : notFound("releases#get-the-latest-release");
+      }
+      if ((m = R.tag.exec(p))) {
+        const hit = visible(req).find(({ r }) => r.tag === m![1]);
+        return hit ? json(await releaseJson(hit.i), API_HEADERS) : notFound("releases#get-a-release-by-tag-name");
+      }
+      if ((m = R.byId.exec(p))) {
+        const hit = visible(req).find(({ i }) => releaseId(i) === Number(m![1]));
+        return hit ? json(await releaseJson(hit.i), API_HEADERS) : notFound("releases#get-a-release");
+      }
+      if ((m = R.asset.exec(p))) {
+        for (const { r, i } of visible(req)) {
+          const j = r.assets.findIndex((_, k) => assetId(i, k) === Number(m![1]));
+          if (j < 0) continue;
+          if (/application\/octet-stream/.test(String(req.headers.accept ?? ""))) return bytes(await data(i, j));
+          return json(await assetJson(i, j), API_HEADERS);
+        }
+        return notFound("assets#get-a-release-asset");
+      }
+      if ((m = R.download.exec(p))) {
+        const i = releases.findIndex((r) => r.tag === m![1]);
+        return i < 0 ? undefined : download(i, m[2]!, req, ctx);
+      }
+      if ((m = R.objects.exec(p))) {
+        for (let i = 0; i < releases.length; i++) {
+          const j = releases[i]!.assets.findIndex((_, k) => assetId(i, k) === Number(m![1]));
+          if (j >= 0) return download(i, releases[i]!.assets[j]!.name, req, ctx);
+        }
+      }
+      return undefined;
+    },
+  };
+}
