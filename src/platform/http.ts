@@ -111,7 +111,18 @@ export function createHttp(opts: HttpOptions): Http {
     return Buffer.concat(chunks).toString("utf8");
   }
 
-  const text = async (url: string, o: { accept?: string } = {}) => read(await get(url, o));
+  // Metadata (indexes, checksum files, API pages) is read once per process.
+  const memo = new Map<string, Promise<string>>();
+  const text = (url: string, o: { accept?: string } = {}) => {
+    const key = `${o.accept ?? ""} ${url}`;
+    let p = memo.get(key);
+    if (!p) {
+      p = get(url, o).then(read);
+      p.catch(() => memo.delete(key));
+      memo.set(key, p);
+    }
+    return p;
+  };
 
   function parse<T>(url: string, body: string): T {
     try {
