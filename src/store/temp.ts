@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { pidAlive, randomId } from "../platform/fs.js";
@@ -42,5 +42,25 @@ export async function removeStaleTemps(store: string): Promise<string[]> {
     await rm(join(store, name), { recursive: true, force: true });
     removed.push(name);
   }
+  // Lock files of dead owners (a waiter would take them over anyway).
+  const locks = join(store, ".locks");
+  let lockNames: string[] = [];
+  try {
+    lockNames = readdirSync(locks);
+  } catch {
+    /* none */
+  }
+  for (const name of lockNames) {
+    const pid = Number.parseInt(readFileSafe(join(locks, name)), 10);
+    if (Number.isInteger(pid) && pid !== process.pid && !pidAlive(pid)) await rm(join(locks, name), { force: true });
+  }
   return removed;
+}
+
+function readFileSafe(p: string): string {
+  try {
+    return readFileSync(p, "utf8");
+  } catch {
+    return "";
+  }
 }

@@ -86,3 +86,27 @@ test("transient 503s on the index are retried; a 404 is reported with a hint", a
   assert.match(r.stderr, /hint: The file is not there/);
   assert.equal(fake.count(/releases\/tags/), 1, "no retry on 404");
 });
+
+test("mirrors can come from the user config file instead of DEVENV_MIRRORS", async () => {
+  const sb = sandbox("");
+  mkdirSync(sb.home, { recursive: true });
+  writeFileSync(join(sb.home, "config.json"), JSON.stringify({ mirrors: fake.mirrorMap }));
+  mkdirSync(sb.project, { recursive: true });
+  writeFileSync(join(sb.project, "devenv.ts"), `export default { tools: { zig: "0.13" } };\n`);
+  const r = await sb.run(["exec", "--", "zig", "version"], { env: { DEVENV_MIRRORS: "" } });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout.trim(), "0.13.0");
+  writeFileSync(join(sb.home, "config.json"), "{ not json");
+  const bad = await sb.run(["list"], { env: { DEVENV_MIRRORS: "" } });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /config\.json: .*\n  hint: The user config is JSON/);
+});
+
+test("devenv shell starts $SHELL with the project's environment and returns its status", async () => {
+  const sb = sandbox(fake.mirrors, { SHELL: "/bin/sh" });
+  mkdirSync(sb.project, { recursive: true });
+  writeFileSync(join(sb.project, "devenv.ts"), `export default { tools: { zig: "0.13" }, env: { GREETING: "hi" } };\n`);
+  const r = await sb.run(["shell"], { input: 'zig version; echo "$GREETING $DEVENV_SHELL_ROOT"; exit 3\n' });
+  assert.equal(r.code, 3, r.stderr);
+  assert.equal(r.stdout, `0.13.0\nhi ${sb.project}\n`);
+});
