@@ -48,9 +48,12 @@ export async function benchInstall(repo: string, runs: number): Promise<string> 
       const out = join(work, "curl-out");
       for (let i = 0; i < runs; i++) {
         rmSync(join(home, "store"), { recursive: true, force: true });
+        // Start each timed run with no dirty pages from the previous one, for both sides.
+        execFileSync("sync");
         devenvTimes.push(await timed(process.execPath, [devenv, "-q", "install", "--frozen"], { cwd: project, env }));
         rmSync(out, { recursive: true, force: true });
         mkdirSync(out);
+        execFileSync("sync");
         curlTimes.push(await timed("bash", ["-c", `curl -sf "$1" | tar -x${fmt === "gz" ? "z" : "J"}f - -C "$2"`, "_", url, out]));
       }
       const size = Number(execFileSync("du", ["-sb", out], { encoding: "utf8" }).split("\t")[0]);

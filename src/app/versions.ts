@@ -23,6 +23,6 @@ export async function listVersions(ctx: AppContext, recipe: Recipe, options: Too
     });
   }
   const versions = await recipe.versions({ http: ctx.http }, options);
-  await writeFileAtomic(file, JSON.stringify({ fetchedAt: Date.now(), versions } satisfies CachedList));
+  await writeFileAtomic(file, JSON.stringify({ fetchedAt: Date.now(), versions } satisfies CachedList), { fsync: false });
   return versions;
 }

@@ -128,7 +128,7 @@ async function installOnce(store: string, http: Http, spec: InstallSpec, reporte
       bin,
       files,
     };
-    await writeFileAtomic(join(root, RECEIPT), JSON.stringify(receipt) + "\n");
+    await writeFileAtomic(join(root, RECEIPT), JSON.stringify(receipt) + "\n", { fsync: false });
     await rename(root, final);
     task.done();
     return { name: spec.name, version: spec.version, dir: final, receipt, fresh: true };
