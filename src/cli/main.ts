@@ -9,9 +9,21 @@ export interface GlobalOpts {
 /** Each command's code is imported only when that command runs: start-up stays small. */
 const run = (load: () => Promise<{ default: (...a: never[]) => Promise<number | void> }>) =>
   async (...args: unknown[]) => {
+    // If the event loop ever empties while a command still awaits something, that is a bug:
+    // say so and fail, rather than exit 0 having done half the work.
+    let finished = false;
+    process.once("beforeExit", () => {
+      if (finished) return;
+      process.stderr.write("devenv: internal error: the command stopped before finishing (please report this)\n");
+      process.exitCode = 1;
+    });
     const mod = await load();
-    const code = await (mod.default as (...a: unknown[]) => Promise<number | void>)(...args);
-    if (typeof code === "number") process.exitCode = code;
+    try {
+      const code = await (mod.default as (...a: unknown[]) => Promise<number | void>)(...args);
+      if (typeof code === "number") process.exitCode = code;
+    } finally {
+      finished = true;
+    }
   };
 
 export function buildProgram(): Command {

@@ -2,7 +2,7 @@
  * The one source of truth for devenv.ts: the zod schema below gives the runtime validation,
  * the TypeScript types (`DevenvConfig`) and devenv.schema.json (scripts/gen-schema.ts).
  */
-import { z } from "zod";
+import * as z from "zod";
 
 export const PLATFORM_KEYS = ["linux-x64", "linux-arm64", "darwin-x64", "darwin-arm64"] as const;
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { PLATFORM_KEYS } from "../config/schema.js";
 
 export const LOCK_VERSION = 1;

@@ -3,27 +3,37 @@ import { createGunzip } from "node:zlib";
 import type { ArchiveFormat } from "../registry/types.js";
 import { findXz, xzProcess } from "./xz-process.js";
 
-/** A stream transform that undoes the archive's compression (identity for plain tar). */
-export async function decompressor(format: ArchiveFormat): Promise<Transform | Duplex | undefined> {
+export type MakeDecompressor = () => Transform | Duplex | undefined;
+
+/**
+ * Load what undoing the archive's compression needs, before the download starts, and return a
+ * synchronous factory: nothing may be awaited between receiving a response and attaching to it.
+ */
+export async function decompressorFactory(format: ArchiveFormat): Promise<MakeDecompressor> {
+  if (format === "tar.xz" && !findXz()) {
+    const lzma = (await import("lzma-native")).default;
+    return () => lzma.createDecompressor({ synchronous: false });
+  }
+  if (format === "tar.zst") {
+    const { Decompress } = await import("fzstd");
+    return () => zstdTransform(Decompress);
+  }
+  return () => decompressorSync(format);
+}
+
+function decompressorSync(format: ArchiveFormat): Transform | Duplex | undefined {
   switch (format) {
     case "tar.gz":
       // Big chunks: zlib's default 16 kB makes gunzip ~3x slower.
       return createGunzip({ chunkSize: 1 << 20 });
-    case "tar.xz": {
-      const xz = findXz();
-      if (xz) return xzProcess(xz);
-      const lzma = (await import("lzma-native")).default;
-      return lzma.createDecompressor({ synchronous: false });
-    }
-    case "tar.zst":
-      return zstdTransform();
+    case "tar.xz":
+      return xzProcess(findXz()!);
     default:
       return undefined;
   }
 }
 
-async function zstdTransform(): Promise<Transform> {
-  const { Decompress } = await import("fzstd");
+function zstdTransform(Decompress: typeof import("fzstd").Decompress): Transform {
   let push: ((c: Uint8Array) => void) | undefined;
   const d = new Decompress((chunk) => push?.(chunk));
   return new Transform({

@@ -6,7 +6,7 @@ import type { DownloadTask } from "../app/reporter.js";
 import { DevenvError, redactUrl } from "../errors.js";
 import type { HttpResponse } from "../platform/http.js";
 import type { ArchiveFormat } from "../registry/types.js";
-import { decompressor } from "./decompress.js";
+import type { MakeDecompressor } from "./decompress.js";
 import type { TreeWriter } from "./extract-tree.js";
 import { unpackTar } from "./unpack-tar.js";
 import { unpackZip } from "./unpack-zip.js";
@@ -44,6 +44,7 @@ export async function streamUnpack(opts: {
   task: DownloadTask;
   scratchFile: string;
   rawName: string;
+  makeDecompressor: MakeDecompressor;
 }): Promise<{ digest: string; error?: unknown }> {
   const { res, format, writer, task } = opts;
   const hash = createHash("sha256");
@@ -61,10 +62,13 @@ export async function streamUnpack(opts: {
     await pipelineAsync(res.body, tap(hash, task), createWriteStream(opts.scratchFile));
     return { digest: hash.digest("hex") };
   }
+  // No await from here on until everything is wired: an error must never fire without a listener.
+  const decomp = opts.makeDecompressor();
   const hashed = tap(hash, task);
+  hashed.on("error", () => {}); // observed through `errored` below and by the consumer
   res.body.on("error", (e) => hashed.destroy(e));
+  if (res.body.errored) hashed.destroy(res.body.errored);
   res.body.pipe(hashed);
-  const decomp = await decompressor(format);
   let input: Readable = hashed;
   if (decomp) {
     hashed.on("error", (e) => decomp.destroy(e));
@@ -80,15 +84,21 @@ export async function streamUnpack(opts: {
       decomp.on("error", () => {});
       decomp.destroy();
     }
-    // Hash what is left; a network error here is the error to report.
-    await new Promise<void>((resolve, reject) => {
-      if (hashed.readableEnded) return resolve();
-      hashed.on("end", resolve);
-      hashed.on("error", reject);
-      hashed.resume();
-    });
+    // Hash what is left of the body; a network error here is the error to report (and retry).
+    await drain(hashed);
     return { digest: hash.digest("hex"), error };
   }
+}
+
+function drain(stream: Readable): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (stream.errored) return reject(stream.errored);
+    if (stream.readableEnded) return resolve();
+    stream.on("end", resolve);
+    stream.on("error", reject);
+    stream.on("close", () => (stream.readableEnded ? resolve() : reject(stream.errored ?? new Error("download stream closed early"))));
+    stream.resume();
+  });
 }
 
 export { unpackZip };

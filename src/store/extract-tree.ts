@@ -17,7 +17,8 @@ export interface FileRecord {
  */
 export class TreeWriter {
   readonly files: FileRecord[] = [];
-  private readonly symlinks = new Set<string>();
+  /** Symlinks created so far: path → target. */
+  private readonly symlinks = new Map<string, string>();
   private readonly made = new Set<string>([""]);
 
   constructor(private readonly root: string, private readonly archive: string, private readonly strip: number) {
@@ -63,7 +64,7 @@ export class TreeWriter {
     checkSymlink(this.archive, rel, target);
     this.ensureParents(rel, false);
     symlinkSync(target, join(this.root, rel));
-    this.symlinks.add(rel);
+    this.symlinks.set(rel, target);
     this.files.push({ path: rel, type: "symlink", target });
   }
 
@@ -81,6 +82,42 @@ export class TreeWriter {
     this.ensureParents(rel, false);
     linkSync(join(this.root, target), join(this.root, rel));
     this.files.push({ path: rel, type: "file", size: st.size, mode: st.mode & 0o777 });
+  }
+
+  /**
+   * After unpacking: resolve every symlink through the others (as the kernel would) and refuse the
+   * archive if any ends up outside the root. A later link can change where an earlier one points
+   * (`sub/up -> ..` makes `esc -> sub/up/..` escape), so this runs on the final tree.
+   */
+  checkSymlinks(): void {
+    for (const [link, target] of this.symlinks) {
+      const dir = link.split("/").slice(0, -1);
+      if (this.resolve(dir, target, 0) === null) {
+        throw unsafeEntry(this.archive, link, `symlink '${target}' resolves outside the install directory`);
+      }
+    }
+  }
+
+  /** Path components of `target` resolved from `from` inside the root, or null if it escapes. */
+  private resolve(from: string[], target: string, depth: number): string[] | null {
+    if (target.startsWith("/") || depth > 40) return null;
+    let parts = [...from];
+    for (const comp of target.split("/")) {
+      if (comp === "" || comp === ".") continue;
+      if (comp === "..") {
+        if (!parts.length) return null;
+        parts.pop();
+        continue;
+      }
+      parts.push(comp);
+      const via = this.symlinks.get(parts.join("/"));
+      if (via !== undefined) {
+        const resolved = this.resolve(parts.slice(0, -1), via, depth + 1);
+        if (resolved === null) return null;
+        parts = resolved;
+      }
+    }
+    return parts;
   }
 
   /** Parent directories must not be symlinks (that would let an entry write through them). */

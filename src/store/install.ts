@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, renameSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, renameSync } from "node:fs";
 import { rename } from "node:fs/promises";
 import { join } from "node:path";
 import type { Reporter } from "../app/reporter.js";
@@ -7,7 +7,6 @@ import { acquireLock } from "../platform/filelock.js";
 import { writeFileAtomic } from "../platform/fs.js";
 import type { Http } from "../platform/http.js";
 import type { Artifact } from "../registry/types.js";
-import { checkDigest, streamUnpack, unpackZip } from "./download.js";
 import { TreeWriter, type FileRecord } from "./extract-tree.js";
 import { RECEIPT, entryDir, lockPath, type StoreKey } from "./layout.js";
 import { readReceipt, type Receipt } from "./receipt.js";
@@ -101,15 +100,20 @@ async function installOnce(store: string, http: Http, spec: InstallSpec, reporte
   const { artifact } = spec;
   const task = reporter.download(label, artifact.size);
   try {
+    // Imported here, not at the top: tar and the decompressors stay off the path of `exec` & co.
+    const { checkDigest, streamUnpack, unpackZip } = await import("./download.js");
+    const { decompressorFactory } = await import("./decompress.js");
+    const makeDecompressor = await decompressorFactory(artifact.format);
     const res = await http.get(artifact.url);
     if (res.size !== undefined && artifact.size === undefined) task.total = res.size;
     const strip = artifact.strip === "auto" ? 0 : artifact.strip;
     const writer = new TreeWriter(unpackDir, redactUrl(artifact.url), strip);
     const scratch = join(tmp, "download");
-    const { digest, error } = await streamUnpack({ res, format: artifact.format, writer, task, scratchFile: scratch, rawName: spec.name });
+    const { digest, error } = await streamUnpack({ res, format: artifact.format, writer, task, scratchFile: scratch, rawName: spec.name, makeDecompressor });
     checkDigest(artifact.url, artifact.sha256, digest);
     if (error) throw error;
     if (artifact.format === "zip") await unpackZip(scratch, writer, redactUrl(artifact.url));
+    writer.checkSymlinks();
 
     let root = unpackDir;
     let files = writer.files.filter((f) => f.path !== "");
@@ -143,7 +147,8 @@ async function installOnce(store: string, http: Http, spec: InstallSpec, reporte
 /** strip: "auto" — an archive holding one top directory is unpacked from inside it. */
 function hoistLoneDir(dir: string, files: FileRecord[]): { root: string; files: FileRecord[] } {
   const top = readdirSync(dir);
-  if (top.length !== 1 || !statSync(join(dir, top[0]!)).isDirectory()) return { root: dir, files };
+  // lstat: a lone top-level symlink (`top -> .`) must not become the entry.
+  if (top.length !== 1 || !lstatSync(join(dir, top[0]!)).isDirectory()) return { root: dir, files };
   const prefix = `${top[0]}/`;
   const inner = join(dir, "..", "hoisted");
   renameSync(join(dir, top[0]!), inner);

@@ -10,12 +10,12 @@ export async function unpackZip(file: string, writer: TreeWriter, archive: strin
   const yauzl = (await import("yauzl")).default;
   const zip = await new Promise<import("yauzl").ZipFile>((resolve, reject) =>
     yauzl.open(file, { lazyEntries: true, decodeStrings: true, validateEntrySizes: true, strictFileNames: false }, (err, z) =>
-      err || !z ? reject(new DevenvError("ARCHIVE", `${archive}: not a valid zip (${err?.message})`)) : resolve(z),
+      err || !z ? reject(zipError(archive, err)) : resolve(z),
     ),
   );
   try {
     await new Promise<void>((resolve, reject) => {
-      const fail = (e: unknown) => reject(e instanceof DevenvError ? e : new DevenvError("ARCHIVE", `${archive}: ${(e as Error).message}`));
+      const fail = (e: unknown) => reject(e instanceof DevenvError ? e : zipError(archive, e));
       zip.on("error", fail);
       zip.on("end", () => resolve());
       zip.on("entry", (entry: import("yauzl").Entry) => {
@@ -44,7 +44,13 @@ export async function unpackZip(file: string, writer: TreeWriter, archive: strin
               });
               return;
             }
-            const out = writer.file(rel, unixMode ? unixMode & 0o7777 : 0o644);
+            let out: ReturnType<TreeWriter["file"]>;
+            try {
+              out = writer.file(rel, unixMode ? unixMode & 0o7777 : 0o644);
+            } catch (e) {
+              stream.destroy();
+              return fail(e);
+            }
             stream.on("data", (c: Buffer) => {
               try {
                 out.write(c);
@@ -72,4 +78,15 @@ export async function unpackZip(file: string, writer: TreeWriter, archive: strin
   } finally {
     zip.close();
   }
+}
+
+/** yauzl refuses `..` and absolute names itself: report those as unsafe, like tar's. */
+function zipError(archive: string, e: unknown): DevenvError {
+  const msg = (e as Error)?.message ?? String(e);
+  if (/^(absolute path|invalid relative path)/.test(msg)) {
+    return new DevenvError("UNSAFE_ARCHIVE", `${archive}: refusing entry: ${msg}`, {
+      hint: "The archive tries to write outside its install directory; it was not installed. Report it to the publisher.",
+    });
+  }
+  return new DevenvError("ARCHIVE", `${archive}: not a valid zip (${msg})`, { hint: "The download is not a valid archive." });
 }
