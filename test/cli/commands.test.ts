@@ -180,3 +180,19 @@ test("config errors reach the user with file:line:col or the field path", async 
   assert.match(read(none, "devenv.ts"), /export default defineConfig\(\{/);
   ok(await none.run(["install"]));
 });
+
+test("lock --platform records other platforms from published checksums without downloading", async () => {
+  const sb = fresh(`export default { tools: { node: "20", zig: "0.13" } };\n`);
+  fake.reset();
+  ok(await sb.run(["lock", "--platform", "darwin-arm64", "linux-arm64"]));
+  const lock = JSON.parse(read(sb, "devenv.lock"));
+  assert.deepEqual(Object.keys(lock.tools.node.platforms), ["darwin-arm64", "linux-arm64", "linux-x64"]);
+  assert.equal(lock.tools.node.platforms["darwin-arm64"].sha256, await fake.sha256("/nodejs.org/dist/v20.18.0/node-v20.18.0-darwin-arm64.tar.xz"));
+  assert.equal(lock.tools.zig.platforms["linux-arm64"].url, "https://ziglang.org/download/0.13.0/zig-linux-aarch64-0.13.0.tar.xz");
+  assert.equal(fake.count(/\.tar\.xz$/), 0, "no artifact was downloaded");
+  // devenv.ts `platforms` makes the extra platforms part of what --frozen requires.
+  writeFileSync(join(sb.project, "devenv.ts"), `export default { tools: { node: "20", zig: "0.13" }, platforms: ["darwin-x64"] };\n`);
+  const frozen = await sb.run(["install", "--frozen"]);
+  assert.equal(frozen.code, 1);
+  assert.match(frozen.stderr, /node: devenv\.lock has no entry for darwin-x64/);
+});
