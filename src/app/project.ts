@@ -24,7 +24,7 @@ export function requireRoot(ctx: AppContext): string {
 
 export async function loadProject(ctx: AppContext, root = requireRoot(ctx)): Promise<ProjectConfig> {
   const file = join(root, CONFIG_FILE);
-  return normaliseConfig(await evaluateConfigFile(file), root, file);
+  return normaliseConfig(await evaluateConfigFile(file, ctx.dirs.cache), root, file);
 }
 
 export async function readLock(root: string): Promise<{ lock: LockFile; text: string | undefined }> {
