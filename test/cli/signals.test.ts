@@ -1,0 +1,73 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
+import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
+import { devenvBin, sandbox } from "../helpers/cli.js";
+
+installNetGuard();
+let fake: FakeUpstream;
+before(async () => {
+  fake = await startFakeUpstream({ zig: ["0.13.0"] });
+});
+after(async () => {
+  await fake.close();
+  assertNoExternalRequests();
+});
+
+const waitFor = async (cond: () => boolean, ms: number, what: string) => {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+function start(sb: ReturnType<typeof sandbox>, args: string[]) {
+  const child = spawn(process.execPath, [devenvBin, ...args], { cwd: sb.project, env: sb.env, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (c: Buffer) => (stdout += c));
+  child.stderr.on("data", (c: Buffer) => (stderr += c));
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.on("close", (code, signal) => r({ code, signal })));
+  return { child, done, out: () => stdout, err: () => stderr };
+}
+
+test("Ctrl-C during an install exits 130 and leaves no temp dir and no entry; the next install works", async () => {
+  const sb = sandbox(fake.mirrors);
+  mkdirSync(sb.project, { recursive: true });
+  writeFileSync(join(sb.project, "devenv.ts"), `export default { tools: { zig: "0.13" } };\n`);
+  fake.slow(/zig-linux-x86_64-0\.13\.0\.tar\.xz$/, 200);
+  const p = start(sb, ["install"]);
+  const store = join(sb.home, "store");
+  await waitFor(() => {
+    try {
+      return readdirSync(store).some((n) => n.startsWith(".tmp-"));
+    } catch {
+      return false;
+    }
+  }, 10_000, "the install's temp dir");
+  p.child.kill("SIGINT");
+  const r = await p.done;
+  assert.equal(r.code, 130, p.err());
+  assert.match(p.err(), /interrupted; nothing half-installed was left behind/);
+  assert.deepEqual(readdirSync(store).filter((n) => !n.startsWith(".locks")), []);
+  fake.reset();
+  const again = await sb.run(["exec", "--", "zig", "version"]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(again.stdout.trim(), "0.13.0");
+});
+
+test("signals sent to devenv exec reach the command, whose status comes back", async () => {
+  const sb = sandbox(fake.mirrors);
+  mkdirSync(sb.project, { recursive: true });
+  writeFileSync(join(sb.project, "devenv.ts"), `export default { tools: {} };\n`);
+  const p = start(sb, ["exec", "--", "sh", "-c", `trap 'echo got-term; exit 42' TERM; echo ready; while :; do sleep 0.05; done`]);
+  await waitFor(() => p.out().includes("ready"), 10_000, "the command to start");
+  p.child.kill("SIGTERM");
+  const r = await p.done;
+  assert.equal(r.code, 42, p.err());
+  assert.match(p.out(), /got-term/);
+});
