@@ -1,4 +1,4 @@
-import { Transform, type Duplex, type Readable } from "node:stream";
+import { Transform, type Duplex } from "node:stream";
 import { createGunzip } from "node:zlib";
 import type { ArchiveFormat } from "../registry/types.js";
 import { findXz, xzProcess } from "./xz-process.js";
@@ -58,4 +58,3 @@ function zstdTransform(Decompress: typeof import("fzstd").Decompress): Transform
   });
 }
 
-export type { Readable };
