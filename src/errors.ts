@@ -35,7 +35,6 @@ export class DevenvError extends Error {
   }
 }
 
-export const isDevenvError = (e: unknown): e is DevenvError => e instanceof DevenvError;
 
 /** Remove credentials from a URL before it appears in a message. */
 export function redactUrl(url: string): string {

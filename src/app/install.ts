@@ -49,23 +49,21 @@ export async function projectTools(ctx: AppContext, project: ProjectConfig, lock
   return out;
 }
 
-export const missingTools = (ctx: AppContext, tools: ProjectTool[]) => tools.filter((t) => !findInstalled(ctx.dirs.store, t.spec));
-
 /** Install every tool of the lock for this platform; different tools download in parallel. */
 export async function installTools(ctx: AppContext, tools: ProjectTool[], concurrency = 4): Promise<InstalledTool[]> {
-  if (missingTools(ctx, tools).length) {
-    if (ctx.offline) {
-      const names = missingTools(ctx, tools).map((t) => `${t.spec.name} ${t.spec.version}`);
-      throw new DevenvError("OFFLINE", `offline: not installed: ${names.join(", ")}`, { hint: "Install once while online; then offline use works from the store." });
-    }
-    await removeStaleTemps(ctx.dirs.store);
+  const results = tools.map((t) => findInstalled(ctx.dirs.store, t.spec));
+  const todo = tools.flatMap((_, i) => (results[i] ? [] : [i]));
+  if (!todo.length) return results as InstalledTool[];
+  if (ctx.offline) {
+    const names = todo.map((i) => `${tools[i]!.spec.name} ${tools[i]!.spec.version}`);
+    throw new DevenvError("OFFLINE", `offline: not installed: ${names.join(", ")}`, { hint: "Install once while online; then offline use works from the store." });
   }
-  const results: InstalledTool[] = new Array(tools.length);
+  await removeStaleTemps(ctx.dirs.store);
   let next = 0;
   let failed = false;
   const worker = async () => {
-    while (next < tools.length && !failed) {
-      const i = next++;
+    while (next < todo.length && !failed) {
+      const i = todo[next++]!;
       try {
         results[i] = await ensureInstalled(ctx.dirs.store, ctx.http, tools[i]!.spec, ctx.reporter);
       } catch (e) {
@@ -75,10 +73,10 @@ export async function installTools(ctx: AppContext, tools: ProjectTool[], concur
     }
   };
   // Let running downloads finish (or clean up) before reporting the first failure.
-  const settled = await Promise.allSettled(Array.from({ length: Math.min(concurrency, tools.length) }, worker));
+  const settled = await Promise.allSettled(Array.from({ length: Math.min(concurrency, todo.length) }, worker));
   const rejected = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
   if (rejected) throw rejected.reason;
-  return results;
+  return results as InstalledTool[];
 }
 
 export function toolEnvOps(ctx: AppContext, t: ProjectTool): EnvOp[] {

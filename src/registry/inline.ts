@@ -9,8 +9,6 @@ export interface InlineOptions {
   strip?: number;
 }
 
-export const isInline = (options: Record<string, unknown>): boolean => typeof options.url === "string";
-
 export function fillUrl(template: string, version: string, platform: PlatformKey): string {
   const { os, arch } = splitPlatform(platform);
   return template.replaceAll("{version}", version).replaceAll("{os}", os).replaceAll("{arch}", arch);

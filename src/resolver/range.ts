@@ -42,4 +42,3 @@ export function sortVersions(versions: readonly VersionInfo[]): VersionInfo[] {
   return [...valid.sort((a, b) => semver.rcompare(a.version, b.version, { loose: true })), ...other];
 }
 
-export const isPrerelease = (v: string) => semver.valid(v, { loose: true }) !== null && semver.prerelease(v, { loose: true }) !== null;

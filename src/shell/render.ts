@@ -1,6 +1,5 @@
 /** Environment changes rendered as code for a shell. Pure. */
 export type ShellName = "bash" | "zsh" | "fish" | "json";
-export const SHELLS: readonly ShellName[] = ["bash", "zsh", "fish", "json"];
 
 /** POSIX single quotes: everything literal; a ' becomes '\''. Newlines survive as-is. */
 export const quotePosix = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;

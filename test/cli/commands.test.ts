@@ -148,6 +148,13 @@ test("offline: works from the store and the lock; refuses to download", async ()
   assert.equal(miss.code, 1);
   assert.match(miss.stderr, /offline: no cached version list for node/);
   assert.equal(fake.requests.length, 0);
+  const locked = fresh(`export default { tools: { zig: "0.13" } };\n`);
+  ok(await locked.run(["lock"]));
+  fake.reset();
+  const notInstalled = await locked.run(["--offline", "install"]);
+  assert.equal(notInstalled.code, 1);
+  assert.match(notInstalled.stderr, /offline: not installed: zig 0\.13\.0\n  hint: Install once while online/);
+  assert.equal(fake.requests.length, 0);
 });
 
 test("a lock entry pointing somewhere the recipe would not is refused before any download", async () => {

@@ -26,6 +26,3 @@ export async function githubReleases(http: Http, repo: string): Promise<GithubRe
 export async function githubRelease(http: Http, repo: string, tag: string): Promise<GithubRelease> {
   return http.json<GithubRelease>(`https://api.github.com/repos/${repo}/releases/tags/${encodeURIComponent(tag)}`);
 }
-
-export const githubDownloadUrl = (repo: string, tag: string, asset: string) =>
-  `https://github.com/${repo}/releases/download/${tag}/${asset}`;
