@@ -30,7 +30,7 @@ export function createProgressReporter(stream: NodeJS.WriteStream = process.stde
     const width = 24;
     const frac = b.total ? Math.min(b.got / b.total, 1) : 0;
     const bar = b.total ? "█".repeat(Math.round(frac * width)).padEnd(width, "░") : "".padEnd(width, "·");
-    const eta = b.total && speed > 0 ? ` ETA ${fmtTime((b.total - b.got) / speed)}` : "";
+    const eta = b.total && b.got >= b.total ? "  unpacking…" : b.total && speed > 0 ? ` ETA ${fmtTime((b.total - b.got) / speed)}` : "";
     const size = b.total ? `${fmtBytes(b.got)}/${fmtBytes(b.total)}` : fmtBytes(b.got);
     return `  ${b.label.padEnd(22)} ${bar} ${size}  ${fmtBytes(speed)}/s${eta}`;
   };
