@@ -73,7 +73,7 @@ async function runConfig(code: string, file: string): Promise<unknown> {
   } catch (e) {
     throw new DevenvError("CONFIG_EVAL", `${file}: evaluating devenv.ts failed: ${(e as Error)?.message ?? e}`, {
       cause: e,
-      hint: `${firstStackLine(e, file) ?? ""}Fix the error in devenv.ts; 'devenv exec -- true' shows it again.`.trim(),
+      hint: `${firstStackLine(e, file) ?? ""}Fix the error in devenv.ts and run the command again.`.trim(),
     });
   }
 }

@@ -70,33 +70,22 @@ export function createHttp(opts: HttpOptions): Http {
     let lastError: unknown;
     for (let attempt = 0; attempt <= retries; attempt++) {
       if (attempt > 0) await sleep(backoff * 2 ** (attempt - 1) * (0.75 + Math.random() / 2));
+      let res: Awaited<ReturnType<typeof request>>;
       try {
-        const res = await request(target, { method: "GET", headers, dispatcher: await dispatcher() });
-        if (res.statusCode >= 200 && res.statusCode < 300) {
-          const len = res.headers["content-length"];
-          const size = typeof len === "string" ? Number.parseInt(len, 10) : undefined;
-          return { url: target, status: res.statusCode, size: Number.isFinite(size) ? size : undefined, next: nextLink(res.headers.link), body: res.body };
-        }
-        res.body.resume();
-        const err = new DevenvError("HTTP", `HTTP ${res.statusCode} for ${redactUrl(target)}`, {
-          hint: res.statusCode === 404
-            ? "The file is not there: check the version and platform, or the DEVENV_MIRRORS setting."
-            : res.statusCode === 403 || res.statusCode === 429
-              ? "Rate limited or forbidden: set GITHUB_TOKEN for GitHub, or retry later."
-              : "Retry later, or point DEVENV_MIRRORS at a mirror.",
-        });
-        if (!RETRYABLE_STATUS.has(res.statusCode)) throw err;
-        lastError = err;
+        res = await request(target, { method: "GET", headers, dispatcher: await dispatcher() });
       } catch (e) {
-        if (e instanceof DevenvError) {
-          if (e.code === "HTTP" && !/HTTP (408|425|429|5\d\d) /.test(e.message)) throw e;
-          lastError = e;
-          continue;
-        }
-        const code = (e as { code?: string }).code ?? "";
         lastError = e;
-        if (!RETRYABLE_CODES.has(code)) break;
+        if (RETRYABLE_CODES.has((e as { code?: string }).code ?? "")) continue;
+        break;
       }
+      if (res.statusCode >= 200 && res.statusCode < 300) {
+        const len = res.headers["content-length"];
+        const size = typeof len === "string" ? Number.parseInt(len, 10) : undefined;
+        return { url: target, status: res.statusCode, size: Number.isFinite(size) ? size : undefined, next: nextLink(res.headers.link), body: res.body };
+      }
+      res.body.resume();
+      lastError = statusError(res.statusCode, target);
+      if (!RETRYABLE_STATUS.has(res.statusCode)) break;
     }
     if (lastError instanceof DevenvError) throw lastError;
     throw new DevenvError("HTTP", `could not fetch ${redactUrl(target)}: ${(lastError as Error)?.message ?? lastError}`, {
@@ -150,6 +139,16 @@ export function createHttp(opts: HttpOptions): Http {
   }
 
   return { get, text, json, jsonPages, resolve: (u) => applyMirrors(u, opts.mirrors), offline: opts.offline };
+}
+
+function statusError(status: number, target: string): DevenvError {
+  return new DevenvError("HTTP", `HTTP ${status} for ${redactUrl(target)}`, {
+    hint: status === 404
+      ? "The file is not there: check the version and platform, or the DEVENV_MIRRORS setting."
+      : status === 403 || status === 429
+        ? "Rate limited or forbidden: set GITHUB_TOKEN for GitHub, or retry later."
+        : "Retry later, or point DEVENV_MIRRORS at a mirror.",
+  });
 }
 
 /** The URL of `rel="next"` in an RFC 8288 Link header. */

@@ -13,9 +13,8 @@ export const recipeNames = (): string[] => Object.keys(RECIPES).sort();
 export const hasRecipe = (name: string) => Object.hasOwn(RECIPES, name);
 
 export async function loadRecipe(name: string): Promise<Recipe> {
-  const load = RECIPES[name];
-  if (!load || !Object.hasOwn(RECIPES, name)) throw unknownTool(name);
-  return (await load()).default;
+  if (!Object.hasOwn(RECIPES, name)) throw unknownTool(name);
+  return (await RECIPES[name]!()).default;
 }
 
 export async function allRecipes(): Promise<Recipe[]> {

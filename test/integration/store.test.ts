@@ -201,28 +201,14 @@ describe("checksums", () => {
     assertNothingInstalled(base, store);
   });
 
-  for (const format of ["tar", "zip", "raw"] as const) {
-    test(`${format}: one flipped byte → CHECKSUM_MISMATCH with both digests`, async () => {
-      const body = format === "raw" ? Buffer.from("#!/bin/sh\necho raw\n".repeat(50)) : await pack(format, toolTree());
-      const { url, path } = kit.serve(body, format);
-      kit.fake.tamper(path, "flip");
-      const flipped = Buffer.from(body);
-      const i = Math.floor(flipped.length / 2);
-      flipped[i] = flipped[i]! ^ 0xff;
-      const { base, store } = kit.newStore();
-      const err = await rejectsWith(ensureInstalled(store, kit.http, makeSpec(url, body, { format }), silentReporter), "CHECKSUM_MISMATCH");
-      assert.ok(err.message.includes(sha256hex(body)), err.message);
-      assert.ok(err.message.includes(sha256hex(flipped)), err.message);
-      assertNothingInstalled(base, store);
-    });
-  }
-
-  for (const format of ["tar.gz", "tar.xz", "tar.zst"] as const) {
-    test(`${format}: one flipped byte → CHECKSUM_MISMATCH (not a decompression error), downloaded once`, async () => {
-      // The flip lands mid-stream, so the decompressor (gzip CRC, xz check) or the tar parser may
-      // choke on it before the end: the digest of the whole body must still be what is reported.
+  for (const format of ["tar", "zip", "raw", "tar.gz", "tar.xz", "tar.zst"] as const) {
+    test(`${format}: one flipped byte → CHECKSUM_MISMATCH with both digests (not a decompression error), downloaded once`, async () => {
+      // For compressed formats the flip lands mid-stream, so the decompressor (gzip CRC, xz check) or
+      // the tar parser may choke on it before the end: the digest of the whole body must still be reported.
       const payload = Buffer.from(Array.from({ length: 64 * 1024 }, (_, k) => (k * 7919 + (k >> 5)) & 0xff));
-      const body = await pack(format, [...toolTree(), { path: "share/blob", content: payload }]);
+      const body = format === "raw"
+        ? Buffer.from("#!/bin/sh\necho raw\n".repeat(50))
+        : await pack(format, format.startsWith("tar.") ? [...toolTree(), { path: "share/blob", content: payload }] : toolTree());
       const { url, path } = kit.serve(body, format);
       kit.fake.tamper(path, "flip");
       const flipped = Buffer.from(body);
