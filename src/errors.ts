@@ -5,6 +5,7 @@ export type ErrorCode =
   | "CONFIG_EVAL"
   | "CONFIG_SCHEMA"
   | "CONFIG_EDIT"
+  | "NOT_ALLOWED"
   | "UNKNOWN_TOOL"
   | "NO_MATCHING_VERSION"
   | "UNSUPPORTED_PLATFORM"

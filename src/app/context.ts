@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { DevenvError } from "../errors.js";
 import { resolveDirs, type Dirs } from "../platform/dirs.js";
 import { hostPlatform } from "../platform/host.js";
@@ -57,7 +57,7 @@ export function createContext(opts: { cwd?: string; env?: NodeJS.ProcessEnv; off
   }
   const ttl = Number.parseInt(env.DEVENV_VERSIONS_TTL ?? "", 10);
   return {
-    cwd: opts.cwd ?? process.cwd(),
+    cwd: opts.cwd ?? logicalCwd(env),
     env,
     dirs,
     http: createHttp({
@@ -71,4 +71,22 @@ export function createContext(opts: { cwd?: string; env?: NodeJS.ProcessEnv; off
     reporter: opts.reporter ?? silentReporter,
     versionsTtl: Number.isFinite(ttl) && ttl >= 0 ? ttl : 3600,
   };
+}
+
+/**
+ * The working directory as the user's shell names it: $PWD when it is the same directory as the
+ * real cwd (so a project entered through a symlink is found, and keyed, as the hook finds it).
+ */
+export function logicalCwd(env: NodeJS.ProcessEnv = process.env): string {
+  const real = process.cwd();
+  const pwd = env.PWD;
+  if (!pwd || !pwd.startsWith("/") || pwd === real) return real;
+  try {
+    const a = statSync(pwd);
+    const b = statSync(real);
+    if (a.dev === b.dev && a.ino === b.ino && !/(^|\/)\.\.?(\/|$)/.test(pwd)) return pwd;
+  } catch {
+    /* fall through */
+  }
+  return real;
 }

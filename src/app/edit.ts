@@ -12,6 +12,8 @@ import { installTools, projectTools } from "./install.js";
 import { lockProject, type LockResult } from "./lock.js";
 import { loadProject, readLock, writeLock } from "./project.js";
 import { listVersions } from "./versions.js";
+import { readTrust, writeTrust } from "../state/trust.js";
+import { allowOwnEdit, realRoot, requireTrusted } from "./trust.js";
 
 export interface ToolArg {
   name: string;
@@ -46,14 +48,16 @@ export interface EditResult {
   installed: string[];
 }
 
-/** Snapshot devenv.ts and devenv.lock; on failure put them back exactly as they were. */
-async function transaction<T>(root: string, fn: () => Promise<T>): Promise<T> {
+/** Snapshot devenv.ts, devenv.lock and the trust record; on failure put them back exactly as they were. */
+async function transaction<T>(ctx: AppContext, root: string, fn: () => Promise<T>): Promise<T> {
   const files = [join(root, CONFIG_FILE), join(root, LOCK_FILE)];
   const before = await Promise.all(files.map((f) => readFile(f, "utf8").catch(() => undefined)));
+  const trust = readTrust(ctx.dirs.state, realRoot(root));
   try {
     return await fn();
   } catch (e) {
     await Promise.all(files.map((f, i) => (before[i] === undefined ? rm(f, { force: true }) : writeFile(f, before[i]!))));
+    if (trust) await writeTrust(ctx.dirs.state, trust.path, trust.status, trust.sha256);
     throw e;
   }
 }
@@ -80,8 +84,11 @@ export async function addTools(ctx: AppContext, args: ToolArg[], opts: { install
   const root = findProjectRoot(ctx.cwd) ?? ctx.cwd;
   const file = join(root, CONFIG_FILE);
   const old = await readFile(file, "utf8").catch(() => undefined);
-  return transaction(root, async () => {
-    await writeFile(file, old === undefined ? newConfigSource(tools) : setTools(old, tools, file));
+  if (old !== undefined) requireTrusted(ctx, root, old);
+  return transaction(ctx, root, async () => {
+    const source = old === undefined ? newConfigSource(tools) : setTools(old, tools, file);
+    await writeFile(file, source);
+    await allowOwnEdit(ctx, root, old, source);
     return { root, created: old === undefined, ...(await relockAndInstall(ctx, root, opts.install)) };
   });
 }
@@ -97,9 +104,10 @@ export async function removeToolsFromProject(ctx: AppContext, names: string[]): 
   }
   const file = join(root, CONFIG_FILE);
   const old = await readFile(file, "utf8");
-  return transaction(root, async () => {
+  return transaction(ctx, root, async () => {
     const { source, removed } = removeTools(old, names, file);
     await writeFile(file, source);
+    await allowOwnEdit(ctx, root, old, source);
     return { root, created: false, removed, ...(await relockAndInstall(ctx, root, false)) };
   });
 }
@@ -108,6 +116,8 @@ export async function initProject(ctx: AppContext): Promise<{ file: string; crea
   const file = join(ctx.cwd, CONFIG_FILE);
   const existing = await readFile(file, "utf8").catch(() => undefined);
   if (existing !== undefined) return { file, created: false };
-  await writeFile(file, newConfigSource([]), { flag: "wx" });
+  const source = newConfigSource([]);
+  await writeFile(file, source, { flag: "wx" });
+  await allowOwnEdit(ctx, ctx.cwd, undefined, source);
   return { file, created: true };
 }

@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from "commander";
+import { Argument, Command, CommanderError, Option } from "commander";
 import { reportError } from "./output.js";
 
 export interface GlobalOpts {
@@ -75,6 +75,19 @@ export function buildProgram(): Command {
     .action(run(() => import("./commands/exec.js")));
   program.command("shell").description("start $SHELL with the project's environment").action(run(() => import("./commands/shell.js")));
   program.command("which").description("path of a tool's binary in this project").argument("<bin>").action(run(() => import("./commands/which.js")));
+  program
+    .command("hook")
+    .description("print the shell hook for your rc file: eval \"$(devenv hook bash)\"")
+    .addArgument(new Argument("<shell>").choices(["bash", "zsh", "fish"]))
+    .action(run(() => import("./commands/hook.js")));
+  program.command("allow").description("allow the current content of a project's devenv.ts to run").argument("[dir]").action(run(() => import("./commands/allow.js")));
+  program.command("deny").description("never load a project's devenv.ts (until 'devenv allow')").argument("[dir]").action(run(() => import("./commands/deny.js")));
+  program.command("status").description("the active project, its tools, and whether the hook is active in this shell").option("--json", "print JSON").action(run(() => import("./commands/status.js")));
+  program
+    .command("hook-env", { hidden: true })
+    .argument("[roots...]")
+    .option("--activations <dir>")
+    .action(run(() => import("./commands/hook-env.js")));
   return program;
 }
 

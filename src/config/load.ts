@@ -14,7 +14,11 @@ const requireHere = createRequire(import.meta.url);
  * not the package is installed in the project. Only call this for content the user has allowed.
  */
 export async function evaluateConfigFile(file: string, cacheDir?: string): Promise<unknown> {
-  const source = await readFile(file, "utf8");
+  return evaluateConfigText(await readFile(file, "utf8"), file, cacheDir);
+}
+
+/** Evaluate devenv.ts content already read (and checked against the trust store) by the caller. */
+export async function evaluateConfigText(source: string, file: string, cacheDir?: string): Promise<unknown> {
   if (!cacheDir) return evaluateConfigSource(source, file);
   // The compiled JavaScript is cached by content: starting esbuild's service costs ~30 ms a run.
   const esbuildVersion = (requireHere("esbuild/package.json") as { version: string }).version;

@@ -23,16 +23,16 @@ after(async () => {
 });
 
 const ok = (r: RunResult) => assert.equal(r.code, 0, `exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
-const fresh = (src?: string): Sandbox => {
+const fresh = async (src?: string): Promise<Sandbox> => {
   const sb = sandbox(fake.mirrors);
   mkdirSync(sb.project, { recursive: true });
-  if (src !== undefined) writeFileSync(join(sb.project, "devenv.ts"), src);
+  if (src !== undefined) await sb.writeConfig(src);
   return sb;
 };
 const read = (sb: Sandbox, f: string) => readFileSync(join(sb.project, f), "utf8");
 
 test("cmake resolves through the paginated GitHub releases API and runs", async () => {
-  const sb = fresh();
+  const sb = await fresh();
   ok(await sb.run(["add", "cmake@3"]));
   const lock = JSON.parse(read(sb, "devenv.lock"));
   assert.equal(lock.tools.cmake.version, "3.31.5", "newest 3.x across all pages; rc excluded");
@@ -44,7 +44,7 @@ test("cmake resolves through the paginated GitHub releases API and runs", async 
 });
 
 test("add without a range writes the newest major; add keeps formatting and comments", async () => {
-  const sb = fresh(`import { defineConfig } from "devenv";
+  const sb = await fresh(`import { defineConfig } from "devenv";
 
 export default defineConfig({
   // my tools
@@ -72,7 +72,7 @@ export default defineConfig({
 
 test("a failing add leaves devenv.ts and devenv.lock exactly as they were", async () => {
   const src = `export default { tools: { zig: "0.13" } };\n`;
-  const sb = fresh(src);
+  const sb = await fresh(src);
   ok(await sb.run(["lock"]));
   const lock = read(sb, "devenv.lock");
   const r = await sb.run(["add", "node@99"]);
@@ -89,7 +89,7 @@ test("a failing add leaves devenv.ts and devenv.lock exactly as they were", asyn
 });
 
 test("remove, list, update, outdated, versions, search", async () => {
-  const sb = fresh(`export default { tools: { node: "20", zig: "0.13" } };\n`);
+  const sb = await fresh(`export default { tools: { node: "20", zig: "0.13" } };\n`);
   ok(await sb.run(["install"]));
   const list = await sb.run(["list", "--json"]);
   ok(list);
@@ -112,10 +112,10 @@ test("remove, list, update, outdated, versions, search", async () => {
   assert.match(rm.stderr, /not in devenv\.ts: zig/);
   // update re-resolves within the range: pin an older lock by hand, then update.
   const lock = JSON.parse(read(sb, "devenv.lock"));
-  writeFileSync(join(sb.project, "devenv.ts"), `export default { tools: { node: "20.11" } };\n`);
+  await sb.writeConfig(`export default { tools: { node: "20.11" } };\n`);
   ok(await sb.run(["lock"]));
   assert.equal(JSON.parse(read(sb, "devenv.lock")).tools.node.version, "20.11.1");
-  writeFileSync(join(sb.project, "devenv.ts"), `export default { tools: { node: "20.11" } };\n`.replace("20.11", "20"));
+  await sb.writeConfig(`export default { tools: { node: "20.11" } };\n`.replace("20.11", "20"));
   writeFileSync(join(sb.project, "devenv.lock"), JSON.stringify({ ...lock, tools: { node: { ...lock.tools.node, version: "20.11.1", platforms: JSON.parse(read(sb, "devenv.lock")).tools.node.platforms } } }));
   const upd = await sb.run(["update", "node", "--no-install"]);
   ok(upd);
@@ -123,7 +123,7 @@ test("remove, list, update, outdated, versions, search", async () => {
 });
 
 test("env prints exact shell code for bash, fish and json; ${root} expands", async () => {
-  const sb = fresh(`export default { tools: { zig: "0.13" }, env: { DATA: "\${root}/it's here", EMPTY: "" } };\n`);
+  const sb = await fresh(`export default { tools: { zig: "0.13" }, env: { DATA: "\${root}/it's here", EMPTY: "" } };\n`);
   const bash = await sb.run(["env"]);
   ok(bash);
   assert.match(bash.stdout, new RegExp(`^export DATA='${sb.project}/it'\\\\''s here';$`, "m"));
@@ -137,18 +137,18 @@ test("env prints exact shell code for bash, fish and json; ${root} expands", asy
 });
 
 test("offline: works from the store and the lock; refuses to download", async () => {
-  const sb = fresh(`export default { tools: { zig: "0.13" } };\n`);
+  const sb = await fresh(`export default { tools: { zig: "0.13" } };\n`);
   ok(await sb.run(["install"]));
   fake.reset();
   const r = await sb.run(["--offline", "exec", "--", "zig", "version"]);
   ok(r);
   assert.equal(fake.requests.length, 0);
-  writeFileSync(join(sb.project, "devenv.ts"), `export default { tools: { zig: "0.13", node: "20" } };\n`);
+  await sb.writeConfig(`export default { tools: { zig: "0.13", node: "20" } };\n`);
   const miss = await sb.run(["exec", "--", "true"], { env: { DEVENV_OFFLINE: "1" } });
   assert.equal(miss.code, 1);
   assert.match(miss.stderr, /offline: no cached version list for node/);
   assert.equal(fake.requests.length, 0);
-  const locked = fresh(`export default { tools: { zig: "0.13" } };\n`);
+  const locked = await fresh(`export default { tools: { zig: "0.13" } };\n`);
   ok(await locked.run(["lock"]));
   fake.reset();
   const notInstalled = await locked.run(["--offline", "install"]);
@@ -158,7 +158,7 @@ test("offline: works from the store and the lock; refuses to download", async ()
 });
 
 test("a lock entry pointing somewhere the recipe would not is refused before any download", async () => {
-  const sb = fresh(`export default { tools: { zig: "0.13" } };\n`);
+  const sb = await fresh(`export default { tools: { zig: "0.13" } };\n`);
   ok(await sb.run(["lock"]));
   const lock = JSON.parse(read(sb, "devenv.lock"));
   lock.tools.zig.platforms["linux-x64"].url = "https://evil.example.com/zig.tar.xz";
@@ -172,14 +172,14 @@ test("a lock entry pointing somewhere the recipe would not is refused before any
 });
 
 test("config errors reach the user with file:line:col or the field path", async () => {
-  const syntax = fresh(`export default {\n  tools: { node: "20" \n`);
+  const syntax = await fresh(`export default {\n  tools: { node: "20" \n`);
   const r = await syntax.run(["install"]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, new RegExp(`${syntax.project}/devenv\\.ts:3:\\d+: `));
-  const schema = fresh(`export default { tools: { node: ["20"] } };\n`);
+  const schema = await fresh(`export default { tools: { node: ["20"] } };\n`);
   const s = await schema.run(["list"]);
   assert.match(s.stderr, /tools\.node: expected a version range string/);
-  const none = fresh();
+  const none = await fresh();
   const n = await none.run(["install"]);
   assert.equal(n.code, 1);
   assert.match(n.stderr, /no devenv\.ts in .* or any parent directory\n  hint: Run 'devenv init'/);
@@ -189,7 +189,7 @@ test("config errors reach the user with file:line:col or the field path", async 
 });
 
 test("lock --platform records other platforms from published checksums without downloading", async () => {
-  const sb = fresh(`export default { tools: { node: "20", zig: "0.13" } };\n`);
+  const sb = await fresh(`export default { tools: { node: "20", zig: "0.13" } };\n`);
   fake.reset();
   ok(await sb.run(["lock", "--platform", "darwin-arm64", "linux-arm64"]));
   const lock = JSON.parse(read(sb, "devenv.lock"));
@@ -198,7 +198,7 @@ test("lock --platform records other platforms from published checksums without d
   assert.equal(lock.tools.zig.platforms["linux-arm64"].url, "https://ziglang.org/download/0.13.0/zig-linux-aarch64-0.13.0.tar.xz");
   assert.equal(fake.count(/\.tar\.xz$/), 0, "no artifact was downloaded");
   // devenv.ts `platforms` makes the extra platforms part of what --frozen requires.
-  writeFileSync(join(sb.project, "devenv.ts"), `export default { tools: { node: "20", zig: "0.13" }, platforms: ["darwin-x64"] };\n`);
+  await sb.writeConfig(`export default { tools: { node: "20", zig: "0.13" }, platforms: ["darwin-x64"] };\n`);
   const frozen = await sb.run(["install", "--frozen"]);
   assert.equal(frozen.code, 1);
   assert.match(frozen.stderr, /node: devenv\.lock has no entry for darwin-x64/);

@@ -43,7 +43,7 @@ after(async () => {
 test("HTTP(S)_PROXY is honoured for index, API and download requests; NO_PROXY bypasses it", async () => {
   const sb = sandbox(fake.mirrors, { HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl, NO_PROXY: "" });
   mkdirSync(sb.project, { recursive: true });
-  writeFileSync(join(sb.project, "devenv.ts"), `export default { tools: { zig: "0.13" } };\n`);
+  await sb.writeConfig(`export default { tools: { zig: "0.13" } };\n`);
   proxied = [];
   const r = await sb.run(["install"]);
   assert.equal(r.code, 0, r.stderr);
@@ -52,7 +52,7 @@ test("HTTP(S)_PROXY is honoured for index, API and download requests; NO_PROXY b
   proxied = [];
   const direct = sandbox(fake.mirrors, { HTTP_PROXY: proxyUrl, NO_PROXY: "127.0.0.1" });
   mkdirSync(direct.project, { recursive: true });
-  writeFileSync(join(direct.project, "devenv.ts"), `export default { tools: { zig: "0.13" } };\n`);
+  await direct.writeConfig(`export default { tools: { zig: "0.13" } };\n`);
   assert.equal((await direct.run(["install"])).code, 0);
   assert.deepEqual(proxied, []);
 });
@@ -60,7 +60,7 @@ test("HTTP(S)_PROXY is honoured for index, API and download requests; NO_PROXY b
 test("GITHUB_TOKEN goes to the GitHub API only", async () => {
   const sb = sandbox(fake.mirrors, { GITHUB_TOKEN: "ghp_test123" });
   mkdirSync(sb.project, { recursive: true });
-  writeFileSync(join(sb.project, "devenv.ts"), `export default { tools: { cmake: "3" } };\n`);
+  await sb.writeConfig(`export default { tools: { cmake: "3" } };\n`);
   fake.reset();
   assert.equal((await sb.run(["install"])).code, 0);
   const api = fake.log.filter((l) => l.url.startsWith("/api.github.com/"));
@@ -73,12 +73,12 @@ test("GITHUB_TOKEN goes to the GitHub API only", async () => {
 test("transient 503s on the index are retried; a 404 is reported with a hint", async () => {
   const sb = sandbox(fake.mirrors);
   mkdirSync(sb.project, { recursive: true });
-  writeFileSync(join(sb.project, "devenv.ts"), `export default { tools: { zig: "0.13" } };\n`);
+  await sb.writeConfig(`export default { tools: { zig: "0.13" } };\n`);
   fake.reset();
   fake.failNext("/ziglang.org/download/index.json", 2, 503);
   assert.equal((await sb.run(["lock"])).code, 0);
   assert.equal(fake.count("/ziglang.org/download/index.json"), 3);
-  writeFileSync(join(sb.project, "devenv.ts"), `export default { tools: { cmake: "3" } };\n`);
+  await sb.writeConfig(`export default { tools: { cmake: "3" } };\n`);
   fake.failNext(/releases\/tags/, 5, 404);
   const r = await sb.run(["lock"]);
   assert.equal(r.code, 1);
@@ -92,7 +92,7 @@ test("mirrors can come from the user config file instead of DEVENV_MIRRORS", asy
   mkdirSync(sb.home, { recursive: true });
   writeFileSync(join(sb.home, "config.json"), JSON.stringify({ mirrors: fake.mirrorMap }));
   mkdirSync(sb.project, { recursive: true });
-  writeFileSync(join(sb.project, "devenv.ts"), `export default { tools: { zig: "0.13" } };\n`);
+  await sb.writeConfig(`export default { tools: { zig: "0.13" } };\n`);
   const r = await sb.run(["exec", "--", "zig", "version"], { env: { DEVENV_MIRRORS: "" } });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout.trim(), "0.13.0");
@@ -105,7 +105,7 @@ test("mirrors can come from the user config file instead of DEVENV_MIRRORS", asy
 test("devenv shell starts $SHELL with the project's environment and returns its status", async () => {
   const sb = sandbox(fake.mirrors, { SHELL: "/bin/sh" });
   mkdirSync(sb.project, { recursive: true });
-  writeFileSync(join(sb.project, "devenv.ts"), `export default { tools: { zig: "0.13" }, env: { GREETING: "hi" } };\n`);
+  await sb.writeConfig(`export default { tools: { zig: "0.13" }, env: { GREETING: "hi" } };\n`);
   const r = await sb.run(["shell"], { input: 'zig version; echo "$GREETING $DEVENV_SHELL_ROOT"; exit 3\n' });
   assert.equal(r.code, 3, r.stderr);
   assert.equal(r.stdout, `0.13.0\nhi ${sb.project}\n`);

@@ -78,12 +78,12 @@ test("an inline url tool installs and runs", async () => {
   fake.addFile("/downloads.example.com/mytool-1.2.3-linux-x64.tar.gz", archive);
   const dir = join(sb.project, "..", "inline");
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "devenv.ts"), `export default {
+  await sb.writeConfig(`export default {
   tools: {
     mytool: { version: "1.2.3", url: "https://downloads.example.com/mytool-{version}-{os}-{arch}.tar.gz", sha256: { "linux-x64": "${sha256hex(archive)}" } },
   },
 };
-`);
+`, dir);
   const env = { DEVENV_MIRRORS: fake.mirrors };
   const r = await sb.run(["exec", "--", "mytool"], { cwd: dir, env });
   ok(r);
@@ -98,7 +98,7 @@ test("a tampered sha256 fails with a clear message and leaves the store unchange
   mkdirSync(dir, { recursive: true });
   const before = sb.storeEntries();
   fake.tamper("/nodejs.org/dist/v22.11.0/node-v22.11.0-linux-x64.tar.xz");
-  writeFileSync(join(dir, "devenv.ts"), `export default { tools: { node: "22" } };\n`);
+  await sb.writeConfig(`export default { tools: { node: "22" } };\n`, dir);
   const r = await sb.run(["install"], { cwd: dir });
   assert.equal(r.code, 1);
   const expected = await fake.sha256("/nodejs.org/dist/v22.11.0/node-v22.11.0-linux-x64.tar.xz");
@@ -113,12 +113,12 @@ test("a tampered sha256 fails with a clear message and leaves the store unchange
 test("devenv install --frozen after editing devenv.ts exits 1 and changes nothing", async () => {
   const lockBefore = readFileSync(join(sb.project, "devenv.lock"), "utf8");
   const ts = readFileSync(join(sb.project, "devenv.ts"), "utf8");
-  writeFileSync(join(sb.project, "devenv.ts"), ts.replace('node: "20"', 'node: "22"'));
+  await sb.writeConfig(ts.replace('node: "20"', 'node: "22"'));
   const r = await sb.run(["install", "--frozen"]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /devenv\.lock does not satisfy devenv\.ts:\n  - node: devenv\.ts asks for '22', devenv\.lock was made for '20'/);
   assert.match(r.stderr, /hint: Run 'devenv lock'/);
   assert.equal(readFileSync(join(sb.project, "devenv.lock"), "utf8"), lockBefore);
-  writeFileSync(join(sb.project, "devenv.ts"), ts);
+  await sb.writeConfig(ts);
   ok(await sb.run(["install", "--frozen"]));
 });

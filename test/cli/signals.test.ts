@@ -38,7 +38,7 @@ function start(sb: ReturnType<typeof sandbox>, args: string[]) {
 test("Ctrl-C during an install exits 130 and leaves no temp dir and no entry; the next install works", async () => {
   const sb = sandbox(fake.mirrors);
   mkdirSync(sb.project, { recursive: true });
-  writeFileSync(join(sb.project, "devenv.ts"), `export default { tools: { zig: "0.13" } };\n`);
+  await sb.writeConfig(`export default { tools: { zig: "0.13" } };\n`);
   fake.slow(/zig-linux-x86_64-0\.13\.0\.tar\.xz$/, 200);
   const p = start(sb, ["install"]);
   const store = join(sb.home, "store");
@@ -63,7 +63,7 @@ test("Ctrl-C during an install exits 130 and leaves no temp dir and no entry; th
 test("signals sent to devenv exec reach the command, whose status comes back", async () => {
   const sb = sandbox(fake.mirrors);
   mkdirSync(sb.project, { recursive: true });
-  writeFileSync(join(sb.project, "devenv.ts"), `export default { tools: {} };\n`);
+  await sb.writeConfig(`export default { tools: {} };\n`);
   const p = start(sb, ["exec", "--", "sh", "-c", `trap 'echo got-term; exit 42' TERM; echo ready; while :; do sleep 0.05; done`]);
   await waitFor(() => p.out().includes("ready"), 10_000, "the command to start");
   p.child.kill("SIGTERM");

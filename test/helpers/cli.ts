@@ -1,6 +1,7 @@
 /** Run the built `devenv` binary as a user would, with an isolated DEVENV_HOME and the net guard. */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, realpathSync, writeFileSync } from "node:fs";
+import { contentHash, writeTrust } from "../../src/state/trust.js";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,6 +23,8 @@ export interface Sandbox {
   env: NodeJS.ProcessEnv;
   run(args: string[], opts?: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string }): Promise<RunResult>;
   storeEntries(): string[];
+  /** Write devenv.ts (in the project or `dir`) and allow it, as a user would after reading it. */
+  writeConfig(source: string, dir?: string): Promise<void>;
 }
 
 export function sandbox(mirrors: string, extraEnv: NodeJS.ProcessEnv = {}): Sandbox {
@@ -45,6 +48,11 @@ export function sandbox(mirrors: string, extraEnv: NodeJS.ProcessEnv = {}): Sand
     env,
     run(args, opts = {}) {
       return runDevenv(args, { cwd: opts.cwd ?? project, env: { ...env, ...opts.env }, ...(opts.input ? { input: opts.input } : {}) });
+    },
+    async writeConfig(source, dir = project) {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, "devenv.ts"), source);
+      await writeTrust(join(home, "state"), realpathSync(dir), "allow", contentHash(source));
     },
     storeEntries() {
       try {

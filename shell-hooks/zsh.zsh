@@ -1,0 +1,227 @@
+# devenv hook for zsh. Put `eval "$(devenv hook zsh)"` in ~/.zshrc.
+#
+# The same design as the bash hook (see bash.sh): at each prompt and on chpwd one generated test,
+# `_devenv_fresh`, decides with builtins alone whether anything changed; `_devenv_switch` walks up
+# from $PWD, loads the cached activations from the user's state dir, runs devenv only for those
+# missing or stale, undoes the layers that no longer apply and applies the new ones, recording
+# in the exported DEVENV_STATE exactly what it changed.
+
+zmodload zsh/mapfile 2>/dev/null
+typeset -g _devenv_node=@NODE@
+typeset -g _devenv_cli=@CLI@
+typeset -g _devenv_act=@ACT@
+typeset -g _devenv_stamp=@STAMP@
+typeset -g _devenv_pwd= _devenv_seen= _devenv_rc=0
+typeset -g _devenv_warned=${_devenv_warned-}
+typeset -ga _devenv_file _devenv_st
+_devenv_fresh() { return 1 }
+export __DEVENV_HOOK="zsh:$$"
+
+_devenv_hook() {
+  _devenv_rc=$?
+  [[ $PWD == "$_devenv_pwd" && ${DEVENV_STATE-} == "$_devenv_seen" ]] && _devenv_fresh && return $_devenv_rc
+  _devenv_switch
+  return $_devenv_rc
+}
+
+# chpwd also runs for cd inside completion functions and widgets: leave those to the prompt.
+_devenv_chpwd() {
+  (( ZSH_SUBSHELL )) && return 0
+  zle && return 0
+  _devenv_hook
+}
+
+# Load the current activation of root $2 into array _devenv_F$1 and _devenv_file[$1].
+_devenv_load() {
+  local dir=$_devenv_act${2%/} gen= f
+  _devenv_file[$1]=
+  [[ -r $dir/.devenv.current ]] && IFS= read -r gen <$dir/.devenv.current || return 1
+  f=$dir/.devenv.$gen.act
+  [[ -r $f ]] || return 1
+  set -A _devenv_F$1 "${(@0)mapfile[$f]}"
+  [[ ${${(P)${:-_devenv_F$1}}[1]} == devenv-activation-1 ]] || return 1
+  _devenv_file[$1]=$f
+}
+
+# Apply activation _devenv_F$1; its undo records are appended to __dv_u.
+_devenv_apply() {
+  local -a a
+  a=("${(@P)${:-_devenv_F$1}}")
+  local j=4 n=${#a} name val had cur add x
+  while (( j <= n )); do
+    case $a[j] in
+    S | P)
+      name=$a[j+1] val=$a[j+2] had=0 cur=
+      if (( ${(P)+name} )); then
+        cur=${(P)name} had=2
+        [[ ${(tP)name} == *-export* ]] && had=1
+      fi
+      if [[ $a[j] == S ]]; then
+        typeset -gx "$name=$val"
+        cur=${cur//$'\x1d'/$'\x1d0'} val=${val//$'\x1d'/$'\x1d0'}
+        __dv_u+=S$'\x1f'$name$'\x1f'$had$'\x1f'${cur//$'\x1f'/$'\x1d1'}$'\x1f'${val//$'\x1f'/$'\x1d1'}$'\x1f'
+      else
+        val+=: add=
+        while [[ -n $val ]]; do
+          x=${val%%:*} val=${val#*:}
+          [[ ":$cur:$add" == *":$x:"* ]] || add+=$x:
+        done
+        if [[ -n $add ]]; then
+          add=${add%:}
+          typeset -gx "$name=$add${cur:+:$cur}"
+          __dv_u+=P$'\x1f'$name$'\x1f'$had$'\x1f'$add$'\x1f'
+        fi
+      fi
+      (( j += 3 ))
+      ;;
+    *) (( j += 2 )) ;;
+    esac
+  done
+}
+
+# Undo the records in __dv_ua (one layer), last change first (see bash.sh).
+_devenv_undo() {
+  local -a starts
+  local j n=${#__dv_ua} name had x add p
+  for (( j = 1; j <= n; )); do
+    starts+=($j)
+    if [[ $__dv_ua[j] == S ]]; then (( j += 5 )); else (( j += 4 )); fi
+  done
+  for (( p = ${#starts}; p >= 1; p-- )); do
+    j=$starts[p]
+    name=$__dv_ua[j+1] had=$__dv_ua[j+2]
+    (( ${(P)+name} )) || continue
+    if [[ $__dv_ua[j] == S ]]; then
+      x=${__dv_ua[j+4]//$'\x1d1'/$'\x1f'}
+      [[ ${(P)name} == "${x//$'\x1d0'/$'\x1d'}" ]] || continue
+      x=${__dv_ua[j+3]//$'\x1d1'/$'\x1f'}
+      x=${x//$'\x1d0'/$'\x1d'}
+    else
+      x=:${(P)name}: add=$__dv_ua[j+3]:
+      while [[ -n $add ]]; do
+        x=${x/":${add%%:*}:"/:} add=${add#*:}
+      done
+      x=${x#:} x=${x%:}
+      [[ $had == 0 && -z $x ]] && had=unset
+    fi
+    case $had in
+    0 | unset) unset $name ;;
+    1) typeset -gx "$name=$x" ;;
+    *) typeset -g "$name=$x"; typeset -g +x $name ;;
+    esac
+  done
+}
+
+_devenv_switch() {
+  emulate -L zsh
+  setopt no_glob
+  local d=${PWD%/} test= x r s state q
+  local -a roots need lroot lgen lrec eff sarr __dv_ua a sroots
+  local __dv_u i j keep=0 t=0
+  _devenv_file=() _devenv_st=()
+  while :; do
+    if [[ -f $d/devenv.ts ]]; then
+      roots=("${d:-/}" $roots)
+    else
+      test+=" && ! -f ${(q)d}/devenv.ts"
+    fi
+    [[ -z $d ]] && break
+    d=${d%/*}
+  done
+  for (( i = 1; i <= ${#roots}; i++ )); do
+    r=${roots[i]%/}
+    if _devenv_load $i $r && [[ ! $r/devenv.ts -nt $_devenv_file[i] && ! $r/devenv.lock -nt $_devenv_file[i] ]]; then
+      a=("${(@P)${:-_devenv_F$i}}")
+      if [[ $a[2] != ok && $_devenv_stamp -nt $_devenv_file[i] ]]; then need+=($i); continue; fi
+      for (( j = 4; j <= ${#a}; j += 2 )); do
+        [[ $a[j] == D ]] || break
+        [[ -d $a[j+1] ]] || { need+=($i); break; }
+      done
+    else
+      need+=($i)
+    fi
+  done
+  if (( ${#need} )); then
+    for i in $need; do sroots+=("$roots[i]"); done
+    "$_devenv_node" "$_devenv_cli" hook-env --activations "$_devenv_act" -- "${sroots[@]}" </dev/null
+    for i in $need; do
+      _devenv_load $i "$roots[i]" && continue
+      _devenv_file[i]=$_devenv_act/.devenv.failed
+      : >$_devenv_file[i]
+      set -A _devenv_F$i devenv-activation-1 error ''
+    done
+  fi
+  for (( i = 1; i <= ${#roots}; i++ )); do
+    a=("${(@P)${:-_devenv_F$i}}")
+    _devenv_st[i]=$a[2] eff[i]=0
+    for (( j = 4; j <= ${#a}; j += 2 )); do
+      [[ $a[j] == [SP] ]] && { eff[i]=1; break; }
+    done
+  done
+  if [[ -n ${DEVENV_STATE-} ]]; then
+    sarr=("${(@ps:\x1f:)DEVENV_STATE}")
+    [[ $sarr[1] == devenv-state-1 ]] || sarr=()
+  fi
+  for (( j = 2; j < ${#sarr}; )); do
+    case $sarr[j] in
+    L)
+      x=${sarr[j+1]//$'\x1d1'/$'\x1f'}
+      lroot+=("${x//$'\x1d0'/$'\x1d'}") lgen+=("$sarr[j+2]") lrec+=("")
+      (( j += 3 ))
+      ;;
+    S | P)
+      x=5
+      [[ $sarr[j] == P ]] && x=4
+      lrec[-1]+=${(pj:\x1f:)sarr[j,j+x-1]}$'\x1f'
+      (( j += x ))
+      ;;
+    *) break ;;
+    esac
+  done
+  for (( i = 1; i <= ${#roots}; i++ )); do
+    if (( eff[i] )); then
+      (( keep < ${#lroot} )) && [[ $lroot[keep+1] == "$roots[i]" && $lgen[keep+1] == "$_devenv_file[i]" ]] || break
+      (( keep++ ))
+    fi
+    t=$i
+  done
+  for (( j = ${#lroot}; j > keep; j-- )); do
+    __dv_ua=("${(@ps:\x1f:)lrec[j]}")
+    __dv_ua[-1]=()
+    _devenv_undo
+  done
+  state=devenv-state-1$'\x1f'
+  for (( j = 1; j <= keep; j++ )); do
+    x=${lroot[j]//$'\x1d'/$'\x1d0'}
+    state+=L$'\x1f'${x//$'\x1f'/$'\x1d1'}$'\x1f'$lgen[j]$'\x1f'$lrec[j]
+  done
+  for (( i = t + 1; i <= ${#roots}; i++ )); do
+    (( eff[i] )) || continue
+    __dv_u=
+    _devenv_apply $i
+    x=${roots[i]//$'\x1d'/$'\x1d0'}
+    state+=L$'\x1f'${x//$'\x1f'/$'\x1d1'}$'\x1f'$_devenv_file[i]$'\x1f'$__dv_u
+  done
+  for (( i = 1; i <= ${#roots}; i++ )); do
+    x=${${(P)${:-_devenv_F$i}}[3]}
+    [[ -n $x && $'\x1f'$_devenv_warned != *$'\x1f'$_devenv_file[i]$'\x1f'* ]] || continue
+    print -ru2 -- $x
+    _devenv_warned+=$_devenv_file[i]$'\x1f'
+  done
+  if [[ $state == devenv-state-1$'\x1f' ]]; then unset DEVENV_STATE; else export DEVENV_STATE=$state; fi
+  for (( i = 1; i <= ${#roots}; i++ )); do
+    r=${roots[i]%/}
+    q=${(q)_devenv_file[i]}
+    test+=" && -f ${(q)r}/devenv.ts && ! ${(q)r}/devenv.ts -nt $q && ! ${(q)r}/devenv.lock -nt $q"
+    [[ $_devenv_st[i] == ok ]] || test+=" && ! ${(q)_devenv_stamp} -nt $q"
+    unset _devenv_F$i
+  done
+  eval "_devenv_fresh() { [[ ${test# && } ]] }"
+  _devenv_pwd=$PWD _devenv_seen=${DEVENV_STATE-}
+  return 0
+}
+
+autoload -Uz add-zsh-hook
+add-zsh-hook chpwd _devenv_chpwd
+# First among the precmd hooks, so prompt themes see the project's environment.
+precmd_functions=(_devenv_hook ${precmd_functions:#_devenv_hook})

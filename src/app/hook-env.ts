@@ -1,0 +1,89 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { CONFIG_FILE, LOCK_FILE } from "../config/find.js";
+import type { EnvPlan } from "../env/plan.js";
+import { planEnv } from "../env/plan.js";
+import { DevenvError } from "../errors.js";
+import { encodeActivation, type Activation } from "../shell/activation.js";
+import { newestMtime, readLastGood, writeActivation, writeLastGood } from "../state/activations.js";
+import { stampFile } from "../state/trust.js";
+import { findInstalled } from "../store/install.js";
+import type { AppContext } from "./context.js";
+import { installTools, projectTools, toolEnvOps } from "./install.js";
+import { lockProject } from "./lock.js";
+import { evaluateSource, readLock, writeLock } from "./project.js";
+import { notAllowedMessage, trustState } from "./trust.js";
+
+type LastGood = Pick<Activation, "tools" | "dirs" | "plan">;
+
+export interface RefreshOptions {
+  /** Install missing tools (else a one-line hint); `autoInstall: false` in devenv.ts also turns it off. */
+  autoInstall: boolean;
+  /** Called with the root whose tools are being installed (the CLI records an interrupted install). */
+  onInstalling?: (root: string, inputsMtime: number) => void;
+}
+
+const inputs = (ctx: AppContext, root: string) => [join(root, CONFIG_FILE), join(root, LOCK_FILE), stampFile(ctx.dirs.state)];
+
+const empty = (): LastGood => ({ tools: [], dirs: [], plan: { path: [], prepend: {}, set: {} } });
+
+/**
+ * Bring the cached activation of one project up to date, as the hook asks when a project's cache
+ * is missing or older than its devenv.ts/devenv.lock: trust check, evaluate, lock, install, plan.
+ * Every outcome is written as an activation (blocked, error, missing or ok), so the hook shows a
+ * message once and does not start devenv again until something changes. Never throws for the
+ * project's own problems.
+ */
+export async function refreshActivation(ctx: AppContext, actRoot: string, root: string, opts: RefreshOptions): Promise<Activation | undefined> {
+  let inputsMtime = newestMtime(inputs(ctx, root));
+  let source: string;
+  try {
+    source = readFileSync(join(root, CONFIG_FILE), "utf8");
+  } catch {
+    return undefined; // gone since the shell looked: the hook unloads it without us
+  }
+  const write = (a: Activation) => {
+    writeActivation(actRoot, root, encodeActivation(a), inputsMtime);
+    return a;
+  };
+  const trust = trustState(ctx, root, source);
+  if (trust !== "allowed") return write({ status: "blocked", message: notAllowedMessage(root, trust), ...empty() });
+
+  const lastGood = readLastGood<LastGood>(actRoot, root) ?? empty();
+  try {
+    const project = await evaluateSource(ctx, root, source);
+    const { lock: current, text } = await readLock(root);
+    const { lock } = await lockProject(ctx, project, current, { frozen: false });
+    if (await writeLock(root, lock, text)) inputsMtime = newestMtime(inputs(ctx, root));
+    const tools = await projectTools(ctx, project, lock);
+    const missing = tools.filter((t) => !findInstalled(ctx.dirs.store, t.spec));
+    if (missing.length && !(opts.autoInstall && project.autoInstall)) {
+      const names = missing.map((t) => `${t.spec.name} ${t.spec.version}`).join(", ");
+      return write({ status: "missing", message: `devenv: ${root}: not installed: ${names}; run 'devenv install'`, ...empty() });
+    }
+    if (missing.length) opts.onInstalling?.(root, inputsMtime);
+    const installed = await installTools(ctx, tools);
+    const plan: EnvPlan = planEnv(
+      tools.map((t, i) => ({ name: t.req.name, dir: installed[i]!.dir, bin: installed[i]!.receipt.bin, ops: toolEnvOps(ctx, t) })),
+      project.env,
+      root,
+    );
+    const good: LastGood = { tools: installed.map((t) => `${t.name}@${t.version}`), dirs: installed.map((t) => t.dir), plan };
+    writeLastGood(actRoot, root, good);
+    return write({ status: "ok", message: "", ...good });
+  } catch (e) {
+    const text = e instanceof DevenvError ? `${e.message}${e.hint ? `\n  ${e.hint}` : ""}` : String((e as Error)?.stack ?? e);
+    const kept = lastGood.tools.length || Object.keys(lastGood.plan.set).length ? " (keeping its last good environment)" : "";
+    return write({ status: "error", message: `devenv: ${root}${kept}: ${text}`, ...lastGood });
+  }
+}
+
+/** What the hook is told when an install is cut short (Ctrl-C): no retry at every prompt. */
+export function writeInterrupted(ctx: AppContext, actRoot: string, root: string, inputsMtime: number): void {
+  const a: Activation = {
+    status: "missing",
+    message: `devenv: ${root}: installing was interrupted; run 'devenv install' to finish`,
+    ...empty(),
+  };
+  writeActivation(actRoot, root, encodeActivation(a), inputsMtime);
+}

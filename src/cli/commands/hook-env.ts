@@ -1,0 +1,31 @@
+import type { Command } from "commander";
+import { refreshActivation, writeInterrupted } from "../../app/hook-env.js";
+import { activationsRoot } from "../../state/activations.js";
+import { contextFor } from "../common.js";
+
+/**
+ * Internal: called by the shell hooks for the projects whose cached activation is missing or
+ * stale. Writes their activations; prints nothing on stdout (progress and errors go to stderr,
+ * messages for the user are in the activations, shown once by the hook).
+ */
+export default async function hookEnv(roots: string[], opts: { activations?: string }, cmd: Command): Promise<void> {
+  let installing: { root: string; mtime: number } | undefined;
+  let actRoot = opts.activations;
+  // Registered before contextFor's clean-up handler, which exits.
+  for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.on(sig, () => {
+      if (installing && actRoot) writeInterrupted(ctx, actRoot, installing.root, installing.mtime);
+    });
+  }
+  const ctx = contextFor(cmd);
+  actRoot ??= activationsRoot(ctx.dirs.state);
+  const autoInstall = !["0", "false", "no"].includes((ctx.env.DEVENV_AUTO_INSTALL ?? "").toLowerCase());
+  for (const root of roots) {
+    if (!root.startsWith("/")) continue;
+    await refreshActivation(ctx, actRoot, root, {
+      autoInstall,
+      onInstalling: (r, mtime) => (installing = { root: r, mtime }),
+    });
+    installing = undefined;
+  }
+}

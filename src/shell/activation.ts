@@ -1,0 +1,67 @@
+import type { EnvPlan } from "../env/plan.js";
+
+/**
+ * A cached activation: what the shell hook applies when it enters a project, as data (never
+ * code). Fields are NUL-terminated, which no environment value can contain, so the hooks read
+ * them with one builtin each (bash `mapfile -d ''`, zsh `${(0)mapfile[..]}`, fish `string split0`).
+ *
+ *   devenv-activation-1 \0 status \0 message \0 { record }
+ *   T tool      (name@version, for `devenv status`)
+ *   D dir       (a store entry that must exist; if one is gone the hook re-runs devenv)
+ *   S NAME value
+ *   P NAME dir:dir:…   (prepend to a list variable; PATH first)
+ */
+export const ACTIVATION_MAGIC = "devenv-activation-1";
+
+export type ActivationStatus = "ok" | "blocked" | "error" | "missing";
+
+export interface Activation {
+  status: ActivationStatus;
+  /** Shown once per shell and content (`devenv: … is not allowed; run 'devenv allow'`); may be "". */
+  message: string;
+  tools: string[];
+  /** Store entries the plan points into. */
+  dirs: string[];
+  plan: EnvPlan;
+}
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Never set by an activation: the shells' own, and the hooks' bookkeeping. */
+const RESERVED = /^(IFS|PWD|OLDPWD|SHLVL|_|DEVENV_STATE|__DEVENV_HOOK|__dv_.*|_devenv_.*)$/;
+export const settableName = (name: string) => NAME.test(name) && !RESERVED.test(name);
+
+export function encodeActivation(a: Activation): string {
+  const f: string[] = [ACTIVATION_MAGIC, a.status, a.message];
+  for (const t of a.tools) f.push("T", t);
+  for (const d of a.dirs) f.push("D", d);
+  for (const [k, v] of Object.entries(a.plan.set).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
+    if (settableName(k)) f.push("S", k, v);
+  }
+  const lists: Array<[string, string[]]> = [["PATH", a.plan.path], ...Object.entries(a.plan.prepend).sort(([x], [y]) => (x < y ? -1 : 1))];
+  for (const [k, dirs] of lists) {
+    // A directory containing ':' cannot be a list entry (nor one with the hooks' separators).
+    const ok = dirs.filter((d) => d && !/[:\x1d\x1f]/.test(d));
+    if (ok.length && settableName(k)) f.push("P", k, ok.join(":"));
+  }
+  for (const x of f) if (x.includes("\0")) throw new Error(`activation field contains NUL: ${JSON.stringify(x)}`);
+  return f.map((x) => x + "\0").join("");
+}
+
+export function decodeActivation(text: string): Activation | undefined {
+  const f = text.split("\0");
+  if (f.pop() !== "" || f[0] !== ACTIVATION_MAGIC) return undefined;
+  const a: Activation = { status: f[1] as ActivationStatus, message: f[2] ?? "", tools: [], dirs: [], plan: { path: [], prepend: {}, set: {} } };
+  for (let i = 3; i < f.length; ) {
+    const tag = f[i++];
+    if (tag === "T") a.tools.push(f[i++]!);
+    else if (tag === "D") a.dirs.push(f[i++]!);
+    else if (tag === "S") a.plan.set[f[i++]!] = f[i++]!;
+    else if (tag === "P") {
+      const name = f[i++]!;
+      const dirs = f[i++]!.split(":");
+      if (name === "PATH") a.plan.path = dirs;
+      else a.plan.prepend[name] = dirs;
+    } else return undefined;
+  }
+  return a;
+}

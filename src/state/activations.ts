@@ -1,0 +1,108 @@
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { randomId } from "../platform/fs.js";
+
+/**
+ * Cached activations live in the user's state dir, in a tree that mirrors project paths:
+ * `<activations>/home/me/proj/.devenv.current` names the current generation,
+ * `.devenv.<gen>.act` holds it (gen = hash of its content). The hooks find a project's cache
+ * from its path with string operations alone, and a new generation (plus removal of the old
+ * file) is how every shell learns, at its next prompt, that the activation changed.
+ */
+export const activationsRoot = (stateDir: string) => join(stateDir, "activations");
+
+export const activationDir = (actRoot: string, root: string) => (root === "/" ? actRoot : actRoot + root);
+
+const GEN_FILE = /^\.devenv\.[0-9a-f]{16}\.act$/;
+const CURRENT = ".devenv.current";
+const LAST_GOOD = ".devenv.last-good.json";
+
+/** Newest mtime (ms) of the files an activation depends on; 0 for those missing. */
+export function newestMtime(files: string[]): number {
+  let max = 0;
+  for (const f of files) {
+    try {
+      max = Math.max(max, statSync(f).mtimeMs);
+    } catch {
+      /* missing */
+    }
+  }
+  return max;
+}
+
+/** Within this window of its inputs' newest mtime a cache is written as already stale (see writeActivation). */
+const RACY_MS = 50;
+
+function writeAtomic(file: string, data: string): void {
+  const tmp = `${file}.tmp-${process.pid}-${randomId(4)}`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, file);
+}
+
+/**
+ * Write an activation for `root` and make it current. Its mtime is set just above `inputsMtime`
+ * (the newest of devenv.ts, devenv.lock and the stamp, read before they were), so the hook's
+ * `devenv.ts -nt cache` test notices any later edit. An input modified within the last few
+ * milliseconds might be modified again within the same clock tick, unseen: then the cache is
+ * dated just below it, so the next prompt checks once more (as git does with its "racy" index).
+ * Synchronous so that it can run from a signal handler. Returns the generation file.
+ */
+export function writeActivation(actRoot: string, root: string, text: string, inputsMtime: number, now = Date.now()): string {
+  const dir = activationDir(actRoot, root);
+  mkdirSync(dir, { recursive: true });
+  const gen = createHash("sha256").update(text).digest("hex").slice(0, 16);
+  const file = join(dir, `.devenv.${gen}.act`);
+  let same = false;
+  try {
+    same = readFileSync(file, "utf8") === text;
+  } catch {
+    /* new */
+  }
+  if (!same) writeAtomic(file, text);
+  const mtime = now - inputsMtime < RACY_MS ? inputsMtime - 1 : inputsMtime + 1;
+  utimesSync(file, now / 1000, mtime / 1000);
+  let current: string | undefined;
+  try {
+    current = readFileSync(join(dir, CURRENT), "utf8");
+  } catch {
+    /* first */
+  }
+  if (current !== gen + "\n") writeAtomic(join(dir, CURRENT), gen + "\n");
+  for (const name of readdirSync(dir)) {
+    if (GEN_FILE.test(name) && name !== `.devenv.${gen}.act`) {
+      try {
+        unlinkSync(join(dir, name));
+      } catch {
+        /* another writer removed it */
+      }
+    }
+  }
+  return file;
+}
+
+/** The current activation file of root, if any. */
+export function currentActivation(actRoot: string, root: string): { file: string; text: string } | undefined {
+  const dir = activationDir(actRoot, root);
+  try {
+    const gen = readFileSync(join(dir, CURRENT), "utf8").trim();
+    const file = join(dir, `.devenv.${gen}.act`);
+    return { file, text: readFileSync(file, "utf8") };
+  } catch {
+    return undefined;
+  }
+}
+
+export function readLastGood<T>(actRoot: string, root: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(join(activationDir(actRoot, root), LAST_GOOD), "utf8")) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeLastGood(actRoot: string, root: string, value: unknown): void {
+  const dir = activationDir(actRoot, root);
+  mkdirSync(dir, { recursive: true });
+  writeAtomic(join(dir, LAST_GOOD), JSON.stringify(value));
+}
