@@ -1,5 +1,5 @@
 import type { ProjectConfig } from "../config/normalise.js";
-import { applyPlan, planEnv, type EnvPlan } from "../env/plan.js";
+import { planEnv, type EnvPlan } from "../env/plan.js";
 import type { LockFile } from "../lock/types.js";
 import type { InstalledTool } from "../store/install.js";
 import type { AppContext } from "./context.js";
@@ -38,5 +38,3 @@ export async function prepareProject(ctx: AppContext, opts: { frozen?: boolean }
   );
   return { project, lock, installed, plan, lockWritten };
 }
-
-export const activatedEnv = (prepared: PreparedProject, base: NodeJS.ProcessEnv) => applyPlan(prepared.plan, base);

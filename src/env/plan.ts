@@ -47,15 +47,21 @@ export function planEnv(tools: readonly ToolEnvInput[], configEnv: Record<string
 
 const splitList = (v: string | undefined) => (v ? v.split(delimiter).filter(Boolean) : []);
 
-/** The environment after activation: `base` with the plan applied. */
+/**
+ * The environment after activation: `base` with the plan applied, exactly as the shell hooks
+ * apply it: variables set first, then list entries prepended unless already present (an entry
+ * already there keeps its place, so undo can remove exactly what was added).
+ */
 export function applyPlan(plan: EnvPlan, base: Readonly<Record<string, string | undefined>>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(base)) if (v !== undefined) out[k] = v;
   Object.assign(out, plan.set);
   const prependTo = (name: string, dirs: string[]) => {
     if (!dirs.length) return;
-    const rest = splitList(out[name]).filter((d) => !dirs.includes(d));
-    out[name] = [...dirs, ...rest].join(delimiter);
+    const current = out[name];
+    const added = dirs.filter((d) => !splitList(current).includes(d));
+    if (!added.length) return;
+    out[name] = current ? `${added.join(delimiter)}${delimiter}${current}` : added.join(delimiter);
   };
   prependTo("PATH", plan.path);
   for (const [name, dirs] of Object.entries(plan.prepend)) prependTo(name, dirs);

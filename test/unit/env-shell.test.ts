@@ -19,7 +19,9 @@ test("PATH gets bin dirs in config order; recipe vars and ${root} expand; LD_LIB
   assert.deepEqual(plan.set, { ZIG_HOME: "/s/bbb-zig-0.13", DATA: "/proj/data", PLAIN: "x" });
   assert.deepEqual(plan.prepend, { PKG_CONFIG_PATH: ["/s/ccc-lib-1/lib/pkgconfig"] });
   const env = applyPlan(plan, { PATH: "/usr/bin:/s/aaa-node-20/bin:/bin", HOME: "/h" });
-  assert.equal(env.PATH, "/s/aaa-node-20/bin:/s/bbb-zig-0.13:/s/ccc-lib-1/bin:/usr/bin:/bin");
+  // A dir already on PATH keeps its place (as the shell hooks do): nothing duplicated, and undo
+  // can remove exactly the entries that were added.
+  assert.equal(env.PATH, "/s/bbb-zig-0.13:/s/ccc-lib-1/bin:/usr/bin:/s/aaa-node-20/bin:/bin");
   assert.equal(env.PKG_CONFIG_PATH, "/s/ccc-lib-1/lib/pkgconfig");
   assert.equal(env.LD_LIBRARY_PATH, undefined);
   assert.deepEqual(Object.keys(envDiff({ PATH: "/usr/bin", HOME: "/h", GONE: "1" }, { PATH: "/x:/usr/bin", HOME: "/h" })).sort(), ["GONE", "PATH"]);

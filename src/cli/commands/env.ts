@@ -1,12 +1,11 @@
 import type { Command } from "commander";
-import { activatedEnv, prepareProject } from "../../app/activate.js";
+import { chainEnv, prepareChain } from "../../app/chain.js";
 import { envDiff } from "../../env/plan.js";
 import { renderEnv, type ShellName } from "../../shell/render.js";
 import { contextFor } from "../common.js";
 
+/** The environment the hook would give here (enclosing projects too), as shell code. */
 export default async function env(opts: { shell: ShellName; json?: boolean }, cmd: Command): Promise<void> {
-  const ctx = contextFor(cmd);
-  const prepared = await prepareProject(ctx);
-  const after = activatedEnv(prepared, process.env);
+  const after = chainEnv(await prepareChain(contextFor(cmd)), process.env);
   process.stdout.write(renderEnv(envDiff(process.env, after), opts.json ? "json" : opts.shell));
 }

@@ -1,15 +1,15 @@
 import type { Command } from "commander";
-import { prepareProject } from "../../app/activate.js";
+import { chainPath, prepareChain } from "../../app/chain.js";
 import { whichBin } from "../../app/query.js";
 import { DevenvError } from "../../errors.js";
 import { contextFor } from "../common.js";
 
 export default async function which(bin: string, _opts: unknown, cmd: Command): Promise<void> {
-  const prepared = await prepareProject(contextFor(cmd));
-  const found = whichBin(prepared.plan.path, bin);
+  const layers = await prepareChain(contextFor(cmd));
+  const found = whichBin(chainPath(layers), bin);
   if (!found) {
     throw new DevenvError("NOT_INSTALLED", `no tool of this project provides '${bin}'`, {
-      hint: `Tools here: ${prepared.project.tools.map((t) => t.name).join(", ") || "none"}.`,
+      hint: `Tools here: ${layers.flatMap((l) => l.project.tools).map((t) => t.name).join(", ") || "none"}.`,
     });
   }
   process.stdout.write(found + "\n");

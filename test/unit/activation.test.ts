@@ -1,0 +1,102 @@
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { decodeActivation, encodeActivation, type Activation } from "../../src/shell/activation.js";
+import { formatState, parseState, type StateLayer } from "../../src/shell/state.js";
+import { activationDir, currentActivation, writeActivation } from "../../src/state/activations.js";
+import { contentHash, trustOf, writeTrust } from "../../src/state/trust.js";
+import { projectRoots } from "../../src/app/chain.js";
+
+const tricky = "a b 'q' \"dq\" $HOME \\back\nnew line ✓ \x1f\x1d end\n";
+
+const sample = (): Activation => ({
+  status: "ok",
+  message: "",
+  tools: ["node@20.18.0", "zig@0.13.0"],
+  dirs: ["/s/aaa-node-20.18.0", "/s/bbb-zig-0.13.0"],
+  plan: {
+    path: ["/s/aaa-node-20.18.0/bin", "/s/bbb-zig-0.13.0", "/s/has:colon/bin"],
+    prepend: { PKG_CONFIG_PATH: ["/s/ccc/lib/pkgconfig"] },
+    set: { TRICKY: tricky, EMPTY: "", IFS: "x", DEVENV_STATE: "x", _devenv_key: "x" },
+  },
+});
+
+test("an activation is NUL-separated data that decodes to what was encoded, minus what may not be set", () => {
+  const text = encodeActivation(sample());
+  assert.ok(text.startsWith("devenv-activation-1\0ok\0\0T\0node@20.18.0\0"));
+  assert.ok(text.endsWith("\0"));
+  const back = decodeActivation(text)!;
+  assert.deepEqual(back.tools, ["node@20.18.0", "zig@0.13.0"]);
+  assert.deepEqual(back.dirs, ["/s/aaa-node-20.18.0", "/s/bbb-zig-0.13.0"]);
+  // Shell and hook variables are never set; a dir with ':' cannot be a PATH entry.
+  assert.deepEqual(back.plan.set, { EMPTY: "", TRICKY: tricky });
+  assert.deepEqual(back.plan.path, ["/s/aaa-node-20.18.0/bin", "/s/bbb-zig-0.13.0"]);
+  assert.deepEqual(back.plan.prepend, { PKG_CONFIG_PATH: ["/s/ccc/lib/pkgconfig"] });
+  // T and D records come before S and P (the hooks rely on it to skip them quickly).
+  const fields = text.split("\0");
+  const firstSet = fields.indexOf("S");
+  assert.ok(fields.lastIndexOf("D") < firstSet && fields.lastIndexOf("T") < firstSet);
+  assert.equal(decodeActivation("garbage\0"), undefined);
+});
+
+test("DEVENV_STATE round-trips values with the separators in them", () => {
+  const layers: StateLayer[] = [
+    { root: "/p/with\x1fsep", activation: "/act/p/.devenv.0123456789abcdef.act", changes: [
+      { kind: "set", name: "A", had: 0, previous: "", value: tricky },
+      { kind: "set", name: "B", had: 2, previous: "\x1d0 literal", value: "" },
+      { kind: "prepend", name: "PATH", had: 1, added: ["/s/x/bin", "/s/y/bin"] },
+    ] },
+    { root: "/p/with\x1fsep/inner", activation: "/act/p/inner/.devenv.fedcba9876543210.act", changes: [] },
+  ];
+  const text = formatState(layers)!;
+  assert.ok(text.startsWith("devenv-state-1\x1fL\x1f/p/with\x1d1sep\x1f"));
+  assert.deepEqual(parseState(text), layers);
+  assert.equal(formatState([]), undefined);
+  assert.deepEqual(parseState("something else\x1f"), []);
+});
+
+test("writeActivation: content-addressed generations, one current, old ones removed, dated above its inputs", () => {
+  const act = mkdtempSync(join(tmpdir(), "devenv-act-"));
+  const root = "/home/me/my proj";
+  const inputs = Date.now() - 10_000;
+  const a = writeActivation(act, root, "one\0", inputs);
+  assert.equal(a.startsWith(activationDir(act, root) + "/.devenv."), true);
+  assert.equal(currentActivation(act, root)!.text, "one\0");
+  // mtime just above the newest input: an edit after it is newer than the cache.
+  assert.ok(statSync(a).mtimeMs > inputs && statSync(a).mtimeMs - inputs < 5);
+  const b = writeActivation(act, root, "two\0", inputs);
+  assert.notEqual(a, b);
+  assert.deepEqual(readdirSync(activationDir(act, root)).filter((n) => n.endsWith(".act")), [b.split("/").pop()]);
+  // The same content again: the same file, no new generation (shells keep what they applied).
+  assert.equal(writeActivation(act, root, "two\0", inputs + 1000), b);
+  // Inputs modified a moment ago might change again within the same clock tick: dated below them,
+  // so the next prompt looks once more.
+  const now = Date.now();
+  writeActivation(act, root, "two\0", now - 5, now);
+  assert.ok(statSync(b).mtimeMs < now - 5);
+  // "/" maps onto the activations dir itself.
+  assert.equal(activationDir(act, "/"), act);
+});
+
+test("trust binds to the real path and the exact content", async () => {
+  const state = mkdtempSync(join(tmpdir(), "devenv-trust-"));
+  assert.equal(trustOf(state, "/p", contentHash("x")), "unknown");
+  await writeTrust(state, "/p", "allow", contentHash("x"));
+  assert.equal(trustOf(state, "/p", contentHash("x")), "allowed");
+  assert.equal(trustOf(state, "/p", contentHash("x ")), "changed");
+  assert.equal(trustOf(state, "/q", contentHash("x")), "unknown");
+  await writeTrust(state, "/p", "deny", contentHash("x"));
+  assert.equal(trustOf(state, "/p", contentHash("x")), "denied");
+  assert.match(readFileSync(join(state, "trust", readdirSync(join(state, "trust"))[0]!), "utf8"), /"path": "\/p"/);
+});
+
+test("projectRoots lists every enclosing devenv.ts, outermost first", () => {
+  const base = mkdtempSync(join(tmpdir(), "devenv-roots-"));
+  mkdirSync(join(base, "a/b/c"), { recursive: true });
+  writeFileSync(join(base, "a/devenv.ts"), "");
+  writeFileSync(join(base, "a/b/c/devenv.ts"), "");
+  mkdirSync(join(base, "a/b/devenv.ts")); // a directory of that name is not a config
+  assert.deepEqual(projectRoots(join(base, "a/b/c")), [join(base, "a"), join(base, "a/b/c")]);
+});
