@@ -51,6 +51,18 @@ async function main() {
     step("bash -c 'eval \"$(devenv env)\"; node -v'");
     execFileSync("bash", ["-c", `eval "$(node ${devenv} env)"; node -v`], { cwd: project, env, stdio: "inherit" });
     await run(["list"]);
+    // The cd hook, as a user has it after adding `eval "$(devenv hook bash)"` to ~/.bashrc.
+    const hookDemo = [
+      `devenv() { ${JSON.stringify(process.execPath)} ${JSON.stringify(devenv)} "$@"; }`,
+      `eval "$(devenv hook bash)"`,
+      `env | grep -v -e '^PWD=' -e '^OLDPWD=' -e '^_=' | sort > before.env`,
+      `cd project && echo "in project: $(node -v) from $(command -v node)"`,
+      `cd ..`,
+      `env | grep -v -e '^PWD=' -e '^OLDPWD=' -e '^_=' | sort > after.env`,
+      `if cmp -s before.env after.env; then echo "left project: environment restored exactly"; else diff before.env after.env; exit 1; fi`,
+    ];
+    step(["# ~/.bashrc: eval \"$(devenv hook bash)\"", "cd project && node -v", "cd .."].join("; "));
+    execFileSync("bash", ["--norc", "--noprofile", "-c", hookDemo.join("\n")], { cwd: work, env, stdio: "inherit" });
     process.stdout.write(`\nquick start done: node ${mirror.version} is installed in ${env.DEVENV_HOME}/store\n`);
   } finally {
     server.close();
