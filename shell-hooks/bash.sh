@@ -241,7 +241,7 @@ if [[ -z ${_devenv_wrapped-} ]]; then
 fi
 
 # First in PROMPT_COMMAND (a string or, in bash 5.1+, an array), keeping the others and $?.
-if [[ ${PROMPT_COMMAND@a} == *a* ]]; then
+if [[ -v PROMPT_COMMAND && ${PROMPT_COMMAND@a} == *a* ]]; then
   [[ " ${PROMPT_COMMAND[*]} " == *" _devenv_hook "* ]] || PROMPT_COMMAND=(_devenv_hook "${PROMPT_COMMAND[@]}")
 elif [[ ";${PROMPT_COMMAND-};" != *";_devenv_hook;"* ]]; then
   PROMPT_COMMAND="_devenv_hook${PROMPT_COMMAND:+;$PROMPT_COMMAND}"

@@ -1,11 +1,14 @@
 import type { Command } from "commander";
 import { prepareProject } from "../../app/activate.js";
+import { touchStamp } from "../../state/trust.js";
 import { contextFor } from "../common.js";
 
 export default async function install(opts: { frozen?: boolean }, cmd: Command): Promise<void> {
   const ctx = contextFor(cmd);
   const prepared = await prepareProject(ctx, { frozen: Boolean(opts.frozen) });
   const fresh = prepared.installed.filter((t) => t.fresh).length;
+  // Shells that showed "not installed; run 'devenv install'" look again at their next prompt.
+  await touchStamp(ctx.dirs.state);
   const lines = prepared.installed.map((t) => `${t.name} ${t.version}  ${t.dir}`);
   if (prepared.lockWritten) lines.unshift("wrote devenv.lock");
   lines.push(fresh ? `installed ${fresh} tool${fresh > 1 ? "s" : ""}` : "all tools already installed");
