@@ -1,12 +1,14 @@
-/** `npm run bench -- <name…>`: install (more to come: hook, gc). Writes docs/benchmarks.md. */
+/** `npm run bench -- <name…>`: install, hook (more to come: gc). Writes docs/benchmarks.md. */
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { benchHook } from "./hook.js";
 import { benchInstall } from "./install.js";
 import { updateSection } from "./markdown.js";
 
 const repo = resolve(fileURLToPath(import.meta.url), "../../..");
 const benches: Record<string, (runs: number) => Promise<string>> = {
   install: (runs) => benchInstall(repo, runs),
+  hook: (runs) => benchHook(repo, runs),
 };
 
 const args = process.argv.slice(2);

@@ -14,6 +14,7 @@ _devenv_cli=@CLI@
 _devenv_act=@ACT@
 _devenv_stamp=@STAMP@
 _devenv_pwd= _devenv_seen= _devenv_warned=${_devenv_warned-}
+_devenv_lroot=() _devenv_lgen=() _devenv_lrec=()
 _devenv_fresh() { return 1; }
 export __DEVENV_HOOK="bash:$$"
 
@@ -85,8 +86,10 @@ _devenv_undo() {
     __dv_name=${__dv_ua[__dv_j + 1]} __dv_had=${__dv_ua[__dv_j + 2]}
     [[ -v $__dv_name ]] || continue
     if [[ ${__dv_ua[__dv_j]} == S ]]; then
+      # Decoded into a variable, not inside "…": there $'…' in a replacement needs extquote.
       __dv_x=${__dv_ua[__dv_j + 4]//$'\x1d1'/$'\x1f'}
-      [[ ${!__dv_name} == "${__dv_x//$'\x1d0'/$'\x1d'}" ]] || continue
+      __dv_x=${__dv_x//$'\x1d0'/$'\x1d'}
+      [[ ${!__dv_name} == "$__dv_x" ]] || continue
       __dv_x=${__dv_ua[__dv_j + 3]//$'\x1d1'/$'\x1f'}
       __dv_x=${__dv_x//$'\x1d0'/$'\x1d'}
     else
@@ -117,8 +120,8 @@ _devenv_switch() {
     if [[ -f $__dv_d/devenv.ts ]]; then
       __dv_roots=("${__dv_d:-/}" "${__dv_roots[@]}")
     else
-      printf -v __dv_x '%q' "$__dv_d/devenv.ts"
-      __dv_test+=" && ! -f $__dv_x"
+      __dv_x=$__dv_d/devenv.ts
+      __dv_test+=" && ! -f ${__dv_x@Q}"
     fi
     [[ -z $__dv_d ]] && break
     __dv_d=${__dv_d%/*}
@@ -157,25 +160,31 @@ _devenv_switch() {
       [[ ${__dv_a[__dv_j]} == [SP] ]] && { __dv_eff[__dv_i]=1; break; }
     done
   done
-  # The layers applied now, from DEVENV_STATE (ours, or inherited from a parent shell).
-  __dv_s=(${DEVENV_STATE-})
-  [[ ${__dv_s[0]-} == devenv-state-1 ]] || __dv_s=()
-  for ((__dv_j = 1; __dv_j < ${#__dv_s[@]}; )); do
-    case ${__dv_s[__dv_j]} in
-    L)
-      __dv_x=${__dv_s[__dv_j + 1]//$'\x1d1'/$'\x1f'}
-      __dv_lroot+=("${__dv_x//$'\x1d0'/$'\x1d'}") __dv_lgen+=("${__dv_s[__dv_j + 2]}") __dv_lrec+=("")
-      ((__dv_j += 3))
-      ;;
-    S | P)
-      __dv_x=5
-      [[ ${__dv_s[__dv_j]} == P ]] && __dv_x=4
-      __dv_lrec[${#__dv_lrec[@]} - 1]+=${__dv_s[*]:__dv_j:__dv_x}$'\x1f'
-      ((__dv_j += __dv_x))
-      ;;
-    *) break ;;
-    esac
-  done
+  # The layers applied now: as this shell last recorded them, or parsed from DEVENV_STATE when
+  # that is not what this shell wrote (inherited from a parent shell, or changed).
+  if [[ -n $_devenv_seen && ${DEVENV_STATE-} == "$_devenv_seen" ]]; then
+    __dv_lroot=("${_devenv_lroot[@]}") __dv_lgen=("${_devenv_lgen[@]}") __dv_lrec=("${_devenv_lrec[@]}")
+  else
+    __dv_s=(${DEVENV_STATE-})
+    [[ ${__dv_s[0]-} == devenv-state-1 ]] || __dv_s=()
+    for ((__dv_j = 1; __dv_j < ${#__dv_s[@]}; )); do
+      case ${__dv_s[__dv_j]} in
+      L)
+        __dv_x=${__dv_s[__dv_j + 1]//$'\x1d1'/$'\x1f'}
+        __dv_x=${__dv_x//$'\x1d0'/$'\x1d'}
+        __dv_lroot+=("$__dv_x") __dv_lgen+=("${__dv_s[__dv_j + 2]}") __dv_lrec+=("")
+        ((__dv_j += 3))
+        ;;
+      S | P)
+        __dv_x=5
+        [[ ${__dv_s[__dv_j]} == P ]] && __dv_x=4
+        __dv_lrec[${#__dv_lrec[@]} - 1]+=${__dv_s[*]:__dv_j:__dv_x}$'\x1f'
+        ((__dv_j += __dv_x))
+        ;;
+      *) break ;;
+      esac
+    done
+  fi
   # Applied layers stay while they match the target layers in order; the rest are undone
   # (innermost first) and the remaining targets applied (outermost first).
   for __dv_i in "${!__dv_roots[@]}"; do
@@ -190,6 +199,7 @@ _devenv_switch() {
     _devenv_undo
   done
   __dv_state=devenv-state-1$'\x1f'
+  _devenv_lroot=("${__dv_lroot[@]:0:__dv_keep}") _devenv_lgen=("${__dv_lgen[@]:0:__dv_keep}") _devenv_lrec=("${__dv_lrec[@]:0:__dv_keep}")
   for ((__dv_j = 0; __dv_j < __dv_keep; __dv_j++)); do
     __dv_x=${__dv_lroot[__dv_j]//$'\x1d'/$'\x1d0'}
     __dv_state+=L$'\x1f'${__dv_x//$'\x1f'/$'\x1d1'}$'\x1f'${__dv_lgen[__dv_j]}$'\x1f'${__dv_lrec[__dv_j]}
@@ -200,6 +210,7 @@ _devenv_switch() {
     _devenv_apply "$__dv_i"
     __dv_x=${__dv_roots[__dv_i]//$'\x1d'/$'\x1d0'}
     __dv_state+=L$'\x1f'${__dv_x//$'\x1f'/$'\x1d1'}$'\x1f'${_devenv_file[__dv_i]}$'\x1f'$__dv_u
+    _devenv_lroot+=("${__dv_roots[__dv_i]}") _devenv_lgen+=("${_devenv_file[__dv_i]}") _devenv_lrec+=("$__dv_u")
   done
   # Each message once per shell and activation (that is, per project and content).
   for __dv_i in "${!__dv_roots[@]}"; do
@@ -212,10 +223,10 @@ _devenv_switch() {
   # The fast test for the next prompts.
   for __dv_i in "${!__dv_roots[@]}"; do
     __dv_r=${__dv_roots[__dv_i]%/}
-    printf -v __dv_x '%q' "$__dv_r/devenv.ts"
-    __dv_test+=" && -f $__dv_x && ! $__dv_x -nt ${_devenv_file[__dv_i]@Q}"
-    printf -v __dv_x '%q' "$__dv_r/devenv.lock"
-    __dv_test+=" && ! $__dv_x -nt ${_devenv_file[__dv_i]@Q}"
+    __dv_x=$__dv_r/devenv.ts
+    __dv_test+=" && -f ${__dv_x@Q} && ! ${__dv_x@Q} -nt ${_devenv_file[__dv_i]@Q}"
+    __dv_x=$__dv_r/devenv.lock
+    __dv_test+=" && ! ${__dv_x@Q} -nt ${_devenv_file[__dv_i]@Q}"
     [[ ${_devenv_st[__dv_i]} == ok ]] || __dv_test+=" && ! ${_devenv_stamp@Q} -nt ${_devenv_file[__dv_i]@Q}"
     unset "_devenv_F$__dv_i"
   done

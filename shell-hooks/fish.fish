@@ -18,6 +18,19 @@ function _devenv_fresh
     return 1
 end
 
+# `seq [FIRST [STEP]] LAST` without starting a process: switching between cached activations forks nothing.
+function _devenv_seq
+    set -l first 1
+    set -l step 1
+    set -l last $argv[-1]
+    set -q argv[2]; and set first $argv[1]
+    set -q argv[3]; and set step $argv[2]
+    while test $step -gt 0 -a $first -le $last -o $step -lt 0 -a $first -ge $last
+        echo $first
+        set first (math $first + $step)
+    end
+end
+
 function _devenv_hook --on-event fish_prompt --on-variable PWD
     set -l rc $status
     if test "$PWD" = "$_devenv_pwd" -a "$DEVENV_STATE" = "$_devenv_seen"; and _devenv_fresh
@@ -30,7 +43,8 @@ end
 # Load the current activation of root $argv[2] into _devenv_F$argv[1] and _devenv_file[$argv[1]].
 function _devenv_load
     set -l i $argv[1]
-    set -l dir $_devenv_act(string replace -r '/$' '' -- $argv[2])
+    _devenv_str replace -r '/$' '' -- $argv[2]
+    set -l dir $_devenv_act$_devenv_o
     set -g _devenv_file[$i] ''
     test -r $dir/.devenv.current; or return 1
     read -l gen <$dir/.devenv.current
@@ -151,23 +165,31 @@ function _devenv_undo
 end
 
 function _devenv_switch
-    set -l d (string replace -r '/$' '' -- $PWD)
+    # Paths through _devenv_str, not (string …): a command substitution splits a path at newlines.
+    _devenv_str replace -r '/$' '' -- $PWD
+    set -l d $_devenv_o
     set -l roots
     set -l tests
     while true
         if test -f "$d/devenv.ts"
-            set roots (test -n "$d"; and echo $d; or echo /) $roots
+            if test -n "$d"
+                set roots $d $roots
+            else
+                set roots / $roots
+            end
         else
             set -a tests "! -f "(string escape -- "$d/devenv.ts")
         end
         test -z "$d"; and break
-        set d (string replace -r '/[^/]*$' '' -- $d)
+        _devenv_str replace -r '/[^/]*$' '' -- $d
+        set d $_devenv_o
     end
     set -g _devenv_file
     set -g _devenv_st
     set -l need
-    for i in (seq (count $roots))
-        set -l r (string replace -r '/$' '' -- $roots[$i])
+    for i in (_devenv_seq (count $roots))
+        _devenv_str replace -r '/$' '' -- $roots[$i]
+        set -l r $_devenv_o
         if _devenv_load $i $roots[$i]; and not test "$r/devenv.ts" -nt $_devenv_file[$i] -o "$r/devenv.lock" -nt $_devenv_file[$i]
             set -l n _devenv_F$i
             set -l a $$n
@@ -177,7 +199,8 @@ function _devenv_switch
             end
             set -l j 4
             while test $j -le (count $a); and test "$a[$j]" = D
-                if not test -d "$a[(math $j + 1)]"
+                set -l k (math $j + 1)
+                if not test -d "$a[$k]"
                     set -a need $i
                     break
                 end
@@ -197,7 +220,7 @@ function _devenv_switch
         end
     end
     set -l eff
-    for i in (seq (count $roots))
+    for i in (_devenv_seq (count $roots))
         set -l n _devenv_F$i
         set -l a $$n
         set -g _devenv_st[$i] $a[2]
@@ -241,28 +264,30 @@ function _devenv_switch
     end
     set -l keep 0
     set -l t 0
-    for i in (seq (count $roots))
+    for i in (_devenv_seq (count $roots))
         if test $eff[$i] = 1
-            test $keep -lt (count $lroot); and test "$lroot[(math $keep + 1)]" = "$roots[$i]" -a "$lgen[(math $keep + 1)]" = "$_devenv_file[$i]"; or break
+            # Not "$l[(math …)]": fish does not expand a command substitution inside quotes.
+            set -l k (math $keep + 1)
+            test $keep -lt (count $lroot); and test "$lroot[$k]" = "$roots[$i]" -a "$lgen[$k]" = "$_devenv_file[$i]"; or break
             set keep (math $keep + 1)
         end
         set t $i
     end
-    for j in (seq (count $lroot) -1 (math $keep + 1))
+    for j in (_devenv_seq (count $lroot) -1 (math $keep + 1))
         _devenv_undo (string split \x1f -- $lrec[$j])[1..-2]
     end
     set -l state devenv-state-1\x1f
-    for j in (seq 1 $keep)
+    for j in (_devenv_seq 1 $keep)
         _devenv_enc $lroot[$j]
         set state "$state"L\x1f"$_devenv_o"\x1f$lgen[$j]\x1f"$lrec[$j]"
     end
-    for i in (seq (math $t + 1) (count $roots))
+    for i in (_devenv_seq (math $t + 1) (count $roots))
         test $eff[$i] = 1; or continue
         _devenv_apply $i
         _devenv_enc $roots[$i]
         set state "$state"L\x1f"$_devenv_o"\x1f$_devenv_file[$i]\x1f"$_devenv_u"
     end
-    for i in (seq (count $roots))
+    for i in (_devenv_seq (count $roots))
         set -l n _devenv_F$i
         set -l msg $$n[1][3]
         test -n "$msg"; or continue
@@ -275,8 +300,9 @@ function _devenv_switch
     else
         set -gx DEVENV_STATE "$state"
     end
-    for i in (seq (count $roots))
-        set -l r (string replace -r '/$' '' -- $roots[$i])
+    for i in (_devenv_seq (count $roots))
+        _devenv_str replace -r '/$' '' -- $roots[$i]
+        set -l r $_devenv_o
         set -l q (string escape -- $_devenv_file[$i])
         set -a tests "-f "(string escape -- "$r/devenv.ts") "! "(string escape -- "$r/devenv.ts")" -nt $q" "! "(string escape -- "$r/devenv.lock")" -nt $q"
         test "$_devenv_st[$i]" = ok; or set -a tests "! "(string escape -- $_devenv_stamp)" -nt $q"

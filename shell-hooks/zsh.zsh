@@ -93,7 +93,9 @@ _devenv_undo() {
     (( ${(P)+name} )) || continue
     if [[ $__dv_ua[j] == S ]]; then
       x=${__dv_ua[j+4]//$'\x1d1'/$'\x1f'}
-      [[ ${(P)name} == "${x//$'\x1d0'/$'\x1d'}" ]] || continue
+      # Not inside "…": zsh does not expand $'…' in a replacement there.
+      x=${x//$'\x1d0'/$'\x1d'}
+      [[ ${(P)name} == "$x" ]] || continue
       x=${__dv_ua[j+3]//$'\x1d1'/$'\x1f'}
       x=${x//$'\x1d0'/$'\x1d'}
     else
@@ -166,7 +168,8 @@ _devenv_switch() {
     case $sarr[j] in
     L)
       x=${sarr[j+1]//$'\x1d1'/$'\x1f'}
-      lroot+=("${x//$'\x1d0'/$'\x1d'}") lgen+=("$sarr[j+2]") lrec+=("")
+      x=${x//$'\x1d0'/$'\x1d'}
+      lroot+=("$x") lgen+=("$sarr[j+2]") lrec+=("")
       (( j += 3 ))
       ;;
     S | P)
@@ -212,7 +215,9 @@ _devenv_switch() {
   for (( i = 1; i <= ${#roots}; i++ )); do
     r=${roots[i]%/}
     q=${(q)_devenv_file[i]}
-    test+=" && -f ${(q)r}/devenv.ts && ! ${(q)r}/devenv.ts -nt $q && ! ${(q)r}/devenv.lock -nt $q"
+    # zsh's `a -nt b` is false when b is gone: check that the activation is still there (another
+    # shell or devenv replaces it by a new generation and removes it).
+    test+=" && -f $q && -f ${(q)r}/devenv.ts && ! ${(q)r}/devenv.ts -nt $q && ! ${(q)r}/devenv.lock -nt $q"
     [[ $_devenv_st[i] == ok ]] || test+=" && ! ${(q)_devenv_stamp} -nt $q"
     unset _devenv_F$i
   done

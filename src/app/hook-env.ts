@@ -6,7 +6,7 @@ import { planEnv } from "../env/plan.js";
 import { DevenvError } from "../errors.js";
 import { encodeActivation, type Activation } from "../shell/activation.js";
 import { newestMtime, readLastGood, writeActivation, writeLastGood } from "../state/activations.js";
-import { stampFile } from "../state/trust.js";
+import { contentHash, stampFile } from "../state/trust.js";
 import { findInstalled } from "../store/install.js";
 import type { AppContext } from "./context.js";
 import { installTools, projectTools, toolEnvOps } from "./install.js";
@@ -47,7 +47,8 @@ export async function refreshActivation(ctx: AppContext, actRoot: string, root: 
     return a;
   };
   const trust = trustState(ctx, root, source);
-  if (trust !== "allowed") return write({ status: "blocked", message: notAllowedMessage(root, trust), ...empty() });
+  // Keyed by content: an edited devenv.ts is a new generation, so the hook warns once more.
+  if (trust !== "allowed") return write({ status: "blocked", message: notAllowedMessage(root, trust), ...empty(), key: contentHash(source) });
 
   const lastGood = readLastGood<LastGood>(actRoot, root) ?? empty();
   try {

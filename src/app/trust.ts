@@ -65,7 +65,7 @@ export async function setTrust(ctx: AppContext, dir: string | undefined, status:
   await touchStamp(ctx.dirs.state);
   if (status === "deny") {
     // Shells inside the project drop it at their next prompt: its cached activation is replaced.
-    const blocked = encodeActivation({ status: "blocked", message: notAllowedMessage(root, "denied"), tools: [], dirs: [], plan: { path: [], prepend: {}, set: {} } });
+    const blocked = encodeActivation({ status: "blocked", message: notAllowedMessage(root, "denied"), tools: [], dirs: [], plan: { path: [], prepend: {}, set: {} }, key: contentHash(content) });
     const act = activationsRoot(ctx.dirs.state);
     for (const r of new Set([root, realRoot(root)])) {
       writeActivation(act, r, blocked, newestMtime([join(r, CONFIG_FILE), join(r, LOCK_FILE), stampFile(ctx.dirs.state)]));

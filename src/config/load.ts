@@ -69,7 +69,9 @@ async function runConfig(code: string, file: string): Promise<unknown> {
   const mod: { exports: Record<string, unknown> } = { exports: {} };
   process.setSourceMapsEnabled(true);
   try {
-    const fn = new Function("exports", "require", "module", "__filename", "__dirname", `${code}\n//# sourceURL=${file}`);
+    // A line break in the path would end the comment and turn the rest of the path into code.
+    const url = file.replace(/[\n\r\u2028\u2029]/g, (c) => encodeURIComponent(c));
+    const fn = new Function("exports", "require", "module", "__filename", "__dirname", `${code}\n//# sourceURL=${url}`);
     fn(mod.exports, req, mod, file, file.replace(/\/[^/]*$/, ""));
     let value: unknown = (mod.exports as { default?: unknown }).default ?? (mod.exports.__esModule ? undefined : mod.exports);
     if (typeof value === "function") value = await (value as () => unknown)();

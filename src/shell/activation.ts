@@ -10,6 +10,8 @@ import type { EnvPlan } from "../env/plan.js";
  *   D dir       (a store entry that must exist; if one is gone the hook re-runs devenv)
  *   S NAME value
  *   P NAME dir:dir:…   (prepend to a list variable; PATH first)
+ *   K key       (last; ignored by the hooks: the sha256 of the devenv.ts a "blocked" activation is
+ *                about, so that new content is a new generation, whose message the hook shows again)
  */
 export const ACTIVATION_MAGIC = "devenv-activation-1";
 
@@ -23,6 +25,7 @@ export interface Activation {
   /** Store entries the plan points into. */
   dirs: string[];
   plan: EnvPlan;
+  key?: string;
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -43,6 +46,7 @@ export function encodeActivation(a: Activation): string {
     const ok = dirs.filter((d) => d && !/[:\x1d\x1f]/.test(d));
     if (ok.length && settableName(k)) f.push("P", k, ok.join(":"));
   }
+  if (a.key) f.push("K", a.key);
   for (const x of f) if (x.includes("\0")) throw new Error(`activation field contains NUL: ${JSON.stringify(x)}`);
   return f.map((x) => x + "\0").join("");
 }
@@ -61,7 +65,8 @@ export function decodeActivation(text: string): Activation | undefined {
       const dirs = f[i++]!.split(":");
       if (name === "PATH") a.plan.path = dirs;
       else a.plan.prepend[name] = dirs;
-    } else return undefined;
+    } else if (tag === "K") a.key = f[i++]!;
+    else return undefined;
   }
   return a;
 }

@@ -1,0 +1,269 @@
+/**
+ * `npm run bench -- hook`: the shell hooks of devenv, direnv and mise, side by side in bash and zsh.
+ *
+ * Each tool gets an equivalent project (GREETING=hi, DATA=<root>/data, one dir put in front of PATH
+ * holding a `bench-hello` command) at the same depth, and each shell is started non-interactively
+ * with that tool's hook loaded as an rc file would (`eval "$(tool hook bash)"`). Inside the shell,
+ * with $EPOCHREALTIME (zsh: zsh/datetime), so process start-up is not counted, we time
+ *   prompt     what bash runs before a prompt (PROMPT_COMMAND; zsh: precmd_functions) inside the
+ *              project when nothing changed;
+ *   cd in+out  `cd proj; <prompt>; cd ..; <prompt>` with warm caches (each tool's cd/chpwd hooks
+ *              run as they would for a user).
+ * Every shell first checks that the hook really works (values in the project, the tool on PATH,
+ * everything gone and PATH restored after leaving) and again after the timed loops; a broken setup
+ * fails the bench instead of producing numbers. Rounds interleave tools and shells so that drift
+ * on a shared VM hits all of them alike; the result is the median over rounds.
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { accessSync, chmodSync, constants, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { delimiter, dirname, join } from "node:path";
+import { serveDir } from "../scripts/serve-dir.js";
+import { median } from "./markdown.js";
+
+type Shell = "bash" | "zsh";
+type Tool = "devenv" | "direnv" | "mise" | "none";
+const SHELLS: Shell[] = ["bash", "zsh"];
+const TOOLS: Tool[] = ["devenv", "direnv", "mise", "none"];
+const PEERS = ["direnv", "mise"] as const;
+
+/** Iterations per timed batch: enough for a batch to last ~0.1–1 s for each tool. */
+const ITER: Record<Tool, { prompt: number; cd: number }> = {
+  devenv: { prompt: 2000, cd: 300 },
+  none: { prompt: 2000, cd: 300 },
+  direnv: { prompt: 100, cd: 20 },
+  mise: { prompt: 100, cd: 20 },
+};
+
+export const TARGETS = { promptUs: 100, cdUs: 1500, ratio: 10 };
+
+/** The fake upstream host of the inline tool; DEVENV_MIRRORS points it at a loopback server. */
+const UPSTREAM = "https://bench-upstream.invalid";
+
+function which(name: string, path = process.env.PATH ?? ""): string | undefined {
+  for (const dir of path.split(delimiter)) {
+    if (!dir) continue;
+    const f = join(dir, name);
+    try {
+      accessSync(f, constants.X_OK);
+      return f;
+    } catch {
+      /* next */
+    }
+  }
+  return undefined;
+}
+
+/** Run a command asynchronously (the loopback server lives in this process); capture its output. */
+function run(file: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(file, args, { ...opts, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    p.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    p.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    p.on("error", reject);
+    p.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function mustRun(file: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
+  const r = await run(file, args, opts);
+  if (r.code !== 0) throw new Error(`${file} ${args.join(" ")} exited ${r.code}\n${r.stdout}${r.stderr}`);
+  return r.stdout;
+}
+
+/** The mise binary that `npm install --prefix .bench/mise @jdxcode/mise` provides (installed if missing). */
+function findMise(dir: string): string {
+  const plat = `${process.platform}-${process.arch}`;
+  const nm = join(dir, "node_modules");
+  const candidates = () => [
+    join(nm, ".bin", "mise"),
+    join(nm, "@jdxcode", "mise", "bin", "mise"),
+    // The package's preinstall script npm-installs the platform package inside itself and hard-links
+    // its binary to bin/mise; if install scripts were skipped, the platform package alone is enough.
+    join(nm, "@jdxcode", "mise", "node_modules", "@jdxcode", `mise-${plat}`, "bin", "mise"),
+    join(nm, "@jdxcode", `mise-${plat}`, "bin", "mise"),
+  ];
+  const found = () => candidates().find((f) => which("mise", dirname(f)));
+  let bin = found();
+  if (!bin) {
+    process.stdout.write(`installing mise: npm install --prefix ${dir} @jdxcode/mise\n`);
+    mkdirSync(dir, { recursive: true });
+    execFileSync("npm", ["install", "--prefix", dir, "--no-audit", "--no-fund", "@jdxcode/mise"], { stdio: ["ignore", "inherit", "inherit"] });
+    bin = found();
+  }
+  if (!bin) {
+    throw new Error(
+      `no mise binary under ${nm} after 'npm install --prefix ${dir} @jdxcode/mise' (its preinstall script fetches @jdxcode/mise-${plat}; ` +
+        `if install scripts are disabled, run: npm install --prefix ${dir} @jdxcode/mise-${plat})`,
+    );
+  }
+  return bin;
+}
+
+/**
+ * The script each shell runs (bench/hook-bench.bash, bench/hook-bench.zsh). Environment: BENCH_TOOL,
+ * BENCH_RC (hook code, eval'd like an rc file), BENCH_PROJ, BENCH_OUT (its parent), BENCH_N_PROMPT,
+ * BENCH_N_CD. Output: `version V`, `prompt US N`, `cd US N`, `BENCH-OK`, or `BENCH-FAIL why` (exit 1).
+ */
+const script = (repo: string, shell: Shell) => readFileSync(join(repo, "bench", shell === "bash" ? "hook-bench.bash" : "hook-bench.zsh"), "utf8");
+
+interface Sample {
+  prompt: number;
+  cd: number;
+}
+
+export async function benchHook(repo: string, runs: number): Promise<string> {
+  const work = join(repo, ".bench", "hook");
+  const node = process.execPath;
+  const cli = join(repo, "bin/devenv.js");
+
+  // --- the tools ---
+  const shells = Object.fromEntries(SHELLS.map((s) => [s, which(s)])) as Record<Shell, string | undefined>;
+  for (const s of SHELLS) if (!shells[s]) throw new Error(`${s} is not installed; install it (Debian/Ubuntu: apt-get install -y ${s})`);
+  const direnv = which("direnv");
+  if (!direnv) throw new Error("direnv is not installed; install it (Debian/Ubuntu: apt-get install -y direnv) and rerun");
+  const mise = findMise(join(repo, ".bench", "mise"));
+  const direnvVersion = execFileSync(direnv, ["version"], { encoding: "utf8" }).trim();
+  const miseVersion = execFileSync(mise, ["--version"], { encoding: "utf8" }).trim().split(/\s+/)[0]!;
+
+  // --- an isolated user: HOME, XDG dirs, DEVENV_HOME; same PATH for every shell ---
+  rmSync(work, { recursive: true, force: true });
+  const user = join(work, "user");
+  const xdg = { XDG_CONFIG_HOME: join(user, ".config"), XDG_DATA_HOME: join(user, ".local/share"), XDG_STATE_HOME: join(user, ".local/state"), XDG_CACHE_HOME: join(user, ".cache") };
+  for (const d of Object.values(xdg)) mkdirSync(d, { recursive: true });
+  const upstream = join(work, "upstream");
+
+  // The inline tool devenv puts on PATH: a tarball with bin/bench-hello, served on loopback.
+  const stage = join(work, "tool-src");
+  mkdirSync(join(stage, "bin"), { recursive: true });
+  writeFileSync(join(stage, "bin", "bench-hello"), "#!/bin/sh\necho bench-hello devenv\n");
+  chmodSync(join(stage, "bin", "bench-hello"), 0o755);
+  mkdirSync(upstream, { recursive: true });
+  const tarball = join(upstream, "bench-hello-1.0.0.tar.gz");
+  execFileSync("tar", ["-czf", tarball, "-C", stage, "bin"]);
+  const sha = createHash("sha256").update(readFileSync(tarball)).digest("hex");
+  const { origin, server } = await serveDir(upstream);
+
+  const env: NodeJS.ProcessEnv = {
+    PATH: "/usr/local/bin:/usr/bin:/bin",
+    HOME: user,
+    ...xdg,
+    LC_ALL: "C",
+    TERM: "dumb",
+    DEVENV_HOME: join(work, "devenv-home"),
+    DEVENV_MIRRORS: `${UPSTREAM}=${origin}`,
+    DIRENV_LOG_FORMAT: "", // direnv's "loading/export" lines: devenv and mise print nothing either
+  };
+
+  const proj: Record<Tool, string> = {} as Record<Tool, string>;
+  for (const tool of TOOLS) {
+    proj[tool] = join(work, tool, "proj");
+    mkdirSync(join(proj[tool], "data"), { recursive: true });
+    if (tool === "direnv" || tool === "mise") {
+      mkdirSync(join(proj[tool], "bin"));
+      writeFileSync(join(proj[tool], "bin", "bench-hello"), `#!/bin/sh\necho bench-hello ${tool}\n`);
+      chmodSync(join(proj[tool], "bin", "bench-hello"), 0o755);
+    }
+  }
+  writeFileSync(
+    join(proj.devenv, "devenv.ts"),
+    `export default {\n  tools: { "bench-hello": { version: "1.0.0", url: "${UPSTREAM}/bench-hello-{version}.tar.gz", sha256: "${sha}" } },\n  env: { GREETING: "hi", DATA: "\${root}/data" },\n};\n`,
+  );
+  writeFileSync(join(proj.direnv, ".envrc"), "export GREETING=hi\nexport DATA=$PWD/data\nPATH_add bin\n");
+  writeFileSync(join(proj.mise, "mise.toml"), '[env]\nGREETING = "hi"\nDATA = "{{config_root}}/data"\n_.path = ["bin"]\n');
+
+  const samples: Record<Shell, Record<Tool, Sample[]>> = { bash: {} as Record<Tool, Sample[]>, zsh: {} as Record<Tool, Sample[]> };
+  const versions: Partial<Record<Shell, string>> = {};
+  try {
+    await mustRun(node, [cli, "allow", proj.devenv], { env });
+    await mustRun(node, [cli, "-q", "install"], { env, cwd: proj.devenv });
+    await mustRun(direnv, ["allow", proj.direnv], { env, cwd: proj.direnv });
+    await mustRun(mise, ["trust", join(proj.mise, "mise.toml")], { env, cwd: proj.mise });
+
+    const rc = (tool: Tool, shell: Shell): string => {
+      const q = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
+      if (tool === "devenv") return `eval "$(${q(node)} ${q(cli)} hook ${shell})"`;
+      if (tool === "direnv") return `eval "$(${q(direnv)} hook ${shell})"`;
+      if (tool === "mise") return `eval "$(${q(mise)} activate ${shell})"`;
+      return "";
+    };
+    for (let round = 0; round < runs; round++) {
+      for (const shell of SHELLS) {
+        for (const tool of TOOLS) {
+          const args = shell === "bash" ? ["--norc", "--noprofile", "-c", script(repo, "bash")] : ["-f", "-c", script(repo, "zsh")];
+          const r = await run(shells[shell]!, args, {
+            cwd: join(work, tool),
+            env: {
+              ...env,
+              BENCH_TOOL: tool,
+              BENCH_RC: rc(tool, shell),
+              BENCH_PROJ: proj[tool],
+              BENCH_OUT: join(work, tool),
+              BENCH_N_PROMPT: String(ITER[tool].prompt),
+              BENCH_N_CD: String(ITER[tool].cd),
+            },
+          });
+          const fail = r.stdout.match(/^BENCH-FAIL .*$/m)?.[0];
+          if (r.code !== 0 || fail || !/^BENCH-OK$/m.test(r.stdout)) {
+            throw new Error(`hook bench: ${tool} in ${shell} did not work (exit ${r.code}): ${fail ?? "no BENCH-OK"}\n--- stdout\n${r.stdout}--- stderr\n${r.stderr}`);
+          }
+          const num = (name: string) => {
+            const m = r.stdout.match(new RegExp(`^${name} (\\d+) (\\d+)$`, "m"));
+            if (!m) throw new Error(`hook bench: no '${name}' timing from ${tool}/${shell}:\n${r.stdout}`);
+            return Number(m[1]) / Number(m[2]);
+          };
+          versions[shell] = r.stdout.match(/^version (.*)$/m)?.[1];
+          (samples[shell][tool] ??= []).push({ prompt: num("prompt"), cd: num("cd") });
+          if (tool !== "none" && r.stderr.trim()) process.stderr.write(`${tool}/${shell} stderr: ${r.stderr}`);
+        }
+      }
+      const last = SHELLS.map((s) => `${s}: ${TOOLS.map((t) => `${t} ${samples[s][t]!.at(-1)!.prompt.toFixed(0)}/${samples[s][t]!.at(-1)!.cd.toFixed(0)}`).join(", ")}`);
+      process.stdout.write(`round ${round + 1}/${runs} (prompt/cd µs) ${last.join("; ")}\n`);
+    }
+  } finally {
+    server.close();
+  }
+
+  // --- tables and targets ---
+  const out: string[] = [
+    `Shell hooks, median of ${runs} rounds (${new Date().toISOString().slice(0, 10)}, ${process.platform}-${process.arch}; direnv ${direnvVersion}, mise ${miseVersion}, devenv's CLI on Node ${process.version}).`,
+    "",
+    "- Same work for all three: each project sets GREETING=hi and DATA=<project root>/data and puts one directory holding a `bench-hello` command in front of PATH.",
+    "  devenv: `devenv.ts` with that `env` and one inline tool (a tarball served on loopback, installed into the store before timing; so PATH gets a store dir, not a project dir);",
+    "  direnv: `.envrc` = `export GREETING=hi; export DATA=$PWD/data; PATH_add bin` + `direnv allow`; mise: `mise.toml` = `[env]` GREETING, `DATA = \"{{config_root}}/data\"`, `_.path = [\"bin\"]` + `mise trust`.",
+    "- Each shell is `bash --norc --noprofile -c` / `zsh -f -c` with one tool's hook `eval`'d as in an rc file (`node bin/devenv.js hook bash|zsh`, `direnv hook …`, `mise activate …`).",
+    "  HOME, the XDG dirs and DEVENV_HOME are private to the bench; DIRENV_LOG_FORMAT is empty, so no tool prints anything.",
+    "- Timed inside the shell with $EPOCHREALTIME (zsh: zsh/datetime): no process start-up. *prompt* = running PROMPT_COMMAND (zsh: precmd_functions) once, inside the project, nothing changed.",
+    "  *cd in+out* = `cd proj; <prompt>; cd ..; <prompt>` with warm caches, including each tool's cd wrapper / chpwd hook (direnv has none in bash: its prompt hook switches).",
+    "  *no hook* = the same loops with no hook loaded (loop and prompt dispatch alone). Rounds interleave tools and shells.",
+    "- Before and after the timed loops every shell checks GREETING and DATA inside, `bench-hello` running inside and gone outside, and PATH restored exactly; any miss fails the bench.",
+    "- Needs bash, zsh and direnv (Debian: `apt-get install -y zsh direnv`). mise is installed by the bench: `npm install --prefix .bench/mise @jdxcode/mise`",
+    "  (its preinstall script installs the platform package @jdxcode/mise-<os>-<arch> and hard-links that binary to bin/mise).",
+    `- Targets: devenv prompt ≤ ${TARGETS.promptUs} µs, cd in+out ≤ ${TARGETS.cdUs} µs, each ≥ ${TARGETS.ratio}× faster than both direnv and mise.`,
+  ];
+  const checks: string[] = [];
+  for (const shell of SHELLS) {
+    const med = (t: Tool) => ({ prompt: median(samples[shell][t]!.map((s) => s.prompt)), cd: median(samples[shell][t]!.map((s) => s.cd)) });
+    const d = med("devenv");
+    const label: Record<Tool, string> = { devenv: "devenv", direnv: `direnv ${direnvVersion}`, mise: `mise ${miseVersion}`, none: "no hook" };
+    const us = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+    const ratio = (x: number, y: number) => `${(x / y).toFixed(x / y >= 10 ? 0 : 1)}×`;
+    out.push("", `### ${shell} ${versions[shell] ?? ""}`.trimEnd(), "", "| tool | prompt (µs) | cd in+out (µs) | ratio vs devenv (prompt / cd) |", "|---|---|---|---|");
+    for (const t of TOOLS) {
+      const m = med(t);
+      out.push(`| ${label[t]} | ${us(m.prompt)} | ${us(m.cd)} | ${t === "none" ? "—" : `${ratio(m.prompt, d.prompt)} / ${ratio(m.cd, d.cd)}`} |`);
+    }
+    const pass = (ok: boolean) => (ok ? "PASS" : "FAIL");
+    const peerMin = (k: keyof Sample) => Math.min(...PEERS.map((p) => med(p)[k]));
+    checks.push(
+      `- ${shell}: ${pass(d.prompt <= TARGETS.promptUs)} devenv prompt ${us(d.prompt)} µs ≤ ${TARGETS.promptUs} µs`,
+      `- ${shell}: ${pass(d.cd <= TARGETS.cdUs)} devenv cd in+out ${us(d.cd)} µs ≤ ${TARGETS.cdUs} µs`,
+      `- ${shell}: ${pass(peerMin("prompt") / d.prompt >= TARGETS.ratio)} prompt ≥ ${TARGETS.ratio}× faster than both peers (nearest: ${ratio(peerMin("prompt"), d.prompt)})`,
+      `- ${shell}: ${pass(peerMin("cd") / d.cd >= TARGETS.ratio)} cd in+out ≥ ${TARGETS.ratio}× faster than both peers (nearest: ${ratio(peerMin("cd"), d.cd)})`,
+    );
+  }
+  out.push("", "Targets:", "", ...checks);
+  return out.join("\n");
+}
