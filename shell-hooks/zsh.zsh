@@ -13,7 +13,7 @@ typeset -g _devenv_act=@ACT@
 typeset -g _devenv_stamp=@STAMP@
 typeset -g _devenv_pwd= _devenv_seen= _devenv_rc=0
 typeset -g _devenv_warned=${_devenv_warned-}
-typeset -ga _devenv_file _devenv_st
+typeset -ga _devenv_file _devenv_st _devenv_lroot _devenv_lgen _devenv_lrec
 _devenv_fresh() { return 1 }
 export __DEVENV_HOOK="zsh:$$"
 
@@ -160,27 +160,33 @@ _devenv_switch() {
       [[ $a[j] == [SP] ]] && { eff[i]=1; break; }
     done
   done
-  if [[ -n ${DEVENV_STATE-} ]]; then
-    sarr=("${(@ps:\x1f:)DEVENV_STATE}")
-    [[ $sarr[1] == devenv-state-1 ]] || sarr=()
+  # The layers applied now: as this shell last recorded them, or parsed from DEVENV_STATE when
+  # that is not what this shell wrote (inherited from a parent shell, or changed).
+  if [[ -n $_devenv_seen && ${DEVENV_STATE-} == "$_devenv_seen" ]]; then
+    lroot=("${_devenv_lroot[@]}") lgen=("${_devenv_lgen[@]}") lrec=("${_devenv_lrec[@]}")
+  else
+    if [[ -n ${DEVENV_STATE-} ]]; then
+      sarr=("${(@ps:\x1f:)DEVENV_STATE}")
+      [[ $sarr[1] == devenv-state-1 ]] || sarr=()
+    fi
+    for (( j = 2; j < ${#sarr}; )); do
+      case $sarr[j] in
+      L)
+        x=${sarr[j+1]//$'\x1d1'/$'\x1f'}
+        x=${x//$'\x1d0'/$'\x1d'}
+        lroot+=("$x") lgen+=("$sarr[j+2]") lrec+=("")
+        (( j += 3 ))
+        ;;
+      S | P)
+        x=5
+        [[ $sarr[j] == P ]] && x=4
+        lrec[-1]+=${(pj:\x1f:)sarr[j,j+x-1]}$'\x1f'
+        (( j += x ))
+        ;;
+      *) break ;;
+      esac
+    done
   fi
-  for (( j = 2; j < ${#sarr}; )); do
-    case $sarr[j] in
-    L)
-      x=${sarr[j+1]//$'\x1d1'/$'\x1f'}
-      x=${x//$'\x1d0'/$'\x1d'}
-      lroot+=("$x") lgen+=("$sarr[j+2]") lrec+=("")
-      (( j += 3 ))
-      ;;
-    S | P)
-      x=5
-      [[ $sarr[j] == P ]] && x=4
-      lrec[-1]+=${(pj:\x1f:)sarr[j,j+x-1]}$'\x1f'
-      (( j += x ))
-      ;;
-    *) break ;;
-    esac
-  done
   for (( i = 1; i <= ${#roots}; i++ )); do
     if (( eff[i] )); then
       (( keep < ${#lroot} )) && [[ $lroot[keep+1] == "$roots[i]" && $lgen[keep+1] == "$_devenv_file[i]" ]] || break
@@ -194,6 +200,7 @@ _devenv_switch() {
     _devenv_undo
   done
   state=devenv-state-1$'\x1f'
+  _devenv_lroot=("${(@)lroot[1,keep]}") _devenv_lgen=("${(@)lgen[1,keep]}") _devenv_lrec=("${(@)lrec[1,keep]}")
   for (( j = 1; j <= keep; j++ )); do
     x=${lroot[j]//$'\x1d'/$'\x1d0'}
     state+=L$'\x1f'${x//$'\x1f'/$'\x1d1'}$'\x1f'$lgen[j]$'\x1f'$lrec[j]
@@ -204,6 +211,7 @@ _devenv_switch() {
     _devenv_apply $i
     x=${roots[i]//$'\x1d'/$'\x1d0'}
     state+=L$'\x1f'${x//$'\x1f'/$'\x1d1'}$'\x1f'$_devenv_file[i]$'\x1f'$__dv_u
+    _devenv_lroot+=("$roots[i]") _devenv_lgen+=("$_devenv_file[i]") _devenv_lrec+=("$__dv_u")
   done
   for (( i = 1; i <= ${#roots}; i++ )); do
     x=${${(P)${:-_devenv_F$i}}[3]}
