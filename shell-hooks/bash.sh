@@ -20,7 +20,8 @@ export __DEVENV_HOOK="bash:$$"
 
 _devenv_hook() {
   _devenv_rc=$?
-  [[ $PWD == "$_devenv_pwd" && ${DEVENV_STATE-} == "$_devenv_seen" ]] && _devenv_fresh && return $_devenv_rc
+  # `[ = ]`, not `[[ == ]]`: the user's nocasematch would make ~/Proj and ~/proj the same.
+  [ "$PWD" = "$_devenv_pwd" ] && [ "${DEVENV_STATE-}" = "$_devenv_seen" ] && _devenv_fresh && return $_devenv_rc
   _devenv_switch
   return $_devenv_rc
 }
@@ -133,8 +134,9 @@ _devenv_switch() {
       local -n __dv_a=_devenv_F$__dv_i
       [[ ${__dv_a[1]} == ok || ! $_devenv_stamp -nt ${_devenv_file[__dv_i]} ]] || { __dv_need+=("$__dv_i"); continue; }
       for ((__dv_j = 3; __dv_j < ${#__dv_a[@]}; __dv_j += 2)); do
-        [[ ${__dv_a[__dv_j]} == D ]] || break
-        [[ -d ${__dv_a[__dv_j + 1]} ]] || { __dv_need+=("$__dv_i"); break; }
+        # T (tool) records come first, then D (store dirs): skip the former.
+        [[ ${__dv_a[__dv_j]} == [TD] ]] || break
+        [[ ${__dv_a[__dv_j]} == T || -d ${__dv_a[__dv_j + 1]} ]] || { __dv_need+=("$__dv_i"); break; }
       done
     else
       __dv_need+=("$__dv_i")

@@ -198,9 +198,10 @@ function _devenv_switch
                 continue
             end
             set -l j 4
-            while test $j -le (count $a); and test "$a[$j]" = D
+            # T (tool) records come first, then D (store dirs): skip the former.
+            while test $j -le (count $a); and contains -- "$a[$j]" T D
                 set -l k (math $j + 1)
-                if not test -d "$a[$k]"
+                if test "$a[$j]" = D; and not test -d "$a[$k]"
                     set -a need $i
                     break
                 end

@@ -136,8 +136,9 @@ _devenv_switch() {
       a=("${(@P)${:-_devenv_F$i}}")
       if [[ $a[2] != ok && $_devenv_stamp -nt $_devenv_file[i] ]]; then need+=($i); continue; fi
       for (( j = 4; j <= ${#a}; j += 2 )); do
-        [[ $a[j] == D ]] || break
-        [[ -d $a[j+1] ]] || { need+=($i); break; }
+        # T (tool) records come first, then D (store dirs): skip the former.
+        [[ $a[j] == [TD] ]] || break
+        [[ $a[j] == T || -d $a[j+1] ]] || { need+=($i); break; }
       done
     else
       need+=($i)
@@ -236,5 +237,10 @@ _devenv_switch() {
 
 autoload -Uz add-zsh-hook
 add-zsh-hook chpwd _devenv_chpwd
-# First among the precmd hooks, so prompt themes see the project's environment.
-precmd_functions=(_devenv_hook ${precmd_functions:#_devenv_hook})
+# First among the precmd hooks, so prompt themes see the project's environment. In zsh's own
+# options: the user's ksh_arrays or no_unset must not drop their other hooks or stop the rc.
+() {
+  emulate -L zsh
+  typeset -ga precmd_functions
+  precmd_functions=(_devenv_hook ${precmd_functions:#_devenv_hook})
+}

@@ -86,5 +86,7 @@ export function writeInterrupted(ctx: AppContext, actRoot: string, root: string,
     message: `devenv: ${root}: installing was interrupted; run 'devenv install' to finish`,
     ...empty(),
   };
-  writeActivation(actRoot, root, encodeActivation(a), inputsMtime);
+  // Never dated as "racy" (see writeActivation), even when Ctrl-C comes right after devenv.lock was
+  // written: the re-check at the next prompt would start the install all over again.
+  writeActivation(actRoot, root, encodeActivation(a), inputsMtime, Math.max(Date.now(), inputsMtime + 1000));
 }

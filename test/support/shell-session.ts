@@ -187,6 +187,7 @@ function rcFor(kind: ShellKind, o: { nonce: string; home: string; env: NodeJS.Pr
       return [
         "set +o history",
         "PS2=''",
+        "__shell_harness_prompt=0", // set: the test rc may turn on nounset
         `PS1='__SHELL_PR\\117MPT_${o.nonce}_$((++__shell_harness_prompt))__\\n'`,
         `builtin printf '%s\\n' "$$" > ${shQuote(pidFile)}`,
         "# --- test rc ---",
@@ -201,6 +202,7 @@ function rcFor(kind: ShellKind, o: { nonce: string; home: string; env: NodeJS.Pr
         "setopt prompt_subst prompt_percent",
         o.env.ZDOTDIR === undefined ? "unset ZDOTDIR" : `export ZDOTDIR=${shQuote(o.env.ZDOTDIR)}`,
         "PS2=''",
+        "typeset -gi __shell_harness_prompt=0", // set: the test rc may turn on no_unset
         `PS1='__SHELL_%{%}PROMPT_${o.nonce}_$((++__shell_harness_prompt))__'$'\\n'`,
         `builtin printf '%s\\n' "$$" > ${shQuote(pidFile)}`,
         "# --- test rc ---",
