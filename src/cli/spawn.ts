@@ -10,14 +10,22 @@ const FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2
  * (node:child_process rather than execa here: execa costs ~110 ms to import, on every `exec`.)
  */
 export async function runInherited(file: string, args: string[], env: Record<string, string>): Promise<number> {
-  for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) process.removeAllListeners(sig);
-  const child = spawn(file, args, { stdio: "inherit", env });
-  const handlers = FORWARDED.map((s) => [s, () => child.kill(s)] as const);
+  // Forwarding is in place before the old handlers go and before the child exists: a signal in
+  // between must neither kill devenv (orphaning the command) nor run the install clean-up's exit.
+  let child: ReturnType<typeof spawn> | undefined;
+  const early: NodeJS.Signals[] = [];
+  const handlers = FORWARDED.map((s) => [s, () => (child ? child.kill(s) : early.push(s))] as const);
   for (const [s, h] of handlers) process.on(s, h);
+  const ours = new Set<unknown>(handlers.map(([, h]) => h));
+  for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    for (const l of process.listeners(sig)) if (!ours.has(l)) process.off(sig, l);
+  }
+  child = spawn(file, args, { stdio: "inherit", env });
+  for (const s of early) child.kill(s);
   try {
     const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
-      child.once("error", reject);
-      child.once("exit", (c, s) => resolve({ code: c, signal: s }));
+      child!.once("error", reject);
+      child!.once("exit", (c, s) => resolve({ code: c, signal: s }));
     });
     if (signal) {
       for (const [s, h] of handlers) process.off(s, h);

@@ -60,7 +60,7 @@ test("Ctrl-C during an install exits 130 and leaves no temp dir and no entry; th
   assert.equal(again.stdout.trim(), "0.13.0");
 });
 
-test("signals sent to devenv exec reach the command, whose status comes back", async () => {
+test("signals sent to devenv exec reach the command, whose status comes back", { timeout: 60_000 }, async () => {
   const sb = sandbox(fake.mirrors);
   mkdirSync(sb.project, { recursive: true });
   await sb.writeConfig(`export default { tools: {} };\n`);
