@@ -1,0 +1,105 @@
+/**
+ * New tmux panes inherit the environment of the shell that started the tmux server: a pane opened
+ * outside the project must undo the project's changes at its first prompt (no double apply, no
+ * stripping of anything else), and a pane opened inside must keep them exactly once.
+ * Real tmux on a private socket; the pane shells load the hook from their rc like a user's.
+ */
+import assert from "node:assert/strict";
+import { execFile, execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { contentHash, writeTrust } from "../../src/state/trust.js";
+import { devenvBin } from "../helpers/cli.js";
+import { netGuardEnv } from "../support/net-guard.js";
+import { shellAvailable, startShell, type ShellKind, type ShellSession } from "../support/shell-session.js";
+
+const hasTmux = (() => {
+  try {
+    execFileSync("tmux", ["-V"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+const sessions: ShellSession[] = [];
+const sockets: string[] = [];
+after(async () => {
+  for (const s of sockets) await new Promise((r) => execFile("tmux", ["-S", s, "kill-server"], () => r(undefined)));
+  for (const s of sessions) await s.close();
+});
+
+/** Differ between any two shells: the shell's own, tmux's, and the hook's pid marker. */
+const VOLATILE = new Set(["PWD", "OLDPWD", "_", "SHLVL", "TMUX", "TMUX_PANE", "TERM", "TERM_PROGRAM", "TERM_PROGRAM_VERSION", "SHELL", "ZDOTDIR", "__DEVENV_HOOK", "COLUMNS", "LINES"]);
+const stable = (env: Record<string, string>) => Object.fromEntries(Object.entries(env).filter(([k]) => !VOLATILE.has(k)));
+
+const parseEnv0 = (text: string) => Object.fromEntries(text.split("\0").filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
+
+async function waitForFile(file: string, ms = 20_000): Promise<string> {
+  const end = Date.now() + ms;
+  while (!existsSync(file) || !readFileSync(file, "utf8").endsWith("\0")) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${file}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await new Promise((r) => setTimeout(r, 50));
+  return readFileSync(file, "utf8");
+}
+
+for (const kind of ["bash", "zsh"] as ShellKind[]) {
+  test(`${kind}: new tmux panes inheriting an active project undo it outside and keep it once inside`, { skip: !hasTmux ? "tmux is not installed" : !shellAvailable(kind) ? `${kind} is not installed` : false, timeout: 90_000 }, async () => {
+    const base = mkdtempSync(join(tmpdir(), `devenv-tmux-${kind}-`));
+    const home = join(base, "devenv-home");
+    const outside = join(base, "outside");
+    const proj = join(base, "proj");
+    mkdirSync(outside, { recursive: true });
+    mkdirSync(proj, { recursive: true });
+    const src = `export default { env: { GREETING: "hi from tmux", MULTI: "a\\nb 'c' $d" } };\n`;
+    writeFileSync(join(proj, "devenv.ts"), src);
+    await writeTrust(join(home, "state"), proj, "allow", contentHash(src));
+    const hook = `eval "$('${process.execPath}' '${devenvBin}' hook ${kind})"`;
+    // The pane's rc, as a user's ~/.bashrc / ~/.zshrc would have it.
+    const rcDir = join(base, "rc");
+    mkdirSync(rcDir);
+    writeFileSync(join(rcDir, ".bashrc"), `${hook}\nPS1='pane$ '\n`);
+    writeFileSync(join(rcDir, ".zshrc"), `${hook}\nPS1='pane%% '\n`);
+    const paneShell = kind === "bash" ? `bash --noprofile --rcfile ${join(rcDir, ".bashrc")} -i` : `env ZDOTDIR=${rcDir} zsh -i`;
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: base,
+      LANG: "C.UTF-8",
+      DEVENV_HOME: home,
+      DEVENV_OFFLINE: "1",
+      ...netGuardEnv(process.env),
+    };
+    const sh = await startShell(kind, { env, cwd: outside, rc: hook });
+    sessions.push(sh);
+    const before = await sh.env();
+    await sh.run(`cd '${proj}'`);
+    assert.equal(await sh.variable("GREETING"), "hi from tmux");
+    const inside = await sh.env();
+    const sock = join(base, "tmux.sock");
+    sockets.push(sock);
+    // The tmux server starts from the active shell: its environment holds the project's changes.
+    const out1 = join(base, "pane-outside.env");
+    await sh.run(`tmux -S '${sock}' -f /dev/null new-session -d -s t -x 200 -y 50 -c '${outside}' "${paneShell}"`);
+    await sh.run(`tmux -S '${sock}' send-keys -t t "env -0 > '${out1}'" Enter`);
+    const paneOutside = parseEnv0(await waitForFile(out1));
+    assert.equal(paneOutside.GREETING, undefined, "a pane outside the project must undo it");
+    assert.equal(paneOutside.DEVENV_STATE, undefined);
+    assert.deepEqual(stable(paneOutside), stable(before), "the pane outside has the environment from before the project");
+
+    const out2 = join(base, "pane-inside.env");
+    const out3 = join(base, "pane-inside-left.env");
+    await sh.run(`tmux -S '${sock}' new-window -t t -c '${proj}' "${paneShell}"`);
+    await sh.run(`tmux -S '${sock}' send-keys -t t "env -0 > '${out2}'" Enter`);
+    const paneInside = parseEnv0(await waitForFile(out2));
+    assert.equal(paneInside.GREETING, "hi from tmux");
+    assert.equal(paneInside.MULTI, "a\nb 'c' $d");
+    assert.deepEqual(stable(paneInside), stable(inside), "a pane inside keeps the project exactly once");
+    await sh.run(`tmux -S '${sock}' send-keys -t t "cd .. && env -0 > '${out3}'" Enter`);
+    const paneLeft = parseEnv0(await waitForFile(out3));
+    assert.deepEqual(stable(paneLeft), stable(before), "leaving in the pane restores the environment from before");
+  });
+}
