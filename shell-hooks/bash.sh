@@ -1,6 +1,7 @@
 # devenv hook for bash. Put `eval "$(devenv hook bash)"` in ~/.bashrc.
 #
-# At each prompt (and after cd/pushd/popd) the hook runs one generated test, `_devenv_fresh`:
+# At each prompt (and after cd/pushd/popd) the hook runs one generated test (regenerated into
+# `_devenv_hook` by each switch):
 # same $PWD, the same devenv.ts files up the tree, every project's cached activation (in the
 # user's state dir, never in the project) newer than its devenv.ts and devenv.lock. Builtins
 # only: no process. Otherwise `_devenv_switch` walks up from $PWD, loads the cached activations,
@@ -15,13 +16,11 @@ _devenv_act=@ACT@
 _devenv_stamp=@STAMP@
 _devenv_pwd= _devenv_seen= _devenv_warned=${_devenv_warned-}
 _devenv_lroot=() _devenv_lgen=() _devenv_lrec=()
-_devenv_fresh() { return 1; }
 export __DEVENV_HOOK="bash:$$"
 
+# Replaced by _devenv_switch with one that starts with the generated "nothing changed" test.
 _devenv_hook() {
   _devenv_rc=$?
-  # `[ = ]`, not `[[ == ]]`: the user's nocasematch would make ~/Proj and ~/proj the same.
-  [ "$PWD" = "$_devenv_pwd" ] && [ "${DEVENV_STATE-}" = "$_devenv_seen" ] && _devenv_fresh && return $_devenv_rc
   _devenv_switch
   return $_devenv_rc
 }
@@ -232,7 +231,14 @@ _devenv_switch() {
     [[ ${_devenv_st[__dv_i]} == ok ]] || __dv_test+=" && ! ${_devenv_stamp@Q} -nt ${_devenv_file[__dv_i]@Q}"
     unset "_devenv_F$__dv_i"
   done
-  eval "_devenv_fresh() { [[ ${__dv_test# && } ]]; }"
+  # `[ = ]`, not `[[ == ]]`, for the strings: the user's nocasematch would make ~/Proj and ~/proj
+  # the same. The test is inlined: one function call less per prompt.
+  eval "_devenv_hook() {
+  _devenv_rc=\$?
+  [ \"\$PWD\" = \"\$_devenv_pwd\" ] && [ \"\${DEVENV_STATE-}\" = \"\$_devenv_seen\" ] && [[ ${__dv_test# && } ]] && return \$_devenv_rc
+  _devenv_switch
+  return \$_devenv_rc
+}"
   _devenv_pwd=$PWD _devenv_seen=${DEVENV_STATE-}
   [[ -n $__dv_ncm ]] && shopt -s nocasematch
   return 0

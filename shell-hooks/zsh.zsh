@@ -1,7 +1,7 @@
 # devenv hook for zsh. Put `eval "$(devenv hook zsh)"` in ~/.zshrc.
 #
-# The same design as the bash hook (see bash.sh): at each prompt and on chpwd one generated test,
-# `_devenv_fresh`, decides with builtins alone whether anything changed; `_devenv_switch` walks up
+# The same design as the bash hook (see bash.sh): at each prompt and on chpwd one generated test
+# at the top of `_devenv_hook` decides with builtins alone whether anything changed; `_devenv_switch` walks up
 # from $PWD, loads the cached activations from the user's state dir, runs devenv only for those
 # missing or stale, undoes the layers that no longer apply and applies the new ones, recording
 # in the exported DEVENV_STATE exactly what it changed.
@@ -14,12 +14,11 @@ typeset -g _devenv_stamp=@STAMP@
 typeset -g _devenv_pwd= _devenv_seen= _devenv_rc=0
 typeset -g _devenv_warned=${_devenv_warned-}
 typeset -ga _devenv_file _devenv_st _devenv_lroot _devenv_lgen _devenv_lrec
-_devenv_fresh() { return 1 }
 export __DEVENV_HOOK="zsh:$$"
 
+# Replaced by _devenv_switch with one that starts with the generated "nothing changed" test.
 _devenv_hook() {
   _devenv_rc=$?
-  [[ $PWD == "$_devenv_pwd" && ${DEVENV_STATE-} == "$_devenv_seen" ]] && _devenv_fresh && return $_devenv_rc
   _devenv_switch
   return $_devenv_rc
 }
@@ -230,7 +229,13 @@ _devenv_switch() {
     [[ $_devenv_st[i] == ok ]] || test+=" && ! ${(q)_devenv_stamp} -nt $q"
     unset _devenv_F$i
   done
-  eval "_devenv_fresh() { [[ ${test# && } ]] }"
+  # The test inlined into the hook: a zsh function call costs ~16 µs here, the test ~40 µs.
+  eval "_devenv_hook() {
+  _devenv_rc=\$?
+  [[ \$PWD == \"\$_devenv_pwd\" && \${DEVENV_STATE-} == \"\$_devenv_seen\"$test ]] && return \$_devenv_rc
+  _devenv_switch
+  return \$_devenv_rc
+}"
   _devenv_pwd=$PWD _devenv_seen=${DEVENV_STATE-}
   return 0
 }
