@@ -426,8 +426,12 @@ export async function startShell(kind: ShellKind, opts: ShellOptions): Promise<S
           if (pid) killQuietly(pid, "SIGKILL");
           killQuietly(child.pid, "SIGKILL");
         }, 3000);
-        await exitPromise;
+        // The child is unref'd: without a ref'd timer the event loop could empty while we wait
+        // (node:test then cancels the suite). Bounded: killNow() below cleans up regardless.
+        let giveUp: NodeJS.Timeout | undefined;
+        await Promise.race([exitPromise, new Promise<void>((r) => (giveUp = setTimeout(r, 8000)))]);
         clearTimeout(timer);
+        clearTimeout(giveUp);
       }
       killNow(); // leftovers in the terminal's session, scratch dir
     })();
