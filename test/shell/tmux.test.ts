@@ -37,14 +37,27 @@ const stable = (env: Record<string, string>) => Object.fromEntries(Object.entrie
 
 const parseEnv0 = (text: string) => Object.fromEntries(text.split("\0").filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
 
+/** The pane's dump is written to a temp name and renamed: it is complete once it exists. */
 async function waitForFile(file: string, ms = 20_000): Promise<string> {
   const end = Date.now() + ms;
-  while (!existsSync(file) || !readFileSync(file, "utf8").endsWith("\0")) {
+  while (!existsSync(file)) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${file}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-  await new Promise((r) => setTimeout(r, 50));
   return readFileSync(file, "utf8");
+}
+
+const dump = (file: string) => `env -0 > '${file}.tmp' && mv '${file}.tmp' '${file}'`;
+
+/** Keys typed before a shell has set up its terminal can be flushed (zsh does): wait for its prompt. */
+async function waitForPanePrompt(sock: string, target: string, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const screen = await new Promise<string>((r) => execFile("tmux", ["-S", sock, "capture-pane", "-p", "-t", target], (e, out, err) => r(String(out ?? "") + (e ? `[${e.message} ${err}]` : ""))));
+    if (/^pane[$%]/m.test(screen)) return;
+    if (Date.now() > end) throw new Error(`timed out waiting for the pane's prompt; screen:\n${screen}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 for (const kind of ["bash", "zsh"] as ShellKind[]) {
@@ -84,7 +97,8 @@ for (const kind of ["bash", "zsh"] as ShellKind[]) {
     // The tmux server starts from the active shell: its environment holds the project's changes.
     const out1 = join(base, "pane-outside.env");
     await sh.run(`tmux -S '${sock}' -f /dev/null new-session -d -s t -x 200 -y 50 -c '${outside}' "${paneShell}"`);
-    await sh.run(`tmux -S '${sock}' send-keys -t t "env -0 > '${out1}'" Enter`);
+    await waitForPanePrompt(sock, "t:0");
+    await sh.run(`tmux -S '${sock}' send-keys -t t:0 "${dump(out1)}" Enter`);
     const paneOutside = parseEnv0(await waitForFile(out1));
     assert.equal(paneOutside.GREETING, undefined, "a pane outside the project must undo it");
     assert.equal(paneOutside.DEVENV_STATE, undefined);
@@ -93,12 +107,13 @@ for (const kind of ["bash", "zsh"] as ShellKind[]) {
     const out2 = join(base, "pane-inside.env");
     const out3 = join(base, "pane-inside-left.env");
     await sh.run(`tmux -S '${sock}' new-window -t t -c '${proj}' "${paneShell}"`);
-    await sh.run(`tmux -S '${sock}' send-keys -t t "env -0 > '${out2}'" Enter`);
+    await waitForPanePrompt(sock, "t:1");
+    await sh.run(`tmux -S '${sock}' send-keys -t t:1 "${dump(out2)}" Enter`);
     const paneInside = parseEnv0(await waitForFile(out2));
     assert.equal(paneInside.GREETING, "hi from tmux");
     assert.equal(paneInside.MULTI, "a\nb 'c' $d");
     assert.deepEqual(stable(paneInside), stable(inside), "a pane inside keeps the project exactly once");
-    await sh.run(`tmux -S '${sock}' send-keys -t t "cd .. && env -0 > '${out3}'" Enter`);
+    await sh.run(`tmux -S '${sock}' send-keys -t t:1 "cd .. && ${dump(out3)}" Enter`);
     const paneLeft = parseEnv0(await waitForFile(out3));
     assert.deepEqual(stable(paneLeft), stable(before), "leaving in the pane restores the environment from before");
   });
