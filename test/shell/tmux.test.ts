@@ -38,10 +38,10 @@ const stable = (env: Record<string, string>) => Object.fromEntries(Object.entrie
 const parseEnv0 = (text: string) => Object.fromEntries(text.split("\0").filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
 
 /** The pane's dump is written to a temp name and renamed: it is complete once it exists. */
-async function waitForFile(file: string, ms = 20_000): Promise<string> {
+async function waitForFile(file: string, sock: string, target: string, ms = 20_000): Promise<string> {
   const end = Date.now() + ms;
   while (!existsSync(file)) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${file}`);
+    if (Date.now() > end) throw new Error(`timed out waiting for ${file}; the pane shows:\n${await screenOf(sock, target)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
   return readFileSync(file, "utf8");
@@ -49,11 +49,14 @@ async function waitForFile(file: string, ms = 20_000): Promise<string> {
 
 const dump = (file: string) => `env -0 > '${file}.tmp' && mv '${file}.tmp' '${file}'`;
 
+const screenOf = (sock: string, target: string) =>
+  new Promise<string>((r) => execFile("tmux", ["-S", sock, "capture-pane", "-p", "-t", target], (e, out, err) => r(String(out ?? "") + (e ? `[${e.message} ${err}]` : ""))));
+
 /** Keys typed before a shell has set up its terminal can be flushed (zsh does): wait for its prompt. */
 async function waitForPanePrompt(sock: string, target: string, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;
   for (;;) {
-    const screen = await new Promise<string>((r) => execFile("tmux", ["-S", sock, "capture-pane", "-p", "-t", target], (e, out, err) => r(String(out ?? "") + (e ? `[${e.message} ${err}]` : ""))));
+    const screen = await screenOf(sock, target);
     if (/^pane[$%]/m.test(screen)) return;
     if (Date.now() > end) throw new Error(`timed out waiting for the pane's prompt; screen:\n${screen}`);
     await new Promise((r) => setTimeout(r, 50));
@@ -99,7 +102,7 @@ for (const kind of ["bash", "zsh"] as ShellKind[]) {
     await sh.run(`tmux -S '${sock}' -f /dev/null new-session -d -s t -x 200 -y 50 -c '${outside}' "${paneShell}"`);
     await waitForPanePrompt(sock, "t:0");
     await sh.run(`tmux -S '${sock}' send-keys -t t:0 "${dump(out1)}" Enter`);
-    const paneOutside = parseEnv0(await waitForFile(out1));
+    const paneOutside = parseEnv0(await waitForFile(out1, sock, "t:0"));
     assert.equal(paneOutside.GREETING, undefined, "a pane outside the project must undo it");
     assert.equal(paneOutside.DEVENV_STATE, undefined);
     assert.deepEqual(stable(paneOutside), stable(before), "the pane outside has the environment from before the project");
@@ -109,12 +112,12 @@ for (const kind of ["bash", "zsh"] as ShellKind[]) {
     await sh.run(`tmux -S '${sock}' new-window -t t -c '${proj}' "${paneShell}"`);
     await waitForPanePrompt(sock, "t:1");
     await sh.run(`tmux -S '${sock}' send-keys -t t:1 "${dump(out2)}" Enter`);
-    const paneInside = parseEnv0(await waitForFile(out2));
+    const paneInside = parseEnv0(await waitForFile(out2, sock, "t:1"));
     assert.equal(paneInside.GREETING, "hi from tmux");
     assert.equal(paneInside.MULTI, "a\nb 'c' $d");
     assert.deepEqual(stable(paneInside), stable(inside), "a pane inside keeps the project exactly once");
     await sh.run(`tmux -S '${sock}' send-keys -t t:1 "cd .. && ${dump(out3)}" Enter`);
-    const paneLeft = parseEnv0(await waitForFile(out3));
+    const paneLeft = parseEnv0(await waitForFile(out3, sock, "t:1"));
     assert.deepEqual(stable(paneLeft), stable(before), "leaving in the pane restores the environment from before");
   });
 }
