@@ -52,4 +52,9 @@ export default defineRecipe({
   },
 
   bin: () => ["bin"],
+  // `npm i -g` installs into the project's state dir, not into the shared store entry.
+  env: () => [
+    { kind: "set", name: "NPM_CONFIG_PREFIX", value: "npm-global", state: true },
+    { kind: "prepend", name: "PATH", path: "npm-global/bin", state: true },
+  ],
 });

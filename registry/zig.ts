@@ -56,4 +56,6 @@ export default defineRecipe({
 
   // The zig binary sits at the top of the archive, next to lib/.
   bin: () => ["."],
+  // zig's global cache goes to the project's state dir, not next to the compiler in the store.
+  env: () => [{ kind: "set", name: "ZIG_GLOBAL_CACHE_DIR", value: "cache", state: true }],
 });

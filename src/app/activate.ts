@@ -3,7 +3,9 @@ import { planEnv, type EnvPlan } from "../env/plan.js";
 import type { LockFile } from "../lock/types.js";
 import type { InstalledTool } from "../store/install.js";
 import type { AppContext } from "./context.js";
-import { installTools, projectTools, toolEnvOps } from "./install.js";
+import { installTools, projectTools, toolEnvOps, type ProjectTool } from "./install.js";
+import { projectStateDir } from "../state/projects.js";
+import { realRoot } from "./trust.js";
 import { lockProject } from "./lock.js";
 import { loadProject, readLock, writeLock } from "./project.js";
 
@@ -26,15 +28,22 @@ export async function prepareProject(ctx: AppContext, opts: { frozen?: boolean }
   const lockWritten = opts.frozen ? false : await writeLock(project.root, lock, text);
   const tools = await projectTools(ctx, project, lock);
   const installed = await installTools(ctx, tools);
-  const plan = planEnv(
+  const plan = planProjectEnv(ctx, project, tools, installed);
+  return { project, lock, installed, plan, lockWritten };
+}
+
+/** The environment plan of a project whose tools are installed (the hook and the CLI share it). */
+export function planProjectEnv(ctx: AppContext, project: ProjectConfig, tools: ProjectTool[], installed: InstalledTool[]): EnvPlan {
+  const real = realRoot(project.root);
+  return planEnv(
     tools.map((t, i) => ({
       name: t.req.name,
       dir: installed[i]!.dir,
       bin: installed[i]!.receipt.bin,
       ops: toolEnvOps(ctx, t),
+      stateDir: projectStateDir(ctx.dirs.state, real, t.req.name),
     })),
     project.env,
     project.root,
   );
-  return { project, lock, installed, plan, lockWritten };
 }

@@ -1,15 +1,14 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CONFIG_FILE, LOCK_FILE } from "../config/find.js";
-import type { EnvPlan } from "../env/plan.js";
-import { planEnv } from "../env/plan.js";
 import { DevenvError } from "../errors.js";
 import { encodeActivation, type Activation } from "../shell/activation.js";
 import { newestMtime, readLastGood, writeActivation, writeLastGood } from "../state/activations.js";
 import { contentHash, stampFile } from "../state/trust.js";
 import { findInstalled } from "../store/install.js";
 import type { AppContext } from "./context.js";
-import { installTools, projectTools, toolEnvOps } from "./install.js";
+import { planProjectEnv } from "./activate.js";
+import { installTools, projectTools } from "./install.js";
 import { lockProject } from "./lock.js";
 import { evaluateSource, readLock, writeLock } from "./project.js";
 import { notAllowedMessage, trustState } from "./trust.js";
@@ -64,11 +63,7 @@ export async function refreshActivation(ctx: AppContext, actRoot: string, root: 
     }
     if (missing.length) opts.onInstalling?.(root, inputsMtime);
     const installed = await installTools(ctx, tools);
-    const plan: EnvPlan = planEnv(
-      tools.map((t, i) => ({ name: t.req.name, dir: installed[i]!.dir, bin: installed[i]!.receipt.bin, ops: toolEnvOps(ctx, t) })),
-      project.env,
-      root,
-    );
+    const plan = planProjectEnv(ctx, project, tools, installed);
     const good: LastGood = { tools: installed.map((t) => `${t.name}@${t.version}`), dirs: installed.map((t) => t.dir), plan };
     writeLastGood(actRoot, root, good);
     return write({ status: "ok", message: "", ...good });

@@ -7,6 +7,8 @@ export interface ToolEnvInput {
   dir: string;
   /** PATH dirs relative to `dir`. */
   bin: string[];
+  /** This project's state dir for the tool (for `state` ops); those ops are dropped without it. */
+  stateDir?: string;
   ops: EnvOp[];
 }
 
@@ -36,9 +38,11 @@ export function planEnv(tools: readonly ToolEnvInput[], configEnv: Record<string
     for (const b of t.bin) addPath(plan.path, b === "." ? t.dir : join(t.dir, b));
     for (const op of t.ops) {
       if (FORBIDDEN.has(op.name)) continue;
-      if (op.kind === "set") plan.set[op.name] = op.relative ? join(t.dir, op.value) : op.value;
-      else if (op.name === "PATH") addPath(plan.path, join(t.dir, op.path));
-      else addPath((plan.prepend[op.name] ??= []), join(t.dir, op.path));
+      const base = op.state ? t.stateDir : t.dir;
+      if (base === undefined) continue;
+      if (op.kind === "set") plan.set[op.name] = op.relative || op.state ? join(base, op.value) : op.value;
+      else if (op.name === "PATH") addPath(plan.path, join(base, op.path));
+      else addPath((plan.prepend[op.name] ??= []), join(base, op.path));
     }
   }
   for (const [k, v] of Object.entries(configEnv)) plan.set[k] = expandRoot(v, root);

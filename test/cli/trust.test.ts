@@ -86,6 +86,11 @@ test("exec and env in a nested project apply the enclosing project first, as the
   const zig = dirs.findIndex((d) => /-zig-0\.13\.0$/.test(d));
   const node = dirs.findIndex((d) => /-node-20\.18\.0\/bin$/.test(d));
   assert.ok(zig === 0 && node === 1, `inner's tools first, then outer's: ${path}`);
+  // `npm i -g` and zig's cache write into each project's own state dir, never into the store.
+  const json = JSON.parse((await sb.run(["env", "--json"], { cwd: inner })).stdout);
+  assert.match(json.NPM_CONFIG_PREFIX, new RegExp(`^${sb.home}/state/projects/project-[0-9a-f]{16}/node/npm-global$`));
+  assert.ok(json.PATH.split(":").includes(`${json.NPM_CONFIG_PREFIX}/bin`));
+  assert.match(json.ZIG_GLOBAL_CACHE_DIR, new RegExp(`^${sb.home}/state/projects/inner-[0-9a-f]{16}/zig/cache$`));
   // An enclosing project that is not allowed is skipped with a warning, the nearest still applies.
   writeFileSync(join(outer, "devenv.ts"), `export default { env: { WHERE: "changed" } };\n`);
   const skipped = await sb.run(["env", "--json"], { cwd: inner });

@@ -59,7 +59,11 @@ function assertSameEnv(env: Env, base: Env, msg: string, ignore: readonly string
 function assertActive(env: Env, base: Env, pathDirs: string[], set: Env, msg: string, ignore: readonly string[] = []): void {
   assert.ok(env.DEVENV_STATE, `${msg}: DEVENV_STATE is set`);
   const skip = [...VOLATILE, "DEVENV_STATE", ...ignore];
-  const expected = { ...without(base, skip), ...set, PATH: [...pathDirs, base.PATH].join(":") };
+  // zig's recipe points its global cache into the project's own state dir (never the store).
+  const zig = pathDirs.some((d) => /-zig-[^/]*$/.test(d));
+  const cache = env.ZIG_GLOBAL_CACHE_DIR;
+  if (zig) assert.match(cache ?? "", /\/projects\/[^/]+-[0-9a-f]{16}\/zig\/cache$/, `${msg}: ZIG_GLOBAL_CACHE_DIR`);
+  const expected = { ...without(base, skip), ...set, PATH: [...pathDirs, base.PATH].join(":"), ...(zig ? { ZIG_GLOBAL_CACHE_DIR: cache! } : {}) };
   assert.deepEqual(without(env, skip), expected, msg);
 }
 

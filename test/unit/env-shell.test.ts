@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { test } from "node:test";
 import { applyPlan, envDiff, planEnv } from "../../src/env/plan.js";
+import { projectStateDir } from "../../src/state/projects.js";
 import { renderEnv } from "../../src/shell/render.js";
 
 const tools = [
@@ -53,3 +54,28 @@ function hasShell(name: string): boolean {
     return false;
   }
 }
+
+test("state ops point into the project's own state dir; without one they are dropped", () => {
+  const tool = {
+    name: "node",
+    dir: "/s/aaa-node-20",
+    bin: ["bin"],
+    ops: [
+      { kind: "set" as const, name: "NPM_CONFIG_PREFIX", value: "npm-global", state: true },
+      { kind: "prepend" as const, name: "PATH", path: "npm-global/bin", state: true },
+      { kind: "set" as const, name: "NODE_HOME", value: ".", relative: true },
+    ],
+  };
+  const plan = planEnv([{ ...tool, stateDir: "/state/projects/web-0123456789abcdef/node" }], {}, "/proj");
+  assert.equal(plan.set.NPM_CONFIG_PREFIX, "/state/projects/web-0123456789abcdef/node/npm-global");
+  assert.deepEqual(plan.path, ["/s/aaa-node-20/bin", "/state/projects/web-0123456789abcdef/node/npm-global/bin"]);
+  assert.equal(plan.set.NODE_HOME, "/s/aaa-node-20");
+  const without = planEnv([tool], {}, "/proj");
+  assert.equal(without.set.NPM_CONFIG_PREFIX, undefined);
+  assert.deepEqual(without.path, ["/s/aaa-node-20/bin"]);
+  assert.deepEqual(
+    [projectStateDir("/st", "/home/me/my web", "node"), projectStateDir("/st", "/other/my web", "node")].map((d) => d.replace(/-[0-9a-f]{16}\//, "-H/")),
+    ["/st/projects/my_web-H/node", "/st/projects/my_web-H/node"],
+  );
+  assert.notEqual(projectStateDir("/st", "/home/me/my web", "node"), projectStateDir("/st", "/other/my web", "node"));
+});
