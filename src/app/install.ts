@@ -43,6 +43,7 @@ export async function projectTools(ctx: AppContext, project: ProjectConfig, lock
         recipeRevision: entry.recipeRevision,
         artifact,
         bin: req.inline && req.options.bin === undefined ? undefined : recipe.bin(ctx.platform, req.options),
+        executables: recipe.executables?.(ctx.platform, req.options),
       },
     });
   }

@@ -4,6 +4,8 @@ import type { Recipe } from "./types.js";
 /** Recipe modules by tool name, loaded on demand so start-up pays only for the tools it uses. */
 const RECIPES: Record<string, () => Promise<{ default: Recipe }>> = {
   cmake: () => import("../../registry/cmake.js"),
+  go: () => import("../../registry/go.js"),
+  ninja: () => import("../../registry/ninja.js"),
   node: () => import("../../registry/node.js"),
   zig: () => import("../../registry/zig.js"),
 };

@@ -37,10 +37,14 @@ export interface RecipeContext {
   http: Http;
 }
 
-/** An environment change a tool asks for; paths are relative to the install root. */
+/**
+ * An environment change a recipe asks for. `relative`: the value is a path inside the installed
+ * tool. `state`: a path inside the project's own state dir for this tool (outside the store and
+ * the project: where `npm i -g`, caches and the like must write, so the store entry stays intact).
+ */
 export type EnvOp =
-  | { kind: "set"; name: string; value: string; relative?: boolean }
-  | { kind: "prepend"; name: string; path: string };
+  | { kind: "set"; name: string; value: string; relative?: boolean; state?: boolean }
+  | { kind: "prepend"; name: string; path: string; state?: boolean };
 
 export interface Recipe {
   name: string;
@@ -59,6 +63,11 @@ export interface Recipe {
   bin(platform: PlatformKey, options: ToolOptions): string[];
   /** Extra environment (GOROOT, PKG_CONFIG_PATH, …). */
   env?(platform: PlatformKey, options: ToolOptions): EnvOp[];
+  /**
+   * Files (relative to the install root) to make executable after unpacking: for archives that
+   * may not carry Unix modes (zip). A listed file missing from the archive fails the install.
+   */
+  executables?(platform: PlatformKey, options: ToolOptions): string[];
   /** Option names this recipe understands (others are a config error). */
   options?: readonly string[];
 }

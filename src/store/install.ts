@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, readdirSync, renameSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, readdirSync, renameSync } from "node:fs";
 import { rename } from "node:fs/promises";
 import { join } from "node:path";
 import type { Reporter } from "../app/reporter.js";
@@ -21,6 +21,8 @@ export interface InstallSpec {
   artifact: Artifact;
   /** PATH dirs relative to the install root; undefined = "bin" if present, else the root. */
   bin: string[] | undefined;
+  /** Files (relative to the install root) to chmod +x after unpacking (zips may carry no modes). */
+  executables?: string[];
 }
 
 export interface InstalledTool {
@@ -119,6 +121,7 @@ async function installOnce(store: string, http: Http, spec: InstallSpec, reporte
     let files = writer.files.filter((f) => f.path !== "");
     if (artifact.strip === "auto") ({ root, files } = hoistLoneDir(unpackDir, files));
     const bin = resolveBin(root, spec, label);
+    if (spec.executables?.length) makeExecutable(root, spec.executables, files, label);
     const receipt: Receipt = {
       receiptVersion: 1,
       name: spec.name,
@@ -156,6 +159,29 @@ function hoistLoneDir(dir: string, files: FileRecord[]): { root: string; files: 
     root: inner,
     files: files.filter((f) => f.path.startsWith(prefix)).map((f) => ({ ...f, path: f.path.slice(prefix.length) })),
   };
+}
+
+/** chmod u+x,go+rx the listed regular files (never through a symlink) and record the new mode. */
+function makeExecutable(root: string, paths: string[], files: FileRecord[], label: string): void {
+  for (const rel of paths) {
+    const abs = join(root, rel);
+    let st;
+    try {
+      st = lstatSync(abs);
+    } catch {
+      st = undefined;
+    }
+    if (!st?.isFile()) {
+      const top = readdirSync(root).filter((n) => n !== RECEIPT).slice(0, 12).join(", ");
+      throw new DevenvError("ARCHIVE", `${label}: the archive has no file '${rel}' (top level: ${top || "empty"})`, {
+        hint: "The upstream layout changed; nothing was installed.",
+      });
+    }
+    const mode = (st.mode & 0o777) | 0o755;
+    chmodSync(abs, mode);
+    const rec = files.find((f) => f.path === rel);
+    if (rec) rec.mode = mode;
+  }
 }
 
 function resolveBin(root: string, spec: InstallSpec, label: string): string[] {

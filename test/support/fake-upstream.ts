@@ -7,6 +7,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo, Socket } from "node:net";
 import { sha256hex } from "./archives.js";
 import { cmakeUpstream, type CmakeVersionSpec } from "./upstreams/cmake.js";
+import { goUpstream, type GoVersionSpec } from "./upstreams/go.js";
+import { ninjaUpstream, type NinjaVersionSpec } from "./upstreams/ninja.js";
 import { nodeUpstream, type NodeVersionSpec } from "./upstreams/node.js";
 import type { FakeRequest, FakeResponse, Upstream } from "./upstreams/types.js";
 import { zigUpstream, type ZigVersionSpec } from "./upstreams/zig.js";
@@ -22,6 +24,10 @@ export interface FakeUpstreamOptions {
   /** Version of zig's "master" entry, or false to omit it. */
   zigMaster?: string | false;
   cmake?: CmakeVersionSpec[];
+  /** Go names without "go": "1.23.4", "1.20", "1.24rc1" (stable: false by default for rc/beta). */
+  go?: GoVersionSpec[];
+  /** ninja-build/ninja releases; `release-X` entries are old-style tags without assets. */
+  ninja?: NinjaVersionSpec[];
   /** Server-side cap on the GitHub releases per_page (real: 100). Small values force pagination. */
   githubPageSize?: number;
   /** Emit `digest: "sha256:…"` on GitHub assets (default true); false → `digest: null`. */
@@ -90,6 +96,8 @@ export async function startFakeUpstream(opts: FakeUpstreamOptions = {}): Promise
     nodeUpstream(opts.node),
     zigUpstream(opts.zig, { master: opts.zigMaster }),
     cmakeUpstream(opts.cmake, { pageSize: opts.githubPageSize, digests: opts.githubDigests, redirectDownloads: opts.githubRedirect }),
+    goUpstream(opts.go),
+    ninjaUpstream(opts.ninja, { pageSize: opts.githubPageSize, digests: opts.githubDigests, redirectDownloads: opts.githubRedirect }),
     ...(opts.upstreams ?? []),
   ];
   const files = new Map<string, FakeResponse>();

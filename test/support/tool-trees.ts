@@ -145,17 +145,54 @@ export function cmakeTree(o: CmakeTreeOptions): Entry[] {
   return entries;
 }
 
+// ---------------------------------------------------------------- go
+
+export type GoOs = "linux" | "darwin";
+export type GoArch = "amd64" | "arm64";
+
+export interface GoTreeOptions { version: string; os?: GoOs; arch?: GoArch }
+
+/** `go/bin/{go,gofmt}`, `go/pkg/`, `go/src/`; `go version` prints `go version go{V} {os}/{arch}` like the real one. */
+export function goTree(o: GoTreeOptions): Entry[] {
+  const v = o.version.replace(/^go/, "");
+  const os = o.os ?? "linux";
+  const arch = o.arch ?? "amd64";
+  return [
+    dir("go"),
+    dir("go/bin"),
+    exe("go/bin/go", sh([
+      `# fake go ${v} (${os}-${arch}) for devenv tests`,
+      `if [ "$1" = "version" ]; then echo "go version go${v} ${os}/${arch}"; exit 0; fi`,
+      `if [ "$1" = "env" ]; then echo "GOROOT=$GOROOT"; echo "GOTOOLCHAIN=$GOTOOLCHAIN"; exit 0; fi`,
+      `echo "fake go ${v}: $*" >&2`,
+      `exit 2`,
+    ])),
+    exe("go/bin/gofmt", sh([`# fake gofmt ${v} (${os}-${arch})`, `cat`])),
+    file("go/VERSION", `go${v}\ntime 2024-12-03T17:41:04Z\n`),
+    file("go/LICENSE", `BSD-3-Clause (fake)\n`),
+    dir("go/pkg"),
+    dir("go/pkg/tool"),
+    dir(`go/pkg/tool/${os}_${arch}`),
+    exe(`go/pkg/tool/${os}_${arch}/compile`, sh([`echo "compile version go${v}"`])),
+    dir("go/src"),
+    dir("go/src/fmt"),
+    file("go/src/fmt/print.go", `// fake fmt for go ${v}\npackage fmt\n`),
+  ];
+}
+
 // ---------------------------------------------------------------- dispatcher
 
 export type FakeToolTreeOptions =
   | ({ tool: "node" } & NodeTreeOptions)
   | ({ tool: "zig" } & ZigTreeOptions)
-  | ({ tool: "cmake" } & CmakeTreeOptions);
+  | ({ tool: "cmake" } & CmakeTreeOptions)
+  | ({ tool: "go" } & GoTreeOptions);
 
 export function fakeToolTree(opts: FakeToolTreeOptions): Entry[] {
   switch (opts.tool) {
     case "node": return nodeTree(opts);
     case "zig": return zigTree(opts);
     case "cmake": return cmakeTree(opts);
+    case "go": return goTree(opts);
   }
 }

@@ -1,0 +1,75 @@
+import semver from "semver";
+import { DevenvError } from "../src/errors.js";
+import { digestToSha256 } from "../src/registry/checksums.js";
+import { githubRelease, githubReleases } from "../src/registry/sources/github.js";
+import { defineRecipe, type PlatformKey } from "../src/registry/types.js";
+
+const REPO = "ninja-build/ninja";
+
+/** linux-aarch64 builds are published from 1.12.0 on; older releases have none. */
+const FIRST_LINUX_ARM64 = "1.12.0";
+
+/**
+ * Asset name per platform. The mac build is universal (x64 + arm64). The Linux builds are made on
+ * Rocky Linux 8, so they need glibc ≥ 2.28 (and link libstdc++ dynamically).
+ */
+export function ninjaAsset(platform: PlatformKey): string {
+  const plat = {
+    "linux-x64": "linux",
+    "linux-arm64": "linux-aarch64",
+    "darwin-x64": "mac",
+    "darwin-arm64": "mac",
+  }[platform];
+  return `ninja-${plat}.zip`;
+}
+
+const downloadBase = (version: string) => `https://github.com/${REPO}/releases/download/v${version}`;
+
+export default defineRecipe({
+  name: "ninja",
+  description: "Ninja small build system (ninja-build GitHub releases, asset digests)",
+  homepage: "https://ninja-build.org",
+  revision: 1,
+  platforms: ["linux-x64", "linux-arm64", "darwin-x64", "darwin-arm64"],
+
+  async versions({ http }) {
+    const releases = await githubReleases(http, REPO);
+    // Tags are `v1.12.1`; old `release-1.2.0`-style tags are ignored.
+    return releases
+      .filter((r) => r.tag_name.startsWith("v"))
+      .map((r) => ({ version: r.tag_name.slice(1), ...(r.published_at ? { date: r.published_at.slice(0, 10) } : {}) }))
+      .filter((v) => semver.valid(v.version));
+  },
+
+  async artifact({ http }, version, platform) {
+    if (platform === "linux-arm64" && semver.valid(version) && semver.lt(version, FIRST_LINUX_ARM64)) {
+      throw new DevenvError("UNSUPPORTED_PLATFORM", `ninja ${version} has no linux-arm64 build (ninja-linux-aarch64.zip is published from ${FIRST_LINUX_ARM64} on)`, {
+        hint: `Use ninja ${FIRST_LINUX_ARM64} or newer for linux-arm64, or drop linux-arm64 from the lock.`,
+      });
+    }
+    const release = await githubRelease(http, REPO, `v${version}`);
+    const name = ninjaAsset(platform);
+    const asset = release.assets.find((a) => a.name === name);
+    if (!asset) {
+      throw new DevenvError("UNSUPPORTED_PLATFORM", `ninja ${version} has no ${platform} build (no asset ${name})`, {
+        hint: `Assets of v${version}: ${release.assets.map((a) => a.name).filter((n) => n.endsWith(".zip")).join(", ") || "none"}`,
+      });
+    }
+    // No checksum file is published: the release asset's digest is the only upstream sha256.
+    const sha256 = digestToSha256(asset.digest);
+    if (!sha256) {
+      throw new DevenvError("CHECKSUM_MISSING", `ninja ${version}: no published sha256 for ${name}`, {
+        hint: "GitHub lists no digest for this asset (uploaded before digests existed); pick another version or give it inline with { version, url, sha256 }.",
+      });
+    }
+    return { url: `${downloadBase(version)}/${name}`, sha256, format: "zip", strip: 0, size: asset.size };
+  },
+
+  acceptsUrl(version, platform, url) {
+    return url === `${downloadBase(version)}/${ninjaAsset(platform)}`;
+  },
+
+  // A lone `ninja` at the top of the zip (no bin/); zips need not carry the mode, so chmod it.
+  bin: () => ["."],
+  executables: () => ["ninja"],
+});
