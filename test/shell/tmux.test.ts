@@ -49,8 +49,16 @@ async function waitForFile(file: string, sock: string, target: string, ms = 20_0
 
 const dump = (file: string) => `env -0 > '${file}.tmp' && mv '${file}.tmp' '${file}'`;
 
-const screenOf = (sock: string, target: string) =>
-  new Promise<string>((r) => execFile("tmux", ["-S", sock, "capture-pane", "-p", "-t", target], (e, out, err) => r(String(out ?? "") + (e ? `[${e.message} ${err}]` : ""))));
+const tmuxOut = (sock: string, args: string[]) =>
+  new Promise<string>((r) => execFile("tmux", ["-S", sock, ...args], (e, out, err) => r(String(out ?? "") + (e ? `[${e.message} ${err}]` : ""))));
+const screenOf = (sock: string, target: string) => tmuxOut(sock, ["capture-pane", "-p", "-t", target]);
+/** For a failure message: the panes, their processes and what they run. */
+async function panesOf(sock: string): Promise<string> {
+  const panes = await tmuxOut(sock, ["list-panes", "-a", "-F", "#{session_name}:#{window_index} pid=#{pane_pid} dead=#{pane_dead} cmd=#{pane_current_command}"]);
+  const ps = await new Promise<string>((r) => execFile("ps", ["-eo", "pid,ppid,stat,etime,args"], (_e, out) => r(String(out ?? ""))));
+  const pids = [...panes.matchAll(/pid=(\d+)/g)].map((m) => m[1]!);
+  return `${panes}\n${ps.split("\n").filter((l) => pids.some((p) => new RegExp(`^\\s*\\d+\\s+${p}\\s|^\\s*${p}\\s`).test(l))).join("\n")}`;
+}
 
 /** Keys typed before a shell has set up its terminal can be flushed (zsh does): wait for its prompt. */
 async function waitForPanePrompt(sock: string, target: string, ms = 20_000): Promise<void> {
@@ -58,7 +66,7 @@ async function waitForPanePrompt(sock: string, target: string, ms = 20_000): Pro
   for (;;) {
     const screen = await screenOf(sock, target);
     if (/^pane[$%]/m.test(screen)) return;
-    if (Date.now() > end) throw new Error(`timed out waiting for the pane's prompt; screen:\n${screen}`);
+    if (Date.now() > end) throw new Error(`timed out waiting for the pane's prompt; screen:\n${screen}\npanes:\n${await panesOf(sock)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
