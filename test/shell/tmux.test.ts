@@ -38,7 +38,7 @@ const stable = (env: Record<string, string>) => Object.fromEntries(Object.entrie
 const parseEnv0 = (text: string) => Object.fromEntries(text.split("\0").filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
 
 /** The pane's dump is written to a temp name and renamed: it is complete once it exists. */
-async function waitForFile(file: string, sock: string, target: string, ms = 20_000): Promise<string> {
+async function waitForFile(file: string, sock: string, target: string, ms = 60_000): Promise<string> {
   const end = Date.now() + ms;
   while (!existsSync(file)) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${file}; the pane shows:\n${await screenOf(sock, target)}`);
@@ -61,7 +61,7 @@ async function panesOf(sock: string): Promise<string> {
 }
 
 /** Keys typed before a shell has set up its terminal can be flushed (zsh does): wait for its prompt. */
-async function waitForPanePrompt(sock: string, target: string, ms = 20_000): Promise<void> {
+async function waitForPanePrompt(sock: string, target: string, ms = 60_000): Promise<void> {
   const end = Date.now() + ms;
   for (;;) {
     const screen = await screenOf(sock, target);
@@ -72,7 +72,7 @@ async function waitForPanePrompt(sock: string, target: string, ms = 20_000): Pro
 }
 
 for (const kind of ["bash", "zsh"] as ShellKind[]) {
-  test(`${kind}: new tmux panes inheriting an active project undo it outside and keep it once inside`, { skip: !hasTmux ? "tmux is not installed" : !shellAvailable(kind) ? `${kind} is not installed` : false, timeout: 90_000 }, async () => {
+  test(`${kind}: new tmux panes inheriting an active project undo it outside and keep it once inside`, { skip: !hasTmux ? "tmux is not installed" : !shellAvailable(kind) ? `${kind} is not installed` : false, timeout: 240_000 }, async () => {
     const base = mkdtempSync(join(tmpdir(), `devenv-tmux-${kind}-`));
     const home = join(base, "devenv-home");
     const outside = join(base, "outside");
