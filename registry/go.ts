@@ -99,5 +99,9 @@ export default defineRecipe({
   env: () => [
     { kind: "set", name: "GOROOT", value: ".", relative: true },
     { kind: "set", name: "GOTOOLCHAIN", value: "local" },
+    // Modules, builds and `go install` write into the project's state dir, not the store or ~/go.
+    { kind: "set", name: "GOPATH", value: "gopath", state: true },
+    { kind: "set", name: "GOBIN", value: "gopath/bin", state: true },
+    { kind: "prepend", name: "PATH", path: "gopath/bin", state: true },
   ],
 });

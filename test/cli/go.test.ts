@@ -92,6 +92,10 @@ test("devenv env --json sets GOROOT to the store entry and GOTOOLCHAIN=local", a
   assert.match(env.GOROOT, new RegExp(`^${sb.home}/store/[0-9a-z]{32}-go-1\\.23\\.4$`));
   assert.equal(env.GOTOOLCHAIN, "local");
   assert.ok(env.PATH.split(":").includes(`${env.GOROOT}/bin`));
+  // `go install` and the module cache go to the project's own state dir.
+  assert.match(env.GOPATH, new RegExp(`^${sb.home}/state/projects/[^/]+-[0-9a-f]{16}/go/gopath$`));
+  assert.equal(env.GOBIN, `${env.GOPATH}/bin`);
+  assert.ok(env.PATH.split(":").includes(env.GOBIN));
   const inside = await sb.run(["exec", "--", "go", "env"]);
   ok(inside);
   assert.equal(inside.stdout, `GOROOT=${env.GOROOT}\nGOTOOLCHAIN=local\n`);
