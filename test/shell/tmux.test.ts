@@ -54,7 +54,7 @@ const tmuxOut = (sock: string, args: string[]) =>
 const screenOf = (sock: string, target: string) => tmuxOut(sock, ["capture-pane", "-p", "-t", target]);
 /** For a failure message: the panes, their processes and what they run. */
 async function panesOf(sock: string): Promise<string> {
-  const panes = await tmuxOut(sock, ["list-panes", "-a", "-F", "#{session_name}:#{window_index} pid=#{pane_pid} dead=#{pane_dead} cmd=#{pane_current_command}"]);
+  const panes = await tmuxOut(sock, ["list-panes", "-a", "-F", "#{session_name}:#{window_index} pid=#{pane_pid} dead=#{pane_dead} status=#{pane_dead_status} cmd=#{pane_current_command}"]);
   const ps = await new Promise<string>((r) => execFile("ps", ["-eo", "pid,ppid,stat,etime,args"], (_e, out) => r(String(out ?? ""))));
   const pids = [...panes.matchAll(/pid=(\d+)/g)].map((m) => m[1]!);
   return `${panes}\n${ps.split("\n").filter((l) => pids.some((p) => new RegExp(`^\\s*\\d+\\s+${p}\\s|^\\s*${p}\\s`).test(l))).join("\n")}`;
@@ -107,9 +107,12 @@ for (const kind of ["bash", "zsh"] as ShellKind[]) {
     sockets.push(sock);
     // The tmux server starts from the active shell: its environment holds the project's changes.
     const out1 = join(base, "pane-outside.env");
-    await sh.run(`tmux -S '${sock}' -f /dev/null new-session -d -s t -x 200 -y 50 -c '${outside}' "${paneShell}"`);
+    const tmux = async (args: string) => assert.equal(await sh.run(`tmux -S '${sock}' ${args}`), "", `tmux ${args}`);
+    await tmux(`-f /dev/null new-session -d -s t -x 200 -y 50 -c '${outside}' "${paneShell}"`);
+    // A pane whose shell exits stays visible (with its status) for the failure message.
+    await tmux(`set-option -g remain-on-exit on`);
     await waitForPanePrompt(sock, "t:0");
-    await sh.run(`tmux -S '${sock}' send-keys -t t:0 "${dump(out1)}" Enter`);
+    await tmux(`send-keys -t t:0 "${dump(out1)}" Enter`);
     const paneOutside = parseEnv0(await waitForFile(out1, sock, "t:0"));
     assert.equal(paneOutside.GREETING, undefined, "a pane outside the project must undo it");
     assert.equal(paneOutside.DEVENV_STATE, undefined);
@@ -117,14 +120,16 @@ for (const kind of ["bash", "zsh"] as ShellKind[]) {
 
     const out2 = join(base, "pane-inside.env");
     const out3 = join(base, "pane-inside-left.env");
-    await sh.run(`tmux -S '${sock}' new-window -t t -c '${proj}' "${paneShell}"`);
+    // The window index is explicit: a bare `-t t` is first looked up as a window name, which tmux
+    // renames after the command running in it.
+    await tmux(`new-window -d -t t:1 -c '${proj}' "${paneShell}"`);
     await waitForPanePrompt(sock, "t:1");
-    await sh.run(`tmux -S '${sock}' send-keys -t t:1 "${dump(out2)}" Enter`);
+    await tmux(`send-keys -t t:1 "${dump(out2)}" Enter`);
     const paneInside = parseEnv0(await waitForFile(out2, sock, "t:1"));
     assert.equal(paneInside.GREETING, "hi from tmux");
     assert.equal(paneInside.MULTI, "a\nb 'c' $d");
     assert.deepEqual(stable(paneInside), stable(inside), "a pane inside keeps the project exactly once");
-    await sh.run(`tmux -S '${sock}' send-keys -t t:1 "cd .. && ${dump(out3)}" Enter`);
+    await tmux(`send-keys -t t:1 "cd .. && ${dump(out3)}" Enter`);
     const paneLeft = parseEnv0(await waitForFile(out3, sock, "t:1"));
     assert.deepEqual(stable(paneLeft), stable(before), "leaving in the pane restores the environment from before");
   });
