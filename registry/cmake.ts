@@ -1,7 +1,7 @@
 import semver from "semver";
 import { DevenvError } from "../src/errors.js";
 import { digestToSha256, parseShaSums } from "../src/registry/checksums.js";
-import { githubRelease, githubReleases } from "../src/registry/sources/github.js";
+import { githubRelease, githubReleases, releaseAsset, releaseVersions } from "../src/registry/sources/github.js";
 import { defineRecipe, type PlatformKey } from "../src/registry/types.js";
 
 const REPO = "Kitware/CMake";
@@ -28,21 +28,13 @@ export default defineRecipe({
   platforms: ["linux-x64", "linux-arm64", "darwin-x64", "darwin-arm64"],
 
   async versions({ http }) {
-    const releases = await githubReleases(http, REPO);
-    return releases
-      .map((r) => ({ version: r.tag_name.replace(/^v/, ""), ...(r.published_at ? { date: r.published_at.slice(0, 10) } : {}) }))
-      .filter((v) => semver.valid(v.version));
+    return releaseVersions(await githubReleases(http, REPO), (v) => semver.valid(v) !== null);
   },
 
   async artifact({ http }, version, platform) {
     const release = await githubRelease(http, REPO, `v${version}`);
     const name = cmakeAsset(version, platform);
-    const asset = release.assets.find((a) => a.name === name);
-    if (!asset) {
-      throw new DevenvError("UNSUPPORTED_PLATFORM", `cmake ${version} has no asset ${name}`, {
-        hint: `Assets of v${version}: ${release.assets.map((a) => a.name).filter((n) => n.endsWith(".tar.gz")).join(", ") || "none"}`,
-      });
-    }
+    const asset = releaseAsset("cmake", version, platform, release, name, ".tar.gz");
     let sha256: string | undefined;
     const sumsAsset = release.assets.find((a) => a.name === `cmake-${version}-SHA-256.txt`);
     if (sumsAsset) sha256 = parseShaSums(await http.text(sumsAsset.browser_download_url)).get(name);

@@ -1,7 +1,7 @@
 import semver from "semver";
 import { DevenvError } from "../src/errors.js";
 import { digestToSha256 } from "../src/registry/checksums.js";
-import { githubRelease, githubReleases } from "../src/registry/sources/github.js";
+import { githubRelease, githubReleases, releaseAsset, releaseVersions } from "../src/registry/sources/github.js";
 import { defineRecipe, type PlatformKey } from "../src/registry/types.js";
 
 const REPO = "ninja-build/ninja";
@@ -33,12 +33,8 @@ export default defineRecipe({
   platforms: ["linux-x64", "linux-arm64", "darwin-x64", "darwin-arm64"],
 
   async versions({ http }) {
-    const releases = await githubReleases(http, REPO);
-    // Tags are `v1.12.1`; old `release-1.2.0`-style tags are ignored.
-    return releases
-      .filter((r) => r.tag_name.startsWith("v"))
-      .map((r) => ({ version: r.tag_name.slice(1), ...(r.published_at ? { date: r.published_at.slice(0, 10) } : {}) }))
-      .filter((v) => semver.valid(v.version));
+    // Tags are `v1.12.1`; old `release-1.2.0`-style tags are skipped.
+    return releaseVersions(await githubReleases(http, REPO), (v) => semver.valid(v) !== null);
   },
 
   async artifact({ http }, version, platform) {
@@ -49,12 +45,7 @@ export default defineRecipe({
     }
     const release = await githubRelease(http, REPO, `v${version}`);
     const name = ninjaAsset(platform);
-    const asset = release.assets.find((a) => a.name === name);
-    if (!asset) {
-      throw new DevenvError("UNSUPPORTED_PLATFORM", `ninja ${version} has no ${platform} build (no asset ${name})`, {
-        hint: `Assets of v${version}: ${release.assets.map((a) => a.name).filter((n) => n.endsWith(".zip")).join(", ") || "none"}`,
-      });
-    }
+    const asset = releaseAsset("ninja", version, platform, release, name, ".zip");
     // No checksum file is published: the release asset's digest is the only upstream sha256.
     const sha256 = digestToSha256(asset.digest);
     if (!sha256) {

@@ -1,24 +1,11 @@
-import { readFileSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { CONFIG_FILE } from "../config/find.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { CONFIG_FILE, projectRoots } from "../config/find.js";
 import { applyPlan } from "../env/plan.js";
 import { prepareProject, type PreparedProject } from "./activate.js";
 import type { AppContext } from "./context.js";
 import { requireRoot } from "./project.js";
 import { notAllowedMessage, trustState } from "./trust.js";
-
-/** Every directory from / down to `start` that holds a devenv.ts, outermost first. */
-export function projectRoots(start: string): string[] {
-  const roots: string[] = [];
-  for (let dir = start; ; dir = dirname(dir)) {
-    try {
-      if (statSync(join(dir, CONFIG_FILE)).isFile()) roots.unshift(dir);
-    } catch {
-      /* none here */
-    }
-    if (dirname(dir) === dir) return roots;
-  }
-}
 
 /**
  * The layers the shell hook would apply here, prepared (locked and installed): enclosing projects

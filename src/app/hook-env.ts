@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { CONFIG_FILE, LOCK_FILE } from "../config/find.js";
 import { DevenvError } from "../errors.js";
 import { encodeActivation, type Activation } from "../shell/activation.js";
-import { newestMtime, readLastGood, writeActivation, writeLastGood } from "../state/activations.js";
-import { contentHash, stampFile } from "../state/trust.js";
+import { activationsRoot, newestMtime, readLastGood, writeActivation, writeLastGood } from "../state/activations.js";
+import { contentHash, stampFile, type TrustState } from "../state/trust.js";
 import { findInstalled } from "../store/install.js";
 import type { AppContext } from "./context.js";
 import { planProjectEnv } from "./activate.js";
@@ -46,8 +46,7 @@ export async function refreshActivation(ctx: AppContext, actRoot: string, root: 
     return a;
   };
   const trust = trustState(ctx, root, source);
-  // Keyed by content: an edited devenv.ts is a new generation, so the hook warns once more.
-  if (trust !== "allowed") return write({ status: "blocked", message: notAllowedMessage(root, trust), ...empty(), key: contentHash(source) });
+  if (trust !== "allowed") return write(blocked(root, trust, source));
 
   const lastGood = readLastGood<LastGood>(actRoot, root) ?? empty();
   try {
@@ -74,8 +73,26 @@ export async function refreshActivation(ctx: AppContext, actRoot: string, root: 
   }
 }
 
+/** Keyed by content: an edited devenv.ts is a new generation, so the hook warns once more. */
+const blocked = (root: string, trust: TrustState, source: string): Activation => ({
+  status: "blocked",
+  message: notAllowedMessage(root, trust),
+  ...empty(),
+  key: contentHash(source),
+});
+
+/**
+ * After `devenv deny`: replace the project's cached activations (under the path the user named
+ * it by and its real path) so shells inside drop it at their next prompt; they do not recheck
+ * trust for a working activation otherwise.
+ */
+export function writeDenied(ctx: AppContext, root: string, source: string, paths: Iterable<string>): void {
+  const actRoot = activationsRoot(ctx.dirs.state);
+  for (const r of paths) writeActivation(actRoot, r, encodeActivation(blocked(root, "denied", source)), newestMtime(inputs(ctx, r)));
+}
+
 /** What the hook is told when an install is cut short (Ctrl-C): no retry at every prompt. */
-export function writeInterrupted(ctx: AppContext, actRoot: string, root: string, inputsMtime: number): void {
+export function writeInterrupted(actRoot: string, root: string, inputsMtime: number): void {
   const a: Activation = {
     status: "missing",
     message: `devenv: ${root}: installing was interrupted; run 'devenv install' to finish`,

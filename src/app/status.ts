@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { CONFIG_FILE, findProjectRoot } from "../config/find.js";
 import { decodeActivation } from "../shell/activation.js";
 import { parseState } from "../shell/state.js";
-import { activationDir, activationsRoot } from "../state/activations.js";
+import { activationsRoot, currentActivationFile } from "../state/activations.js";
 import type { AppContext } from "./context.js";
 import { trustState } from "./trust.js";
 
@@ -27,14 +27,7 @@ export function projectStatus(ctx: AppContext, parentPid: number): StatusReport 
     } catch {
       /* replaced since: the next prompt applies the new one */
     }
-    let current = false;
-    try {
-      const gen = readFileSync(join(activationDir(act, l.root), ".devenv.current"), "utf8").trim();
-      current = l.activation.endsWith(`/.devenv.${gen}.act`);
-    } catch {
-      /* none */
-    }
-    return { root: l.root, tools: (text && decodeActivation(text)?.tools) || [], current };
+    return { root: l.root, tools: (text && decodeActivation(text)?.tools) || [], current: l.activation === currentActivationFile(act, l.root) };
   });
   const root = findProjectRoot(ctx.cwd);
   let here: StatusReport["here"];

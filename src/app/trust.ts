@@ -1,11 +1,9 @@
 import { realpathSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { CONFIG_FILE, LOCK_FILE, findProjectRoot } from "../config/find.js";
-import { encodeActivation } from "../shell/activation.js";
-import { activationsRoot, newestMtime, writeActivation } from "../state/activations.js";
+import { CONFIG_FILE, findProjectRoot } from "../config/find.js";
 import { DevenvError } from "../errors.js";
-import { contentHash, stampFile, touchStamp, trustOf, writeTrust, type TrustState } from "../state/trust.js";
+import { contentHash, touchStamp, trustOf, writeTrust, type TrustState } from "../state/trust.js";
 import type { AppContext } from "./context.js";
 
 export const realRoot = (root: string) => {
@@ -54,6 +52,8 @@ export interface TrustChange {
   root: string;
   file: string;
   status: "allow" | "deny";
+  /** The devenv.ts content the decision is about. */
+  content: string;
 }
 
 /** `devenv allow` / `devenv deny`: record the decision for the current content of devenv.ts. */
@@ -63,15 +63,7 @@ export async function setTrust(ctx: AppContext, dir: string | undefined, status:
   const content = await readFile(file, "utf8");
   await writeTrust(ctx.dirs.state, realRoot(root), status, contentHash(content));
   await touchStamp(ctx.dirs.state);
-  if (status === "deny") {
-    // Shells inside the project drop it at their next prompt: its cached activation is replaced.
-    const blocked = encodeActivation({ status: "blocked", message: notAllowedMessage(root, "denied"), tools: [], dirs: [], plan: { path: [], prepend: {}, set: {} }, key: contentHash(content) });
-    const act = activationsRoot(ctx.dirs.state);
-    for (const r of new Set([root, realRoot(root)])) {
-      writeActivation(act, r, blocked, newestMtime([join(r, CONFIG_FILE), join(r, LOCK_FILE), stampFile(ctx.dirs.state)]));
-    }
-  }
-  return { root, file, status };
+  return { root, file, status, content };
 }
 
 /**

@@ -4,17 +4,21 @@ import { dirname, join, resolve } from "node:path";
 export const CONFIG_FILE = "devenv.ts";
 export const LOCK_FILE = "devenv.lock";
 
+const hasConfig = (dir: string) => statSync(join(dir, CONFIG_FILE), { throwIfNoEntry: false })?.isFile() ?? false;
+
 /** Walk up from `start` to the nearest directory holding devenv.ts. */
 export function findProjectRoot(start: string): string | undefined {
-  let dir = resolve(start);
-  for (;;) {
-    try {
-      if (statSync(join(dir, CONFIG_FILE)).isFile()) return dir;
-    } catch {
-      /* keep walking */
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
+  for (let dir = resolve(start); ; dir = dirname(dir)) {
+    if (hasConfig(dir)) return dir;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/** Every directory from / down to `start` that holds a devenv.ts, outermost first (nested projects). */
+export function projectRoots(start: string): string[] {
+  const roots: string[] = [];
+  for (let dir = resolve(start); ; dir = dirname(dir)) {
+    if (hasConfig(dir)) roots.unshift(dir);
+    if (dirname(dir) === dir) return roots;
   }
 }

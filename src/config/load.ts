@@ -9,15 +9,11 @@ import * as defineModule from "./define.js";
 const requireHere = createRequire(import.meta.url);
 
 /**
- * Evaluate a devenv.ts and return its default export. The file is TypeScript; esbuild strips the
- * types. `import ... from "devenv"` resolves to our own defineConfig, so the file loads whether or
- * not the package is installed in the project. Only call this for content the user has allowed.
+ * Evaluate devenv.ts content and return its default export. The file is TypeScript; esbuild strips
+ * the types. `import ... from "devenv"` resolves to our own defineConfig, so the file loads whether
+ * or not the package is installed in the project. The caller reads the content once and checks it
+ * against the trust store first: only content the user has allowed may come here.
  */
-export async function evaluateConfigFile(file: string, cacheDir?: string): Promise<unknown> {
-  return evaluateConfigText(await readFile(file, "utf8"), file, cacheDir);
-}
-
-/** Evaluate devenv.ts content already read (and checked against the trust store) by the caller. */
 export async function evaluateConfigText(source: string, file: string, cacheDir?: string): Promise<unknown> {
   if (!cacheDir) return evaluateConfigSource(source, file);
   // The compiled JavaScript is cached by content: starting esbuild's service costs ~30 ms a run.

@@ -3,7 +3,6 @@ import { join } from "node:path";
 import { quoteFish, quotePosix } from "./render.js";
 
 export type HookShell = "bash" | "zsh" | "fish";
-export const HOOK_SHELLS: readonly HookShell[] = ["bash", "zsh", "fish"];
 
 const FILES: Record<HookShell, string> = { bash: "bash.sh", zsh: "zsh.zsh", fish: "fish.fish" };
 

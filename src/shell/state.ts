@@ -14,7 +14,6 @@ export interface StateLayer {
 export const STATE_MAGIC = "devenv-state-1";
 
 const dec = (v: string) => v.replaceAll("\x1d1", "\x1f").replaceAll("\x1d0", "\x1d");
-const enc = (v: string) => v.replaceAll("\x1d", "\x1d0").replaceAll("\x1f", "\x1d1");
 
 export function parseState(value: string | undefined): StateLayer[] {
   if (!value) return [];
@@ -35,17 +34,4 @@ export function parseState(value: string | undefined): StateLayer[] {
     } else break;
   }
   return layers;
-}
-
-export function formatState(layers: readonly StateLayer[]): string | undefined {
-  if (!layers.length) return undefined;
-  const f: string[] = [STATE_MAGIC];
-  for (const l of layers) {
-    f.push("L", enc(l.root), l.activation);
-    for (const c of l.changes) {
-      if (c.kind === "set") f.push("S", c.name, String(c.had), enc(c.previous), enc(c.value));
-      else f.push("P", c.name, String(c.had), c.added.join(":"));
-    }
-  }
-  return f.map((x) => x + "\x1f").join("");
 }

@@ -81,13 +81,11 @@ export function writeActivation(actRoot: string, root: string, text: string, inp
   return file;
 }
 
-/** The current activation file of root, if any. */
-export function currentActivation(actRoot: string, root: string): { file: string; text: string } | undefined {
-  const dir = activationDir(actRoot, root);
+/** The current generation file of root (what a shell entering it now would apply), if any. */
+export function currentActivationFile(actRoot: string, root: string): string | undefined {
   try {
-    const gen = readFileSync(join(dir, CURRENT), "utf8").trim();
-    const file = join(dir, `.devenv.${gen}.act`);
-    return { file, text: readFileSync(file, "utf8") };
+    const gen = readFileSync(join(activationDir(actRoot, root), CURRENT), "utf8").trim();
+    return join(activationDir(actRoot, root), `.devenv.${gen}.act`);
   } catch {
     return undefined;
   }

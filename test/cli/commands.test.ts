@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
 import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
-import { sandbox, type RunResult, type Sandbox } from "../helpers/cli.js";
+import { sandbox, type RunResult, type Sandbox, assertOk } from "../helpers/cli.js";
 
 installNetGuard();
 let fake: FakeUpstream;
@@ -22,7 +22,7 @@ after(async () => {
   assertNoExternalRequests();
 });
 
-const ok = (r: RunResult) => assert.equal(r.code, 0, `exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+const ok = assertOk;
 const fresh = async (src?: string): Promise<Sandbox> => {
   const sb = sandbox(fake.mirrors);
   mkdirSync(sb.project, { recursive: true });

@@ -10,7 +10,7 @@ import { after, before, test } from "node:test";
 import { goName, goSemver, goTarballName } from "../../registry/go.js";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
 import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
-import { sandbox, type Sandbox } from "../helpers/cli.js";
+import { sandbox, type Sandbox, assertOk } from "../helpers/cli.js";
 
 installNetGuard();
 let fake: FakeUpstream;
@@ -28,7 +28,7 @@ after(async () => {
   assertNoExternalRequests();
 });
 
-const ok = (r: { code: number | null; stderr: string; stdout: string }) => assert.equal(r.code, 0, `exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+const ok = assertOk;
 const read = (name: string) => readFileSync(join(sb.project, name), "utf8");
 
 interface GoFile { filename: string; os: string; arch: string; sha256: string; kind: string }

@@ -9,7 +9,7 @@ import { after, before, test } from "node:test";
 import { sha256hex, gzip, tarEntries } from "../support/archives.js";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
 import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
-import { sandbox, type Sandbox } from "../helpers/cli.js";
+import { sandbox, type Sandbox, assertOk } from "../helpers/cli.js";
 
 installNetGuard();
 let fake: FakeUpstream;
@@ -25,7 +25,7 @@ after(async () => {
   assertNoExternalRequests();
 });
 
-const ok = (r: { code: number | null; stderr: string; stdout: string }) => assert.equal(r.code, 0, `exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+const ok = assertOk;
 
 test("devenv add zig@0.13 node@20 writes devenv.ts and devenv.lock and installs both", async () => {
   const r = await sb.run(["add", "zig@0.13", "node@20"]);

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
 import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
-import { sandbox, type RunResult } from "../helpers/cli.js";
+import { sandbox, type RunResult, assertOk } from "../helpers/cli.js";
 
 installNetGuard();
 let fake: FakeUpstream;
@@ -17,7 +17,7 @@ after(async () => {
   assertNoExternalRequests();
 });
 
-const ok = (r: RunResult) => assert.equal(r.code, 0, `exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+const ok = assertOk;
 
 test("an unallowed devenv.ts is never evaluated; allow binds to its content; deny blocks", async () => {
   const sb = sandbox(fake.mirrors);

@@ -1,4 +1,5 @@
 /** Run the built `devenv` binary as a user would, with an isolated DEVENV_HOME and the net guard. */
+import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, realpathSync, writeFileSync } from "node:fs";
 import { contentHash, writeTrust } from "../../src/state/trust.js";
@@ -62,6 +63,11 @@ export function sandbox(mirrors: string, extraEnv: NodeJS.ProcessEnv = {}): Sand
       }
     },
   };
+}
+
+/** Fails showing the command's output unless it exited 0. */
+export function assertOk(r: RunResult): void {
+  assert.equal(r.code, 0, `exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
 }
 
 /** Async on purpose: the fake upstream runs in this process and must keep serving. */

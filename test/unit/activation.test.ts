@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { decodeActivation, encodeActivation, type Activation } from "../../src/shell/activation.js";
-import { formatState, parseState, type StateLayer } from "../../src/shell/state.js";
-import { activationDir, currentActivation, writeActivation } from "../../src/state/activations.js";
+import { parseState, type StateLayer } from "../../src/shell/state.js";
+import { activationDir, currentActivationFile, writeActivation } from "../../src/state/activations.js";
 import { contentHash, trustOf, writeTrust } from "../../src/state/trust.js";
-import { projectRoots } from "../../src/app/chain.js";
+import { projectRoots } from "../../src/config/find.js";
 
 const tricky = "a b 'q' \"dq\" $HOME \\back\nnew line ✓ \x1f\x1d end\n";
 
@@ -41,7 +41,18 @@ test("an activation is NUL-separated data that decodes to what was encoded, minu
   assert.equal(decodeActivation("garbage\0"), undefined);
 });
 
-test("DEVENV_STATE round-trips values with the separators in them", () => {
+test("DEVENV_STATE, as the hooks write it, parses with the separators inside values decoded", () => {
+  const US = "\x1f";
+  const enc = (v: string) => v.replaceAll("\x1d", "\x1d0").replaceAll("\x1f", "\x1d1");
+  // Two layers, the first with a set (was unset), a set (was set, not exported) and a prepend.
+  const fields = [
+    "devenv-state-1",
+    "L", enc("/p/with\x1fsep"), "/act/p/.devenv.0123456789abcdef.act",
+    "S", "A", "0", "", enc(tricky),
+    "S", "B", "2", enc("\x1d0 literal"), "",
+    "P", "PATH", "1", "/s/x/bin:/s/y/bin",
+    "L", enc("/p/with\x1fsep/inner"), "/act/p/inner/.devenv.fedcba9876543210.act",
+  ];
   const layers: StateLayer[] = [
     { root: "/p/with\x1fsep", activation: "/act/p/.devenv.0123456789abcdef.act", changes: [
       { kind: "set", name: "A", had: 0, previous: "", value: tricky },
@@ -50,11 +61,9 @@ test("DEVENV_STATE round-trips values with the separators in them", () => {
     ] },
     { root: "/p/with\x1fsep/inner", activation: "/act/p/inner/.devenv.fedcba9876543210.act", changes: [] },
   ];
-  const text = formatState(layers)!;
-  assert.ok(text.startsWith("devenv-state-1\x1fL\x1f/p/with\x1d1sep\x1f"));
-  assert.deepEqual(parseState(text), layers);
-  assert.equal(formatState([]), undefined);
-  assert.deepEqual(parseState("something else\x1f"), []);
+  assert.deepEqual(parseState(fields.map((f) => f + US).join("")), layers);
+  assert.deepEqual(parseState(undefined), []);
+  assert.deepEqual(parseState("something else" + US), []);
 });
 
 test("writeActivation: content-addressed generations, one current, old ones removed, dated above its inputs", () => {
@@ -63,11 +72,13 @@ test("writeActivation: content-addressed generations, one current, old ones remo
   const inputs = Date.now() - 10_000;
   const a = writeActivation(act, root, "one\0", inputs);
   assert.equal(a.startsWith(activationDir(act, root) + "/.devenv."), true);
-  assert.equal(currentActivation(act, root)!.text, "one\0");
+  assert.equal(currentActivationFile(act, root), a);
+  assert.equal(readFileSync(a, "utf8"), "one\0");
   // mtime just above the newest input: an edit after it is newer than the cache.
   assert.ok(statSync(a).mtimeMs > inputs && statSync(a).mtimeMs - inputs < 5);
   const b = writeActivation(act, root, "two\0", inputs);
   assert.notEqual(a, b);
+  assert.equal(currentActivationFile(act, root), b);
   assert.deepEqual(readdirSync(activationDir(act, root)).filter((n) => n.endsWith(".act")), [b.split("/").pop()]);
   // The same content again: the same file, no new generation (shells keep what they applied).
   assert.equal(writeActivation(act, root, "two\0", inputs + 1000), b);

@@ -1,8 +1,11 @@
 import type { Command } from "commander";
-import { setTrust } from "../../app/trust.js";
+import { writeDenied } from "../../app/hook-env.js";
+import { realRoot, setTrust } from "../../app/trust.js";
 import { contextFor } from "../common.js";
 
 export default async function deny(dir: string | undefined, _opts: unknown, cmd: Command): Promise<void> {
-  const change = await setTrust(contextFor(cmd), dir, "deny");
+  const ctx = contextFor(cmd);
+  const change = await setTrust(ctx, dir, "deny");
+  writeDenied(ctx, change.root, change.content, new Set([change.root, realRoot(change.root)]));
   process.stderr.write(`devenv: denied ${change.file}; the hook will not load it until 'devenv allow'\n`);
 }

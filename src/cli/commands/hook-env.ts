@@ -14,7 +14,7 @@ export default async function hookEnv(roots: string[], opts: { activations?: str
   // Registered before contextFor's clean-up handler, which exits.
   for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     process.on(sig, () => {
-      if (installing && actRoot) writeInterrupted(ctx, actRoot, installing.root, installing.mtime);
+      if (installing && actRoot) writeInterrupted(actRoot, installing.root, installing.mtime);
     });
   }
   const ctx = contextFor(cmd);

@@ -1,3 +1,4 @@
+import { DevenvError } from "../../errors.js";
 import type { Http } from "../../platform/http.js";
 
 export interface GithubAsset {
@@ -25,4 +26,20 @@ export async function githubReleases(http: Http, repo: string): Promise<GithubRe
 /** One release by tag. */
 export async function githubRelease(http: Http, repo: string, tag: string): Promise<GithubRelease> {
   return http.json<GithubRelease>(`https://api.github.com/repos/${repo}/releases/tags/${encodeURIComponent(tag)}`);
+}
+
+/** Versions from `v`-prefixed release tags (other tag styles, e.g. `release-1.2.0`, are skipped). */
+export function releaseVersions(releases: GithubRelease[], isVersion: (v: string) => boolean): Array<{ version: string; date?: string }> {
+  return releases
+    .filter((r) => r.tag_name.startsWith("v") && isVersion(r.tag_name.slice(1)))
+    .map((r) => ({ version: r.tag_name.slice(1), ...(r.published_at ? { date: r.published_at.slice(0, 10) } : {}) }));
+}
+
+/** The named asset of a release, or an error listing the assets it does have (those ending in `ext`). */
+export function releaseAsset(tool: string, version: string, platform: string, release: GithubRelease, name: string, ext: string): GithubAsset {
+  const asset = release.assets.find((a) => a.name === name);
+  if (asset) return asset;
+  throw new DevenvError("UNSUPPORTED_PLATFORM", `${tool} ${version} has no ${platform} build (no asset ${name})`, {
+    hint: `Assets of ${release.tag_name}: ${release.assets.map((a) => a.name).filter((n) => n.endsWith(ext)).join(", ") || "none"}. Pick another version ('devenv versions ${tool}') or drop ${platform} from the lock.`,
+  });
 }
