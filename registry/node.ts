@@ -38,7 +38,11 @@ export default defineRecipe({
       const name = fileName(version, platform, ext);
       const sha256 = sums.get(name);
       if (sha256) {
-        return { url: `${DIST}/v${version}/${name}`, sha256, format: ext === "xz" ? "tar.xz" : "tar.gz", strip: 1 };
+        return {
+          url: `${DIST}/v${version}/${name}`, sha256, format: ext === "xz" ? "tar.xz" : "tar.gz", strip: 1,
+          // Node 18 on is built on RHEL 8 (nodejs/node#42659): glibc 2.28. Older lines ran on 2.17.
+          ...(platform.startsWith("linux") && Number.parseInt(version, 10) >= 18 ? { requires: { glibc: "2.28" } } : {}),
+        };
       }
     }
     throw new DevenvError("UNSUPPORTED_PLATFORM", `node ${version} has no build for ${platform} in SHASUMS256.txt`, {
@@ -50,6 +54,9 @@ export default defineRecipe({
     return url === `${DIST}/v${version}/${fileName(version, platform, "xz")}` ||
       url === `${DIST}/v${version}/${fileName(version, platform, "gz")}`;
   },
+
+  alternatives: (version) =>
+    Number.parseInt(version, 10) >= 18 ? "Node 16 and older need only glibc 2.17; unofficial glibc-217 builds of newer lines exist at unofficial-builds.nodejs.org" : undefined,
 
   bin: () => ["bin"],
   // `npm i -g` installs into the project's state dir, not into the shared store entry.

@@ -3,6 +3,7 @@ import { DevenvError } from "../errors.js";
 import { resolveDirs, type Dirs } from "../platform/dirs.js";
 import { hostPlatform } from "../platform/host.js";
 import { createHttp, type Http } from "../platform/http.js";
+import { npmRegistryResolver } from "../platform/npm-config.js";
 import { mirrorsFromObject, parseMirrors, type MirrorMap } from "../platform/mirrors.js";
 import type { PlatformKey } from "../registry/types.js";
 import { silentReporter, type Reporter } from "./reporter.js";
@@ -65,6 +66,7 @@ export function createContext(opts: { cwd?: string; env?: NodeJS.ProcessEnv; off
       offline,
       ...(env.GITHUB_TOKEN ? { githubToken: env.GITHUB_TOKEN } : {}),
       ...(env.DEVENV_HTTP_BACKOFF_MS ? { backoffMs: Number(env.DEVENV_HTTP_BACKOFF_MS) } : {}),
+      npmRegistry: npmRegistryResolver({ env }),
     }),
     offline,
     platform,

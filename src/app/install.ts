@@ -4,6 +4,7 @@ import type { LockEntry, LockFile } from "../lock/types.js";
 import type { EnvOp, Recipe } from "../registry/types.js";
 import { ensureInstalled, findInstalled, type InstallSpec, type InstalledTool } from "../store/install.js";
 import { removeStaleTemps } from "../store/temp.js";
+import { glibcProblem, hostGlibc } from "../platform/glibc.js";
 import type { AppContext } from "./context.js";
 import { checkEntryUrls } from "./lock.js";
 import { recipeFor } from "./project.js";
@@ -44,6 +45,7 @@ export async function projectTools(ctx: AppContext, project: ProjectConfig, lock
         artifact,
         bin: req.inline && req.options.bin === undefined ? undefined : recipe.bin(ctx.platform, req.options),
         executables: recipe.executables?.(ctx.platform, req.options),
+        ...(recipe.postInstall ? { postInstall: (tree) => recipe.postInstall!(tree, ctx.platform, req.options) } : {}),
       },
     });
   }
@@ -59,6 +61,8 @@ export async function installTools(ctx: AppContext, tools: ProjectTool[], concur
     const names = todo.map((i) => `${tools[i]!.spec.name} ${tools[i]!.spec.version}`);
     throw new DevenvError("OFFLINE", `offline: not installed: ${names.join(", ")}`, { hint: "Install once while online; then offline use works from the store." });
   }
+  // Before any download: a build this machine cannot run is an error now, not after 1 GB.
+  for (const i of todo) checkHost(ctx, tools[i]!);
   await removeStaleTemps(ctx.dirs.store);
   let next = 0;
   let failed = false;
@@ -78,6 +82,16 @@ export async function installTools(ctx: AppContext, tools: ProjectTool[], concur
   const rejected = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
   if (rejected) throw rejected.reason;
   return results as InstalledTool[];
+}
+
+/** Refuse an artifact whose host requirements (glibc) this machine does not meet, naming the alternatives. */
+export function checkHost(ctx: AppContext, t: ProjectTool): void {
+  const why = glibcProblem(t.spec.artifact.requires?.glibc, hostGlibc(ctx.env), ctx.platform.startsWith("linux"));
+  if (!why) return;
+  const alt = t.recipe.alternatives?.(t.entry.version, ctx.platform, t.req.options);
+  throw new DevenvError("HOST_UNSUPPORTED", `${t.req.name} ${t.entry.version} cannot run here: ${why}`, {
+    hint: `${alt ? `${alt}. ` : ""}Pick another version ('devenv versions ${t.req.name}'), or run it in a container or on a machine with a newer glibc. Nothing was downloaded.`,
+  });
 }
 
 export function toolEnvOps(ctx: AppContext, t: ProjectTool): EnvOp[] {

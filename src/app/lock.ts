@@ -1,9 +1,9 @@
 import type { ProjectConfig, ToolRequest } from "../config/normalise.js";
 import { DevenvError } from "../errors.js";
-import type { LockEntry, LockFile } from "../lock/types.js";
+import type { LockEntry, LockFile, LockedArtifact } from "../lock/types.js";
 import { frozenProblems, planLock, sourceOf } from "../resolver/plan.js";
 import { pickVersion, sortVersions } from "../resolver/range.js";
-import type { PlatformKey, Recipe } from "../registry/types.js";
+import type { Artifact, ArtifactFile, PlatformKey, Recipe } from "../registry/types.js";
 import type { AppContext } from "./context.js";
 import { recipeFor } from "./project.js";
 import { listVersions } from "./versions.js";
@@ -96,18 +96,39 @@ export async function resolveTool(ctx: AppContext, req: ToolRequest, platforms: 
 async function artifacts(ctx: AppContext, recipe: Recipe, req: ToolRequest, version: string, platforms: readonly PlatformKey[]) {
   const out: LockEntry["platforms"] = {};
   await Promise.all(platforms.map(async (p) => {
-    const a = await recipe.artifact({ http: ctx.http }, version, p, req.options);
-    out[p] = { url: a.url, sha256: a.sha256, format: a.format, strip: a.strip, ...(a.size !== undefined ? { size: a.size } : {}) };
+    out[p] = lockedArtifact(await recipe.artifact({ http: ctx.http }, version, p, req.options));
   }));
   return out;
+}
+
+const fileFields = (a: ArtifactFile) => ({
+  url: a.url,
+  ...(a.sha256 !== undefined ? { sha256: a.sha256 } : {}),
+  ...(a.integrity !== undefined ? { integrity: a.integrity } : {}),
+  format: a.format,
+  strip: a.strip,
+  ...(a.size !== undefined ? { size: a.size } : {}),
+});
+
+/** What the lock records of a recipe's artifact (only known fields, so a recipe cannot smuggle others in). */
+export function lockedArtifact(a: Artifact): LockedArtifact {
+  return {
+    ...fileFields(a),
+    ...(a.requires && Object.keys(a.requires).length ? { requires: { ...a.requires } } : {}),
+    ...(a.parts?.length ? { parts: a.parts.map((p) => ({ ...fileFields(p), name: p.name, ...(p.dir ? { dir: p.dir } : {}) })) } : {}),
+  };
 }
 
 /** A lock entry must point where the recipe would: a hand-edited URL is refused, not fetched. */
 export function checkEntryUrls(recipe: Recipe, req: ToolRequest, entry: LockEntry): void {
   for (const [platform, a] of Object.entries(entry.platforms)) {
-    if (!a || recipe.acceptsUrl(entry.version, platform as PlatformKey, a.url, req.options)) continue;
-    throw new DevenvError("LOCK_URL_MISMATCH", `devenv.lock: tools.${req.name}.platforms.${platform}.url is not where ${req.name} ${entry.version} is published (${a.url})`, {
-      hint: `Refusing to download it. Restore devenv.lock from version control or run 'devenv update ${req.name}'.`,
-    });
+    if (!a) continue;
+    const files = [{ at: "url", url: a.url }, ...(a.parts ?? []).map((p, i) => ({ at: `parts.${i}.url`, url: p.url }))];
+    for (const f of files) {
+      if (recipe.acceptsUrl(entry.version, platform as PlatformKey, f.url, req.options)) continue;
+      throw new DevenvError("LOCK_URL_MISMATCH", `devenv.lock: tools.${req.name}.platforms.${platform}.${f.at} is not where ${req.name} ${entry.version} is published (${f.url})`, {
+        hint: `Refusing to download it. Restore devenv.lock from version control or run 'devenv update ${req.name}'.`,
+      });
+    }
   }
 }

@@ -1,6 +1,7 @@
 import type { Readable } from "node:stream";
 import { DevenvError, redactUrl } from "../errors.js";
 import { applyMirrors, type MirrorMap } from "./mirrors.js";
+import { resolveNpmUrl, type NpmRegistry } from "./npm-config.js";
 
 export interface HttpOptions {
   mirrors: MirrorMap;
@@ -10,6 +11,8 @@ export interface HttpOptions {
   /** Base delay of the exponential backoff, in ms. */
   backoffMs?: number;
   userAgent?: string;
+  /** The registry for an npm package (for `npm:` URLs); from the user's npm configuration. */
+  npmRegistry?: (pkg: string) => NpmRegistry;
 }
 
 export interface HttpResponse {
@@ -55,18 +58,27 @@ export function createHttp(opts: HttpOptions): Http {
   const retries = opts.retries ?? 3;
   const backoff = opts.backoffMs ?? 300;
 
+  /** An `npm:` URL names a path in the user's npm registry; everything else is fetched as is (after mirrors). */
+  function locate(url: string): { target: string; token?: string } {
+    if (!url.startsWith("npm:")) return { target: applyMirrors(url, opts.mirrors) };
+    if (!opts.npmRegistry) throw new DevenvError("USAGE", `no npm registry configured for ${url}`, { hint: "Set registry in ~/.npmrc or npm_config_registry." });
+    const r = resolveNpmUrl(url, opts.npmRegistry);
+    return { target: applyMirrors(r.url, opts.mirrors), ...(r.token ? { token: r.token } : {}) };
+  }
+
   async function get(url: string, o: { accept?: string } = {}): Promise<HttpResponse> {
-    const target = applyMirrors(url, opts.mirrors);
     if (opts.offline) {
       throw new DevenvError("OFFLINE", `offline: not fetching ${redactUrl(url)}`, {
         hint: "Unset DEVENV_OFFLINE / drop --offline, or install from an existing devenv.lock while online first.",
       });
     }
+    const { target, token } = locate(url);
     const { request } = await import("undici");
     const headers: Record<string, string> = { "user-agent": opts.userAgent ?? "devenv" };
     if (o.accept) headers.accept = o.accept;
     // The token is meant for GitHub's API: send it to requests addressed there (mirrored or not).
     if (opts.githubToken && url.startsWith("https://api.github.com/")) headers.authorization = `Bearer ${opts.githubToken}`;
+    if (token) headers.authorization = `Bearer ${token}`;
     let lastError: unknown;
     for (let attempt = 0; attempt <= retries; attempt++) {
       if (attempt > 0) await sleep(backoff * 2 ** (attempt - 1) * (0.75 + Math.random() / 2));
@@ -138,7 +150,7 @@ export function createHttp(opts: HttpOptions): Http {
     return out;
   }
 
-  return { get, text, json, jsonPages, resolve: (u) => applyMirrors(u, opts.mirrors), offline: opts.offline };
+  return { get, text, json, jsonPages, resolve: (u) => locate(u).target, offline: opts.offline };
 }
 
 function statusError(status: number, target: string): DevenvError {

@@ -23,9 +23,29 @@ function tap(hash: ReturnType<typeof createHash>, task: DownloadTask): Transform
   });
 }
 
-export function checkDigest(url: string, expected: string, actual: string): void {
-  if (expected !== actual) {
-    throw new DevenvError("CHECKSUM_MISMATCH", `checksum mismatch for ${redactUrl(url)}: expected sha256 ${expected}, got ${actual}`, {
+/** What a download must hash to: a sha256 in hex, or an SRI sha512 (`sha512-<base64>`, npm's dist.integrity). */
+export interface ExpectedDigest {
+  algorithm: "sha256" | "sha512";
+  /** As written in the lock: hex for sha256, the SRI string for sha512. */
+  value: string;
+}
+
+export function expectedDigest(a: { sha256?: string | undefined; integrity?: string | undefined }): ExpectedDigest {
+  if (a.sha256 !== undefined) return { algorithm: "sha256", value: a.sha256 };
+  if (a.integrity !== undefined && a.integrity.startsWith("sha512-")) return { algorithm: "sha512", value: a.integrity };
+  throw new DevenvError("CHECKSUM_MISSING", "the artifact has no sha256 or sha512 integrity to check", {
+    hint: "Nothing was downloaded. Restore devenv.lock from version control or run 'devenv lock' again.",
+  });
+}
+
+/** The digest in the form the lock writes it. */
+export const formatDigest = (algorithm: ExpectedDigest["algorithm"], hash: ReturnType<typeof createHash>) =>
+  algorithm === "sha256" ? hash.digest("hex") : `sha512-${hash.digest("base64")}`;
+
+export function checkDigest(url: string, expected: ExpectedDigest, actual: string): void {
+  if (expected.value !== actual) {
+    const name = expected.algorithm === "sha256" ? "sha256" : "integrity";
+    throw new DevenvError("CHECKSUM_MISMATCH", `checksum mismatch for ${redactUrl(url)}: expected ${name} ${expected.value}, got ${actual}`, {
       hint: "The download differs from the published or locked checksum; nothing was installed. If the upstream re-published it, check why before running 'devenv update'.",
     });
   }
@@ -45,9 +65,10 @@ export async function streamUnpack(opts: {
   scratchFile: string;
   rawName: string;
   makeDecompressor: MakeDecompressor;
+  algorithm: ExpectedDigest["algorithm"];
 }): Promise<{ digest: string; error?: unknown }> {
-  const { res, format, writer, task } = opts;
-  const hash = createHash("sha256");
+  const { res, format, writer, task, algorithm } = opts;
+  const hash = createHash(algorithm);
   if (format === "raw") {
     const target = writer.file(`bin/${opts.rawName}`, 0o755);
     for await (const chunk of res.body as AsyncIterable<Buffer>) {
@@ -56,11 +77,11 @@ export async function streamUnpack(opts: {
       target.write(chunk);
     }
     target.close();
-    return { digest: hash.digest("hex") };
+    return { digest: formatDigest(algorithm, hash) };
   }
   if (format === "zip") {
     await pipelineAsync(res.body, tap(hash, task), createWriteStream(opts.scratchFile));
-    return { digest: hash.digest("hex") };
+    return { digest: formatDigest(algorithm, hash) };
   }
   // No await from here on until everything is wired: an error must never fire without a listener.
   const decomp = opts.makeDecompressor();
@@ -77,7 +98,7 @@ export async function streamUnpack(opts: {
   }
   try {
     await unpackTar(input, writer, redactUrl(res.url));
-    return { digest: hash.digest("hex") };
+    return { digest: formatDigest(algorithm, hash) };
   } catch (error) {
     if (decomp) {
       hashed.unpipe(decomp);
@@ -86,7 +107,7 @@ export async function streamUnpack(opts: {
     }
     // Hash what is left of the body; a network error here is the error to report (and retry).
     await drain(hashed);
-    return { digest: hash.digest("hex"), error };
+    return { digest: formatDigest(algorithm, hash), error };
   }
 }
 

@@ -1,13 +1,16 @@
+import { createHash } from "node:crypto";
 import { chmodSync, existsSync, lstatSync, readdirSync, renameSync } from "node:fs";
 import { rename } from "node:fs/promises";
 import { join } from "node:path";
-import type { Reporter } from "../app/reporter.js";
+import type { DownloadTask, Reporter } from "../app/reporter.js";
 import { DevenvError, redactUrl } from "../errors.js";
 import { acquireLock } from "../platform/filelock.js";
 import { writeFileAtomic } from "../platform/fs.js";
 import type { Http } from "../platform/http.js";
-import type { Artifact } from "../registry/types.js";
+import type { Artifact, ArtifactFile, InstallTree } from "../registry/types.js";
+import type { HttpResponse } from "../platform/http.js";
 import { TreeWriter, type FileRecord } from "./extract-tree.js";
+import { DirInstallTree, scanTree } from "./install-tree.js";
 import { RECEIPT, entryDir, lockPath, type StoreKey } from "./layout.js";
 import { readReceipt, type Receipt } from "./receipt.js";
 import { makeTempDir, removeTempDir } from "./temp.js";
@@ -23,6 +26,8 @@ export interface InstallSpec {
   bin: string[] | undefined;
   /** Files (relative to the install root) to chmod +x after unpacking (zips may carry no modes). */
   executables?: string[];
+  /** The recipe's fix-ups of the unpacked tree (assemble parts, recreate symlinks, patch paths). */
+  postInstall?: (tree: InstallTree) => void | Promise<void>;
 }
 
 export interface InstalledTool {
@@ -34,8 +39,21 @@ export interface InstalledTool {
   fresh: boolean;
 }
 
+/**
+ * The digest part of the store key: the artifact's sha256 (unchanged for single-file artifacts),
+ * its SRI integrity, or, with parts, a sha256 over every file's digest (so rust with another
+ * target set is another entry).
+ */
+export function artifactKeyDigest(a: Artifact): string {
+  const own = a.sha256 ?? a.integrity ?? "";
+  if (!a.parts?.length) return own;
+  const h = createHash("sha256").update(own);
+  for (const p of a.parts) h.update(`\0${p.name}\0${p.dir ?? ""}\0${p.sha256 ?? p.integrity ?? ""}`);
+  return h.digest("hex");
+}
+
 const keyOf = (s: InstallSpec): StoreKey => ({
-  name: s.name, version: s.version, platform: s.platform, sha256: s.artifact.sha256, recipeRevision: s.recipeRevision,
+  name: s.name, version: s.version, platform: s.platform, sha256: artifactKeyDigest(s.artifact), recipeRevision: s.recipeRevision,
 });
 
 /** The installed entry if present (a directory with a receipt), else undefined. No I/O beyond a stat. */
@@ -100,26 +118,18 @@ async function installOnce(store: string, http: Http, spec: InstallSpec, reporte
   const tmp = makeTempDir(store, final.slice(store.length + 1, store.length + 9));
   const unpackDir = join(tmp, "u");
   const { artifact } = spec;
-  const task = reporter.download(label, artifact.size);
+  const parts = artifact.parts ?? [];
+  const total = [artifact, ...parts].reduce<number | undefined>((n, f) => (n === undefined || f.size === undefined ? undefined : n + f.size), 0);
+  const task = reporter.download(label, total);
   try {
-    // Imported here, not at the top: tar and the decompressors stay off the path of `exec` & co.
-    const { checkDigest, streamUnpack, unpackZip } = await import("./download.js");
-    const { decompressorFactory } = await import("./decompress.js");
-    const makeDecompressor = await decompressorFactory(artifact.format);
-    const res = await http.get(artifact.url);
-    if (res.size !== undefined && artifact.size === undefined) task.total = res.size;
-    const strip = artifact.strip === "auto" ? 0 : artifact.strip;
-    const writer = new TreeWriter(unpackDir, redactUrl(artifact.url), strip);
-    const scratch = join(tmp, "download");
-    const { digest, error } = await streamUnpack({ res, format: artifact.format, writer, task, scratchFile: scratch, rawName: spec.name, makeDecompressor });
-    checkDigest(artifact.url, artifact.sha256, digest);
-    if (error) throw error;
-    if (artifact.format === "zip") await unpackZip(scratch, writer, redactUrl(artifact.url));
-    writer.checkSymlinks();
-
+    let files = await fetchAndUnpack(http, artifact, unpackDir, spec.name, task, scratch(tmp, 0), parts.length === 0 && artifact.size === undefined);
     let root = unpackDir;
-    let files = writer.files.filter((f) => f.path !== "");
     if (artifact.strip === "auto") ({ root, files } = hoistLoneDir(unpackDir, files));
+    for (const [i, part] of parts.entries()) {
+      await fetchAndUnpack(http, part, part.dir ? join(root, part.dir) : root, spec.name, task, scratch(tmp, i + 1), false);
+    }
+    if (spec.postInstall) await runPostInstall(spec, root, final, label);
+    if (parts.length || spec.postInstall) files = scanTree(root);
     const bin = resolveBin(root, spec, label);
     if (spec.executables?.length) makeExecutable(root, spec.executables, files, label);
     const receipt: Receipt = {
@@ -129,7 +139,9 @@ async function installOnce(store: string, http: Http, spec: InstallSpec, reporte
       platform: spec.platform,
       source: spec.source,
       url: artifact.url,
-      sha256: artifact.sha256,
+      ...(artifact.sha256 !== undefined ? { sha256: artifact.sha256 } : {}),
+      ...(artifact.integrity !== undefined ? { integrity: artifact.integrity } : {}),
+      ...(parts.length ? { parts: parts.map((p) => ({ name: p.name, url: p.url, digest: p.sha256 ?? p.integrity ?? "" })) } : {}),
       recipeRevision: spec.recipeRevision,
       installedAt: new Date().toISOString(),
       bin,
@@ -144,6 +156,41 @@ async function installOnce(store: string, http: Http, spec: InstallSpec, reporte
     throw e;
   } finally {
     await removeTempDir(tmp);
+  }
+}
+
+const scratch = (tmp: string, i: number) => join(tmp, `download-${i}`);
+
+/** Download one file, check its digest and unpack it into `dir`; returns what was written (relative to `dir`). */
+async function fetchAndUnpack(
+  http: Http, file: ArtifactFile, dir: string, rawName: string, task: DownloadTask, scratchFile: string, sizeFromResponse: boolean,
+): Promise<FileRecord[]> {
+  // Imported here, not at the top: tar and the decompressors stay off the path of `exec` & co.
+  const { checkDigest, expectedDigest, streamUnpack, unpackZip } = await import("./download.js");
+  const { decompressorFactory } = await import("./decompress.js");
+  const expected = expectedDigest(file);
+  const makeDecompressor = await decompressorFactory(file.format);
+  const res: HttpResponse = await http.get(file.url);
+  if (sizeFromResponse && res.size !== undefined) task.total = res.size;
+  const strip = file.strip === "auto" ? 0 : file.strip;
+  const writer = new TreeWriter(dir, redactUrl(file.url), strip);
+  const { digest, error } = await streamUnpack({ res, format: file.format, writer, task, scratchFile, rawName, makeDecompressor, algorithm: expected.algorithm });
+  checkDigest(file.url, expected, digest);
+  if (error) throw error;
+  if (file.format === "zip") await unpackZip(scratchFile, writer, redactUrl(file.url));
+  writer.checkSymlinks();
+  return writer.files.filter((f) => f.path !== "");
+}
+
+async function runPostInstall(spec: InstallSpec, root: string, final: string, label: string): Promise<void> {
+  try {
+    await spec.postInstall!(new DirInstallTree(root, final, label));
+  } catch (e) {
+    if (e instanceof DevenvError) throw e;
+    throw new DevenvError("ARCHIVE", `${label}: preparing the unpacked files failed: ${(e as Error).message}`, {
+      cause: e,
+      hint: "The upstream layout may have changed; nothing was installed. Report it with the version and platform.",
+    });
   }
 }
 

@@ -11,7 +11,11 @@ export interface Receipt {
   platform: string;
   source: string;
   url: string;
-  sha256: string;
+  sha256?: string;
+  /** SRI sha512, for artifacts verified by npm's dist.integrity. */
+  integrity?: string;
+  /** Further archives unpacked into this entry (rust components), with their digests. */
+  parts?: Array<{ name: string; url: string; digest: string }>;
   recipeRevision: number;
   installedAt: string;
   /** Directories (relative to the entry) that go on PATH. */
