@@ -19,6 +19,8 @@ export interface LockResult {
   lock: LockFile;
   changed: Array<{ name: string; from?: string; to: string }>;
   dropped: string[];
+  /** Tools left out of some wanted platforms because their upstream publishes nothing for them. */
+  unpublished: Array<{ name: string; platforms: PlatformKey[] }>;
 }
 
 export const lockPlatforms = (ctx: AppContext, project: ProjectConfig, extra: readonly PlatformKey[] = []): PlatformKey[] =>
@@ -31,7 +33,12 @@ export const lockPlatforms = (ctx: AppContext, project: ProjectConfig, extra: re
  */
 export async function lockProject(ctx: AppContext, project: ProjectConfig, current: LockFile, opts: LockOptions = {}): Promise<LockResult> {
   const platforms = lockPlatforms(ctx, project, opts.platforms);
-  const plan = planLock(project.tools, current, platforms, opts.update);
+  const recipes = new Map<string, Recipe>();
+  for (const req of project.tools) recipes.set(req.name, await recipeFor(req));
+  const plan = planLock(project.tools, current, platforms, opts.update, (name) => recipes.get(name)!.platforms);
+  const unpublished = project.tools
+    .map((req) => ({ name: req.name, platforms: platforms.filter((p) => !recipes.get(req.name)!.platforms.includes(p)) }))
+    .filter((u) => u.platforms.length);
   if (opts.frozen) {
     const problems = frozenProblems(plan);
     if (problems.length) {
@@ -64,7 +71,7 @@ export async function lockProject(ctx: AppContext, project: ProjectConfig, curre
     })());
   }
   await Promise.all(work);
-  return { lock: { lockVersion: current.lockVersion, tools }, changed, dropped: plan.drop };
+  return { lock: { lockVersion: current.lockVersion, tools }, changed, dropped: plan.drop, unpublished };
 }
 
 export async function resolveTool(ctx: AppContext, req: ToolRequest, platforms: readonly PlatformKey[]): Promise<LockEntry> {

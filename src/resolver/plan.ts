@@ -36,6 +36,8 @@ export function planLock(
   lock: LockFile,
   platforms: readonly PlatformKey[],
   update: ReadonlySet<string> | "all" = new Set(),
+  /** The platforms a tool is published for (its recipe's); others are never "missing". Default: all. */
+  published: (name: string) => readonly PlatformKey[] = () => platforms,
 ): LockPlan {
   const plan: LockPlan = { keep: [], resolve: [], drop: [] };
   for (const req of requests) {
@@ -43,7 +45,10 @@ export function planLock(
     const forced = update === "all" || update.has(req.name);
     const why = forced ? `${req.name}: update requested` : entryMismatch(req, entry);
     if (why || !entry) plan.resolve.push({ req, reason: why ?? "" });
-    else plan.keep.push({ req, entry, missing: platforms.filter((p) => !entry.platforms[p]) });
+    else {
+      const has = published(req.name);
+      plan.keep.push({ req, entry, missing: platforms.filter((p) => !entry.platforms[p] && has.includes(p)) });
+    }
   }
   const wanted = new Set(requests.map((r) => r.name));
   plan.drop = Object.keys(lock.tools).filter((n) => !wanted.has(n)).sort();

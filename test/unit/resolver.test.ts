@@ -76,3 +76,13 @@ test("planLock notices missing platforms, changed options and forced updates", (
   assert.deepEqual(planLock([req("node", "20")], lock, ["linux-x64"], new Set(["node"])).resolve.length, 1);
   assert.deepEqual(frozenProblems(planLock([req("node", "20")], lock, ["linux-x64"])), []);
 });
+
+test("planLock: a platform the tool's upstream does not publish is never missing (frozen installs stay possible)", () => {
+  const lock = { ...emptyLock(), tools: { "riscv64-linux-gnu-gcc": entry("2025", "2025.11.4", "registry:riscv64-linux-gnu-gcc") } };
+  const all = ["linux-x64", "linux-arm64", "darwin-arm64"] as const;
+  const plan = planLock([req("riscv64-linux-gnu-gcc", "2025")], lock, all, new Set(), () => ["linux-x64"]);
+  assert.deepEqual(plan.keep[0]!.missing, []);
+  assert.deepEqual(frozenProblems(plan), []);
+  const published = planLock([req("riscv64-linux-gnu-gcc", "2025")], lock, all, new Set(), () => ["linux-x64", "linux-arm64"]);
+  assert.deepEqual(published.keep[0]!.missing, ["linux-arm64"]);
+});

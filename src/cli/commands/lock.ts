@@ -9,6 +9,7 @@ export function describeLockChanges(r: LockResult): string[] {
   return [
     ...r.changed.map((c) => (c.from ? `${c.name} ${c.from} → ${c.to}` : `${c.name} ${c.to}`)),
     ...r.dropped.map((n) => `${n} dropped from devenv.lock`),
+    ...r.unpublished.map((u) => `${u.name}: not published for ${u.platforms.join(", ")} (left out of devenv.lock)`),
   ];
 }
 
