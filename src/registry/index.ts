@@ -3,10 +3,18 @@ import type { Recipe } from "./types.js";
 
 /** Recipe modules by tool name, loaded on demand so start-up pays only for the tools it uses. */
 const RECIPES: Record<string, () => Promise<{ default: Recipe }>> = {
+  clang: () => import("../../registry/clang.js"),
   cmake: () => import("../../registry/cmake.js"),
+  gcc: () => import("../../registry/gcc.js"),
   go: () => import("../../registry/go.js"),
+  llvm: () => import("../../registry/llvm.js"),
   ninja: () => import("../../registry/ninja.js"),
   node: () => import("../../registry/node.js"),
+  postgres: () => import("../../registry/postgres.js"),
+  python: () => import("../../registry/python.js"),
+  "riscv-none-elf-gcc": () => import("../../registry/riscv-none-elf-gcc.js"),
+  "riscv64-linux-gnu-gcc": () => import("../../registry/riscv64-linux-gnu-gcc.js"),
+  rust: () => import("../../registry/rust.js"),
   zig: () => import("../../registry/zig.js"),
 };
 

@@ -8,10 +8,16 @@ import type { AddressInfo, Socket } from "node:net";
 import { sha256hex } from "./archives.js";
 import { cmakeUpstream, type CmakeVersionSpec } from "./upstreams/cmake.js";
 import { goUpstream, type GoVersionSpec } from "./upstreams/go.js";
+import { llvmUpstream, type LlvmVersionSpec } from "./upstreams/llvm.js";
 import { ninjaUpstream, type NinjaVersionSpec } from "./upstreams/ninja.js";
 import { nodeUpstream, type NodeVersionSpec } from "./upstreams/node.js";
+import { npmRegistryUpstream, type NpmPackageSpec } from "./upstreams/npm.js";
+import { pbsUpstream, type PbsReleaseSpec } from "./upstreams/pbs.js";
+import { riscvCollabUpstream, type RiscvCollabSpec } from "./upstreams/riscv-collab.js";
+import { rustUpstream, type RustVersionSpec } from "./upstreams/rust.js";
 import type { FakeRequest, FakeResponse, Upstream } from "./upstreams/types.js";
 import { zigUpstream, type ZigVersionSpec } from "./upstreams/zig.js";
+import { XPACK_GCC_PACKAGE, XPACK_RISCV_PACKAGE, xpackUpstream, type XpackVersionSpec } from "./upstreams/xpack.js";
 
 export type { FakeRequest, FakeResponse, Upstream } from "./upstreams/types.js";
 
@@ -28,12 +34,26 @@ export interface FakeUpstreamOptions {
   go?: GoVersionSpec[];
   /** ninja-build/ninja releases; `release-X` entries are old-style tags without assets. */
   ninja?: NinjaVersionSpec[];
+  /** astral-sh/python-build-standalone releases by tag, each with its CPython versions (PBS_RELEASES: a ready-made history). */
+  pbs?: readonly PbsReleaseSpec[];
+  /** xpack-dev-tools/gcc-xpack releases as "14.2.0-1" (tag v14.2.0-1); "14.2.0-1.1" is an npm-only revision without binaries. */
+  xpackGcc?: XpackVersionSpec[];
+  /** xpack-dev-tools/riscv-none-elf-gcc-xpack releases, same form as xpackGcc. */
+  xpackRiscv?: XpackVersionSpec[];
+  /** llvm/llvm-project releases: "19.1.7", "20.1.0-rc2" (tag llvmorg-…), or "tag:<other>" (skipped by the recipe). */
+  llvm?: LlvmVersionSpec[];
+  /** riscv-collab/riscv-gnu-toolchain nightlies by tag ("2024.12.16"); assets follow the tag's naming era. */
+  riscvCollab?: RiscvCollabSpec[];
+  /** static.rust-lang.org channel manifests + dist tarballs, and rust-lang/rust releases: "1.82.0" (non-X.Y.Z names: GitHub only). */
+  rust?: RustVersionSpec[];
   /** Server-side cap on the GitHub releases per_page (real: 100). Small values force pagination. */
   githubPageSize?: number;
   /** Emit `digest: "sha256:…"` on GitHub assets (default true); false → `digest: null`. */
   githubDigests?: boolean;
   /** github.com downloads answer 302 → local /objects.githubusercontent.com/… (default false: 200 directly). */
   githubRedirect?: boolean;
+  /** npm registry packages, served under `/npm/` (reach it with npm_config_registry=npmRegistryUrl(origin), not DEVENV_MIRRORS). */
+  npm?: NpmPackageSpec[];
   /** Extra upstream modules, consulted after the built-in ones. */
   upstreams?: Upstream[];
 }
@@ -98,6 +118,13 @@ export async function startFakeUpstream(opts: FakeUpstreamOptions = {}): Promise
     cmakeUpstream(opts.cmake, { pageSize: opts.githubPageSize, digests: opts.githubDigests, redirectDownloads: opts.githubRedirect }),
     goUpstream(opts.go),
     ninjaUpstream(opts.ninja, { pageSize: opts.githubPageSize, digests: opts.githubDigests, redirectDownloads: opts.githubRedirect }),
+    pbsUpstream(opts.pbs, { pageSize: opts.githubPageSize, digests: opts.githubDigests, redirectDownloads: opts.githubRedirect }),
+    llvmUpstream(opts.llvm, { pageSize: opts.githubPageSize, digests: opts.githubDigests, redirectDownloads: opts.githubRedirect }),
+    riscvCollabUpstream(opts.riscvCollab, { pageSize: opts.githubPageSize, digests: opts.githubDigests, redirectDownloads: opts.githubRedirect }),
+    xpackUpstream(XPACK_GCC_PACKAGE, opts.xpackGcc, { pageSize: opts.githubPageSize, digests: opts.githubDigests, redirectDownloads: opts.githubRedirect }),
+    xpackUpstream(XPACK_RISCV_PACKAGE, opts.xpackRiscv, { pageSize: opts.githubPageSize, digests: opts.githubDigests, redirectDownloads: opts.githubRedirect }),
+    rustUpstream(opts.rust, { pageSize: opts.githubPageSize, digests: opts.githubDigests, redirectDownloads: opts.githubRedirect }),
+    npmRegistryUpstream(opts.npm),
     ...(opts.upstreams ?? []),
   ];
   const files = new Map<string, FakeResponse>();

