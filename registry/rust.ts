@@ -313,6 +313,11 @@ export default defineRecipe({
       .map((r) => ({ version: r.tag_name, ...(r.published_at ? { date: r.published_at.slice(0, 10) } : {}) }));
   },
 
+  normalizeOptions(options) {
+    const { targets, components } = rustOptions(options);
+    return { ...options, ...(targets.length ? { targets } : {}), ...(components.length ? { components } : {}) };
+  },
+
   artifact: ({ http }, version, platform, options) => rustArtifact(http, version, platform, options),
 
   acceptsUrl: (version, platform, url) => rustAcceptsUrl(version, platform, url),

@@ -35,8 +35,13 @@ export async function lockProject(ctx: AppContext, project: ProjectConfig, curre
   const platforms = lockPlatforms(ctx, project, opts.platforms);
   const recipes = new Map<string, Recipe>();
   for (const req of project.tools) recipes.set(req.name, await recipeFor(req));
-  const plan = planLock(project.tools, current, platforms, opts.update, (name) => recipes.get(name)!.platforms);
-  const unpublished = project.tools
+  // Options in their canonical form (rust's targets sorted): reordering devenv.ts changes nothing.
+  const requests = project.tools.map((req) => {
+    const norm = recipes.get(req.name)!.normalizeOptions;
+    return norm ? { ...req, options: norm(req.options) } : req;
+  });
+  const plan = planLock(requests, current, platforms, opts.update, (name) => recipes.get(name)!.platforms);
+  const unpublished = requests
     .map((req) => ({ name: req.name, platforms: platforms.filter((p) => !recipes.get(req.name)!.platforms.includes(p)) }))
     .filter((u) => u.platforms.length);
   if (opts.frozen) {

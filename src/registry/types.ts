@@ -128,6 +128,11 @@ export interface Recipe {
    * one sentence for the error's hint, e.g. "clang 18.1.8 needs only glibc 2.27".
    */
   alternatives?(version: string, platform: PlatformKey, options: ToolOptions): string | undefined;
+  /**
+   * The canonical form of this tool's options (lists sorted, duplicates dropped), as the lock
+   * records them: devenv.ts written in another order must not count as a change.
+   */
+  normalizeOptions?(options: ToolOptions): ToolOptions;
   /** Option names this recipe understands (others are a config error). */
   options?: readonly string[];
 }

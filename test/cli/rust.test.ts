@@ -142,6 +142,13 @@ test("the lock does not depend on the order (or repetition) of targets", async (
   const a = JSON.parse(read(sb, "devenv.lock")).tools.rust.platforms;
   const b = JSON.parse(read(sb, "devenv.lock", dir)).tools.rust.platforms;
   assert.deepEqual(b, a);
+  // Writing the same targets in another order later is not a change: the lock stays as it is.
+  const before = read(sb, "devenv.lock", dir);
+  await sb.writeConfig(CONFIG.replace(`["${RV64}", "${RV32}"]`, `["${RV64}", "${HOST}", "${RV32}"]`), dir);
+  const again = await sb.run(["lock"], { cwd: dir });
+  ok(again);
+  assert.equal(again.stdout, "devenv.lock is up to date\n");
+  assert.equal(read(sb, "devenv.lock", dir), before);
 });
 
 test("lock --platform darwin-arm64 takes the manifest's hashes without downloading a tarball", async () => {
