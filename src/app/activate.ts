@@ -4,7 +4,9 @@ import type { LockFile } from "../lock/types.js";
 import type { InstalledTool } from "../store/install.js";
 import type { AppContext } from "./context.js";
 import { installTools, projectTools, toolEnvOps, type ProjectTool } from "./install.js";
+import { serializeLock } from "../lock/format.js";
 import { projectStateDir } from "../state/projects.js";
+import { registerRoot } from "../state/roots.js";
 import { realRoot } from "./trust.js";
 import { lockProject } from "./lock.js";
 import { loadProject, readLock, writeLock } from "./project.js";
@@ -28,6 +30,7 @@ export async function prepareProject(ctx: AppContext, opts: { frozen?: boolean }
   const lockWritten = opts.frozen ? false : await writeLock(project.root, lock, text);
   const tools = await projectTools(ctx, project, lock);
   const installed = await installTools(ctx, tools);
+  await registerRoot(ctx.dirs.state, realRoot(project.root), serializeLock(lock));
   const plan = planProjectEnv(ctx, project, tools, installed);
   return { project, lock, installed, plan, lockWritten };
 }

@@ -3,6 +3,8 @@ import { join } from "node:path";
 import { CONFIG_FILE, LOCK_FILE } from "../config/find.js";
 import { DevenvError } from "../errors.js";
 import { encodeActivation, type Activation } from "../shell/activation.js";
+import { serializeLock } from "../lock/format.js";
+import { registerRoot } from "../state/roots.js";
 import { activationsRoot, newestMtime, readLastGood, writeActivation, writeLastGood } from "../state/activations.js";
 import { contentHash, stampFile, type TrustState } from "../state/trust.js";
 import { findInstalled } from "../store/install.js";
@@ -11,7 +13,7 @@ import { planProjectEnv } from "./activate.js";
 import { installTools, projectTools } from "./install.js";
 import { lockProject } from "./lock.js";
 import { evaluateSource, readLock, writeLock } from "./project.js";
-import { notAllowedMessage, trustState } from "./trust.js";
+import { notAllowedMessage, realRoot, trustState } from "./trust.js";
 
 type LastGood = Pick<Activation, "tools" | "dirs" | "plan">;
 
@@ -62,6 +64,7 @@ export async function refreshActivation(ctx: AppContext, actRoot: string, root: 
     }
     if (missing.length) opts.onInstalling?.(root, inputsMtime);
     const installed = await installTools(ctx, tools);
+    await registerRoot(ctx.dirs.state, realRoot(root), serializeLock(lock));
     const plan = planProjectEnv(ctx, project, tools, installed);
     const good: LastGood = { tools: installed.map((t) => `${t.name}@${t.version}`), dirs: installed.map((t) => t.dir), plan };
     writeLastGood(actRoot, root, good);
