@@ -61,18 +61,11 @@ interface Build {
 
 /**
  * Every install_only build of every release, newest release first. The releases list is one
- * paginated API walk; it is shared by the versions and artifact calls of one process (a lock asks
- * for up to four platforms at once).
+ * paginated API walk, which the Http client reads once per process (a lock asks for up to four
+ * platforms at once).
  */
-const scans = new WeakMap<Http, Promise<Build[]>>();
-function builds(http: Http): Promise<Build[]> {
-  let p = scans.get(http);
-  if (!p) {
-    p = githubReleases(http, REPO).then(indexBuilds);
-    p.catch(() => scans.delete(http));
-    scans.set(http, p);
-  }
-  return p;
+async function builds(http: Http): Promise<Build[]> {
+  return indexBuilds(await githubReleases(http, REPO));
 }
 
 export function indexBuilds(releases: GithubRelease[]): Build[] {

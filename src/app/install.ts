@@ -62,7 +62,11 @@ export async function installTools(ctx: AppContext, tools: ProjectTool[], concur
     throw new DevenvError("OFFLINE", `offline: not installed: ${names.join(", ")}`, { hint: "Install once while online; then offline use works from the store." });
   }
   // Before any download: a build this machine cannot run is an error now, not after 1 GB.
-  for (const i of todo) checkHost(ctx, tools[i]!);
+  // (The host's glibc is looked up once, and only if an artifact asks: it costs ~5 ms.)
+  let glibc: { v: string | undefined } | undefined;
+  for (const i of todo) {
+    if (tools[i]!.spec.artifact.requires?.glibc) checkHost(ctx, tools[i]!, (glibc ??= { v: hostGlibc(ctx.env) }).v);
+  }
   await removeStaleTemps(ctx.dirs.store);
   let next = 0;
   let failed = false;
@@ -85,8 +89,8 @@ export async function installTools(ctx: AppContext, tools: ProjectTool[], concur
 }
 
 /** Refuse an artifact whose host requirements (glibc) this machine does not meet, naming the alternatives. */
-export function checkHost(ctx: AppContext, t: ProjectTool): void {
-  const why = glibcProblem(t.spec.artifact.requires?.glibc, hostGlibc(ctx.env), ctx.platform.startsWith("linux"));
+export function checkHost(ctx: AppContext, t: ProjectTool, glibc: string | undefined): void {
+  const why = glibcProblem(t.spec.artifact.requires?.glibc, glibc, ctx.platform.startsWith("linux"));
   if (!why) return;
   const alt = t.recipe.alternatives?.(t.entry.version, ctx.platform, t.req.options);
   throw new DevenvError("HOST_UNSUPPORTED", `${t.req.name} ${t.entry.version} cannot run here: ${why}`, {

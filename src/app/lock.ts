@@ -56,7 +56,7 @@ export async function lockProject(ctx: AppContext, project: ProjectConfig, curre
   const changed: LockResult["changed"] = [];
   const work: Array<Promise<void>> = [];
   for (const { req, entry, missing } of plan.keep) {
-    const recipe = await recipeFor(req);
+    const recipe = recipes.get(req.name)!;
     checkEntryUrls(recipe, req, entry);
     tools[req.name] = entry;
     if (missing.length) {
@@ -67,7 +67,7 @@ export async function lockProject(ctx: AppContext, project: ProjectConfig, curre
   }
   for (const { req } of plan.resolve) {
     work.push((async () => {
-      const entry = await resolveTool(ctx, req, platforms);
+      const entry = await resolveTool(ctx, req, recipes.get(req.name)!, platforms);
       tools[req.name] = entry;
       const from = current.tools[req.name]?.version;
       if (from !== entry.version || current.tools[req.name]?.request !== entry.request) {
@@ -79,8 +79,7 @@ export async function lockProject(ctx: AppContext, project: ProjectConfig, curre
   return { lock: { lockVersion: current.lockVersion, tools }, changed, dropped: plan.drop, unpublished };
 }
 
-export async function resolveTool(ctx: AppContext, req: ToolRequest, platforms: readonly PlatformKey[]): Promise<LockEntry> {
-  const recipe = await recipeFor(req);
+export async function resolveTool(ctx: AppContext, req: ToolRequest, recipe: Recipe, platforms: readonly PlatformKey[]): Promise<LockEntry> {
   if (!recipe.platforms.includes(ctx.platform)) {
     throw new DevenvError("UNSUPPORTED_PLATFORM", `${req.name} is not published for ${ctx.platform}`, {
       hint: `${req.name} is available for: ${recipe.platforms.join(", ") || "no platform"}.`,

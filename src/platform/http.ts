@@ -137,7 +137,20 @@ export function createHttp(opts: HttpOptions): Http {
 
   const json = async <T>(url: string) => parse<T>(url, await text(url, { accept: "application/json" }));
 
-  async function jsonPages<T>(url: string, maxPages: number): Promise<T[]> {
+  // Release lists too: a lock asks for up to four platforms of one tool at once.
+  const pagesMemo = new Map<string, Promise<unknown[]>>();
+  function jsonPages<T>(url: string, maxPages: number): Promise<T[]> {
+    const key = `${maxPages} ${url}`;
+    let p = pagesMemo.get(key);
+    if (!p) {
+      p = fetchPages<T>(url, maxPages);
+      p.catch(() => pagesMemo.delete(key));
+      pagesMemo.set(key, p);
+    }
+    return p as Promise<T[]>;
+  }
+
+  async function fetchPages<T>(url: string, maxPages: number): Promise<T[]> {
     const out: T[] = [];
     let next: string | undefined = url;
     for (let page = 0; next && page < maxPages; page++) {

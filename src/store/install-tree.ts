@@ -1,5 +1,5 @@
 import {
-  chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync,
+  chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync,
 } from "node:fs";
 import { dirname, join, posix } from "node:path";
 import { DevenvError } from "../errors.js";
@@ -77,7 +77,7 @@ export class DirInstallTree implements InstallTree {
   move(from: string, to: string): void {
     const src = this.abs(from);
     const dst = this.abs(to);
-    if (!existsSync(src) && !lstatSync(src, { throwIfNoEntry: false })) {
+    if (!lstatSync(src, { throwIfNoEntry: false })) {
       throw new DevenvError("ARCHIVE", `${this.label}: the archive has no '${from}'`, { hint: "The upstream layout changed; nothing was installed." });
     }
     mkdirSync(dirname(dst), { recursive: true });

@@ -10,13 +10,12 @@
  */
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { contentHash, writeTrust } from "../../src/state/trust.js";
-import { realpathSync } from "node:fs";
 import { devenvBin } from "../helpers/cli.js";
 
 const base = mkdtempSync(join(tmpdir(), "devenv-e2e-"));

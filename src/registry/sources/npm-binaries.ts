@@ -8,7 +8,7 @@ import { DevenvError } from "../../errors.js";
 import { hostPlatform } from "../../platform/host.js";
 import type { Http } from "../../platform/http.js";
 import type { Artifact, PlatformKey, ToolOptions, VersionInfo } from "../types.js";
-import { npmArtifact, npmPackageUrl, npmVersions } from "./npm.js";
+import { isNpmPackageMissing, npmArtifact, npmPackageUrl, npmVersions } from "./npm.js";
 
 export const fromNpm = (options: ToolOptions): boolean => options.from === "npm";
 
@@ -27,7 +27,7 @@ export async function npmBinaryArtifact(http: Http, pkgFor: (p: PlatformKey) => 
   try {
     return await npmArtifact(http, pkgFor(platform), version);
   } catch (e) {
-    if (e instanceof DevenvError && (e.code === "NO_MATCHING_VERSION" || /has no package/.test(e.message))) {
+    if (e instanceof DevenvError && (e.code === "NO_MATCHING_VERSION" || isNpmPackageMissing(e))) {
       throw new DevenvError("UNSUPPORTED_PLATFORM", `${pkgFor(platform)}@${version} is not published, so there is no ${platform} build from npm`, {
         hint: `${e.message}. Drop ${platform} from the lock, pick a version published for it, or leave out from: "npm".`,
         cause: e,
