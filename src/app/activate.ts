@@ -6,7 +6,7 @@ import type { AppContext } from "./context.js";
 import { installTools, projectTools, toolEnvOps, type ProjectTool } from "./install.js";
 import { serializeLock } from "../lock/format.js";
 import { projectStateDir } from "../state/projects.js";
-import { registerRoot } from "../state/roots.js";
+import { pinSpecs, recordUse } from "./references.js";
 import { realRoot } from "./trust.js";
 import { lockProject } from "./lock.js";
 import { loadProject, readLock, writeLock } from "./project.js";
@@ -29,8 +29,15 @@ export async function prepareProject(ctx: AppContext, opts: { frozen?: boolean }
   const { lock } = await lockProject(ctx, project, current, { frozen: opts.frozen ?? false });
   const lockWritten = opts.frozen ? false : await writeLock(project.root, lock, text);
   const tools = await projectTools(ctx, project, lock);
-  const installed = await installTools(ctx, tools);
-  await registerRoot(ctx.dirs.state, realRoot(project.root), serializeLock(lock));
+  // Pinned until the project is a registered root: a gc running meanwhile keeps these entries.
+  const pin = await pinSpecs(ctx, tools.map((t) => t.spec));
+  let installed: InstalledTool[];
+  try {
+    installed = await installTools(ctx, tools);
+    await recordUse(ctx, realRoot(project.root), serializeLock(lock), installed);
+  } finally {
+    await pin.release();
+  }
   const plan = planProjectEnv(ctx, project, tools, installed);
   return { project, lock, installed, plan, lockWritten };
 }

@@ -4,12 +4,12 @@ import { CONFIG_FILE, LOCK_FILE } from "../config/find.js";
 import { DevenvError } from "../errors.js";
 import { encodeActivation, type Activation } from "../shell/activation.js";
 import { serializeLock } from "../lock/format.js";
-import { registerRoot } from "../state/roots.js";
 import { activationsRoot, newestMtime, readLastGood, writeActivation, writeLastGood } from "../state/activations.js";
 import { contentHash, stampFile, type TrustState } from "../state/trust.js";
 import { findInstalled } from "../store/install.js";
 import type { AppContext } from "./context.js";
 import { planProjectEnv } from "./activate.js";
+import { pinSpecs, recordUse } from "./references.js";
 import { installTools, projectTools } from "./install.js";
 import { lockProject } from "./lock.js";
 import { evaluateSource, readLock, writeLock } from "./project.js";
@@ -57,18 +57,24 @@ export async function refreshActivation(ctx: AppContext, actRoot: string, root: 
     const { lock } = await lockProject(ctx, project, current, { frozen: false });
     if (await writeLock(root, lock, text)) inputsMtime = newestMtime(inputs(ctx, root));
     const tools = await projectTools(ctx, project, lock);
-    const missing = tools.filter((t) => !findInstalled(ctx.dirs.store, t.spec));
-    if (missing.length && !(opts.autoInstall && project.autoInstall)) {
-      const names = missing.map((t) => `${t.spec.name} ${t.spec.version}`).join(", ");
-      return write({ status: "missing", message: `devenv: ${root}: not installed: ${names}; run 'devenv install'`, ...empty() });
+    // Pinned until the activation that points at them is written: a gc running meanwhile keeps them.
+    const pin = await pinSpecs(ctx, tools.map((t) => t.spec));
+    try {
+      const missing = tools.filter((t) => !findInstalled(ctx.dirs.store, t.spec));
+      if (missing.length && !(opts.autoInstall && project.autoInstall)) {
+        const names = missing.map((t) => `${t.spec.name} ${t.spec.version}`).join(", ");
+        return write({ status: "missing", message: `devenv: ${root}: not installed: ${names}; run 'devenv install'`, ...empty() });
+      }
+      if (missing.length) opts.onInstalling?.(root, inputsMtime);
+      const installed = await installTools(ctx, tools);
+      await recordUse(ctx, realRoot(root), serializeLock(lock), installed);
+      const plan = planProjectEnv(ctx, project, tools, installed);
+      const good: LastGood = { tools: installed.map((t) => `${t.name}@${t.version}`), dirs: installed.map((t) => t.dir), plan };
+      writeLastGood(actRoot, root, good);
+      return write({ status: "ok", message: "", ...good });
+    } finally {
+      await pin.release();
     }
-    if (missing.length) opts.onInstalling?.(root, inputsMtime);
-    const installed = await installTools(ctx, tools);
-    await registerRoot(ctx.dirs.state, realRoot(root), serializeLock(lock));
-    const plan = planProjectEnv(ctx, project, tools, installed);
-    const good: LastGood = { tools: installed.map((t) => `${t.name}@${t.version}`), dirs: installed.map((t) => t.dir), plan };
-    writeLastGood(actRoot, root, good);
-    return write({ status: "ok", message: "", ...good });
   } catch (e) {
     const text = e instanceof DevenvError ? `${e.message}${e.hint ? `\n  ${e.hint}` : ""}` : String((e as Error)?.stack ?? e);
     const kept = lastGood.tools.length || Object.keys(lastGood.plan.set).length ? " (keeping its last good environment)" : "";

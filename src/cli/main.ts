@@ -84,6 +84,15 @@ export function buildProgram(): Command {
   program.command("deny").description("never load a project's devenv.ts (until 'devenv allow')").argument("[dir]").action(run(() => import("./commands/deny.js")));
   program.command("status").description("the active project, its tools, and whether the hook is active in this shell").option("--json", "print JSON").action(run(() => import("./commands/status.js")));
   program
+    .command("gc")
+    .description("remove store entries no project uses any more, and leftovers of interrupted installs")
+    .option("-n, --dry-run", "print what would be removed; delete nothing")
+    .option("--older-than <age>", "keep unused entries used within this time (30d, 12h, 2w)")
+    .option("--json", "print JSON")
+    .action(run(() => import("./commands/gc.js")));
+  const store = program.command("store").description("inspect the store of installed tools");
+  store.command("ls").description("entries, their sizes, the projects that use them, last use").option("--json", "print JSON").action(run(() => import("./commands/store-ls.js")));
+  program
     .command("hook-env", { hidden: true })
     .argument("[roots...]")
     .option("--activations <dir>")

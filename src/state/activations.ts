@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { randomId } from "../platform/fs.js";
 
 /**
@@ -103,4 +103,46 @@ export function writeLastGood(actRoot: string, root: string, value: unknown): vo
   const dir = activationDir(actRoot, root);
   mkdirSync(dir, { recursive: true });
   writeAtomic(join(dir, LAST_GOOD), JSON.stringify(value));
+}
+
+/** A project's cached activations, found by walking the mirror tree. */
+export interface ActivationSite {
+  /** The project path as shells name it (the mirror path under the activations root). */
+  root: string;
+  /** The activation dir. */
+  dir: string;
+  /** Its files (current pointer, generations, last good). */
+  files: string[];
+}
+
+const isActivationFile = (name: string) => name === CURRENT || name === LAST_GOOD || GEN_FILE.test(name);
+
+/** Every project with cached activations under `actRoot`. */
+export function scanActivationSites(actRoot: string): ActivationSite[] {
+  const out: ActivationSite[] = [];
+  const walk = (dir: string, root: string) => {
+    let ents;
+    try {
+      ents = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    const files = ents.filter((e) => !e.isDirectory() && isActivationFile(e.name)).map((e) => e.name).sort();
+    if (files.length) out.push({ root: root || "/", dir, files });
+    for (const e of ents) if (e.isDirectory()) walk(join(dir, e.name), `${root}/${e.name}`);
+  };
+  walk(actRoot, "");
+  return out;
+}
+
+/** Remove a project's activation files, then its mirror dirs that became empty (never `actRoot`). */
+export function removeActivationSite(actRoot: string, site: ActivationSite): void {
+  for (const f of site.files) rmSync(join(site.dir, f), { force: true });
+  for (let d = site.dir; d.length > actRoot.length && d.startsWith(actRoot + "/"); d = dirname(d)) {
+    try {
+      rmdirSync(d);
+    } catch {
+      break; // not empty: another project lives below
+    }
+  }
 }

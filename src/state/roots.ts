@@ -16,6 +16,8 @@ export interface RootRecord {
   lockHash: string;
   /** ISO time of the last install or activation. */
   lastUsed: string;
+  /** Store entries (directory names) it used then: gc's fallback when its devenv.lock cannot be read. */
+  entries?: string[];
 }
 
 const rootsDir = (stateDir: string) => join(stateDir, "roots");
@@ -34,8 +36,8 @@ export function readRoot(stateDir: string, realRoot: string): RootRecord | undef
 }
 
 /** Record (or refresh) a project as a root. */
-export async function registerRoot(stateDir: string, realRoot: string, lockText: string, now = new Date()): Promise<void> {
-  const rec: RootRecord = { path: realRoot, lockHash: lockHash(lockText), lastUsed: now.toISOString() };
+export async function registerRoot(stateDir: string, realRoot: string, lockText: string, entries: string[] = [], now = new Date()): Promise<void> {
+  const rec: RootRecord = { path: realRoot, lockHash: lockHash(lockText), lastUsed: now.toISOString(), entries };
   await writeFileAtomic(rootFile(stateDir, realRoot), JSON.stringify(rec) + "\n", { fsync: false });
 }
 

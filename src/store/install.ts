@@ -52,7 +52,7 @@ export function artifactKeyDigest(a: Artifact): string {
   return h.digest("hex");
 }
 
-const keyOf = (s: InstallSpec): StoreKey => ({
+export const keyOf = (s: InstallSpec): StoreKey => ({
   name: s.name, version: s.version, platform: s.platform, sha256: artifactKeyDigest(s.artifact), recipeRevision: s.recipeRevision,
 });
 

@@ -42,7 +42,12 @@ export async function removeStaleTemps(store: string): Promise<string[]> {
     await rm(join(store, name), { recursive: true, force: true });
     removed.push(name);
   }
-  // Lock files of dead owners (a waiter would take them over anyway).
+  await removeDeadLocks(store);
+  return removed;
+}
+
+/** Lock files of dead owners (a waiter would take them over anyway). */
+export async function removeDeadLocks(store: string): Promise<void> {
   const locks = join(store, ".locks");
   let lockNames: string[] = [];
   try {
@@ -54,7 +59,6 @@ export async function removeStaleTemps(store: string): Promise<string[]> {
     const pid = Number.parseInt(readFileSafe(join(locks, name)), 10);
     if (Number.isInteger(pid) && pid !== process.pid && !pidAlive(pid)) await rm(join(locks, name), { force: true });
   }
-  return removed;
 }
 
 function readFileSafe(p: string): string {

@@ -1,0 +1,47 @@
+import type { Command } from "commander";
+import { parseDuration } from "../../app/gc-plan.js";
+import { runGc, type GcReport } from "../../app/gc.js";
+import { contextFor } from "../common.js";
+import { printJson } from "../output.js";
+import { fmtBytes } from "../progress.js";
+
+export default async function gc(opts: { dryRun?: boolean; olderThan?: string; json?: boolean }, cmd: Command): Promise<void> {
+  const olderThanMs = opts.olderThan !== undefined ? parseDuration(opts.olderThan) : undefined;
+  const ctx = contextFor(cmd);
+  const report = await runGc(ctx, { dryRun: Boolean(opts.dryRun), ...(olderThanMs !== undefined ? { olderThanMs } : {}) });
+  if (opts.json) return printJson(report);
+  process.stdout.write(render(report));
+}
+
+const LEFTOVER: Record<string, string> = {
+  temp: "interrupted install",
+  trash: "interrupted gc",
+  "version-list": "stale version list",
+  "compiled-config": "stale compiled devenv.ts",
+  activation: "cached activation of a deleted project",
+};
+
+export function render(r: GcReport): string {
+  const verb = r.dryRun ? "would remove" : "removed";
+  const lines: string[] = [];
+  for (const p of r.droppedRoots) lines.push(`project gone: ${p} (no longer keeps anything)`);
+  for (const u of r.unreadableLocks) lines.push(`warning: ${u.path}: devenv.lock unreadable (${u.reason}); keeping what it last used`);
+  for (const e of r.removed) {
+    const why = e.reason === "incomplete" ? "incomplete install" : e.lastUsed ? `last used ${e.lastUsed.slice(0, 10)}` : "unused";
+    lines.push(`${verb} ${e.tool} ${e.version}`.trimEnd() + `  ${fmtBytes(e.size)}  (${why})  ${e.entry}`);
+  }
+  for (const l of r.leftovers) lines.push(`${verb} ${LEFTOVER[l.kind]}${l.size ? `  ${fmtBytes(l.size)}` : ""}  ${l.path}`);
+  const kept = r.kept;
+  const why = [
+    kept.locked && `${kept.locked} in a project's devenv.lock`,
+    kept.active && `${kept.active} in an active shell's environment`,
+    kept.pinned + kept.installing && `${kept.pinned + kept.installing} being installed or activated`,
+    kept.recent && `${kept.recent} used recently`,
+  ].filter(Boolean);
+  const n = r.removed.length;
+  const summary = n || r.leftovers.length
+    ? `${r.dryRun ? "would free" : "freed"} ${fmtBytes(r.freed)} (${n} ${n === 1 ? "entry" : "entries"}${r.leftovers.length ? `, ${r.leftovers.length} leftover${r.leftovers.length === 1 ? "" : "s"}` : ""})`
+    : "nothing to remove";
+  lines.push(`${summary}; kept ${kept.entries} ${kept.entries === 1 ? "entry" : "entries"}${why.length ? ` (${why.join(", ")})` : ""}`);
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,102 @@
+/**
+ * What the store holds: entry directories (`<32 base-32 hash>-<tool>-<version>`), and the
+ * leftovers beside them (temp dirs of installs, trash of an interrupted gc). Read-only.
+ */
+import { lstatSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { TEMP_PREFIX } from "./layout.js";
+import { readReceipt, type Receipt } from "./receipt.js";
+
+/** A gc in progress moves entries here before deleting them (never visible as entries). */
+export const TRASH_PREFIX = ".trash-";
+
+const ENTRY = /^([0-9abcdfghijklmnpqrsvwxyz]{32})-(.+)$/;
+
+export interface StoreEntry {
+  /** The directory name, e.g. `0a1b…-node-20.18.0`. */
+  name: string;
+  /** Its 32-char hash (also the name of its install lock). */
+  hash: string;
+  dir: string;
+  /** Undefined for a directory without a readable receipt (never a complete install). */
+  receipt: Receipt | undefined;
+}
+
+export const entryHash = (name: string): string | undefined => ENTRY.exec(name)?.[1];
+
+/** Every entry directory of the store, sorted by name. Receipts are read only with `receipts`. */
+export function listEntries(store: string, opts: { receipts?: boolean } = {}): StoreEntry[] {
+  let names: string[];
+  try {
+    names = readdirSync(store);
+  } catch {
+    return [];
+  }
+  const out: StoreEntry[] = [];
+  for (const name of names.sort()) {
+    const m = ENTRY.exec(name);
+    if (!m) continue;
+    const dir = join(store, name);
+    out.push({ name, hash: m[1]!, dir, receipt: opts.receipts === false ? undefined : readReceipt(dir) });
+  }
+  return out;
+}
+
+/** Temp dirs and gc trash, with the pid that made them (the name's second-to-last dash field). */
+export function listScratch(store: string): Array<{ name: string; dir: string; pid: number; kind: "temp" | "trash" }> {
+  let names: string[];
+  try {
+    names = readdirSync(store);
+  } catch {
+    return [];
+  }
+  const out: Array<{ name: string; dir: string; pid: number; kind: "temp" | "trash" }> = [];
+  for (const name of names.sort()) {
+    const kind = name.startsWith(TEMP_PREFIX) ? "temp" : name.startsWith(TRASH_PREFIX) ? "trash" : undefined;
+    if (!kind) continue;
+    out.push({ name, dir: join(store, name), pid: Number.parseInt(name.split("-").at(-2) ?? "", 10), kind });
+  }
+  return out;
+}
+
+/** Bytes of an entry: the receipt's file sizes (cheap), else a walk of the directory. */
+export function entrySize(e: StoreEntry): number {
+  if (e.receipt) {
+    let n = 0;
+    for (const f of e.receipt.files) if (f.type === "file") n += f.size ?? 0;
+    return n;
+  }
+  return treeSize(e.dir);
+}
+
+/** Apparent size of the regular files under `dir` (symlinks not followed). */
+export function treeSize(dir: string): number {
+  let n = 0;
+  const walk = (d: string) => {
+    let names: string[];
+    try {
+      names = readdirSync(d);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const p = join(d, name);
+      let st;
+      try {
+        st = lstatSync(p);
+      } catch {
+        continue;
+      }
+      if (st.isDirectory()) walk(p);
+      else if (st.isFile()) n += st.size;
+    }
+  };
+  try {
+    if (lstatSync(dir).isFile()) return lstatSync(dir).size;
+  } catch {
+    return 0;
+  }
+  walk(dir);
+  return n;
+}
+
