@@ -74,7 +74,7 @@ async function mustRun(file: string, args: string[], opts: { cwd?: string; env?:
 }
 
 /** The mise binary that `npm install --prefix .bench/mise @jdxcode/mise` provides (installed if missing). */
-function findMise(dir: string): string {
+export function findMise(dir: string): string {
   const plat = `${process.platform}-${process.arch}`;
   const nm = join(dir, "node_modules");
   const candidates = () => [

@@ -1,6 +1,7 @@
-/** `npm run bench -- <name…>`: install, hook (more to come: gc). Writes docs/benchmarks.md. */
+/** `npm run bench -- <name…>`: install, hook, gc. Writes docs/benchmarks.md. */
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { benchGc } from "./gc.js";
 import { benchHook } from "./hook.js";
 import { benchInstall } from "./install.js";
 import { updateSection } from "./markdown.js";
@@ -9,6 +10,7 @@ const repo = resolve(fileURLToPath(import.meta.url), "../../..");
 const benches: Record<string, (runs: number) => Promise<string>> = {
   install: (runs) => benchInstall(repo, runs),
   hook: (runs) => benchHook(repo, runs),
+  gc: (runs) => benchGc(repo, runs),
 };
 
 const args = process.argv.slice(2);
