@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { createContext, type AppContext } from "../app/context.js";
+import { removeActivePinsSync } from "../store/gc-lock.js";
 import { removeActiveTempsSync } from "../store/temp.js";
 import { createProgressReporter } from "./progress.js";
 
@@ -20,6 +21,7 @@ function installSignalCleanup(): void {
   for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     process.on(sig, () => {
       removeActiveTempsSync();
+      removeActivePinsSync();
       process.stderr.write(`\ndevenv: interrupted; nothing half-installed was left behind\n`);
       process.exit(128 + ({ SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const)[sig]);
     });

@@ -21,12 +21,26 @@ export interface Pin {
   release(): Promise<void>;
 }
 
+/** This process's pins; removed on Ctrl-C by the CLI (a dead process's pins are ignored anyway). */
+const activePins = new Set<string>();
+
+export function removeActivePinsSync(): void {
+  for (const f of activePins) rmSync(f, { force: true });
+  activePins.clear();
+}
+
 /** Pin entries (directory names) for this process, then wait until no gc is sweeping. */
 export async function pinEntries(store: string, entries: string[], opts: { onWait?: () => void } = {}): Promise<Pin> {
   const file = join(pinsDir(store), `${process.pid}-${randomId(4)}.json`);
   await mkdir(pinsDir(store), { recursive: true });
   await writeFile(file, JSON.stringify(entries));
-  const pin: Pin = { release: () => rm(file, { force: true }) };
+  activePins.add(file);
+  const pin: Pin = {
+    release: async () => {
+      await rm(file, { force: true });
+      activePins.delete(file);
+    },
+  };
   try {
     await waitForGc(store, opts.onWait);
   } catch (e) {

@@ -53,7 +53,8 @@ test("Ctrl-C during an install exits 130 and leaves no temp dir and no entry; th
   const r = await p.done;
   assert.equal(r.code, 130, p.err());
   assert.match(p.err(), /interrupted; nothing half-installed was left behind/);
-  assert.deepEqual(readdirSync(store).filter((n) => !n.startsWith(".locks")), []);
+  assert.deepEqual(readdirSync(store).filter((n) => n !== ".locks" && n !== ".pins"), []);
+  assert.deepEqual(readdirSync(join(store, ".pins")), [], "its pin is gone too");
   fake.reset();
   const again = await sb.run(["exec", "--", "zig", "version"]);
   assert.equal(again.code, 0, again.stderr);
