@@ -42,6 +42,7 @@ export async function benchInstall(repo: string, runs: number): Promise<string> 
       writeFileSync(join(project, "devenv.ts"), `export default { tools: { node: "${mirror.version}" } };\n`);
       const home = join(work, "home");
       const env = { ...process.env, DEVENV_HOME: home, DEVENV_MIRRORS: `https://nodejs.org=${origin}/nodejs.org`, DEVENV_VERSIONS_TTL: "0" };
+      await timed(process.execPath, [devenv, "-q", "allow"], { cwd: project, env });
       await timed(process.execPath, [devenv, "-q", "lock"], { cwd: project, env });
       const devenvTimes: number[] = [];
       const curlTimes: number[] = [];

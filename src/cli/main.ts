@@ -92,6 +92,13 @@ export function buildProgram(): Command {
     .action(run(() => import("./commands/gc.js")));
   const store = program.command("store").description("inspect the store of installed tools");
   store.command("ls").description("entries, their sizes, the projects that use them, last use").option("--json", "print JSON").action(run(() => import("./commands/store-ls.js")));
+  store
+    .command("verify")
+    .description("re-hash installed files against their receipts; report (and --repair) modified entries")
+    .argument("[entries...]", "tool, tool@version or entry directory name (default: all)")
+    .option("--repair", "reinstall modified entries for the projects that use them")
+    .option("--json", "print JSON")
+    .action(run(() => import("./commands/store-verify.js")));
   program
     .command("hook-env", { hidden: true })
     .argument("[roots...]")

@@ -1,4 +1,5 @@
-import { chmodSync, closeSync, linkSync, lstatSync, mkdirSync, openSync, symlinkSync, writeSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { chmodSync, closeSync, linkSync, lstatSync, mkdirSync, openSync, symlinkSync, unlinkSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { checkSymlink, entryTarget, safeMode, unsafeEntry } from "./safe-path.js";
 
@@ -8,6 +9,8 @@ export interface FileRecord {
   size?: number;
   mode?: number;
   target?: string;
+  /** Hex sha256 of a regular file's content (receipts written before it existed have none). */
+  sha256?: string;
 }
 
 /**
@@ -20,6 +23,8 @@ export class TreeWriter {
   /** Symlinks created so far: path → target. */
   private readonly symlinks = new Map<string, string>();
   private readonly made = new Set<string>([""]);
+  /** Regular files written so far: path → record (a hardlink copies its target's digest). */
+  private readonly regular = new Map<string, FileRecord>();
 
   constructor(private readonly root: string, private readonly archive: string, private readonly strip: number) {
     mkdirSync(root, { recursive: true, mode: 0o755 });
@@ -41,13 +46,24 @@ export class TreeWriter {
     this.ensureParents(rel, false);
     const abs = join(this.root, rel);
     if (this.symlinks.has(rel)) throw unsafeEntry(this.archive, rel, "overwrites a symlink");
+    // A later entry for the same path replaces the file (as tar does) rather than writing into a
+    // hardlink's shared inode, which would change the other name too and stale its digest.
+    const earlier = this.regular.get(rel);
+    if (earlier) {
+      unlinkSync(abs);
+      this.files.splice(this.files.indexOf(earlier), 1);
+      this.regular.delete(rel);
+    }
     const fd = openSync(abs, "w", safeMode(mode, 0o644));
     let size = 0;
+    // Hashed as it is written: the receipt gets each file's digest without reading it again.
+    const hash = createHash("sha256");
     const rec: FileRecord = { path: rel, type: "file", mode: safeMode(mode, 0o644) };
     return {
       write(chunk) {
         let off = 0;
         while (off < chunk.length) off += writeSync(fd, chunk, off, chunk.length - off);
+        hash.update(chunk);
         size += chunk.length;
       },
       close: () => {
@@ -55,7 +71,9 @@ export class TreeWriter {
         // open() applies the umask; set the archive's permission bits (minus setuid/setgid/sticky).
         chmodSync(abs, safeMode(mode, 0o644));
         rec.size = size;
+        rec.sha256 = hash.digest("hex");
         this.files.push(rec);
+        this.regular.set(rel, rec);
       },
     };
   }
@@ -81,7 +99,10 @@ export class TreeWriter {
     if (!st.isFile()) throw unsafeEntry(this.archive, rel, `hardlink to '${rawTarget}', which is not a regular file`);
     this.ensureParents(rel, false);
     linkSync(join(this.root, target), join(this.root, rel));
-    this.files.push({ path: rel, type: "file", size: st.size, mode: st.mode & 0o777 });
+    const digest = this.regular.get(target)?.sha256;
+    const rec: FileRecord = { path: rel, type: "file", size: st.size, mode: st.mode & 0o777, ...(digest !== undefined ? { sha256: digest } : {}) };
+    this.files.push(rec);
+    this.regular.set(rel, rec);
   }
 
   /**

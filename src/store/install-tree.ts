@@ -1,5 +1,6 @@
+import { createHash } from "node:crypto";
 import {
-  chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync,
+  chmodSync, closeSync, lstatSync, openSync, readSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync,
 } from "node:fs";
 import { dirname, join, posix } from "node:path";
 import { DevenvError } from "../errors.js";
@@ -89,7 +90,26 @@ export class DirInstallTree implements InstallTree {
   }
 }
 
-/** Every entry under `root` (except the receipt), as the receipt records them, sorted by path. */
+let buffer: Buffer | undefined;
+
+/** Hex sha256 of a file's content, read in 1 MiB chunks (files can be hundreds of MB). */
+export function sha256File(file: string): string {
+  buffer ??= Buffer.allocUnsafe(1 << 20);
+  const hash = createHash("sha256");
+  const fd = openSync(file, "r");
+  try {
+    for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0; ) hash.update(buffer.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest("hex");
+}
+
+/**
+ * Every entry under `root` (except the receipt), as the receipt records them, sorted by path.
+ * Regular files are read and hashed: this runs after a recipe's post-install step (or after
+ * unpacking parts), so the receipt has the digests of the files as they are installed.
+ */
 export function scanTree(root: string): FileRecord[] {
   const out: FileRecord[] = [];
   const walk = (rel: string) => {
@@ -101,6 +121,8 @@ export function scanTree(root: string): FileRecord[] {
       else if (st.isDirectory()) {
         out.push({ path, type: "dir" });
         walk(path);
+      } else if (st.isFile()) {
+        out.push({ path, type: "file", size: st.size, mode: st.mode & 0o777, sha256: sha256File(join(root, path)) });
       } else out.push({ path, type: "file", size: st.size, mode: st.mode & 0o777 });
     }
   };

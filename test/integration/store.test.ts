@@ -91,8 +91,8 @@ describe("happy paths", () => {
       assert.equal(r.sha256, sha256hex(body));
       assert.deepEqual([r.name, r.version, r.platform, r.recipeRevision], ["tool", "1.2.3", "linux-x64", 1]);
       assert.deepEqual(r.bin, ["bin"]);
-      assert.deepEqual(fileRec(r, "bin/tool"), { path: "bin/tool", type: "file", mode: 0o755, size: Buffer.byteLength(TOOL_SH) });
-      assert.deepEqual(fileRec(r, "share/doc.txt"), { path: "share/doc.txt", type: "file", mode: 0o644, size: Buffer.byteLength(DOC) });
+      assert.deepEqual(fileRec(r, "bin/tool"), { path: "bin/tool", type: "file", mode: 0o755, size: Buffer.byteLength(TOOL_SH), sha256: sha256hex(TOOL_SH) });
+      assert.deepEqual(fileRec(r, "share/doc.txt"), { path: "share/doc.txt", type: "file", mode: 0o644, size: Buffer.byteLength(DOC), sha256: sha256hex(DOC) });
       assert.deepEqual(fileRec(r, "bin/alias"), { path: "bin/alias", type: "symlink", target: "tool" });
       assert.equal(fileRec(r, "bin")?.type, "dir");
 
@@ -114,7 +114,7 @@ describe("happy paths", () => {
     assert.deepEqual(readFileSync(join(t.dir, "bin/rawtool")), body);
     assert.equal(mode(join(t.dir, "bin/rawtool")), 0o755);
     assert.deepEqual(t.receipt.bin, ["bin"]);
-    assert.deepEqual(fileRec(t.receipt, "bin/rawtool"), { path: "bin/rawtool", type: "file", mode: 0o755, size: body.length });
+    assert.deepEqual(fileRec(t.receipt, "bin/rawtool"), { path: "bin/rawtool", type: "file", mode: 0o755, size: body.length, sha256: sha256hex(body) });
     assert.equal(t.receipt.sha256, sha256hex(body));
   });
 
