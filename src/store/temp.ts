@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { pidAlive, randomId } from "../platform/fs.js";
+import { listScratch } from "./entries.js";
 import { TEMP_PREFIX } from "./layout.js";
 
 /** Temp dirs this process is filling right now; removed on Ctrl-C by the CLI. */
@@ -28,19 +29,11 @@ export function removeActiveTempsSync(): void {
 
 /** Remove temp dirs left by processes that died mid-install (kill -9, power loss). */
 export async function removeStaleTemps(store: string): Promise<string[]> {
-  let names: string[];
-  try {
-    names = readdirSync(store);
-  } catch {
-    return [];
-  }
   const removed: string[] = [];
-  for (const name of names) {
-    if (!name.startsWith(TEMP_PREFIX)) continue;
-    const pid = Number.parseInt(name.split("-").at(-2) ?? "", 10);
-    if (pid === process.pid || pidAlive(pid)) continue;
-    await rm(join(store, name), { recursive: true, force: true });
-    removed.push(name);
+  for (const t of listScratch(store)) {
+    if (t.kind !== "temp" || t.pid === process.pid || pidAlive(t.pid)) continue;
+    await rm(t.dir, { recursive: true, force: true });
+    removed.push(t.name);
   }
   await removeDeadLocks(store);
   return removed;
