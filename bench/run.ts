@@ -1,9 +1,10 @@
-/** `npm run bench -- <name…>`: install, hook, gc. Writes docs/benchmarks.md. */
+/** `npm run bench -- <name…>`: install, hook, gc, watch. Writes docs/benchmarks.md. */
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchGc } from "./gc.js";
 import { benchHook } from "./hook.js";
 import { benchInstall } from "./install.js";
+import { benchWatch } from "./watch.js";
 import { updateSection } from "./markdown.js";
 
 const repo = resolve(fileURLToPath(import.meta.url), "../../..");
@@ -11,6 +12,7 @@ const benches: Record<string, (runs: number) => Promise<string>> = {
   install: (runs) => benchInstall(repo, runs),
   hook: (runs) => benchHook(repo, runs),
   gc: (runs) => benchGc(repo, runs),
+  watch: (runs) => benchWatch(repo, runs),
 };
 
 const args = process.argv.slice(2);

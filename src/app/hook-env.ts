@@ -10,6 +10,7 @@ import { findInstalled } from "../store/install.js";
 import type { AppContext } from "./context.js";
 import { planProjectEnv } from "./activate.js";
 import { pinSpecs, recordUse } from "./references.js";
+import { waitForWatcher } from "./watch-wait.js";
 import { installTools, projectTools } from "./install.js";
 import { lockProject } from "./lock.js";
 import { evaluateSource, readLock, writeLock } from "./project.js";
@@ -22,9 +23,18 @@ export interface RefreshOptions {
   autoInstall: boolean;
   /** Called with the root whose tools are being installed (the CLI records an interrupted install). */
   onInstalling?: (root: string, inputsMtime: number) => void;
+  /** With installs off: if a `devenv watch` is running, wait for it to install what is missing. */
+  watcher?: boolean;
+  /**
+   * Called with the error behind an "error" activation; a string it returns replaces the error's
+   * text in the message (the watcher says when it retries a failed download, in one line).
+   */
+  describeError?: (e: unknown) => string | undefined;
 }
 
 const inputs = (ctx: AppContext, root: string) => [join(root, CONFIG_FILE), join(root, LOCK_FILE), stampFile(ctx.dirs.state)];
+
+const hasEnv = (g: LastGood) => g.tools.length > 0 || Object.keys(g.plan.set).length > 0;
 
 const empty = (): LastGood => ({ tools: [], dirs: [], plan: { path: [], prepend: {}, set: {} } });
 
@@ -60,10 +70,22 @@ export async function refreshActivation(ctx: AppContext, actRoot: string, root: 
     // Pinned until the activation that points at them is written: a gc running meanwhile keeps them.
     const pin = await pinSpecs(ctx, tools.map((t) => t.spec));
     try {
-      const missing = tools.filter((t) => !findInstalled(ctx.dirs.store, t.spec));
+      let missing = tools.filter((t) => !findInstalled(ctx.dirs.store, t.spec));
+      let watcherSays: string | undefined;
+      if (missing.length && !(opts.autoInstall && project.autoInstall) && opts.watcher) {
+        // Installs are off here, but a running `devenv watch` is on it: wait for it rather than give up.
+        const waited = await waitForWatcher(ctx, realRoot(root), missing.map((t) => t.spec), { lockText: serializeLock(lock), inputsMtime });
+        if (waited.installed) missing = [];
+        else watcherSays = waited.reason;
+      }
       if (missing.length && !(opts.autoInstall && project.autoInstall)) {
         const names = missing.map((t) => `${t.spec.name} ${t.spec.version}`).join(", ");
-        return write({ status: "missing", message: `devenv: ${root}: not installed: ${names}; run 'devenv install'`, ...empty() });
+        if (watcherSays === undefined) {
+          return write({ status: "missing", message: `devenv: ${root}: not installed: ${names}; run 'devenv install'`, ...empty() });
+        }
+        // The watcher is at it and will write the activation when it succeeds: keep what the shell has meanwhile.
+        const kept = hasEnv(lastGood) ? " (keeping its last good environment)" : "";
+        return write({ status: "missing", message: `devenv: ${root}${kept}: not installed yet: ${names} (${watcherSays})`, ...lastGood });
       }
       if (missing.length) opts.onInstalling?.(root, inputsMtime);
       const installed = await installTools(ctx, tools);
@@ -76,8 +98,8 @@ export async function refreshActivation(ctx: AppContext, actRoot: string, root: 
       await pin.release();
     }
   } catch (e) {
-    const text = e instanceof DevenvError ? `${e.message}${e.hint ? `\n  ${e.hint}` : ""}` : String((e as Error)?.stack ?? e);
-    const kept = lastGood.tools.length || Object.keys(lastGood.plan.set).length ? " (keeping its last good environment)" : "";
+    const text = opts.describeError?.(e) ?? (e instanceof DevenvError ? `${e.message}${e.hint ? `\n  ${e.hint}` : ""}` : String((e as Error)?.stack ?? e));
+    const kept = hasEnv(lastGood) ? " (keeping its last good environment)" : "";
     return write({ status: "error", message: `devenv: ${root}${kept}: ${text}`, ...lastGood });
   }
 }

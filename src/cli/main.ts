@@ -99,6 +99,14 @@ export function buildProgram(): Command {
     .option("--repair", "reinstall modified entries for the projects that use them")
     .option("--json", "print JSON")
     .action(run(() => import("./commands/store-verify.js")));
+  const watch = program
+    .command("watch")
+    .description("keep every registered project's environment ready: re-lock, install and refresh activations when devenv.ts or devenv.lock change")
+    .option("--detach", "run in the background (pid file and log in the state dir)")
+    .addOption(new Option("--print-service <kind>", "print a user service that starts it at login").choices(["systemd", "launchd"]))
+    .action(run(() => import("./commands/watch.js")));
+  watch.command("status").description("is a watcher running, and how is each project").option("--json", "print JSON").action(run(() => import("./commands/watch-status.js")));
+  watch.command("stop").description("stop the background watcher").action(run(() => import("./commands/watch-stop.js")));
   program
     .command("hook-env", { hidden: true })
     .argument("[roots...]")

@@ -6,13 +6,28 @@ export interface FileLock {
   release(): Promise<void>;
 }
 
+/** The lock is held by a live process and `timeoutMs` passed. */
+export class LockBusyError extends Error {
+  constructor(
+    readonly path: string,
+    readonly owner: number | undefined,
+  ) {
+    super(`timed out waiting for lock ${path}${owner !== undefined ? ` (held by pid ${owner})` : ""}`);
+  }
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * An exclusive lock held by this process: a file created with O_EXCL holding our pid.
- * A lock whose owner died (kill -9) is taken over. Waits (polling) until it is free.
+ * A lock whose owner died (kill -9) is taken over; `ownerAlive` may be stricter than "the pid
+ * exists" (a pid file outliving a reboot can name an unrelated process). Waits (polling) until it is free.
  */
-export async function acquireLock(path: string, opts: { onWait?: () => void; timeoutMs?: number } = {}): Promise<FileLock> {
+export async function acquireLock(
+  path: string,
+  opts: { onWait?: () => void; timeoutMs?: number; ownerAlive?: (pid: number) => boolean } = {},
+): Promise<FileLock> {
+  const alive = opts.ownerAlive ?? pidAlive;
   await mkdir(dirname(path), { recursive: true });
   const deadline = Date.now() + (opts.timeoutMs ?? 30 * 60_000);
   let waited = false;
@@ -34,7 +49,7 @@ export async function acquireLock(path: string, opts: { onWait?: () => void; tim
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
     }
     const owner = await readOwner(path);
-    if (owner !== undefined && !pidAlive(owner)) {
+    if (owner !== undefined && !alive(owner)) {
       // Steal a dead owner's lock: move it aside first so two stealers cannot both win.
       const aside = `${path}.stale-${process.pid}-${randomId()}`;
       try {
@@ -55,7 +70,7 @@ export async function acquireLock(path: string, opts: { onWait?: () => void; tim
       waited = true;
       opts.onWait?.();
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for lock ${path}`);
+    if (Date.now() > deadline) throw new LockBusyError(path, owner);
     await sleep(delay);
     delay = Math.min(delay * 2, 250);
   }

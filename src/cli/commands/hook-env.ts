@@ -24,6 +24,7 @@ export default async function hookEnv(roots: string[], opts: { activations?: str
     if (!root.startsWith("/")) continue;
     await refreshActivation(ctx, actRoot, root, {
       autoInstall,
+      watcher: true,
       onInstalling: (r, mtime) => (installing = { root: r, mtime }),
     });
     installing = undefined;

@@ -1,0 +1,271 @@
+/**
+ * `devenv watch`: keep every registered project's cached activation current in the background.
+ * chokidar watches each project's directory (depth 0: devenv.ts and devenv.lock only), the roots
+ * dir (projects registering or going away) and the trust stamp (allow/deny). A change, debounced,
+ * runs the hook's own refresh for the project — trust check, evaluate, lock, install, write the
+ * activation — so the next prompt of every shell in it applies the new environment without
+ * starting devenv. Downloads that fail are retried with back-off; a broken config keeps the last
+ * good environment (the refresh guarantees that) and is logged once.
+ */
+import { existsSync, realpathSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { watch as chokidarWatch, type FSWatcher } from "chokidar";
+import { CONFIG_FILE, LOCK_FILE } from "../config/find.js";
+import { DevenvError } from "../errors.js";
+import { acquireLock, LockBusyError, type FileLock } from "../platform/filelock.js";
+import { activationsRoot, scanActivationSites } from "../state/activations.js";
+import { scanRoots } from "../state/roots.js";
+import { stampFile } from "../state/trust.js";
+import { createContext, type AppContext } from "./context.js";
+import { refreshActivation } from "./hook-env.js";
+import { watchPaths, writeWatchStatus, type ProjectStatus, type WatchStatus } from "./watch-files.js";
+import { alreadyRunning, isWatcher, readPidFile } from "./watch-pid.js";
+
+export interface WatcherOptions {
+  /** One line per event worth telling (the CLI prints it; detached, it goes to the log). */
+  log: (line: string) => void;
+  /** Quiet time after the last change before a project is refreshed (editors save in bursts). */
+  debounceMs?: number;
+  /** Waits before retrying a failed download, then the last one repeatedly. */
+  retryMs?: number[];
+}
+
+export interface RunningWatcher {
+  /** Projects being watched (real paths). */
+  projects(): string[];
+  /** Resolves when nothing is queued or running (for tests and the bench). */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+interface Project {
+  root: string;
+  timer?: NodeJS.Timeout;
+  retry?: NodeJS.Timeout;
+  attempts: number;
+  status: ProjectStatus;
+  lastLogged?: string;
+}
+
+const TRANSIENT = new Set(["HTTP", "IO", "OFFLINE"]);
+/** Network and disk failures pass; anything else waits for the next change. */
+const isTransient = (e: unknown): e is DevenvError => e instanceof DevenvError && TRANSIENT.has(e.code);
+const firstLine = (s: string) => s.split("\n", 1)[0]!.trim();
+/** A local wall-clock time, as the user's other clocks show it. */
+const clock = (ms: number) => new Date(ms).toTimeString().slice(0, 8);
+const DEFAULT_RETRY = [30_000, 60_000, 120_000, 300_000, 600_000];
+
+/** Claim `<state>/watch/watch.pid` (one watcher per state dir), start watching, and return a handle. */
+export async function runWatcher(base: AppContext, opts: WatcherOptions): Promise<RunningWatcher> {
+  const state = base.dirs.state;
+  const paths = watchPaths(state);
+  const pidLock = await claimPidFile(paths.pid);
+  const debounceMs = opts.debounceMs ?? 300;
+  const retryMs = opts.retryMs?.length ? opts.retryMs : DEFAULT_RETRY;
+  const status: WatchStatus = { pid: process.pid, startedAt: new Date().toISOString(), updatedAt: "", projects: {} };
+  const projects = new Map<string, Project>();
+  const queue: string[] = [];
+  let running: Promise<void> | undefined;
+  let stopped = false;
+  let idleWaiters: Array<() => void> = [];
+
+  const publish = () => {
+    status.updatedAt = new Date().toISOString();
+    status.projects = Object.fromEntries([...projects].map(([k, p]) => [k, p.status]));
+    return writeWatchStatus(state, status).catch((e) => opts.log(`cannot write ${paths.status}: ${(e as Error).message}`));
+  };
+
+  const watcher: FSWatcher = chokidarWatch([], {
+    ignoreInitial: true,
+    depth: 0,
+    // Inside a project dir only its two files matter; never stat the rest.
+    ignored: (p: string) => {
+      const dir = dirname(p);
+      // A project nested in another one is watched in its own right.
+      if (projects.has(dir) && !projects.has(p)) return basename(p) !== CONFIG_FILE && basename(p) !== LOCK_FILE;
+      return false;
+    },
+  });
+
+  const schedule = (root: string, delay = debounceMs) => {
+    const p = projects.get(root);
+    if (!p || stopped) return;
+    clearTimeout(p.timer);
+    p.timer = setTimeout(() => {
+      p.timer = undefined;
+      if (!queue.includes(root)) queue.push(root);
+      pump();
+    }, delay);
+  };
+
+  const pump = () => {
+    if (running || stopped) return;
+    const root = queue.shift();
+    if (!root) {
+      const w = idleWaiters;
+      idleWaiters = [];
+      for (const f of w) f();
+      return;
+    }
+    running = refresh(root).finally(() => {
+      running = undefined;
+      pump();
+    });
+  };
+
+  const tell = (p: Project, line: string) => {
+    if (p.lastLogged === line) return;
+    p.lastLogged = line;
+    opts.log(`${p.root}: ${line}`);
+  };
+
+  const refresh = async (root: string): Promise<void> => {
+    const p = projects.get(root);
+    if (!p) return;
+    clearTimeout(p.retry);
+    p.retry = undefined;
+    if (!existsSync(join(root, CONFIG_FILE))) {
+      if (!existsSync(root) || !existsSync(join(root, LOCK_FILE))) return drop(root, "project gone; no longer watched");
+      return;
+    }
+    // A fresh context per run: the HTTP client memoises what it fetched, which must not live for days.
+    const ctx = createContext({ env: base.env, offline: base.offline, reporter: base.reporter });
+    const act = activationsRoot(state);
+    let failure: unknown;
+    // A failed download is said in one line, the same at every attempt (the hook shows a message
+    // once per content: a line per retry would nag). `devenv watch status` says when it retries.
+    const describeError = (e: unknown) => {
+      failure = e;
+      return isTransient(e) ? `${firstLine(e.message)} (devenv watch will retry; 'devenv watch status' shows when)` : undefined;
+    };
+    const before = p.status.tools?.join(", ");
+    // The real path, and every other path shells reached it by (each has its own cached activation).
+    const sites = new Set([root, ...scanActivationSites(act).map((s) => s.root).filter((r) => r !== root && realOf(r) === root)]);
+    let result;
+    for (const site of sites) {
+      result = await refreshActivation(ctx, act, site, { autoInstall: true, describeError });
+    }
+    const now = new Date().toISOString();
+    if (!result) return;
+    if (result.status === "ok") {
+      const wasOk = p.status.state === "ok";
+      p.attempts = 0;
+      p.status = { state: "ok", lastRun: now, tools: result.tools };
+      const after = result.tools.join(", ");
+      // A refresh that changed nothing is not news.
+      if (!wasOk || after !== before) tell(p, `ready: ${after || "no tools"}`);
+    } else if (isTransient(failure)) {
+      const at = Date.now() + retryMs[Math.min(p.attempts, retryMs.length - 1)]!;
+      p.attempts++;
+      const message = firstLine(failure.message);
+      p.status = { state: "retrying", lastRun: now, message, nextRetry: new Date(at).toISOString(), tools: p.status.tools ?? [] };
+      tell(p, `${message} (retrying at ${clock(at)})`);
+      p.retry = setTimeout(() => {
+        p.retry = undefined;
+        if (!queue.includes(root)) queue.push(root);
+        pump();
+      }, Math.max(0, at - Date.now()));
+    } else {
+      p.attempts = 0;
+      const state = result.status === "blocked" ? "blocked" : result.status === "missing" ? "missing" : "error";
+      p.status = { state, lastRun: now, message: result.message.replace(/^devenv: /, ""), tools: result.tools };
+      tell(p, state === "error" ? result.message.replace(/^devenv: [^:]*: /, "") : result.message.replace(/^devenv: /, ""));
+    }
+    await publish();
+  };
+
+  const add = (root: string) => {
+    if (projects.has(root) || stopped) return;
+    projects.set(root, { root, attempts: 0, status: { state: "pending" } });
+    watcher.add(root);
+    opts.log(`${root}: watching`);
+    // Catch up with what changed while no watcher ran (a pull before login).
+    schedule(root, 0);
+  };
+
+  const drop = async (root: string, why: string) => {
+    const p = projects.get(root);
+    if (!p) return;
+    clearTimeout(p.timer);
+    clearTimeout(p.retry);
+    projects.delete(root);
+    await watcher.unwatch(root);
+    scanRoots(state); // removes the records of projects that are gone
+    opts.log(`${root}: ${why}`);
+    await publish();
+  };
+
+  const syncRoots = () => {
+    const live = new Set(scanRoots(state, { dryRun: true }).live.map((r) => r.path));
+    for (const r of live) add(r);
+    for (const r of [...projects.keys()]) if (!live.has(r)) void drop(r, "no longer registered");
+  };
+
+  const rootsDir = join(state, "roots");
+  const stamp = stampFile(state);
+  watcher.on("all", (event, path) => {
+    if (stopped) return;
+    if (dirname(path) === rootsDir || path === rootsDir) return syncRoots();
+    if (path === stamp) {
+      // allow/deny/install elsewhere: projects that could not be activated may now be.
+      for (const p of projects.values()) if (p.status.state !== "ok") schedule(p.root);
+      return;
+    }
+    const dir = projects.has(path) ? path : dirname(path);
+    if (!projects.has(dir)) return;
+    if (path === dir && event === "unlinkDir") return void drop(dir, "project gone; no longer watched");
+    schedule(dir);
+  });
+  watcher.on("error", (e) => opts.log(`watch error: ${(e as Error).message}`));
+
+  // A directory that does not exist yet is only noticed late, and what appears in it is missed:
+  // on a new machine the watcher may start before any project has registered.
+  await mkdir(rootsDir, { recursive: true });
+  await new Promise<void>((resolve) => {
+    watcher.once("ready", () => resolve());
+    watcher.add([rootsDir, stamp]);
+  });
+  syncRoots();
+  await publish();
+  opts.log(`watching ${projects.size} project${projects.size === 1 ? "" : "s"} (pid ${process.pid})`);
+
+  return {
+    projects: () => [...projects.keys()].sort(),
+    idle: () =>
+      new Promise<void>((resolve) => {
+        const pendingTimers = [...projects.values()].some((p) => p.timer);
+        if (!running && !queue.length && !pendingTimers) return resolve();
+        idleWaiters.push(resolve);
+      }),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      for (const p of projects.values()) {
+        clearTimeout(p.timer);
+        clearTimeout(p.retry);
+      }
+      await watcher.close();
+      await running?.catch(() => {});
+      await pidLock.release();
+    },
+  };
+}
+
+function realOf(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Claim `<state>/watch/watch.pid`; a file naming a dead process or one that is not a watcher is taken over. */
+async function claimPidFile(file: string): Promise<FileLock> {
+  try {
+    return await acquireLock(file, { timeoutMs: 0, ownerAlive: isWatcher });
+  } catch (e) {
+    if (e instanceof LockBusyError) throw alreadyRunning(e.owner ?? readPidFile(file));
+    throw e;
+  }
+}

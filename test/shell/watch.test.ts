@@ -1,0 +1,217 @@
+/**
+ * `devenv watch` with real processes: a watcher started as a user would, a real interactive bash
+ * (pty) open in the project with automatic installs in the hook turned off, and tools from the
+ * loopback fake upstream. The issue's "done when": a pulled devenv.lock, and an edit of devenv.ts
+ * followed by `devenv allow`, are in effect at the shell's next prompt with no command typed.
+ */
+import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { after, before, test } from "node:test";
+import { devenvBin, sandbox, assertOk, type Sandbox } from "../helpers/cli.js";
+import { readWatchStatus } from "../../src/app/watch-files.js";
+import { readRoot } from "../../src/state/roots.js";
+import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
+import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
+import { shellAvailable, startShell, type ShellKind, type ShellSession } from "../support/shell-session.js";
+
+installNetGuard();
+const SYS_PATH = [dirname(process.execPath), "/usr/local/bin", "/usr/bin", "/bin"].filter((d, i, a) => a.indexOf(d) === i).join(":");
+const cli = `'${process.execPath}' '${devenvBin}'`;
+const hookRc = (kind: ShellKind) => (kind === "fish" ? `${cli} hook fish | source` : `eval "$(${cli} hook ${kind})"`);
+const SHELLS: ShellKind[] = ["bash", "zsh", "fish"];
+const devenvCmd = `'${process.execPath}' '${devenvBin}'`;
+
+let fake: FakeUpstream;
+let sb: Sandbox;
+let base: string;
+let watcher: { child: ChildProcess; out: () => string } | undefined;
+const shells: ShellSession[] = [];
+
+before(async () => {
+  fake = await startFakeUpstream({ zig: ["0.13.0", "0.14.1"], node: ["20.18.0"] });
+  sb = sandbox(fake.mirrors, { DEVENV_WATCH_DEBOUNCE_MS: "100", DEVENV_WATCH_RETRY_MS: "400" });
+  base = realpathSync(dirname(sb.project));
+  mkdirSync(sb.env.HOME!, { recursive: true });
+});
+after(async () => {
+  if (process.env.DEVENV_TEST_WATCH_LOG) writeFileSync(process.env.DEVENV_TEST_WATCH_LOG, watcher?.out() ?? "");
+  watcher?.child.kill("SIGTERM");
+  await Promise.all(shells.map((s) => s.close()));
+  await fake?.close();
+  assertNoExternalRequests();
+});
+
+function startWatcher(): { child: ChildProcess; out: () => string } {
+  let out = "";
+  const child = spawn(process.execPath, [devenvBin, "watch"], { cwd: base, env: sb.env, stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
+  child.stderr!.on("data", (c: Buffer) => (out += c.toString()));
+  return { child, out: () => out };
+}
+
+async function waitFor<T>(what: string, fn: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > end) assert.fail(`timed out waiting for ${what}\nwatcher output:\n${watcher?.out() ?? "(none)"}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const logLines = (re: RegExp) => (watcher?.out() ?? "").split("\n").filter((l) => re.test(l));
+
+/** Write a file the way git does on checkout: a new file renamed over the old one. */
+function replaceFile(file: string, text: string): void {
+  writeFileSync(`${file}.tmp`, text);
+  renameSync(`${file}.tmp`, file);
+}
+
+async function bash(cwd: string, kind: ShellKind = "bash"): Promise<ShellSession> {
+  const s = await startShell(kind, { env: { ...sb.env, PATH: SYS_PATH, DEVENV_AUTO_INSTALL: "0" }, cwd, rc: hookRc(kind) });
+  shells.push(s);
+  return s;
+}
+
+/** A devenv.lock for `range` resolved now, made in a scratch project (the way a teammate's commit would have it). */
+async function lockFor(tools: Record<string, string>, request?: Record<string, string>): Promise<string> {
+  const d = join(base, `lock-${Math.random().toString(36).slice(2, 8)}`);
+  await sb.writeConfig(`export default { tools: ${JSON.stringify(tools)} };\n`, d);
+  assertOk(await sb.run(["lock"], { cwd: d }));
+  const lock = JSON.parse(readFileSync(join(d, "devenv.lock"), "utf8"));
+  for (const [k, v] of Object.entries(request ?? {})) lock.tools[k].request = v;
+  rmSync(d, { recursive: true });
+  return JSON.stringify(lock, null, 2) + "\n";
+}
+
+for (const kind of SHELLS) {
+  test(`done when (${kind}): a pulled devenv.lock pinning a newer version is installed by the watcher and in effect at the next prompt, no command typed`, { skip: !shellAvailable(kind) }, async () => {
+    const proj = join(base, `pulled-${kind}`);
+    // The project's devenv.ts allows any zig >= 0.13; its lock was committed when 0.13.0 was current.
+    await sb.writeConfig(`export default { tools: { zig: ">=0.13" } };\n`, proj);
+    writeFileSync(join(proj, "devenv.lock"), await lockFor({ zig: "0.13" }, { zig: ">=0.13" }));
+    assertOk(await sb.run(["install", "--frozen"], { cwd: proj }));
+    const newer = await lockFor({ zig: ">=0.13" });
+    assert.match(newer, /"version": "0\.14\.1"/);
+    // An earlier shell's test may have installed 0.14.1: remove it so the watcher must.
+    for (const e of sb.storeEntries().filter((n) => n.endsWith("-zig-0.14.1"))) rmSync(join(sb.home, "store", e), { recursive: true });
+
+    watcher ??= startWatcher();
+    await waitFor("the watcher to pick the project up", () => logLines(new RegExp(`${proj}: (ready|up to date)`)).length > 0);
+    const s = await bash(proj, kind);
+    assert.equal((await s.run("zig version")).trim(), "0.13.0");
+
+    replaceFile(join(proj, "devenv.lock"), newer); // git pull
+    await waitFor("the watcher to install zig 0.14.1", () => logLines(new RegExp(`${proj}: ready: zig@0\\.14\\.1`)).length > 0);
+    // The next prompt: nothing typed but Enter. It applies the new activation without starting devenv.
+    const spawned = await s.processesDuring("");
+    assert.deepEqual(spawned, [], "the prompt started no process");
+    assert.equal((await s.run("zig version")).trim(), "0.14.1");
+    assert.deepEqual(readWatchStatus(join(sb.home, "state"))?.projects[proj]?.tools, ["zig@0.14.1"]);
+  });
+}
+
+test("a fresh clone never installed: cd in, `devenv allow`, and the watcher installs its tools for the next prompt", { skip: !shellAvailable("bash") }, async () => {
+  const proj = join(base, "cloned");
+  mkdirSync(proj, { recursive: true });
+  writeFileSync(join(proj, "devenv.ts"), `export default { tools: { zig: "0.13" } };\n`); // not allowed yet, no lock
+  watcher ??= startWatcher();
+  await waitFor("the watcher to run", () => logLines(/watching \d+ project/).length > 0);
+  const s = await bash(proj);
+  assert.match(s.startup, /not allowed/);
+  const out = await s.run(`${devenvCmd} allow`);
+  assert.doesNotMatch(out, /not installed|run 'devenv install'/, out);
+  assert.equal((await s.run("zig version")).trim(), "0.13.0");
+  assert.ok(readRoot(join(sb.home, "state"), realpathSync(proj)), "registered");
+  await waitFor("the watcher to list it", () => readWatchStatus(join(sb.home, "state"))?.projects[realpathSync(proj)]?.state === "ok");
+});
+
+test("done when: an edit of devenv.ts followed by `devenv allow` in the shell: the new tool is there at the prompt after it", { skip: !shellAvailable("bash") }, async () => {
+  const proj = join(base, "edited");
+  await sb.writeConfig(`export default { tools: { zig: "0.13" } };\n`, proj);
+  assertOk(await sb.run(["install"], { cwd: proj }));
+  watcher ??= startWatcher();
+  await waitFor("the watcher to watch it", () => logLines(new RegExp(`${proj}: (ready|up to date)`)).length > 0);
+  const s = await bash(proj);
+  assert.equal((await s.run("zig version")).trim(), "0.13.0");
+
+  writeFileSync(join(proj, "devenv.ts"), `export default { tools: { zig: "0.13", node: "20" } };\n`);
+  await waitFor("the watcher to see it is not allowed", () => logLines(new RegExp(`${proj}.*not allowed`)).length > 0);
+  const out = await s.run(`${devenvCmd} allow`);
+  assert.doesNotMatch(out, /not installed|run 'devenv install'/, out);
+  assert.equal((await s.run("node --version")).trim(), "v20.18.0");
+  assert.equal((await s.run("zig version")).trim(), "0.13.0");
+});
+
+test("a broken devenv.ts keeps the last good environment, logged once; a deleted project stops being watched and drops its root", { skip: !shellAvailable("bash") }, async () => {
+  const proj = join(base, "broken");
+  await sb.writeConfig(`export default { tools: { zig: "0.13" } };\n`, proj);
+  assertOk(await sb.run(["install"], { cwd: proj }));
+  watcher ??= startWatcher();
+  await waitFor("the watcher to watch it", () => logLines(new RegExp(`${proj}: (ready|up to date)`)).length > 0);
+  const s = await bash(proj);
+  await sb.writeConfig(`export default { tools: { zig: "0.13" } ;\n`, proj); // syntax error, allowed
+  await waitFor("the error in the log", () => logLines(new RegExp(`${proj}: .*(error|Expected)`, "i")).length > 0);
+  const errorsBefore = logLines(new RegExp(`^.{20}${proj}: `)).length;
+  const shown = await s.run("true");
+  assert.match(shown, /keeping its last good environment/);
+  assert.equal((await s.run("zig version")).trim(), "0.13.0", "last good environment kept");
+  // Saving the same broken content again: nothing new in the log.
+  writeFileSync(join(proj, "devenv.ts"), readFileSync(join(proj, "devenv.ts")));
+  await new Promise((r) => setTimeout(r, 800));
+  assert.equal(logLines(new RegExp(`^.{20}${proj}: `)).length, errorsBefore, "the same error is logged once");
+  assert.equal(readWatchStatus(join(sb.home, "state"))?.projects[proj]?.state, "error");
+
+  await s.run("cd /");
+  rmSync(proj, { recursive: true });
+  await waitFor("the project to be dropped", () => logLines(new RegExp(`${proj}: project gone`)).length > 0);
+  assert.equal(readRoot(join(sb.home, "state"), proj), undefined, "its root record is gone");
+  await waitFor("status without it", () => readWatchStatus(join(sb.home, "state")) && !(proj in readWatchStatus(join(sb.home, "state"))!.projects));
+});
+
+test("a failing download is retried later; meanwhile `watch status` and the hook say so in one line, once, and the last good environment stays", { skip: !shellAvailable("bash") }, async () => {
+  const proj = join(base, "flaky");
+  await sb.writeConfig(`export default { tools: { zig: ">=0.13" } };\n`, proj);
+  writeFileSync(join(proj, "devenv.lock"), await lockFor({ zig: "0.13" }, { zig: ">=0.13" }));
+  assertOk(await sb.run(["install", "--frozen"], { cwd: proj }));
+  const newer = await lockFor({ zig: ">=0.13" });
+  watcher ??= startWatcher();
+  await waitFor("the watcher to watch it", () => logLines(new RegExp(`${proj}: (ready|up to date)`)).length > 0);
+  const s = await bash(proj);
+  assert.equal((await s.run("zig version")).trim(), "0.13.0");
+  // Another test may have installed 0.14.1 already: remove it so this one must download.
+  for (const e of sb.storeEntries().filter((n) => n.endsWith("-zig-0.14.1"))) rmSync(join(sb.home, "store", e), { recursive: true });
+  fake.failNext(/zig-.*0\.14\.1.*\.tar\.xz$/, 1000, 503);
+  try {
+    replaceFile(join(proj, "devenv.lock"), newer);
+    const st = await waitFor("status retrying", () => {
+      const p = readWatchStatus(join(sb.home, "state"))?.projects[proj];
+      return p?.state === "retrying" ? p : undefined;
+    });
+    assert.match(st.message ?? "", /503/);
+    assert.ok(!st.message!.includes("\n"));
+    assert.ok(Date.parse(st.nextRetry!) > Date.parse(st.lastRun!));
+    const status = await sb.run(["watch", "status"], { cwd: proj });
+    assertOk(status);
+    assert.match(status.stdout.split("\n").find((l) => l.startsWith(proj)) ?? status.stdout, /^\S+\s+retrying\s+zig@0\.13\.0\s+\d+s ago\s+retry (now|in \d+s): .*503/);
+
+    // The shell open in it: one line at its next prompt, its tools unchanged.
+    const shown = await s.run("true");
+    const lines = shown.split("\n").filter((l) => l.startsWith("devenv:"));
+    assert.equal(lines.length, 1, shown);
+    assert.match(lines[0]!, new RegExp(`^devenv: ${proj} \\(keeping its last good environment\\): .*503.*devenv watch will retry`));
+    assert.equal((await s.run("zig version")).trim(), "0.13.0");
+    // The watcher keeps failing (every 400 ms here): the same line is not shown again.
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.doesNotMatch(await s.run("true"), /devenv:/);
+
+  } finally {
+    fake.reset();
+  }
+  await waitFor("the retry to succeed", () => readWatchStatus(join(sb.home, "state"))?.projects[proj]?.state === "ok", 20_000);
+  // The prompt after it (Enter) applies the new environment, silently.
+  assert.equal(await s.run(""), "");
+  assert.equal((await s.run("zig version")).trim(), "0.14.1");
+});
