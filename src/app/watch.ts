@@ -32,10 +32,6 @@ export interface WatcherOptions {
 }
 
 export interface RunningWatcher {
-  /** Projects being watched (real paths). */
-  projects(): string[];
-  /** Resolves when nothing is queued or running (for tests and the bench). */
-  idle(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -68,7 +64,6 @@ export async function runWatcher(base: AppContext, opts: WatcherOptions): Promis
   const queue: string[] = [];
   let running: Promise<void> | undefined;
   let stopped = false;
-  let idleWaiters: Array<() => void> = [];
 
   const publish = () => {
     status.updatedAt = new Date().toISOString();
@@ -102,12 +97,7 @@ export async function runWatcher(base: AppContext, opts: WatcherOptions): Promis
   const pump = () => {
     if (running || stopped) return;
     const root = queue.shift();
-    if (!root) {
-      const w = idleWaiters;
-      idleWaiters = [];
-      for (const f of w) f();
-      return;
-    }
+    if (!root) return;
     running = refresh(root).finally(() => {
       running = undefined;
       pump();
@@ -231,13 +221,6 @@ export async function runWatcher(base: AppContext, opts: WatcherOptions): Promis
   opts.log(`watching ${projects.size} project${projects.size === 1 ? "" : "s"} (pid ${process.pid})`);
 
   return {
-    projects: () => [...projects.keys()].sort(),
-    idle: () =>
-      new Promise<void>((resolve) => {
-        const pendingTimers = [...projects.values()].some((p) => p.timer);
-        if (!running && !queue.length && !pendingTimers) return resolve();
-        idleWaiters.push(resolve);
-      }),
     async stop() {
       if (stopped) return;
       stopped = true;

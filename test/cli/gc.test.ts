@@ -202,7 +202,8 @@ test("a gc killed while deleting leaves no half-deleted entry; the next gc finis
   const gc = runDevenvKillable(sb, ["gc"], a);
   let sawTrash = false;
   for (let i = 0; i < 2000 && !sawTrash; i++) {
-    sawTrash = readdirSafe(store).some((n) => n.startsWith(".trash-"));
+    // The trash dir is made first and the entry moved into it next: wait for the entry inside it.
+    sawTrash = readdirSafe(store).some((n) => n.startsWith(".trash-") && readdirSafe(join(store, n)).includes(big));
     if (!sawTrash) await new Promise((r) => setTimeout(r, 2));
   }
   gc.kill();
