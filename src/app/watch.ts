@@ -2,23 +2,22 @@
  * `devenv watch`: keep every registered project's cached activation current in the background.
  * chokidar watches each project's directory (depth 0: devenv.ts and devenv.lock only), the roots
  * dir (projects registering or going away) and the trust stamp (allow/deny). A change, debounced,
- * runs the hook's own refresh for the project — trust check, evaluate, lock, install, write the
- * activation — so the next prompt of every shell in it applies the new environment without
- * starting devenv. Downloads that fail are retried with back-off; a broken config keeps the last
- * good environment (the refresh guarantees that) and is logged once.
+ * runs the hook's own refresh for the project (through a Refresher: see watch-child.ts and
+ * watch-refresh.ts) — trust check, evaluate, lock, install, write the activation — so the next
+ * prompt of every shell in it applies the new environment without starting devenv. Downloads that
+ * fail are retried with back-off; a broken config keeps the last good environment (the refresh
+ * guarantees that) and is logged once.
  */
-import { existsSync, realpathSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { watch as chokidarWatch, type FSWatcher } from "chokidar";
 import { CONFIG_FILE, LOCK_FILE } from "../config/find.js";
-import { DevenvError } from "../errors.js";
 import { acquireLock, LockBusyError, type FileLock } from "../platform/filelock.js";
-import { activationsRoot, scanActivationSites } from "../state/activations.js";
 import { scanRoots } from "../state/roots.js";
 import { stampFile } from "../state/trust.js";
-import { createContext, type AppContext } from "./context.js";
-import { refreshActivation } from "./hook-env.js";
+import type { Refresher } from "./watch-child.js";
+import type { RefreshOutcome } from "./watch-refresh.js";
 import { watchPaths, writeWatchStatus, type ProjectStatus, type WatchStatus } from "./watch-files.js";
 import { alreadyRunning, isWatcher, readPidFile } from "./watch-pid.js";
 
@@ -29,6 +28,8 @@ export interface WatcherOptions {
   debounceMs?: number;
   /** Waits before retrying a failed download, then the last one repeatedly. */
   retryMs?: number[];
+  /** Runs the refreshes (the CLI: a child `devenv watch-refresh` per batch). */
+  refresher: Refresher;
 }
 
 export interface RunningWatcher {
@@ -44,17 +45,12 @@ interface Project {
   lastLogged?: string;
 }
 
-const TRANSIENT = new Set(["HTTP", "IO", "OFFLINE"]);
-/** Network and disk failures pass; anything else waits for the next change. */
-const isTransient = (e: unknown): e is DevenvError => e instanceof DevenvError && TRANSIENT.has(e.code);
-const firstLine = (s: string) => s.split("\n", 1)[0]!.trim();
 /** A local wall-clock time, as the user's other clocks show it. */
 const clock = (ms: number) => new Date(ms).toTimeString().slice(0, 8);
 const DEFAULT_RETRY = [30_000, 60_000, 120_000, 300_000, 600_000];
 
 /** Claim `<state>/watch/watch.pid` (one watcher per state dir), start watching, and return a handle. */
-export async function runWatcher(base: AppContext, opts: WatcherOptions): Promise<RunningWatcher> {
-  const state = base.dirs.state;
+export async function runWatcher(state: string, opts: WatcherOptions): Promise<RunningWatcher> {
   const paths = watchPaths(state);
   const pidLock = await claimPidFile(paths.pid);
   const debounceMs = opts.debounceMs ?? 300;
@@ -94,14 +90,26 @@ export async function runWatcher(base: AppContext, opts: WatcherOptions): Promis
     }, delay);
   };
 
+  /** One batch at a time: everything queued goes to one refresh (one process start for many projects). */
   const pump = () => {
-    if (running || stopped) return;
-    const root = queue.shift();
-    if (!root) return;
-    running = refresh(root).finally(() => {
-      running = undefined;
-      pump();
-    });
+    if (running || stopped || !queue.length) return;
+    const batch = queue.splice(0);
+    for (const root of batch) {
+      const p = projects.get(root);
+      if (p) {
+        clearTimeout(p.retry);
+        p.retry = undefined;
+      }
+    }
+    let settling = Promise.resolve();
+    running = opts.refresher
+      .run(batch, (o) => (settling = settling.then(() => settle(o))))
+      .then(() => settling)
+      .catch((e) => opts.log(`refresh failed: ${(e as Error).message}`))
+      .finally(() => {
+        running = undefined;
+        pump();
+      });
   };
 
   const tell = (p: Project, line: string) => {
@@ -110,47 +118,29 @@ export async function runWatcher(base: AppContext, opts: WatcherOptions): Promis
     opts.log(`${p.root}: ${line}`);
   };
 
-  const refresh = async (root: string): Promise<void> => {
+  /** Take in what a refresh found. */
+  const settle = async (o: RefreshOutcome): Promise<void> => {
+    const root = o.root;
     const p = projects.get(root);
     if (!p) return;
-    clearTimeout(p.retry);
-    p.retry = undefined;
-    if (!existsSync(join(root, CONFIG_FILE))) {
+    if (o.status === "gone") {
       if (!existsSync(root) || !existsSync(join(root, LOCK_FILE))) return drop(root, "project gone; no longer watched");
       return;
     }
-    // A fresh context per run: the HTTP client memoises what it fetched, which must not live for days.
-    const ctx = createContext({ env: base.env, offline: base.offline, reporter: base.reporter });
-    const act = activationsRoot(state);
-    let failure: unknown;
-    // A failed download is said in one line, the same at every attempt (the hook shows a message
-    // once per content: a line per retry would nag). `devenv watch status` says when it retries.
-    const describeError = (e: unknown) => {
-      failure = e;
-      return isTransient(e) ? `${firstLine(e.message)} (devenv watch will retry; 'devenv watch status' shows when)` : undefined;
-    };
-    const before = p.status.tools?.join(", ");
-    // The real path, and every other path shells reached it by (each has its own cached activation).
-    const sites = new Set([root, ...scanActivationSites(act).map((s) => s.root).filter((r) => r !== root && realOf(r) === root)]);
-    let result;
-    for (const site of sites) {
-      result = await refreshActivation(ctx, act, site, { autoInstall: true, describeError });
-    }
     const now = new Date().toISOString();
-    if (!result) return;
-    if (result.status === "ok") {
+    const before = p.status.tools?.join(", ");
+    if (o.status === "ok") {
       const wasOk = p.status.state === "ok";
       p.attempts = 0;
-      p.status = { state: "ok", lastRun: now, tools: result.tools };
-      const after = result.tools.join(", ");
+      p.status = { state: "ok", lastRun: now, tools: o.tools };
+      const after = o.tools.join(", ");
       // A refresh that changed nothing is not news.
       if (!wasOk || after !== before) tell(p, `ready: ${after || "no tools"}`);
-    } else if (isTransient(failure)) {
+    } else if (o.transient) {
       const at = Date.now() + retryMs[Math.min(p.attempts, retryMs.length - 1)]!;
       p.attempts++;
-      const message = firstLine(failure.message);
-      p.status = { state: "retrying", lastRun: now, message, nextRetry: new Date(at).toISOString(), tools: p.status.tools ?? [] };
-      tell(p, `${message} (retrying at ${clock(at)})`);
+      p.status = { state: "retrying", lastRun: now, message: o.transient, nextRetry: new Date(at).toISOString(), tools: p.status.tools ?? [] };
+      tell(p, `${o.transient} (retrying at ${clock(at)})`);
       p.retry = setTimeout(() => {
         p.retry = undefined;
         if (!queue.includes(root)) queue.push(root);
@@ -158,9 +148,9 @@ export async function runWatcher(base: AppContext, opts: WatcherOptions): Promis
       }, Math.max(0, at - Date.now()));
     } else {
       p.attempts = 0;
-      const state = result.status === "blocked" ? "blocked" : result.status === "missing" ? "missing" : "error";
-      p.status = { state, lastRun: now, message: result.message.replace(/^devenv: /, ""), tools: result.tools };
-      tell(p, state === "error" ? result.message.replace(/^devenv: [^:]*: /, "") : result.message.replace(/^devenv: /, ""));
+      const tools = o.tools.length ? o.tools : (p.status.tools ?? []);
+      p.status = { state: o.status, lastRun: now, message: o.message, tools };
+      tell(p, o.status === "error" ? o.message.replace(/^[^:]*: /, "") : o.message);
     }
     await publish();
   };
@@ -228,19 +218,12 @@ export async function runWatcher(base: AppContext, opts: WatcherOptions): Promis
         clearTimeout(p.timer);
         clearTimeout(p.retry);
       }
+      opts.refresher.stop();
       await watcher.close();
-      await running?.catch(() => {});
+      await running;
       await pidLock.release();
     },
   };
-}
-
-function realOf(path: string): string | undefined {
-  try {
-    return realpathSync(path);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Claim `<state>/watch/watch.pid`; a file naming a dead process or one that is not a watcher is taken over. */

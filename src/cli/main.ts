@@ -108,6 +108,10 @@ export function buildProgram(): Command {
   watch.command("status").description("is a watcher running, and how is each project").option("--json", "print JSON").action(run(() => import("./commands/watch-status.js")));
   watch.command("stop").description("stop the background watcher").action(run(() => import("./commands/watch-stop.js")));
   program
+    .command("watch-refresh", { hidden: true })
+    .argument("[roots...]")
+    .action(run(() => import("./commands/watch-refresh.js")));
+  program
     .command("hook-env", { hidden: true })
     .argument("[roots...]")
     .option("--activations <dir>")

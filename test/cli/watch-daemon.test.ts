@@ -12,6 +12,8 @@ import { after, before, test } from "node:test";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
 import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
 import { assertOk, devenvBin, sandbox, type Sandbox } from "../helpers/cli.js";
+import { decodeActivation } from "../../src/shell/activation.js";
+import { activationsRoot, currentActivationFile } from "../../src/state/activations.js";
 
 installNetGuard();
 let fake: FakeUpstream;
@@ -237,6 +239,53 @@ test("a watcher started before any project exists picks up projects as they regi
   writeFileSync(join(nested, "devenv.ts"), `export default { env: { WHERE: "edited" } };\n`);
   await until("the nested edit seen", async () => ((await projectsIn())?.projects[inner]?.state === "blocked" ? true : undefined));
   assert.equal((await projectsIn())?.projects[outer]?.state, "ok");
+  assertOk(await sb.run(["watch", "stop"]));
+});
+
+test("a devenv.ts that never returns or exits the process cannot take the watcher down: it is stopped and reported, other projects go on", async () => {
+  const sb = sandbox(fake.mirrors, { DEVENV_WATCH_TIMEOUT_MS: "1500", DEVENV_WATCH_DEBOUNCE_MS: "50" });
+  mkdirSync(sb.project, { recursive: true });
+  sandboxes.push(sb);
+  const state = join(sb.home, "state");
+  const other = join(sb.project, "..", "other");
+  await sb.writeConfig(`export default { env: { X: "1" } };\n`);
+  await sb.writeConfig(`export default { env: { X: "1" } };\n`, other);
+  assertOk(await sb.run(["install"]));
+  assertOk(await sb.run(["install"], { cwd: other }));
+  const [a, b] = [realpathSync(sb.project), realpathSync(other)];
+  const started = await sb.run(["watch", "--detach"]);
+  assertOk(started);
+  const pid = Number(/\(pid (\d+)\)/.exec(started.stdout)?.[1]);
+  watcherPids.add(pid);
+  const projectState = async (root: string) => {
+    const r = await sb.run(["watch", "status", "--json"]);
+    return (JSON.parse(r.stdout) as { status?: { projects: Record<string, { state: string; message?: string }> } }).status?.projects[root];
+  };
+  const xOf = (root: string) => {
+    const file = currentActivationFile(activationsRoot(state), root);
+    return file ? decodeActivation(readFileSync(file, "utf8"))?.plan.set.X : undefined;
+  };
+  await until("both ok", async () => ((await projectState(a))?.state === "ok" && (await projectState(b))?.state === "ok" ? true : undefined));
+
+  await sb.writeConfig(`while (true) {}\nexport default {};\n`);
+  const hung = await until("the hung refresh reported", async () => {
+    const st = await projectState(a);
+    return st?.state === "error" ? st : undefined;
+  });
+  assert.match(hung.message ?? "", /refreshing took longer than 2 s and was stopped/);
+  assert.equal(xOf(a), "1", "its last activation stays");
+
+  await sb.writeConfig(`process.exit(3);\nexport default {};\n`);
+  const exited = await until("the exit reported", async () => {
+    const st = await projectState(a);
+    return st?.state === "error" && /exited with code 3/.test(st.message ?? "") ? st : undefined;
+  });
+  assert.ok(exited);
+
+  // The watcher is alive and still serves the other project.
+  await sb.writeConfig(`export default { env: { X: "2" } };\n`, other);
+  await until("the other project's new activation", () => (xOf(b) === "2" ? true : undefined));
+  assert.ok(!gone(pid));
   assertOk(await sb.run(["watch", "stop"]));
 });
 
