@@ -21,13 +21,16 @@ type LastGood = Pick<Activation, "tools" | "dirs" | "plan">;
 export interface RefreshOptions {
   /** Install missing tools (else a one-line hint); `autoInstall: false` in devenv.ts also turns it off. */
   autoInstall: boolean;
-  /** Called with the root whose tools are being installed (the CLI records an interrupted install). */
-  onInstalling?: (root: string, inputsMtime: number) => void;
+  /**
+   * Called with the root whose tools are being installed, by this process or (`byWatcher`: what it
+   * waits for) by `devenv watch`; the CLI records an interrupted install or wait (see writeInterrupted).
+   */
+  onInstalling?: (root: string, inputsMtime: number, byWatcher?: string) => void;
   /** With installs off: if a `devenv watch` is running, wait for it to install what is missing. */
   watcher?: boolean;
   /**
    * Called with the error behind an "error" activation; a string it returns replaces the error's
-   * text in the message (the watcher says when it retries a failed download, in one line).
+   * text in the message (the watcher says a failed download in one line, the same at every retry).
    */
   describeError?: (e: unknown) => string | undefined;
 }
@@ -74,7 +77,11 @@ export async function refreshActivation(ctx: AppContext, actRoot: string, root: 
       let watcherSays: string | undefined;
       if (missing.length && !(opts.autoInstall && project.autoInstall) && opts.watcher) {
         // Installs are off here, but a running `devenv watch` is on it: wait for it rather than give up.
-        const waited = await waitForWatcher(ctx, realRoot(root), missing.map((t) => t.spec), { lockText: serializeLock(lock), inputsMtime });
+        const waited = await waitForWatcher(ctx, realRoot(root), missing.map((t) => t.spec), {
+          lockText: serializeLock(lock),
+          inputsMtime,
+          onWait: (names) => opts.onInstalling?.(root, inputsMtime, names),
+        });
         if (waited.installed) missing = [];
         else watcherSays = waited.reason;
       }
@@ -122,12 +129,20 @@ export function writeDenied(ctx: AppContext, root: string, source: string, paths
   for (const r of paths) writeActivation(actRoot, r, encodeActivation(blocked(root, "denied", source)), newestMtime(inputs(ctx, r)));
 }
 
-/** What the hook is told when an install is cut short (Ctrl-C): no retry at every prompt. */
-export function writeInterrupted(actRoot: string, root: string, inputsMtime: number): void {
+/**
+ * What the hook is told when an install is cut short (Ctrl-C): no retry at every prompt. When the
+ * prompt was waiting for `devenv watch` to install `byWatcher`, the watcher goes on and writes the
+ * activation when it is done; meanwhile the shell keeps what it had.
+ */
+export function writeInterrupted(actRoot: string, root: string, inputsMtime: number, byWatcher?: string): void {
+  const lastGood = byWatcher ? (readLastGood<LastGood>(actRoot, root) ?? empty()) : empty();
+  const kept = hasEnv(lastGood) ? " (keeping its last good environment)" : "";
   const a: Activation = {
     status: "missing",
-    message: `devenv: ${root}: installing was interrupted; run 'devenv install' to finish`,
-    ...empty(),
+    message: byWatcher
+      ? `devenv: ${root}${kept}: devenv watch is still installing ${byWatcher}; the first prompt after it is done has them`
+      : `devenv: ${root}: installing was interrupted; run 'devenv install' to finish`,
+    ...lastGood,
   };
   // Never dated as "racy" (see writeActivation), even when Ctrl-C comes right after devenv.lock was
   // written: the re-check at the next prompt would start the install all over again.

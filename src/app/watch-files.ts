@@ -15,6 +15,17 @@ export interface WatchPaths {
   status: string;
 }
 
+/** The first line of a message, for one-line displays (status table, the hook's line). */
+export const firstLine = (s: string) => s.split("\n", 1)[0]!.trim();
+
+/** `YYYY-MM-DD HH:MM:SS` in local time: the watcher's log lines, its retry times, `watch status`. */
+export function localStamp(t: number | string): string {
+  const d = new Date(t);
+  if (Number.isNaN(d.getTime())) return String(t);
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
 export const watchPaths = (stateDir: string): WatchPaths => {
   const dir = join(stateDir, "watch");
   return { dir, pid: join(dir, "watch.pid"), log: join(dir, "watch.log"), status: join(dir, "status.json") };

@@ -4,7 +4,7 @@
  * exits cannot take it down): the hook's own refresh — trust check, evaluate, lock, install, write
  * the activation — for the project's real path and every other path shells reached it by.
  */
-import { existsSync, realpathSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { CONFIG_FILE } from "../config/find.js";
 import { DevenvError } from "../errors.js";
@@ -12,6 +12,8 @@ import type { ActivationStatus } from "../shell/activation.js";
 import { activationsRoot, scanActivationSites } from "../state/activations.js";
 import type { AppContext } from "./context.js";
 import { refreshActivation } from "./hook-env.js";
+import { realRoot } from "./trust.js";
+import { firstLine } from "./watch-files.js";
 
 export interface RefreshOutcome {
   /** The project's real path. */
@@ -27,15 +29,6 @@ export interface RefreshOutcome {
 }
 
 const TRANSIENT = new Set(["HTTP", "IO", "OFFLINE"]);
-const firstLine = (s: string) => s.split("\n", 1)[0]!.trim();
-
-function realOf(path: string): string | undefined {
-  try {
-    return realpathSync(path);
-  } catch {
-    return undefined;
-  }
-}
 
 export async function refreshProject(ctx: AppContext, root: string): Promise<RefreshOutcome> {
   if (!existsSync(join(root, CONFIG_FILE))) return { root, status: "gone", tools: [], message: "" };
@@ -48,7 +41,7 @@ export async function refreshProject(ctx: AppContext, root: string): Promise<Ref
     transient = firstLine(e.message);
     return `${transient} (devenv watch will retry; 'devenv watch status' shows when)`;
   };
-  const sites = new Set([root, ...scanActivationSites(act).map((s) => s.root).filter((r) => r !== root && realOf(r) === root)]);
+  const sites = new Set([root, ...scanActivationSites(act).map((s) => s.root).filter((r) => r !== root && realRoot(r) === root)]);
   let outcome: RefreshOutcome = { root, status: "gone", tools: [], message: "" };
   for (const site of sites) {
     transient = undefined;

@@ -6,7 +6,7 @@
 import { readRoot, registerRoot } from "../state/roots.js";
 import { findInstalled, type InstallSpec } from "../store/install.js";
 import type { AppContext } from "./context.js";
-import { readWatchStatus } from "./watch-files.js";
+import { firstLine, readWatchStatus } from "./watch-files.js";
 import { watcherPid } from "./watch-pid.js";
 
 export type WatcherWait =
@@ -22,10 +22,11 @@ export interface WaitOptions {
   timeoutMs?: number;
   /** How long the watcher may take to list a project it was just told about. */
   pickUpMs?: number;
+  /** Called once waiting starts, with what is waited for ("zig 0.13.0, node 20.18.0"). */
+  onWait?: (names: string) => void;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const firstLine = (s: string) => s.split("\n", 1)[0]!.trim();
 
 /**
  * If a watcher is running, wait until it has installed `specs`, or has failed at it after seeing
@@ -38,7 +39,9 @@ export async function waitForWatcher(ctx: AppContext, realRoot: string, specs: I
   const pid = watcherPid(state);
   if (pid === undefined) return { installed: false };
   if (!readRoot(state, realRoot)) await registerRoot(state, realRoot, opts.lockText);
-  ctx.reporter.info(`devenv watch is installing ${specs.map((s) => `${s.name} ${s.version}`).join(", ")} …`);
+  const names = specs.map((s) => `${s.name} ${s.version}`).join(", ");
+  opts.onWait?.(names);
+  ctx.reporter.info(`devenv watch is installing ${names} … (Ctrl-C stops waiting; it goes on)`);
   const started = Date.now();
   const timeoutMs = opts.timeoutMs ?? 15 * 60_000;
   const pickUpMs = opts.pickUpMs ?? 5_000;

@@ -18,7 +18,7 @@ import { scanRoots } from "../state/roots.js";
 import { stampFile } from "../state/trust.js";
 import type { Refresher } from "./watch-child.js";
 import type { RefreshOutcome } from "./watch-refresh.js";
-import { watchPaths, writeWatchStatus, type ProjectStatus, type WatchStatus } from "./watch-files.js";
+import { localStamp, watchPaths, writeWatchStatus, type ProjectStatus, type WatchStatus } from "./watch-files.js";
 import { alreadyRunning, isWatcher, readPidFile } from "./watch-pid.js";
 
 export interface WatcherOptions {
@@ -45,8 +45,8 @@ interface Project {
   lastLogged?: string;
 }
 
-/** A local wall-clock time, as the user's other clocks show it. */
-const clock = (ms: number) => new Date(ms).toTimeString().slice(0, 8);
+/** A local wall-clock time, as the log lines' own stamps. */
+const clock = (ms: number) => localStamp(ms).slice(11);
 const DEFAULT_RETRY = [30_000, 60_000, 120_000, 300_000, 600_000];
 
 /** Claim `<state>/watch/watch.pid` (one watcher per state dir), start watching, and return a handle. */

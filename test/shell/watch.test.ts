@@ -61,6 +61,12 @@ async function waitFor<T>(what: string, fn: () => T | undefined | false, timeout
   }
 }
 
+/** Start the watcher all tests share (if not yet) and wait until it has made `proj` ready once. */
+async function watched(proj: string): Promise<void> {
+  watcher ??= startWatcher();
+  await waitFor(`the watcher to make ${proj} ready`, () => logLines(new RegExp(`${proj}: ready`)).length > 0);
+}
+
 const logLines = (re: RegExp) => (watcher?.out() ?? "").split("\n").filter((l) => re.test(l));
 
 /** Write a file the way git does on checkout: a new file renamed over the old one. */
@@ -98,8 +104,7 @@ for (const kind of SHELLS) {
     // An earlier shell's test may have installed 0.14.1: remove it so the watcher must.
     for (const e of sb.storeEntries().filter((n) => n.endsWith("-zig-0.14.1"))) rmSync(join(sb.home, "store", e), { recursive: true });
 
-    watcher ??= startWatcher();
-    await waitFor("the watcher to pick the project up", () => logLines(new RegExp(`${proj}: (ready|up to date)`)).length > 0);
+    await watched(proj);
     const s = await bash(proj, kind);
     assert.equal((await s.run("zig version")).trim(), "0.13.0");
 
@@ -132,8 +137,7 @@ test("done when: an edit of devenv.ts followed by `devenv allow` in the shell: t
   const proj = join(base, "edited");
   await sb.writeConfig(`export default { tools: { zig: "0.13" } };\n`, proj);
   assertOk(await sb.run(["install"], { cwd: proj }));
-  watcher ??= startWatcher();
-  await waitFor("the watcher to watch it", () => logLines(new RegExp(`${proj}: (ready|up to date)`)).length > 0);
+  await watched(proj);
   const s = await bash(proj);
   assert.equal((await s.run("zig version")).trim(), "0.13.0");
 
@@ -145,12 +149,39 @@ test("done when: an edit of devenv.ts followed by `devenv allow` in the shell: t
   assert.equal((await s.run("zig version")).trim(), "0.13.0");
 });
 
+test("Ctrl-C while the prompt waits for the watcher: the shell is back at once with what it had, the watcher goes on, and the next prompt after it is done has the tool", { skip: !shellAvailable("bash") }, async () => {
+  const proj = join(base, "impatient");
+  await sb.writeConfig(`export default { tools: { zig: ">=0.13" } };\n`, proj);
+  writeFileSync(join(proj, "devenv.lock"), await lockFor({ zig: "0.13" }, { zig: ">=0.13" }));
+  assertOk(await sb.run(["install", "--frozen"], { cwd: proj }));
+  const newer = await lockFor({ zig: ">=0.13" });
+  await watched(proj);
+  const s = await bash(proj);
+  assert.equal((await s.run("zig version")).trim(), "0.13.0");
+  for (const e of sb.storeEntries().filter((n) => n.endsWith("-zig-0.14.1"))) rmSync(join(sb.home, "store", e), { recursive: true });
+  const tarball = /zig-.*0\.14\.1.*\.tar\.xz$/;
+  fake.slow(tarball, 200);
+  try {
+    replaceFile(join(proj, "devenv.lock"), newer);
+    const prompt = s.run(""); // Enter right after the pull: the prompt finds zig 0.14.1 missing and waits
+    await waitFor("the prompt to wait", () => s.transcript().includes("devenv watch is installing zig 0.14.1 … (Ctrl-C stops waiting"));
+    const [out] = await Promise.all([prompt, s.interrupt({ timeoutMs: 10_000 })]);
+    assert.match(out, new RegExp(`devenv: ${proj} \\(keeping its last good environment\\): devenv watch is still installing zig 0\\.14\\.1; the first prompt after it is done has them\n$`), JSON.stringify(out));
+    assert.deepEqual(await s.processesDuring(""), [], "the next prompt does not wait again");
+    assert.equal((await s.run("zig version")).trim(), "0.13.0", "the shell keeps what it had");
+  } finally {
+    fake.reset();
+  }
+  await waitFor("the watcher to finish", () => logLines(new RegExp(`${proj}: ready: zig@0\\.14\\.1`)).length > 0, 30_000);
+  assert.equal(await s.run(""), "");
+  assert.equal((await s.run("zig version")).trim(), "0.14.1");
+});
+
 test("a broken devenv.ts keeps the last good environment, logged once; a deleted project stops being watched and drops its root", { skip: !shellAvailable("bash") }, async () => {
   const proj = join(base, "broken");
   await sb.writeConfig(`export default { tools: { zig: "0.13" } };\n`, proj);
   assertOk(await sb.run(["install"], { cwd: proj }));
-  watcher ??= startWatcher();
-  await waitFor("the watcher to watch it", () => logLines(new RegExp(`${proj}: (ready|up to date)`)).length > 0);
+  await watched(proj);
   const s = await bash(proj);
   await sb.writeConfig(`export default { tools: { zig: "0.13" } ;\n`, proj); // syntax error, allowed
   await waitFor("the error in the log", () => logLines(new RegExp(`${proj}: .*(error|Expected)`, "i")).length > 0);
@@ -177,8 +208,7 @@ test("a failing download is retried later; meanwhile `watch status` and the hook
   writeFileSync(join(proj, "devenv.lock"), await lockFor({ zig: "0.13" }, { zig: ">=0.13" }));
   assertOk(await sb.run(["install", "--frozen"], { cwd: proj }));
   const newer = await lockFor({ zig: ">=0.13" });
-  watcher ??= startWatcher();
-  await waitFor("the watcher to watch it", () => logLines(new RegExp(`${proj}: (ready|up to date)`)).length > 0);
+  await watched(proj);
   const s = await bash(proj);
   assert.equal((await s.run("zig version")).trim(), "0.13.0");
   // Another test may have installed 0.14.1 already: remove it so this one must download.

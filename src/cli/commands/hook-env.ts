@@ -9,12 +9,12 @@ import { contextFor } from "../common.js";
  * messages for the user are in the activations, shown once by the hook).
  */
 export default async function hookEnv(roots: string[], opts: { activations?: string }, cmd: Command): Promise<void> {
-  let installing: { root: string; mtime: number } | undefined;
+  let installing: { root: string; mtime: number; byWatcher?: string } | undefined;
   let actRoot = opts.activations;
   // Registered before contextFor's clean-up handler, which exits.
   for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     process.on(sig, () => {
-      if (installing && actRoot) writeInterrupted(actRoot, installing.root, installing.mtime);
+      if (installing && actRoot) writeInterrupted(actRoot, installing.root, installing.mtime, installing.byWatcher);
     });
   }
   const ctx = contextFor(cmd);
@@ -25,7 +25,7 @@ export default async function hookEnv(roots: string[], opts: { activations?: str
     await refreshActivation(ctx, actRoot, root, {
       autoInstall,
       watcher: true,
-      onInstalling: (r, mtime) => (installing = { root: r, mtime }),
+      onInstalling: (r, mtime, byWatcher) => (installing = { root: r, mtime, ...(byWatcher ? { byWatcher } : {}) }),
     });
     installing = undefined;
   }

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { existsSync } from "node:fs";
 import { watcherPid } from "../../app/watch-pid.js";
-import { readWatchStatus, watchPaths, type WatchStatus } from "../../app/watch-files.js";
+import { firstLine, localStamp, readWatchStatus, watchPaths, type WatchStatus } from "../../app/watch-files.js";
 import { contextFor } from "../common.js";
 import { printJson } from "../output.js";
 import { table } from "../table.js";
@@ -31,7 +31,7 @@ export default async function watchStatus(opts: { json?: boolean }, cmd: Command
     return 1;
   }
   const current = status && status.pid === pid ? status : undefined;
-  const since = current ? `, since ${localTime(current.startedAt)}` : "";
+  const since = current ? `, since ${localStamp(current.startedAt)}` : "";
   out.push(`devenv watch is running (pid ${pid}${since})`);
   if (existsSync(paths.log)) out.push(`log: ${paths.log}`);
   if (!current) out.push("It is starting: no status yet.");
@@ -55,7 +55,6 @@ function projectTable(status: WatchStatus, now: number): string[] {
   return ["", table(["project", "state", "tools", "last run", "message"], rows).trimEnd()];
 }
 
-const firstLine = (s: string) => s.split("\n", 1)[0]!.trim();
 
 function span(ms: number): string {
   const s = Math.round(Math.abs(ms) / 1000);
@@ -74,11 +73,4 @@ function inTime(iso: string, now: number): string {
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return `at ${iso}`;
   return t <= now ? "now" : `in ${span(t - now)}`;
-}
-
-function localTime(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  const p = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { readFileSync, rmSync } from "node:fs";
 import { childRefresher } from "../../app/watch-child.js";
-import { watchPaths } from "../../app/watch-files.js";
+import { localStamp, watchPaths } from "../../app/watch-files.js";
 import { runWatcher } from "../../app/watch.js";
 import { resolveDirs } from "../../platform/dirs.js";
 import { contextFor } from "../common.js";
@@ -29,8 +29,7 @@ export default async function watch(opts: { detach?: boolean; printService?: "sy
   // The watcher itself loads only what watching needs; the refreshes run in child processes.
   const env = process.env;
   const state = resolveDirs(env).state;
-  const stamp = () => new Date().toISOString().slice(0, 19).replace("T", " ");
-  const log = (line: string) => process.stdout.write(`${stamp()} ${line}\n`);
+  const log = (line: string) => process.stdout.write(`${localStamp(Date.now())} ${line}\n`);
   const refresher = childRefresher({
     node: process.execPath,
     cli,
