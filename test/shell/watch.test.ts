@@ -81,6 +81,26 @@ async function bash(cwd: string, kind: ShellKind = "bash"): Promise<ShellSession
   return s;
 }
 
+/**
+ * A project whose devenv.ts allows any zig >= 0.13 and whose lock was committed when 0.13.0 was
+ * current, installed, watched, with a shell open in it (installs off) that has zig 0.13.0. `newer`
+ * is the devenv.lock a teammate's `devenv update` would commit (0.14.1), not installed yet.
+ */
+async function pulledProject(name: string, kind: ShellKind = "bash"): Promise<{ proj: string; newer: string; s: ShellSession }> {
+  const proj = join(base, name);
+  await sb.writeConfig(`export default { tools: { zig: ">=0.13" } };\n`, proj);
+  writeFileSync(join(proj, "devenv.lock"), await lockFor({ zig: "0.13" }, { zig: ">=0.13" }));
+  assertOk(await sb.run(["install", "--frozen"], { cwd: proj }));
+  const newer = await lockFor({ zig: ">=0.13" });
+  assert.match(newer, /"version": "0\.14\.1"/);
+  // An earlier test may have installed 0.14.1: remove it so the watcher must.
+  for (const e of sb.storeEntries().filter((n) => n.endsWith("-zig-0.14.1"))) rmSync(join(sb.home, "store", e), { recursive: true });
+  await watched(proj);
+  const s = await bash(proj, kind);
+  assert.equal((await s.run("zig version")).trim(), "0.13.0");
+  return { proj, newer, s };
+}
+
 /** A devenv.lock for `range` resolved now, made in a scratch project (the way a teammate's commit would have it). */
 async function lockFor(tools: Record<string, string>, request?: Record<string, string>): Promise<string> {
   const d = join(base, `lock-${Math.random().toString(36).slice(2, 8)}`);
@@ -94,19 +114,7 @@ async function lockFor(tools: Record<string, string>, request?: Record<string, s
 
 for (const kind of SHELLS) {
   test(`done when (${kind}): a pulled devenv.lock pinning a newer version is installed by the watcher and in effect at the next prompt, no command typed`, { skip: !shellAvailable(kind) }, async () => {
-    const proj = join(base, `pulled-${kind}`);
-    // The project's devenv.ts allows any zig >= 0.13; its lock was committed when 0.13.0 was current.
-    await sb.writeConfig(`export default { tools: { zig: ">=0.13" } };\n`, proj);
-    writeFileSync(join(proj, "devenv.lock"), await lockFor({ zig: "0.13" }, { zig: ">=0.13" }));
-    assertOk(await sb.run(["install", "--frozen"], { cwd: proj }));
-    const newer = await lockFor({ zig: ">=0.13" });
-    assert.match(newer, /"version": "0\.14\.1"/);
-    // An earlier shell's test may have installed 0.14.1: remove it so the watcher must.
-    for (const e of sb.storeEntries().filter((n) => n.endsWith("-zig-0.14.1"))) rmSync(join(sb.home, "store", e), { recursive: true });
-
-    await watched(proj);
-    const s = await bash(proj, kind);
-    assert.equal((await s.run("zig version")).trim(), "0.13.0");
+    const { proj, newer, s } = await pulledProject(`pulled-${kind}`, kind);
 
     replaceFile(join(proj, "devenv.lock"), newer); // git pull
     await waitFor("the watcher to install zig 0.14.1", () => logLines(new RegExp(`${proj}: ready: zig@0\\.14\\.1`)).length > 0);
@@ -150,15 +158,7 @@ test("done when: an edit of devenv.ts followed by `devenv allow` in the shell: t
 });
 
 test("Ctrl-C while the prompt waits for the watcher: the shell is back at once with what it had, the watcher goes on, and the next prompt after it is done has the tool", { skip: !shellAvailable("bash") }, async () => {
-  const proj = join(base, "impatient");
-  await sb.writeConfig(`export default { tools: { zig: ">=0.13" } };\n`, proj);
-  writeFileSync(join(proj, "devenv.lock"), await lockFor({ zig: "0.13" }, { zig: ">=0.13" }));
-  assertOk(await sb.run(["install", "--frozen"], { cwd: proj }));
-  const newer = await lockFor({ zig: ">=0.13" });
-  await watched(proj);
-  const s = await bash(proj);
-  assert.equal((await s.run("zig version")).trim(), "0.13.0");
-  for (const e of sb.storeEntries().filter((n) => n.endsWith("-zig-0.14.1"))) rmSync(join(sb.home, "store", e), { recursive: true });
+  const { proj, newer, s } = await pulledProject("impatient");
   const tarball = /zig-.*0\.14\.1.*\.tar\.xz$/;
   fake.slow(tarball, 200);
   try {
@@ -203,16 +203,7 @@ test("a broken devenv.ts keeps the last good environment, logged once; a deleted
 });
 
 test("a failing download is retried later; meanwhile `watch status` and the hook say so in one line, once, and the last good environment stays", { skip: !shellAvailable("bash") }, async () => {
-  const proj = join(base, "flaky");
-  await sb.writeConfig(`export default { tools: { zig: ">=0.13" } };\n`, proj);
-  writeFileSync(join(proj, "devenv.lock"), await lockFor({ zig: "0.13" }, { zig: ">=0.13" }));
-  assertOk(await sb.run(["install", "--frozen"], { cwd: proj }));
-  const newer = await lockFor({ zig: ">=0.13" });
-  await watched(proj);
-  const s = await bash(proj);
-  assert.equal((await s.run("zig version")).trim(), "0.13.0");
-  // Another test may have installed 0.14.1 already: remove it so this one must download.
-  for (const e of sb.storeEntries().filter((n) => n.endsWith("-zig-0.14.1"))) rmSync(join(sb.home, "store", e), { recursive: true });
+  const { proj, newer, s } = await pulledProject("flaky");
   fake.failNext(/zig-.*0\.14\.1.*\.tar\.xz$/, 1000, 503);
   try {
     replaceFile(join(proj, "devenv.lock"), newer);
