@@ -26,6 +26,8 @@ export interface HostileServer {
   on(path: string | RegExp, b: Behaviour): void;
   /** Requests received for paths matching `m`. */
   hits(m: string | RegExp): number;
+  /** Every request received: path and headers. */
+  readonly log: Array<{ path: string; headers: IncomingMessage["headers"] }>;
   /** Sockets accepted so far (a silent server still accepts). */
   readonly connections: number;
   close(): Promise<void>;
@@ -34,6 +36,7 @@ export interface HostileServer {
 export async function startHostile(): Promise<HostileServer> {
   const routes: Array<{ m: string | RegExp; b: Behaviour }> = [];
   const seen: string[] = [];
+  const log: HostileServer["log"] = [];
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let connections = 0;
@@ -42,6 +45,7 @@ export async function startHostile(): Promise<HostileServer> {
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? "/").split("?")[0]!;
     seen.push(path);
+    log.push({ path, headers: req.headers });
     const b = [...routes].reverse().find((r) => match(r.m, path))?.b;
     if (!b) return void res.writeHead(404, { "content-length": 0 }).end();
     switch (b.kind) {
@@ -87,6 +91,7 @@ export async function startHostile(): Promise<HostileServer> {
     host: `127.0.0.1:${port}`,
     on: (m, b) => void routes.push({ m, b }),
     hits: (m) => seen.filter((p) => match(m, p)).length,
+    log,
     get connections() {
       return connections;
     },
@@ -96,5 +101,35 @@ export async function startHostile(): Promise<HostileServer> {
         for (const s of sockets) s.destroy();
         server.close(() => ok());
       }),
+  };
+}
+
+/**
+ * A loopback port where a TCP connect hangs: a child process listens with a backlog of 1 and then
+ * blocks its event loop, so it never accepts; two connections fill its accept queue and the kernel
+ * drops every further SYN (as a firewall that drops packets does).
+ */
+export async function startUnconnectable(): Promise<{ port: number; close(): void }> {
+  const { spawn } = await import("node:child_process");
+  const { connect } = await import("node:net");
+  const child = spawn(process.execPath, ["-e", `
+    const s = require("net").createServer();
+    s.listen({ port: 0, host: "127.0.0.1", backlog: 1 }, () => {
+      process.stdout.write(s.address().port + "\\n");
+      setTimeout(() => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 120000), 50);
+    });`], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise<number>((ok, ko) => {
+    child.stdout.once("data", (d: Buffer) => ok(Number(String(d).trim())));
+    child.once("exit", () => ko(new Error("the unconnectable listener exited")));
+  });
+  await new Promise((r) => setTimeout(r, 200)); // its loop is blocked now
+  const fillers = Array.from({ length: 3 }, () => connect(port, "127.0.0.1").on("error", () => {}));
+  await new Promise((r) => setTimeout(r, 200));
+  return {
+    port,
+    close() {
+      for (const f of fillers) f.destroy();
+      child.kill("SIGKILL");
+    },
   };
 }
