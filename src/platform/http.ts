@@ -176,7 +176,15 @@ export function createHttp(opts: HttpOptions): Http {
 
   async function read(res: HttpResponse): Promise<string> {
     const chunks: Buffer[] = [];
-    for await (const c of res.body) chunks.push(c as Buffer);
+    try {
+      for await (const c of res.body) chunks.push(c as Buffer);
+    } catch (e) {
+      if (e instanceof DevenvError) throw e;
+      throw new DevenvError("HTTP", `reading ${redactUrl(res.finalUrl)} from ${hostOf(res.finalUrl)} failed: ${(e as Error)?.message ?? e}`, {
+        cause: e,
+        hint: "Retry; check the network, HTTPS_PROXY/NO_PROXY, or point DEVENV_MIRRORS at a reachable mirror.",
+      });
+    }
     return Buffer.concat(chunks).toString("utf8");
   }
 

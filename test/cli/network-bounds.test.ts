@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
@@ -177,4 +177,36 @@ test("a DEVENV_HTTP_* value that is not a number is a usage error naming the var
   assert.match(speed.stderr, /DEVENV_HTTP_MIN_SPEED="1k" is not a number of bytes per second/);
   const ok = await sb.run(["lock"], { env: { DEVENV_HTTP_MIN_SPEED: "0", DEVENV_HTTP_IDLE_TIMEOUT: "2.5" } });
   assert.equal(ok.code, 0, ok.stderr);
+});
+
+test("add writes at the end: devenv.ts edited while the download runs is left as the user wrote it (nothing written); a successful add keeps a symlinked devenv.ts a symlink, and its mode", async () => {
+  const sb = await lockedProject(fake.mirrors, { DEVENV_HTTP_MIN_SPEED: "0" });
+  fake.slow(/zig-linux-x86_64-0\.13\.0\.tar\.xz$/, 150);
+  try {
+    const lockBefore = snapshot(sb).lock;
+    const p = start(sb, ["add", "zig@0.13"]);
+    await waitFor(() => fake.count(/zig-linux-x86_64-0\.13\.0\.tar\.xz$/) > 0, "the download to start");
+    const mine = `// edited meanwhile\nexport default { tools: {} };\n`;
+    writeFileSync(join(sb.project, "devenv.ts"), mine);
+    const r = await p.done;
+    assert.equal(r.code, 1, p.err());
+    assert.match(p.err(), new RegExp(`devenv: devenv\\.ts in ${sb.project} changed while devenv add was running; nothing was written\\n  hint: Run 'devenv add' again\\.`));
+    assert.equal(read(join(sb.project, "devenv.ts")), mine);
+    assert.equal(snapshot(sb).lock, lockBefore);
+  } finally {
+    fake.reset();
+  }
+
+  // devenv.ts as a symlink to a shared file with mode 0600: still both after the edit.
+  const shared = join(sb.project, "..", "shared-devenv.ts");
+  renameSync(join(sb.project, "devenv.ts"), shared);
+  chmodSync(shared, 0o600);
+  symlinkSync(shared, join(sb.project, "devenv.ts"));
+  await sb.writeConfig(readFileSync(shared, "utf8"));
+  const ok = await sb.run(["add", "zig@0.13"]);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.ok(lstatSync(join(sb.project, "devenv.ts")).isSymbolicLink(), "still a symlink");
+  assert.match(readFileSync(shared, "utf8"), /zig: "0\.13"/);
+  assert.equal(statSync(shared).mode & 0o777, 0o600);
+  assert.match(read(join(sb.project, "devenv.lock")) ?? "", /"version": "0\.13\.0"/);
 });
