@@ -194,3 +194,29 @@ test("gc with a hostile lock in a registered project: the lock counts as unreada
   assertOk(text);
   assert.match(text.stderr + text.stdout, /devenv\.lock unreadable \(.*tools\.zig\.version: /);
 });
+
+test("a lock made with an older recipe revision is locked again at its version, not trusted; a newer one is refused", async () => {
+  const sb = sandbox(fake.mirrors);
+  await sb.writeConfig(`export default { tools: { zig: "0.13" } };\n`);
+  assertOk(await sb.run(["lock"]));
+  const lockFile = join(sb.project, "devenv.lock");
+  const good = readFileSync(lockFile, "utf8");
+  const withRevision = (n: number) => {
+    const lock = JSON.parse(good);
+    lock.tools.zig.recipeRevision = n;
+    writeFileSync(lockFile, `${JSON.stringify(lock, null, 2)}\n`);
+    return readFileSync(lockFile, "utf8");
+  };
+  const old = withRevision(0);
+  const frozen = await sb.run(["install", "--frozen"]);
+  assert.equal(frozen.code, 1, frozen.stderr);
+  assert.match(frozen.stderr, /zig: devenv\.lock was made with revision 0 of the zig recipe, this devenv has revision 1/);
+  assert.equal(readFileSync(lockFile, "utf8"), old);
+  assert.deepEqual(sb.storeEntries(), []);
+  assertOk(await sb.run(["install"]));
+  assert.equal(readFileSync(lockFile, "utf8"), good, "the same version, locked with this devenv's recipe");
+  withRevision(7);
+  const newer = await sb.run(["install"]);
+  assertRefused(newer, /devenv\.lock: tools\.zig\.recipeRevision: 7 is newer than this devenv's zig recipe \(revision 1\)/, "install");
+  assert.match(newer.stderr, /hint: A newer devenv wrote this lock: upgrade devenv, or run 'devenv update zig'/);
+});
