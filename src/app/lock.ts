@@ -1,5 +1,7 @@
 import type { ProjectConfig, ToolRequest } from "../config/normalise.js";
 import { DevenvError } from "../errors.js";
+import { LOCK_FILE } from "../config/find.js";
+import { parseLock, serializeLock } from "../lock/format.js";
 import { versionProblem } from "../lock/names.js";
 import type { LockEntry, LockFile, LockedArtifact } from "../lock/types.js";
 import { checkLockEntry } from "../resolver/check-entry.js";
@@ -84,7 +86,25 @@ export async function lockProject(ctx: AppContext, project: ProjectConfig, curre
     })());
   }
   await Promise.all(work);
-  return { lock: { lockVersion: current.lockVersion, tools }, changed, dropped: plan.drop, unpublished };
+  const lock = { lockVersion: current.lockVersion, tools };
+  if (work.length) checkOwnLock(lock, requests, recipe);
+  return { lock, changed, dropped: plan.drop, unpublished };
+}
+
+/**
+ * Never write a lock the next run would refuse: what an upstream listed (a URL, a version, a part)
+ * passes the same checks as a pulled devenv.lock, or nothing is written.
+ */
+function checkOwnLock(lock: LockFile, requests: readonly ToolRequest[], recipe: (name: string) => Recipe): void {
+  try {
+    parseLock(serializeLock(lock), LOCK_FILE);
+    for (const req of requests) checkLockEntry(req, recipe(req.name), lock.tools[req.name]!);
+  } catch (e) {
+    if (!(e instanceof DevenvError)) throw e;
+    throw new DevenvError("LOCK_INVALID", `refusing to lock what the upstream lists: ${e.message}`, {
+      hint: "devenv checks what it locks as it checks a pulled devenv.lock; nothing was written. Pick another version, or report it with the tool, version and platform.",
+    });
+  }
 }
 
 export async function resolveTool(ctx: AppContext, req: ToolRequest, recipe: Recipe, platforms: readonly PlatformKey[]): Promise<LockEntry> {

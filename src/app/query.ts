@@ -8,7 +8,7 @@ import type { VersionInfo } from "../registry/types.js";
 import { findInstalled } from "../store/install.js";
 import type { AppContext } from "./context.js";
 import { projectTools } from "./install.js";
-import { staleReason } from "./lock.js";
+import { checkUsableEntry, staleReason } from "./lock.js";
 import { recipeFor } from "./project.js";
 import { listVersions } from "./versions.js";
 
@@ -48,6 +48,9 @@ export interface OutdatedRow {
 export async function outdated(ctx: AppContext, project: ProjectConfig, lock: LockFile): Promise<OutdatedRow[]> {
   return Promise.all(project.tools.map(async (req) => {
     const recipe = await recipeFor(req);
+    // The locked version is shown only from an entry that passes the checks every install makes.
+    const entry = lock.tools[req.name];
+    if (entry && !staleReason(req, recipe, entry)) checkUsableEntry(req, recipe, entry);
     const versions = await listVersions(ctx, recipe, req.options, req.inline);
     return {
       name: req.name,
