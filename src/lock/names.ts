@@ -14,11 +14,14 @@ const PART_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
 const DIR_PART = /^[A-Za-z0-9_][A-Za-z0-9._+-]*$/;
 const MAX = 128;
 
+/** Control and invisible formatting characters (C0, DEL, C1, zero-width, bidi overrides, BOM). */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
+
 /** A value as it may be shown in a message: quoted, control characters escaped, cut short. */
 export function shown(value: string): string {
   const q = JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
-  // JSON leaves C1 controls and a few line separators as they are: escape those too.
-  return q.replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  // JSON escapes only C0 controls: escape the others too, so a terminal shows them as text.
+  return q.replace(new RegExp(CONTROL.source, "g"), (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /**
@@ -46,8 +49,6 @@ export function partDirProblem(d: string): string | undefined {
   if (d.length <= 255 && d.split("/").every((c) => DIR_PART.test(c) && !c.includes(".."))) return undefined;
   return `${shown(d)} is not a relative directory inside the install (names of letters, digits and . + _ -, separated by '/'; no '..')`;
 }
-
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** Free text (the request as devenv.ts wrote it): anything printable. */
 export function textProblem(t: string, what: string): string | undefined {

@@ -59,6 +59,7 @@ test("the lock's shape: names, source, request, URLs, parts; each refusal names 
   refused({ t: entry({ source: "registry:node" }) }, /tools\.t\.source: "registry:node" is neither "inline" nor "registry:t"/);
   refused({ t: entry({ source: "git" }) }, /tools\.t\.source: /);
   refused({ t: entry({ request: "1\n2" }) }, /tools\.t\.request: "1\\n2" is not a version range/);
+  refused({ t: entry({ request: "1\u202e2" }) }, /tools\.t\.request: "1\\u202e2" is not a version range/);
   const artifact = (a: Record<string, unknown>) => entry({ platforms: { "linux-x64": { ...entry().platforms["linux-x64"]!, ...a } } });
   for (const url of ["file:///etc/passwd", "https://e.example/a b.tgz", "https:\\\\e.example\\x", "npm:../x.tgz", "npm:/x", "javascript:1", "https:/x"]) {
     refused({ t: artifact({ url }) }, /tools\.t\.platforms\.linux-x64\.url: .* is not an http\(s\) URL or npm:<package path>/);
