@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { DevenvError } from "../errors.js";
+import { versionProblem } from "../lock/names.js";
 import { hasRecipe, unknownTool } from "../registry/index.js";
 import type { PlatformKey } from "../registry/types.js";
 import { configSchema } from "./schema.js";
@@ -38,7 +39,8 @@ export function normaliseConfig(value: unknown, root: string, file: string): Pro
           hint: `Add sha256: "<64 hex chars>" (or one per platform) next to url; 'sha256sum' of the download gives it.`,
         });
       }
-      if (!/^[0-9A-Za-z][0-9A-Za-z.+_-]*$/.test(version) || version === "latest") {
+      // The version names its store entry: the same rule as devenv.lock's versions (lock/names.ts).
+      if (versionProblem(version) || version === "latest") {
         throw new DevenvError("CONFIG_SCHEMA", `${file}: tools.${name}.version: an inline tool needs one exact version, got '${version}'`, {
           hint: 'Write the exact version the url and sha256 belong to, e.g. version: "1.2.3".',
         });
