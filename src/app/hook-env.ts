@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { CONFIG_FILE, LOCK_FILE } from "../config/find.js";
 import { DevenvError } from "../errors.js";
@@ -50,18 +51,20 @@ const empty = (): LastGood => ({ tools: [], dirs: [], plan: { path: [], prepend:
  */
 export async function refreshActivation(ctx: AppContext, actRoot: string, root: string, opts: RefreshOptions): Promise<Activation | undefined> {
   let inputsMtime = newestMtime(inputs(ctx, root));
-  let bundle: ConfigBundle;
-  try {
-    bundle = await loadConfig(ctx, root);
-  } catch {
-    return undefined; // gone since the shell looked: the hook unloads it without us
-  }
-  // The files devenv.ts imports are inputs too (their mtimes taken before they were read).
-  for (const i of bundle.inputs) inputsMtime = Math.max(inputsMtime, i.mtimeMs);
   const write = (a: Activation) => {
     writeActivation(actRoot, root, encodeActivation(a), inputsMtime);
     return a;
   };
+  let bundle: ConfigBundle;
+  try {
+    // devenv.ts and the files it imports, read and compiled (nothing runs before the trust check).
+    bundle = await loadConfig(ctx, root);
+  } catch (e) {
+    if (!existsSync(join(root, CONFIG_FILE))) return undefined; // gone since the shell looked: the hook unloads it without us
+    return write({ status: "error", message: `devenv: ${root}: ${e instanceof DevenvError ? e.message : String((e as Error)?.message ?? e)}`, ...empty() });
+  }
+  // The files devenv.ts imports are inputs too (their mtimes taken before they were read).
+  for (const i of bundle.inputs) inputsMtime = Math.max(inputsMtime, i.mtimeMs);
   const trust = bundleTrust(ctx, root, bundle);
   if (trust.state !== "allowed") return write(blocked(root, trust.state, trust.hash, trust.detail));
 
