@@ -2,6 +2,7 @@
 export type ErrorCode =
   | "CONFIG_NOT_FOUND"
   | "CONFIG_SYNTAX"
+  | "CONFIG_IMPORT"
   | "CONFIG_EVAL"
   | "CONFIG_SCHEMA"
   | "CONFIG_EDIT"

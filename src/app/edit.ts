@@ -13,7 +13,7 @@ import { lockProject, type LockResult } from "./lock.js";
 import { loadProject, readLock, writeLock } from "./project.js";
 import { listVersions } from "./versions.js";
 import { readTrust, writeTrust } from "../state/trust.js";
-import { allowOwnEdit, realRoot, requireTrusted } from "./trust.js";
+import { allowOwnEdit, realRoot, requireTrustedConfig } from "./trust.js";
 
 export interface ToolArg {
   name: string;
@@ -84,7 +84,7 @@ export async function addTools(ctx: AppContext, args: ToolArg[], opts: { install
   const root = findProjectRoot(ctx.cwd) ?? ctx.cwd;
   const file = join(root, CONFIG_FILE);
   const old = await readFile(file, "utf8").catch(() => undefined);
-  if (old !== undefined) requireTrusted(ctx, root, old);
+  if (old !== undefined) await requireTrustedConfig(ctx, root, old);
   return transaction(ctx, root, async () => {
     const source = old === undefined ? newConfigSource(tools) : setTools(old, tools, file);
     await writeFile(file, source);

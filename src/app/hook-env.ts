@@ -1,11 +1,12 @@
-import { readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { CONFIG_FILE, LOCK_FILE } from "../config/find.js";
 import { DevenvError } from "../errors.js";
 import { encodeActivation, type Activation } from "../shell/activation.js";
 import { serializeLock } from "../lock/format.js";
 import { activationsRoot, newestMtime, readLastGood, writeActivation, writeLastGood } from "../state/activations.js";
-import { contentHash, stampFile, type TrustState } from "../state/trust.js";
+import type { ConfigBundle } from "../config/inputs.js";
+import { stampFile, type TrustState } from "../state/trust.js";
 import { findInstalled } from "../store/install.js";
 import type { AppContext } from "./context.js";
 import { planProjectEnv } from "./activate.js";
@@ -13,8 +14,8 @@ import { pinSpecs, recordUse } from "./references.js";
 import { waitForWatcher } from "./watch-wait.js";
 import { installTools, projectTools } from "./install.js";
 import { lockProject } from "./lock.js";
-import { evaluateSource, readLock, writeLock } from "./project.js";
-import { notAllowedMessage, realRoot, trustState } from "./trust.js";
+import { evaluateBundle, readLock, writeLock } from "./project.js";
+import { bundleTrust, loadConfig, notAllowedMessage, realRoot } from "./trust.js";
 
 type LastGood = Pick<Activation, "tools" | "dirs" | "plan">;
 
@@ -50,25 +51,29 @@ const empty = (): LastGood => ({ tools: [], dirs: [], plan: { path: [], prepend:
  */
 export async function refreshActivation(ctx: AppContext, actRoot: string, root: string, opts: RefreshOptions): Promise<Activation | undefined> {
   let inputsMtime = newestMtime(inputs(ctx, root));
-  let source: string;
-  try {
-    source = readFileSync(join(root, CONFIG_FILE), "utf8");
-  } catch {
-    return undefined; // gone since the shell looked: the hook unloads it without us
-  }
   const write = (a: Activation) => {
     writeActivation(actRoot, root, encodeActivation(a), inputsMtime);
     return a;
   };
-  const trust = trustState(ctx, root, source);
-  if (trust !== "allowed") return write(blocked(root, trust, source));
+  let bundle: ConfigBundle;
+  try {
+    // devenv.ts and the files it imports, read and compiled (nothing runs before the trust check).
+    bundle = await loadConfig(ctx, root);
+  } catch (e) {
+    if (!existsSync(join(root, CONFIG_FILE))) return undefined; // gone since the shell looked: the hook unloads it without us
+    return write({ status: "error", message: `devenv: ${root}: ${e instanceof DevenvError ? e.message : String((e as Error)?.message ?? e)}`, ...empty() });
+  }
+  // The files devenv.ts imports are inputs too (their mtimes taken before they were read).
+  for (const i of bundle.inputs) inputsMtime = Math.max(inputsMtime, i.mtimeMs);
+  const trust = bundleTrust(ctx, root, bundle);
+  if (trust.state !== "allowed") return write(blocked(root, trust.state, trust.hash, trust.detail));
 
   const lastGood = readLastGood<LastGood>(actRoot, root) ?? empty();
   try {
-    const project = await evaluateSource(ctx, root, source);
+    const project = await evaluateBundle(bundle);
     const { lock: current, text } = await readLock(root);
     const { lock } = await lockProject(ctx, project, current, { frozen: false });
-    if (await writeLock(root, lock, text)) inputsMtime = newestMtime(inputs(ctx, root));
+    if (await writeLock(root, lock, text)) inputsMtime = Math.max(inputsMtime, newestMtime(inputs(ctx, root)));
     const tools = await projectTools(ctx, project, lock);
     // Pinned until the activation that points at them is written: a gc running meanwhile keeps them.
     const pin = await pinSpecs(ctx, tools.map((t) => t.spec));
@@ -111,12 +116,15 @@ export async function refreshActivation(ctx: AppContext, actRoot: string, root: 
   }
 }
 
-/** Keyed by content: an edited devenv.ts is a new generation, so the hook warns once more. */
-const blocked = (root: string, trust: TrustState, source: string): Activation => ({
+/**
+ * Keyed by the trust hash of the config's files: an edited devenv.ts, or an edited file it imports,
+ * is a new generation, so the hook warns once more.
+ */
+const blocked = (root: string, trust: TrustState, key: string, detail = ""): Activation => ({
   status: "blocked",
-  message: notAllowedMessage(root, trust),
+  message: notAllowedMessage(root, trust, detail),
   ...empty(),
-  key: contentHash(source),
+  key,
 });
 
 /**
@@ -124,9 +132,9 @@ const blocked = (root: string, trust: TrustState, source: string): Activation =>
  * it by and its real path) so shells inside drop it at their next prompt; they do not recheck
  * trust for a working activation otherwise.
  */
-export function writeDenied(ctx: AppContext, root: string, source: string, paths: Iterable<string>): void {
+export function writeDenied(ctx: AppContext, root: string, key: string, paths: Iterable<string>): void {
   const actRoot = activationsRoot(ctx.dirs.state);
-  for (const r of paths) writeActivation(actRoot, r, encodeActivation(blocked(root, "denied", source)), newestMtime(inputs(ctx, r)));
+  for (const r of paths) writeActivation(actRoot, r, encodeActivation(blocked(root, "denied", key)), newestMtime(inputs(ctx, r)));
 }
 
 /**

@@ -8,6 +8,7 @@
  * serves them all.
  */
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -213,7 +214,8 @@ for (const kind of ["bash", "zsh", "fish"] as const) {
       // Allowed from another shell: the first one picks it up at its next prompt.
       const other = await w.shell(dir);
       assert.equal(other.startup, notAllowed(dir));
-      assert.equal(await other.run("devenv allow"), `devenv: allowed ${dir}/devenv.ts\n`);
+      // allow says what it approved: the file and the start of its sha256.
+      assert.equal(await other.run("devenv allow"), `devenv: allowed ${dir}/devenv.ts (sha256 ${createHash("sha256").update(source("one")).digest("hex").slice(0, 12)})\n`);
       assert.equal(await s.run(""), "");
       const active = await s.env();
       assertActive(active, outside, [zig13], { TRUST_VAR: "one" }, "active after 'devenv allow' elsewhere");
