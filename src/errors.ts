@@ -21,6 +21,7 @@ export type ErrorCode =
   | "HTTP"
   | "OFFLINE"
   | "NOT_INSTALLED"
+  | "ENV_INVALID"
   | "USAGE"
   | "IO";
 

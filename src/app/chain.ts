@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CONFIG_FILE, projectRoots } from "../config/find.js";
 import { applyPlan } from "../env/plan.js";
+import { showPath } from "../text.js";
 import { prepareProject, type PreparedProject } from "./activate.js";
 import type { AppContext } from "./context.js";
 import { requireRoot } from "./project.js";
@@ -19,7 +20,7 @@ export async function prepareChain(ctx: AppContext): Promise<PreparedProject[]> 
     if (root !== nearest) {
       const state = trustState(ctx, root, readFileSync(join(root, CONFIG_FILE), "utf8"));
       if (state !== "allowed") {
-        ctx.reporter.warn(notAllowedMessage(root, state).replace(/^devenv: /, ""));
+        ctx.reporter.warn(notAllowedMessage(showPath(root), state).replace(/^devenv: /, ""));
         continue;
       }
     }

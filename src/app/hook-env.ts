@@ -4,6 +4,7 @@ import { CONFIG_FILE, LOCK_FILE } from "../config/find.js";
 import { DevenvError } from "../errors.js";
 import { encodeActivation, type Activation } from "../shell/activation.js";
 import { serializeLock } from "../lock/format.js";
+import { showPath } from "../text.js";
 import { activationsRoot, newestMtime, readLastGood, writeActivation, writeLastGood } from "../state/activations.js";
 import { contentHash, stampFile, type TrustState } from "../state/trust.js";
 import { findInstalled } from "../store/install.js";
@@ -41,6 +42,10 @@ const hasEnv = (g: LastGood) => g.tools.length > 0 || Object.keys(g.plan.set).le
 
 const empty = (): LastGood => ({ tools: [], dirs: [], plan: { path: [], prepend: {}, set: {} } });
 
+/** A last good environment from before list entries with ':' were refused is not one to keep. */
+const usable = (g: LastGood | undefined): LastGood =>
+  g && ![g.plan.path, ...Object.values(g.plan.prepend)].some((l) => l.some((d) => d.includes(":"))) ? g : empty();
+
 /**
  * Bring the cached activation of one project up to date, as the hook asks when a project's cache
  * is missing or older than its devenv.ts/devenv.lock: trust check, evaluate, lock, install, plan.
@@ -63,7 +68,7 @@ export async function refreshActivation(ctx: AppContext, actRoot: string, root: 
   const trust = trustState(ctx, root, source);
   if (trust !== "allowed") return write(blocked(root, trust, source));
 
-  const lastGood = readLastGood<LastGood>(actRoot, root) ?? empty();
+  const lastGood = usable(readLastGood<LastGood>(actRoot, root));
   try {
     const project = await evaluateSource(ctx, root, source);
     const { lock: current, text } = await readLock(root);
@@ -88,11 +93,11 @@ export async function refreshActivation(ctx: AppContext, actRoot: string, root: 
       if (missing.length && !(opts.autoInstall && project.autoInstall)) {
         const names = missing.map((t) => `${t.spec.name} ${t.spec.version}`).join(", ");
         if (watcherSays === undefined) {
-          return write({ status: "missing", message: `devenv: ${root}: not installed: ${names}; run 'devenv install'`, ...empty() });
+          return write({ status: "missing", message: `devenv: ${showPath(root)}: not installed: ${names}; run 'devenv install'`, ...empty() });
         }
         // The watcher is at it and will write the activation when it succeeds: keep what the shell has meanwhile.
         const kept = hasEnv(lastGood) ? " (keeping its last good environment)" : "";
-        return write({ status: "missing", message: `devenv: ${root}${kept}: not installed yet: ${names} (${watcherSays})`, ...lastGood });
+        return write({ status: "missing", message: `devenv: ${showPath(root)}${kept}: not installed yet: ${names} (${watcherSays})`, ...lastGood });
       }
       if (missing.length) opts.onInstalling?.(root, inputsMtime);
       const installed = await installTools(ctx, tools);
@@ -107,14 +112,14 @@ export async function refreshActivation(ctx: AppContext, actRoot: string, root: 
   } catch (e) {
     const text = opts.describeError?.(e) ?? (e instanceof DevenvError ? `${e.message}${e.hint ? `\n  ${e.hint}` : ""}` : String((e as Error)?.stack ?? e));
     const kept = hasEnv(lastGood) ? " (keeping its last good environment)" : "";
-    return write({ status: "error", message: `devenv: ${root}${kept}: ${text}`, ...lastGood });
+    return write({ status: "error", message: `devenv: ${showPath(root)}${kept}: ${text}`, ...lastGood });
   }
 }
 
 /** Keyed by content: an edited devenv.ts is a new generation, so the hook warns once more. */
 const blocked = (root: string, trust: TrustState, source: string): Activation => ({
   status: "blocked",
-  message: notAllowedMessage(root, trust),
+  message: notAllowedMessage(showPath(root), trust),
   ...empty(),
   key: contentHash(source),
 });
@@ -135,13 +140,13 @@ export function writeDenied(ctx: AppContext, root: string, source: string, paths
  * activation when it is done; meanwhile the shell keeps what it had.
  */
 export function writeInterrupted(actRoot: string, root: string, inputsMtime: number, byWatcher?: string): void {
-  const lastGood = byWatcher ? (readLastGood<LastGood>(actRoot, root) ?? empty()) : empty();
+  const lastGood = byWatcher ? usable(readLastGood<LastGood>(actRoot, root)) : empty();
   const kept = hasEnv(lastGood) ? " (keeping its last good environment)" : "";
   const a: Activation = {
     status: "missing",
     message: byWatcher
-      ? `devenv: ${root}${kept}: devenv watch is still installing ${byWatcher}; the first prompt after it is done has them`
-      : `devenv: ${root}: installing was interrupted; run 'devenv install' to finish`,
+      ? `devenv: ${showPath(root)}${kept}: devenv watch is still installing ${byWatcher}; the first prompt after it is done has them`
+      : `devenv: ${showPath(root)}: installing was interrupted; run 'devenv install' to finish`,
     ...lastGood,
   };
   // Never dated as "racy" (see writeActivation), even when Ctrl-C comes right after devenv.lock was
