@@ -9,8 +9,8 @@
 # the new ones. What it changed is kept in the exported DEVENV_STATE, so undo needs neither the
 # config nor the cache, and subshells and new panes inherit it.
 # DEVENV_STATE (format in src/shell/state.ts): fields end with \x1f; inside them \x1d, \x1f and
-# newline are written \x1d0, \x1d1 and \x1d3. A value too long to keep there (over 1024
-# characters, or past 8192 for one layer) goes to a file in the values dir, written with a
+# newline are written \x1d0, \x1d1 and \x1d3. A value too long to keep there (over 4096
+# characters, or past 16384 for one layer) goes to a file in the values dir, written with a
 # builtin redirect, and its field is \x1d2 and the file's path: DEVENV_STATE stays small, far
 # below the kernel's 128 KiB per variable, whatever the project sets.
 
@@ -74,9 +74,9 @@ _devenv_read() {
 # a reference to a file holding it (value, \0=\0). $2, if given, names the file of a value that
 # is the same for every shell (o.<generation>.<NAME>), reused when it is there and complete.
 _devenv_field() {
-  if ((${#1} <= 1024)); then
+  if ((${#1} <= 4096)); then
     _devenv_enc "$1"
-    ((${#__dv_f} <= 1024 && ${#__dv_u} + ${#__dv_f} <= 8192)) && return 0
+    ((${#__dv_f} <= 4096 && ${#__dv_u} + ${#__dv_f} <= 16384)) && return 0
   fi
   local __dv_p=$_devenv_vals/$2 __dv_k __dv_x
   if [[ -n $2 ]]; then

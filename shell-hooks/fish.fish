@@ -108,10 +108,10 @@ end
 # The field for value $argv[1] into $_devenv_o: encoded, or a reference to a file (see bash.sh).
 function _devenv_field
     set -l v $argv[1]
-    if test (string length -- "$v") -le 1024
+    if test (string length -- "$v") -le 4096
         _devenv_enc $v
         set -l n (string length -- "$_devenv_o")
-        test $n -le 1024 -a (math (string length -- "$_devenv_u") + $n) -le 8192; and return 0
+        test $n -le 4096 -a (math (string length -- "$_devenv_u") + $n) -le 16384; and return 0
     end
     set -l p $_devenv_vals/$argv[2]
     set -l ok

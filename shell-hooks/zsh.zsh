@@ -74,9 +74,9 @@ _devenv_read() {
 
 # The field for value $1 into __dv_f: encoded, or a reference to a file (see bash.sh).
 _devenv_field() {
-  if (( ${#1} <= 1024 )); then
+  if (( ${#1} <= 4096 )); then
     _devenv_enc "$1"
-    (( ${#__dv_f} <= 1024 && ${#__dv_u} + ${#__dv_f} <= 8192 )) && return 0
+    (( ${#__dv_f} <= 4096 && ${#__dv_u} + ${#__dv_f} <= 16384 )) && return 0
   fi
   local p=$_devenv_vals/$2 k __dv_x
   if [[ -n $2 ]]; then

@@ -20,7 +20,7 @@ export interface ExecLimits {
 
 /**
  * Left free for a command's own arguments and for DEVENV_STATE, whose inline part the hooks keep
- * under 8192 characters per layer (longer values go to files, see src/shell/state.ts).
+ * under 16384 characters per layer (longer values go to files, see src/shell/state.ts).
  */
 export const RESERVED_BYTES = 256 * 1024;
 

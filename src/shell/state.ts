@@ -10,7 +10,7 @@
  * newline \x1d3, so no field holds a separator or a newline (fish splits command substitutions at
  * newlines). A field `\x1d2<encoded path>` is a reference: the value is in that file, followed by
  * `\0=\0` (src/state/hook-values.ts). The hooks put a value in a file when its encoded form is
- * longer than 1024 characters or would bring the layer's records past 8192 characters: so
+ * longer than 4096 characters or would bring the layer's records past 16384 characters: so
  * DEVENV_STATE stays far below the kernel's 128 KiB per variable whatever the project sets, and
  * the common case writes no file. A reference whose file is gone or cut leaves that variable as it
  * is at undo (as a value the user changed). devenv-state-1, written by earlier hooks (no \x1d2,

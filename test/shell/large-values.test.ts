@@ -35,6 +35,8 @@ const BIG1 = filler("0123456789abcdef", 70_000);
 // Separators, newlines, quotes and the hooks' own escape sequences inside a long value.
 const BIG2 = filler("line\n\x1f\x1d0\x1d2 'q' \"d\" $x \\ ", 70_000);
 const USERS_BIG2 = filler("the user's own value ", 60_000);
+/** Each short enough to keep inline, together past a layer's inline budget: some go to files. */
+const MEDIUM = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`MEDIUM_${i}`, filler(`${i}ab\n`, 3000)]));
 
 for (const kind of KINDS) {
   describe(kind, { skip: shellAvailable(kind) ? false : `${kind} is not installed`, concurrency: false }, () => {
@@ -62,7 +64,7 @@ for (const kind of KINDS) {
     test("two 70 KB values: external commands work inside, leaving restores exactly, a subshell inherits and can leave", async () => {
       const w = join(base, "big");
       const proj = join(w, "proj");
-      await sb.writeConfig(config({ tools: { zig: "0.13" }, env: { BIG1, BIG2, SMALL: "small" } }), proj);
+      await sb.writeConfig(config({ tools: { zig: "0.13" }, env: { BIG1, BIG2, SMALL: "small", ...MEDIUM } }), proj);
       // The user's own long value of a variable the project sets: kept exactly for undo too.
       const s = await shell(w, { ...shellEnv(), BIG2: USERS_BIG2 });
       const outside = await s.env();
@@ -75,7 +77,8 @@ for (const kind of KINDS) {
       assert.equal(inside.BIG1, BIG1);
       assert.equal(inside.BIG2, BIG2);
       assert.equal(inside.SMALL, "small");
-      assert.ok(Buffer.byteLength(inside.DEVENV_STATE ?? "") < 16 * 1024, `DEVENV_STATE stays small: ${Buffer.byteLength(inside.DEVENV_STATE ?? "")} bytes`);
+      for (const [k, v] of Object.entries(MEDIUM)) assert.equal(inside[k], v, k);
+      assert.ok(Buffer.byteLength(inside.DEVENV_STATE ?? "") < 24 * 1024, `DEVENV_STATE stays small: ${Buffer.byteLength(inside.DEVENV_STATE ?? "")} bytes`);
       assert.ok(readdirSync(join(sb.home, "state", "hook-values")).length >= 2, "the long values are kept in files");
       assert.equal(await s.run(""), "", "the next prompt prints nothing");
       assert.deepEqual(await s.processesDuring(""), [], "nor starts a process");
