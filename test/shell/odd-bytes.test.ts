@@ -70,10 +70,13 @@ for (const kind of KINDS) {
       const w = workDir("dirs");
       const outer = join(w, `A ${ODD}`);
       const inner = join(outer, `B ${ODD}\n`);
-      await sb.writeConfig(config({ tools: { zig: "0.13" }, env: { WHERE: "outer", OUTER_ROOT: "${root}", ODD_VALUE: ODD } }), outer);
+      await sb.writeConfig(config({ tools: { zig: "0.13" }, env: { WHERE: "outer", OUTER_ROOT: "${root}", ODD_VALUE: ODD, LOCAL_ONLY: "the project's" } }), outer);
       await sb.writeConfig(config({ tools: { zig: "0.14" }, env: { WHERE: "inner", INNER_ROOT: "${root}/sub" } }), inner);
       const s = await shell(w, shellEnv({ WHERE: "the user's" }));
+      // Set but not exported: fish once left it exported after a dir with \x1f.
+      assert.equal(await s.run(kind === "fish" ? "set -g LOCAL_ONLY mine" : "LOCAL_ONLY=mine"), "");
       const outside = await s.env();
+      const local = `printf '[%s]\\n' "$LOCAL_ONLY"`;
 
       quiet(await s.run(cdCmd(kind, outer)), s);
       const envA = await s.env();
@@ -93,6 +96,7 @@ for (const kind of KINDS) {
       assert.deepEqual(stable(await s.env()), stable(envA), "inner → outer gives the outer environment exactly");
       quiet(await s.run(cdCmd(kind, w)), s);
       assert.deepEqual(stable(await s.env()), stable(outside), "leaving restores exactly");
+      assert.equal(await s.run(local), "[mine]\n", "the unexported variable is back, unexported");
       quiet(await s.run(cdCmd(kind, inner)), s);
       assert.deepEqual(stable(await s.env()), stable(envB), "out → inner applies both layers");
 
