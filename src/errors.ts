@@ -22,6 +22,7 @@ export type ErrorCode =
   | "HTTP"
   | "OFFLINE"
   | "NOT_INSTALLED"
+  | "ENV_INVALID"
   | "USAGE"
   | "IO";
 

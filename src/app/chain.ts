@@ -1,5 +1,6 @@
 import { projectRoots } from "../config/find.js";
 import { applyPlan } from "../env/plan.js";
+import { showPath } from "../text.js";
 import { prepareProject, type PreparedProject } from "./activate.js";
 import type { AppContext } from "./context.js";
 import { requireRoot } from "./project.js";
@@ -17,7 +18,7 @@ export async function prepareChain(ctx: AppContext): Promise<PreparedProject[]> 
     if (root !== nearest) {
       const { state, detail } = await configTrust(ctx, root);
       if (state !== "allowed") {
-        ctx.reporter.warn(notAllowedMessage(root, state, detail).replace(/^devenv: /, ""));
+        ctx.reporter.warn(notAllowedMessage(showPath(root), state, detail).replace(/^devenv: /, ""));
         continue;
       }
     }

@@ -4,6 +4,7 @@ import { CONFIG_FILE, LOCK_FILE } from "../config/find.js";
 import { DevenvError } from "../errors.js";
 import { encodeActivation, type Activation } from "../shell/activation.js";
 import { serializeLock } from "../lock/format.js";
+import { showPath } from "../text.js";
 import { activationsRoot, newestMtime, readLastGood, writeActivation, writeLastGood } from "../state/activations.js";
 import type { ConfigBundle } from "../config/inputs.js";
 import { stampFile, type TrustState } from "../state/trust.js";
@@ -42,6 +43,10 @@ const hasEnv = (g: LastGood) => g.tools.length > 0 || Object.keys(g.plan.set).le
 
 const empty = (): LastGood => ({ tools: [], dirs: [], plan: { path: [], prepend: {}, set: {} } });
 
+/** A last good environment from before list entries with ':' were refused is not one to keep. */
+const usable = (g: LastGood | undefined): LastGood =>
+  g && ![g.plan.path, ...Object.values(g.plan.prepend)].some((l) => l.some((d) => d.includes(":"))) ? g : empty();
+
 /**
  * Bring the cached activation of one project up to date, as the hook asks when a project's cache
  * is missing or older than its devenv.ts/devenv.lock: trust check, evaluate, lock, install, plan.
@@ -51,8 +56,10 @@ const empty = (): LastGood => ({ tools: [], dirs: [], plan: { path: [], prepend:
  */
 export async function refreshActivation(ctx: AppContext, actRoot: string, root: string, opts: RefreshOptions): Promise<Activation | undefined> {
   let inputsMtime = newestMtime(inputs(ctx, root));
+  // The files devenv.ts imports: the hook treats an edit to one like an edit to devenv.ts (I records).
+  let imported: string[] = [];
   const write = (a: Activation) => {
-    writeActivation(actRoot, root, encodeActivation(a), inputsMtime);
+    writeActivation(actRoot, root, encodeActivation(imported.length ? { ...a, inputs: imported } : a), inputsMtime);
     return a;
   };
   let bundle: ConfigBundle;
@@ -61,14 +68,15 @@ export async function refreshActivation(ctx: AppContext, actRoot: string, root: 
     bundle = await loadConfig(ctx, root);
   } catch (e) {
     if (!existsSync(join(root, CONFIG_FILE))) return undefined; // gone since the shell looked: the hook unloads it without us
-    return write({ status: "error", message: `devenv: ${root}: ${e instanceof DevenvError ? e.message : String((e as Error)?.message ?? e)}`, ...empty() });
+    return write({ status: "error", message: `devenv: ${showPath(root)}: ${e instanceof DevenvError ? e.message : String((e as Error)?.message ?? e)}`, ...empty() });
   }
   // The files devenv.ts imports are inputs too (their mtimes taken before they were read).
   for (const i of bundle.inputs) inputsMtime = Math.max(inputsMtime, i.mtimeMs);
+  imported = bundle.inputs.slice(1).map((i) => i.path);
   const trust = bundleTrust(ctx, root, bundle);
   if (trust.state !== "allowed") return write(blocked(root, trust.state, trust.hash, trust.detail));
 
-  const lastGood = readLastGood<LastGood>(actRoot, root) ?? empty();
+  const lastGood = usable(readLastGood<LastGood>(actRoot, root));
   try {
     const project = await evaluateBundle(bundle);
     const { lock: current, text } = await readLock(root);
@@ -93,11 +101,11 @@ export async function refreshActivation(ctx: AppContext, actRoot: string, root: 
       if (missing.length && !(opts.autoInstall && project.autoInstall)) {
         const names = missing.map((t) => `${t.spec.name} ${t.spec.version}`).join(", ");
         if (watcherSays === undefined) {
-          return write({ status: "missing", message: `devenv: ${root}: not installed: ${names}; run 'devenv install'`, ...empty() });
+          return write({ status: "missing", message: `devenv: ${showPath(root)}: not installed: ${names}; run 'devenv install'`, ...empty() });
         }
         // The watcher is at it and will write the activation when it succeeds: keep what the shell has meanwhile.
         const kept = hasEnv(lastGood) ? " (keeping its last good environment)" : "";
-        return write({ status: "missing", message: `devenv: ${root}${kept}: not installed yet: ${names} (${watcherSays})`, ...lastGood });
+        return write({ status: "missing", message: `devenv: ${showPath(root)}${kept}: not installed yet: ${names} (${watcherSays})`, ...lastGood });
       }
       if (missing.length) opts.onInstalling?.(root, inputsMtime);
       const installed = await installTools(ctx, tools);
@@ -112,7 +120,7 @@ export async function refreshActivation(ctx: AppContext, actRoot: string, root: 
   } catch (e) {
     const text = opts.describeError?.(e) ?? (e instanceof DevenvError ? `${e.message}${e.hint ? `\n  ${e.hint}` : ""}` : String((e as Error)?.stack ?? e));
     const kept = hasEnv(lastGood) ? " (keeping its last good environment)" : "";
-    return write({ status: "error", message: `devenv: ${root}${kept}: ${text}`, ...lastGood });
+    return write({ status: "error", message: `devenv: ${showPath(root)}${kept}: ${text}`, ...lastGood });
   }
 }
 
@@ -122,7 +130,7 @@ export async function refreshActivation(ctx: AppContext, actRoot: string, root: 
  */
 const blocked = (root: string, trust: TrustState, key: string, detail = ""): Activation => ({
   status: "blocked",
-  message: notAllowedMessage(root, trust, detail),
+  message: notAllowedMessage(showPath(root), trust, detail),
   ...empty(),
   key,
 });
@@ -143,13 +151,13 @@ export function writeDenied(ctx: AppContext, root: string, key: string, paths: I
  * activation when it is done; meanwhile the shell keeps what it had.
  */
 export function writeInterrupted(actRoot: string, root: string, inputsMtime: number, byWatcher?: string): void {
-  const lastGood = byWatcher ? (readLastGood<LastGood>(actRoot, root) ?? empty()) : empty();
+  const lastGood = byWatcher ? usable(readLastGood<LastGood>(actRoot, root)) : empty();
   const kept = hasEnv(lastGood) ? " (keeping its last good environment)" : "";
   const a: Activation = {
     status: "missing",
     message: byWatcher
-      ? `devenv: ${root}${kept}: devenv watch is still installing ${byWatcher}; the first prompt after it is done has them`
-      : `devenv: ${root}: installing was interrupted; run 'devenv install' to finish`,
+      ? `devenv: ${showPath(root)}${kept}: devenv watch is still installing ${byWatcher}; the first prompt after it is done has them`
+      : `devenv: ${showPath(root)}: installing was interrupted; run 'devenv install' to finish`,
     ...lastGood,
   };
   // Never dated as "racy" (see writeActivation), even when Ctrl-C comes right after devenv.lock was
