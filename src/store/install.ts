@@ -136,9 +136,17 @@ async function installOnce(store: string, http: Http, spec: InstallSpec, reporte
     const { fetchAndUnpack } = await import("./fetch-unpack.js");
     const guard = new SpaceGuard(store, `${label}: unpacking`, cap);
     const common = { http, store, label, rawName: spec.name, task, guard };
-    let { root, files } = await fetchAndUnpack({
-      ...common, file: artifact, dir: unpackDir, scratch: scratch(tmp, 0), sizeFromResponse: parts.length === 0 && artifact.size === undefined, hoist: artifact.strip === "auto",
+    const main = await fetchAndUnpack({
+      ...common,
+      file: artifact,
+      dir: unpackDir,
+      scratch: scratch(tmp, 0),
+      sizeFromResponse: parts.length === 0 && artifact.size === undefined,
+      // A raw download is bin/<name>: never lift bin/ (an inline tool's strip defaults to "auto").
+      hoist: artifact.strip === "auto" && artifact.format !== "raw",
     });
+    const root = main.root;
+    let files = main.files;
     for (const [i, part] of parts.entries()) {
       const dir = part.dir ? join(root, part.dir) : root;
       await fetchAndUnpack({ ...common, file: part, dir, scratch: scratch(tmp, i + 1), sizeFromResponse: false, hoist: false });

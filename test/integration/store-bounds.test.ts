@@ -153,6 +153,21 @@ describe("a full disk (a worker on a tmpfs of its own)", { skip: tmpfsUnsupporte
     assert.equal(kit.fake.count(path), 1, "requested once (not retried)");
   });
 
+  test("a download with no Content-Length stops before the disk is full (tool, URL, store, bytes written, free space)", async () => {
+    const body = gzip(tarEntries([{ path: "blob", content: randomBytes(12 * MiB) }]));
+    const held = await serveHeld(body, { ext: "tar.gz", contentLength: false });
+    try {
+      const { store, tmpfs } = onTmpfs("size=8m");
+      const r = await startWorker({ store, mirrors: held.mirrors, spec: makeSpec(held.url, body, { format: "tar.gz" }) }, { tmpfs }).done;
+      assert.equal(r.out?.error?.code, "IO", `worker exit ${r.code}: ${r.stdout}\n${r.stderr}`);
+      assert.match(r.out!.error!.message, new RegExp(`^tool 1\\.2\\.3: downloading ${held.url.replace(/[.]/g, "\\.")}: stopped after \\d+\\.\\d MB written to ${store.replace(/[.]/g, "\\.")}: \\d+ kB is free on that filesystem and devenv leaves at least \\d+ kB free$`));
+      assert.match(r.out!.error!.hint ?? "", /Nothing was installed\. Free disk space/);
+      assert.equal(held.requests, 1, "not retried");
+    } finally {
+      await held.close();
+    }
+  });
+
   test("ENOSPC while unpacking a zip (the tmpfs has no inodes left) says the disk is full, not 'not a valid zip'", async () => {
     const entries: Entry[] = Array.from({ length: 60 }, (_, i) => ({ path: `f${i}`, content: "x" }));
     const body = zipEntries(entries);
