@@ -124,7 +124,7 @@ describe("unpacked size", () => {
   });
 });
 
-describe("a full disk (a worker on a tmpfs of its own)", { skip: tmpfsUnsupported }, () => {
+describe("a full disk (a worker on a tmpfs of its own)", { skip: tmpfsUnsupported() }, () => {
   /** A store on a fresh mount point; the worker mounts the tmpfs over `<base>/mnt`. */
   function onTmpfs(options: string) {
     const { base } = kit.newStore();

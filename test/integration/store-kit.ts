@@ -157,10 +157,10 @@ export interface WorkerTmpfs {
  * `unshare -Urm` (an unprivileged user + mount namespace) and mounts a tmpfs there: a real full
  * disk for the full-disk tests, invisible to everything else.
  */
-export const tmpfsUnsupported: string | undefined = (() => {
+export function tmpfsUnsupported(): string | undefined {
   const r = spawnSync("unshare", ["-Urm", "sh", "-c", 'd=$(mktemp -d) && mount -t tmpfs -o size=1m tmpfs "$d" && umount "$d" && rmdir "$d"'], { encoding: "utf8" });
   return r.status === 0 ? undefined : `no unprivileged tmpfs here (unshare -Urm: ${(r.error?.message ?? r.stderr).trim() || `exit ${r.status}`})`;
-})();
+}
 
 /** Spawn store-worker.js (async: the fake server lives in this process and must keep serving). */
 export function startWorker(job: WorkerJob, o: { tmpfs?: WorkerTmpfs; env?: NodeJS.ProcessEnv } = {}): { child: ChildProcess; done: Promise<WorkerResult> } {
