@@ -9,9 +9,16 @@ const hex = (c: string) => {
   return n < 0x100 ? `\\x${n.toString(16).padStart(2, "0")}` : `\\u${n.toString(16).padStart(4, "0")}`;
 };
 
-// C0 controls, DEL, C1 controls (U+0080–U+009F: some terminals take U+009B as CSI).
-const ALL_CONTROLS = /[\x00-\x1f\x7f-\x9f]/g;
-const CONTROLS_BUT_LAYOUT = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+// C0 controls, DEL, C1 controls (U+0080–U+009F: some terminals take U+009B as CSI), and the invisible
+// formatting characters that make text read otherwise than it is (zero-width, bidi overrides, BOM).
+const INVISIBLE = "\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff";
+const ALL_CONTROLS = new RegExp(`[\\x00-\\x1f\\x7f-\\x9f${INVISIBLE}]`, "g");
+const CONTROLS_BUT_LAYOUT = new RegExp(`[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f${INVISIBLE}]`, "g");
+/** Whether a string holds a character showPath would escape. */
+export const hasControl = (s: string): boolean => {
+  ALL_CONTROLS.lastIndex = 0;
+  return ALL_CONTROLS.test(s);
+};
 
 /**
  * A path (or any one-line value) as it can be printed: control characters written `\xHH`
@@ -19,9 +26,15 @@ const CONTROLS_BUT_LAYOUT = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
  * when there is anything to escape.
  */
 export function showPath(p: string): string {
-  ALL_CONTROLS.lastIndex = 0;
-  if (!ALL_CONTROLS.test(p)) return p;
-  return p.replace(/[\\\x00-\x1f\x7f-\x9f]/g, (c) => (c === "\\" ? "\\\\" : c === "\n" ? "\\n" : c === "\t" ? "\\t" : c === "\r" ? "\\r" : hex(c)));
+  if (!hasControl(p)) return p;
+  return p.replace(new RegExp(`[\\\\${ALL_CONTROLS.source.slice(1)}`, "g"), (c) => (c === "\\" ? "\\\\" : c === "\n" ? "\\n" : c === "\t" ? "\\t" : c === "\r" ? "\\r" : hex(c)));
+}
+
+/** A value as it may be quoted in a message: in double quotes, control characters escaped, cut at 80. */
+export function shown(value: string): string {
+  const q = JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+  // JSON escapes only C0 controls: escape the others too, so a terminal shows them as text.
+  return q.replace(ALL_CONTROLS, hex);
 }
 
 /**

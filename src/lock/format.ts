@@ -1,5 +1,5 @@
 import { DevenvError } from "../errors.js";
-import { shown } from "./names.js";
+import { shown } from "../text.js";
 import { LOCK_VERSION, lockFileSchema, type LockFile } from "./types.js";
 
 export const emptyLock = (): LockFile => ({ lockVersion: LOCK_VERSION, tools: {} });

@@ -9,20 +9,12 @@
 /** As devenv.ts allows tool names (config/schema.ts). */
 export const TOOL_NAME = /^[a-z0-9][a-z0-9._-]*$/;
 
+import { hasControl, shown } from "../text.js";
+
 const VERSION = /^[0-9A-Za-z][0-9A-Za-z.+_-]*$/;
 const PART_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
 const DIR_PART = /^[A-Za-z0-9_][A-Za-z0-9._+-]*$/;
 const MAX = 128;
-
-/** Control and invisible formatting characters (C0, DEL, C1, zero-width, bidi overrides, BOM). */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
-
-/** A value as it may be shown in a message: quoted, control characters escaped, cut short. */
-export function shown(value: string): string {
-  const q = JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
-  // JSON escapes only C0 controls: escape the others too, so a terminal shows them as text.
-  return q.replace(new RegExp(CONTROL.source, "g"), (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
 
 /**
  * Why `v` cannot be a version (undefined when it can): letters, digits and `. + _ -`, starting with
@@ -52,7 +44,7 @@ export function partDirProblem(d: string): string | undefined {
 
 /** Free text (the request as devenv.ts wrote it): anything printable. */
 export function textProblem(t: string, what: string): string | undefined {
-  if (t.length >= 1 && t.length <= 200 && !CONTROL.test(t)) return undefined;
+  if (t.length >= 1 && t.length <= 200 && !hasControl(t)) return undefined;
   return `${shown(t)} is not ${what} (1 to 200 characters, no control characters)`;
 }
 
@@ -62,7 +54,7 @@ export function textProblem(t: string, what: string): string | undefined {
  */
 export function urlProblem(u: string): string | undefined {
   const bad = `${shown(u)} is not an http(s) URL or npm:<package path>`;
-  if (u.length > 2048 || /[\s\\]/.test(u) || CONTROL.test(u)) return bad;
+  if (u.length > 2048 || /[\s\\]/.test(u) || hasControl(u)) return bad;
   if (u.startsWith("npm:")) {
     const path = u.slice(4);
     return path && !path.startsWith("/") && path.split("/").every((s) => s !== "" && s !== "." && s !== "..") ? undefined : bad;

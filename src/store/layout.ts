@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { basename, dirname, join, resolve } from "node:path";
 import { DevenvError } from "../errors.js";
-import { shown, toolNameProblem, versionProblem } from "../lock/names.js";
+import { toolNameProblem, versionProblem } from "../lock/names.js";
+import { shown } from "../text.js";
 
 const NIX32 = "0123456789abcdfghijklmnpqrsvwxyz";
 
