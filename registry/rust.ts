@@ -3,7 +3,7 @@ import { parse } from "smol-toml";
 import { DevenvError } from "../src/errors.js";
 import { isSha256 } from "../src/registry/checksums.js";
 import { githubReleases } from "../src/registry/sources/github.js";
-import { defineRecipe, type Artifact, type ArtifactPart, type InstallTree, type PlatformKey, type ToolOptions } from "../src/registry/types.js";
+import { defineRecipe, type Artifact, type ArtifactPart, type InstallTree, type LockedFieldProblem, type PlatformKey, type ToolOptions } from "../src/registry/types.js";
 
 /**
  * Rust without rustup: rustc, cargo and rust-std (the host's and one per extra target) from the
@@ -44,6 +44,9 @@ const HOST_PKGS = new Set(["rustc", "cargo", "clippy", "rustfmt", "llvm-tools", 
   "clippy-preview", "rustfmt-preview", "llvm-tools-preview", "rust-analyzer-preview"]);
 
 const TRIPLE = /^[a-z0-9_]+(?:-[a-z0-9_.]+){1,4}$/;
+
+/** Where each part is unpacked before assembly: `_parts/<name>/`. */
+const PARTS = "_parts";
 
 /** `targets` and `components` from devenv.ts, checked, deduplicated and sorted (the lock must not depend on their order). */
 export function rustOptions(options: ToolOptions): { targets: string[]; components: string[] } {
@@ -127,6 +130,30 @@ function tarball(version: string, platform: PlatformKey, what: string, t: Target
   return pick;
 }
 
+/** The parts of a rust artifact, in order, as `rustArtifact` makes them: each unpacked into `_parts/<name>`. */
+export function rustPartNames(platform: PlatformKey, options: ToolOptions): string[] {
+  const host = rustHost(platform);
+  const { targets, components } = rustOptions(options);
+  return ["cargo", `rust-std-${host}`, ...targets.filter((t) => t !== host).map((t) => `rust-std-${t}`), ...components];
+}
+
+/** The lock check beyond URLs: the parts these targets and components give, where rustArtifact puts them. */
+export function rustCheckLocked(platform: PlatformKey, a: Artifact, options: ToolOptions): LockedFieldProblem | undefined {
+  if (a.strip !== 1) return { field: "strip", problem: `${JSON.stringify(a.strip)} is not rustc's strip (1)` };
+  const names = rustPartNames(platform, options);
+  const parts = a.parts ?? [];
+  if (parts.length !== names.length) {
+    return { field: "parts", problem: `${parts.length} parts, but rust with these targets and components has ${names.length} (${names.join(", ")})` };
+  }
+  for (const [i, p] of parts.entries()) {
+    const name = names[i]!;
+    if (p.name !== name) return { field: `parts.${i}.name`, problem: `${JSON.stringify(p.name)} is not the part expected there (${name})` };
+    if (p.dir !== `${PARTS}/${name}`) return { field: `parts.${i}.dir`, problem: `${JSON.stringify(p.dir)} is not where ${name} is unpacked (${PARTS}/${name})` };
+    if (p.strip !== 1) return { field: `parts.${i}.strip`, problem: `${JSON.stringify(p.strip)} is not a rust-installer tarball's strip (1)` };
+  }
+  return undefined;
+}
+
 const shorten = (names: string[], max = 40) =>
   names.length > max ? `${names.slice(0, max).join(", ")} … (${names.length - max} more)` : names.join(", ");
 
@@ -147,7 +174,7 @@ export async function rustArtifact(http: { text(url: string): Promise<string> },
   };
 
   const rustc = hostFile("rustc");
-  const part = (name: string, f: ReturnType<typeof tarball>): ArtifactPart => ({ name, ...f, strip: 1, dir: `_parts/${name}` });
+  const part = (name: string, f: ReturnType<typeof tarball>): ArtifactPart => ({ name, ...f, strip: 1, dir: `${PARTS}/${name}` });
   const parts: ArtifactPart[] = [part("cargo", hostFile("cargo")), part(`rust-std-${host}`, hostFile("rust-std", `rust-std`))];
 
   const std = pkgFor(m, "rust-std")!.entry;
@@ -209,7 +236,6 @@ export function rustAcceptsUrl(version: string, platform: PlatformKey, url: stri
 // ---------------------------------------------------------------- assembly
 
 const INSTALLER_FILES = ["install.sh", "components", "rust-installer-version", "version", "git-commit-hash"];
-const PARTS = "_parts";
 
 const archiveError = (where: string, what: string) =>
   new DevenvError("ARCHIVE", `rust: ${where}: ${what}`, { hint: "The download is not a rust-installer tarball as expected; try again or report it." });
@@ -321,6 +347,8 @@ export default defineRecipe({
   artifact: ({ http }, version, platform, options) => rustArtifact(http, version, platform, options),
 
   acceptsUrl: (version, platform, url) => rustAcceptsUrl(version, platform, url),
+
+  checkLocked: (_version, platform, artifact, options) => rustCheckLocked(platform, artifact, options),
 
   bin: () => ["bin"],
 

@@ -4,12 +4,16 @@
 # generated test, `_devenv_fresh`, decides with builtins alone whether anything changed;
 # `_devenv_switch` walks up from $PWD, loads the cached activations from the user's state dir,
 # runs devenv only for those missing or stale, undoes the layers that no longer apply and
-# applies the new ones, recording in the exported DEVENV_STATE exactly what it changed.
+# applies the new ones, recording in the exported DEVENV_STATE exactly what it changed (format in
+# src/shell/state.ts; values too long to keep there go to files in the values dir, see bash.sh).
+# No field of DEVENV_STATE holds a newline, so `string split \x1f` in a command substitution
+# splits it exactly; other strings that may hold newlines go through _devenv_str or _devenv_split.
 
 set -g _devenv_node @NODE@
 set -g _devenv_cli @CLI@
 set -g _devenv_act @ACT@
 set -g _devenv_stamp @STAMP@
+set -g _devenv_vals @VALS@
 set -g _devenv_pwd ''
 set -g _devenv_seen ''
 set -q _devenv_warned; or set -g _devenv_warned
@@ -63,14 +67,72 @@ function _devenv_str
     set -g _devenv_o (string split -r -m1 \n -- $t)[1]
 end
 
+# $argv[1] split at ':' into $_devenv_l, exactly (a command substitution also splits at newlines,
+# so the pieces pass through one URL-escaped, where neither ':' nor a newline is left).
+function _devenv_split
+    set -g _devenv_l
+    for e in (string escape --style=url -- $argv[1] | string split %3A)
+        _devenv_str unescape --style=url -- $e
+        set -ga _devenv_l $_devenv_o
+    end
+end
+
+# Encode $argv[1] as a DEVENV_STATE field into $_devenv_o.
 function _devenv_enc
     _devenv_str replace -a \x1d \x1d0 -- $argv[1]
     _devenv_str replace -a \x1f \x1d1 -- $_devenv_o
+    _devenv_str replace -a \n \x1d3 -- $_devenv_o
 end
 
+# Decode field $argv[1] into $_devenv_o. A reference is read from its file; fails if that is gone
+# or cut short.
 function _devenv_dec
-    _devenv_str replace -a \x1d1 \x1f -- $argv[1]
+    if string match -q -- \x1d2'*' $argv[1]
+        _devenv_dec (string sub -s 3 -- $argv[1])
+        _devenv_read $_devenv_o
+        return
+    end
+    _devenv_str replace -a \x1d3 \n -- $argv[1]
+    _devenv_str replace -a \x1d1 \x1f -- $_devenv_o
     _devenv_str replace -a \x1d0 \x1d -- $_devenv_o
+end
+
+# Read value file $argv[1] (the value, \0=\0) into $_devenv_o; fails if it is gone or cut short.
+function _devenv_read
+    test -f "$argv[1]"; or return 1
+    set -l v (string split0 <$argv[1])
+    set -q v[2]; and not set -q v[3]; and test "x$v[2]" = x=; or return 1
+    set -g _devenv_o $v[1]
+end
+
+# The field for value $argv[1] into $_devenv_o: encoded, or a reference to a file (see bash.sh).
+function _devenv_field
+    set -l v $argv[1]
+    if test (string length -- "$v") -le 4096
+        _devenv_enc $v
+        set -l n (string length -- "$_devenv_o")
+        test $n -le 4096 -a (math (string length -- "$_devenv_u") + $n) -le 16384; and return 0
+    end
+    set -l p $_devenv_vals/$argv[2]
+    set -l ok
+    if test -n "$argv[2]"
+        _devenv_read $p; and test "$_devenv_o" = "$v"; and set ok 1
+    else
+        for k in 1 2 3
+            set p $_devenv_vals/p.$fish_pid.(random 0 2147483647)
+            test -e $p; or break
+        end
+    end
+    # Checked first: fish reports a failed redirection even under 2>/dev/null.
+    if test -z "$ok" -a -d $_devenv_vals -a -w $_devenv_vals
+        string join0 -- $v = >$p; and set ok 1
+    end
+    if test -n "$ok"
+        _devenv_enc $p
+        set -g _devenv_o \x1d2$_devenv_o
+    else
+        _devenv_enc $v
+    end
 end
 
 # Apply activation _devenv_F$argv[1]; its undo records (fields ending with \x1f) go to $_devenv_u.
@@ -79,6 +141,8 @@ function _devenv_apply
     set -l a $$n
     set -l j 4
     set -g _devenv_u ''
+    _devenv_str replace -r '(?s)^.*/\.devenv\.(.*)\.act$' '$1' -- $_devenv_file[$argv[1]]
+    set -l gen $_devenv_o
     while test $j -le (count $a)
         switch $a[$j]
             case S P
@@ -93,23 +157,30 @@ function _devenv_apply
                 end
                 if test $a[$j] = S
                     set -gx $name $val
-                    _devenv_enc $cur
-                    set -l ecur $_devenv_o
-                    _devenv_enc $val
-                    set -g _devenv_u "$_devenv_u"S\x1f$name\x1f$had\x1f"$ecur"\x1f"$_devenv_o"\x1f
+                    set -g _devenv_u "$_devenv_u"S\x1f$name\x1f$had\x1f
+                    _devenv_field "$cur"
+                    set -g _devenv_u "$_devenv_u$_devenv_o"\x1f
+                    _devenv_field "$val" o.$gen.$name
+                    set -g _devenv_u "$_devenv_u$_devenv_o"\x1f
                 else
+                    _devenv_split $cur
+                    set -l have $_devenv_l
+                    _devenv_split $val
                     set -l add
-                    for x in (string split : -- $val)
-                        contains -- $x (string split : -- $cur) $add; or set -a add $x
+                    for x in $_devenv_l
+                        contains -- $x $have $add; or set -a add $x
                     end
                     if set -q add[1]
-                        set -l joined (string join : -- $add)
+                        _devenv_str join : -- $add
+                        set -l joined $_devenv_o
                         if test -n "$cur"
                             set -gx $name "$joined:$cur"
                         else
                             set -gx $name "$joined"
                         end
-                        set -g _devenv_u "$_devenv_u"P\x1f$name\x1f$had\x1f$joined\x1f
+                        set -g _devenv_u "$_devenv_u"P\x1f$name\x1f$had\x1f
+                        _devenv_field "$joined"
+                        set -g _devenv_u "$_devenv_u$_devenv_o"\x1f
                     end
                 end
                 set j (math $j + 3)
@@ -138,13 +209,14 @@ function _devenv_undo
         set -q $name; or continue
         set -l x
         if test $u[$p] = S
-            _devenv_dec $u[(math $p + 4)]
-            test "$$name" = "$_devenv_o"; or continue
-            _devenv_dec $u[(math $p + 3)]
+            _devenv_dec $u[(math $p + 4)]; and test "$$name" = "$_devenv_o"; or continue
+            _devenv_dec $u[(math $p + 3)]; or continue
             set x $_devenv_o
         else
+            _devenv_dec $u[(math $p + 3)]; or continue
+            _devenv_split $_devenv_o
             set x ":$$name:"
-            for d in (string split : -- $u[(math $p + 3)])
+            for d in $_devenv_l
                 _devenv_str replace -- ":$d:" ":" "$x"
                 set x $_devenv_o
             end
@@ -198,10 +270,16 @@ function _devenv_switch
                 continue
             end
             set -l j 4
-            # T (tool) records come first, then D (store dirs): skip the former.
-            while test $j -le (count $a); and contains -- "$a[$j]" T D
+            # T (tool), D (store dir) and I (input file) records come first.
+            while test $j -le (count $a); and contains -- "$a[$j]" T D I
                 set -l k (math $j + 1)
                 if test "$a[$j]" = D; and not test -d "$a[$k]"
+                    set -a need $i
+                    break
+                end
+                if test "$a[$j]" = I; and begin
+                        not test -e "$a[$k]"; or test "$a[$k]" -nt $_devenv_file[$i]
+                    end
                     set -a need $i
                     break
                 end
@@ -242,7 +320,7 @@ function _devenv_switch
     set -l s
     if set -q DEVENV_STATE
         set s (string split \x1f -- "$DEVENV_STATE")
-        test "$s[1]" = devenv-state-1; or set s
+        contains -- "$s[1]" devenv-state-1 devenv-state-2; or set s
     end
     set -l j 2
     while test $j -lt (count $s)
@@ -250,7 +328,8 @@ function _devenv_switch
             case L
                 _devenv_dec $s[(math $j + 1)]
                 set -a lroot $_devenv_o
-                set -a lgen $s[(math $j + 2)]
+                _devenv_dec $s[(math $j + 2)]
+                set -a lgen $_devenv_o
                 set -a lrec ''
                 set j (math $j + 3)
             case S P
@@ -277,16 +356,20 @@ function _devenv_switch
     for j in (_devenv_seq (count $lroot) -1 (math $keep + 1))
         _devenv_undo (string split \x1f -- $lrec[$j])[1..-2]
     end
-    set -l state devenv-state-1\x1f
+    set -l state devenv-state-2\x1f
     for j in (_devenv_seq 1 $keep)
         _devenv_enc $lroot[$j]
-        set state "$state"L\x1f"$_devenv_o"\x1f$lgen[$j]\x1f"$lrec[$j]"
+        set state "$state"L\x1f"$_devenv_o"\x1f
+        _devenv_enc $lgen[$j]
+        set state "$state$_devenv_o"\x1f"$lrec[$j]"
     end
     for i in (_devenv_seq (math $t + 1) (count $roots))
         test $eff[$i] = 1; or continue
         _devenv_apply $i
         _devenv_enc $roots[$i]
-        set state "$state"L\x1f"$_devenv_o"\x1f$_devenv_file[$i]\x1f"$_devenv_u"
+        set state "$state"L\x1f"$_devenv_o"\x1f
+        _devenv_enc $_devenv_file[$i]
+        set state "$state$_devenv_o"\x1f"$_devenv_u"
     end
     for i in (_devenv_seq (count $roots))
         set -l n _devenv_F$i
@@ -296,7 +379,7 @@ function _devenv_switch
         printf '%s\n' $msg >&2
         set -ga _devenv_warned $_devenv_file[$i]
     end
-    if test "$state" = devenv-state-1\x1f
+    if test "$state" = devenv-state-2\x1f
         set -e DEVENV_STATE
     else
         set -gx DEVENV_STATE "$state"
@@ -307,6 +390,16 @@ function _devenv_switch
         set -l q (string escape -- $_devenv_file[$i])
         set -a tests "-f "(string escape -- "$r/devenv.ts") "! "(string escape -- "$r/devenv.ts")" -nt $q" "! "(string escape -- "$r/devenv.lock")" -nt $q"
         test "$_devenv_st[$i]" = ok; or set -a tests "! "(string escape -- $_devenv_stamp)" -nt $q"
+        set -l n _devenv_F$i
+        set -l a $$n
+        set -l j 4
+        while test $j -le (count $a); and contains -- "$a[$j]" T D I
+            if test "$a[$j]" = I
+                set -l f (string escape -- $a[(math $j + 1)])
+                set -a tests "-e $f" "! $f -nt $q"
+            end
+            set j (math $j + 2)
+        end
         set -e _devenv_F$i
     end
     if set -q tests[1]

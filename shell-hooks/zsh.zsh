@@ -4,13 +4,15 @@
 # at the top of `_devenv_hook` decides with builtins alone whether anything changed; `_devenv_switch` walks up
 # from $PWD, loads the cached activations from the user's state dir, runs devenv only for those
 # missing or stale, undoes the layers that no longer apply and applies the new ones, recording
-# in the exported DEVENV_STATE exactly what it changed.
+# in the exported DEVENV_STATE exactly what it changed (format in src/shell/state.ts; values too
+# long to keep there go to files in the values dir, see bash.sh).
 
 zmodload zsh/mapfile 2>/dev/null
 typeset -g _devenv_node=@NODE@
 typeset -g _devenv_cli=@CLI@
 typeset -g _devenv_act=@ACT@
 typeset -g _devenv_stamp=@STAMP@
+typeset -g _devenv_vals=@VALS@
 typeset -g _devenv_pwd= _devenv_seen= _devenv_rc=0
 typeset -g _devenv_warned=${_devenv_warned-}
 typeset -ga _devenv_file _devenv_st _devenv_lroot _devenv_lgen _devenv_lrec
@@ -42,11 +44,64 @@ _devenv_load() {
   _devenv_file[$1]=$f
 }
 
+# Encode $1 as a DEVENV_STATE field into __dv_f.
+_devenv_enc() {
+  __dv_f=${1//$'\x1d'/$'\x1d0'}
+  __dv_f=${__dv_f//$'\x1f'/$'\x1d1'}
+  __dv_f=${__dv_f//$'\n'/$'\x1d3'}
+}
+
+# Decode field $1 into __dv_x (not inside "…": zsh does not expand $'…' in a replacement there).
+# A reference is read from its file; fails if that is gone or cut short.
+_devenv_dec() {
+  if [[ $1 != $'\x1d2'* ]]; then
+    __dv_x=${1//$'\x1d3'/$'\n'}
+    __dv_x=${__dv_x//$'\x1d1'/$'\x1f'}
+    __dv_x=${__dv_x//$'\x1d0'/$'\x1d'}
+    return 0
+  fi
+  _devenv_dec "${1:2}"
+  _devenv_read "$__dv_x"
+}
+
+# Read value file $1 (the value, \0=\0) into __dv_x; fails if it is gone or cut short.
+_devenv_read() {
+  local -a v
+  [[ -f $1 ]] && v=("${(@0)mapfile[$1]}")
+  (( ${#v} == 3 )) && [[ $v[2] == = && -z $v[3] ]] || return 1
+  __dv_x=$v[1]
+}
+
+# The field for value $1 into __dv_f: encoded, or a reference to a file (see bash.sh).
+_devenv_field() {
+  if (( ${#1} <= 4096 )); then
+    _devenv_enc "$1"
+    (( ${#__dv_f} <= 4096 && ${#__dv_u} + ${#__dv_f} <= 16384 )) && return 0
+  fi
+  local p=$_devenv_vals/$2 k __dv_x
+  if [[ -n $2 ]]; then
+    _devenv_read $p && [[ $__dv_x == "$1" ]] && k=ok
+  else
+    for k in 1 2 3; do
+      p=$_devenv_vals/p.$$.$RANDOM$RANDOM
+      [[ -e $p ]] || break
+    done
+    k=
+  fi
+  if [[ -n $k ]] || { print -rn -- "$1"$'\0=\0' >$p } 2>/dev/null; then
+    _devenv_enc "$p"
+    __dv_f=$'\x1d2'$__dv_f
+  else
+    _devenv_enc "$1"
+  fi
+}
+
 # Apply activation _devenv_F$1; its undo records are appended to __dv_u.
 _devenv_apply() {
   local -a a
   a=("${(@P)${:-_devenv_F$1}}")
-  local j=4 n=${#a} name val had cur add x
+  local j=4 n=${#a} name val had cur add x __dv_f gen=${_devenv_file[$1]##*/.devenv.}
+  gen=${gen%.act}
   while (( j <= n )); do
     case $a[j] in
     S | P)
@@ -57,8 +112,11 @@ _devenv_apply() {
       fi
       if [[ $a[j] == S ]]; then
         typeset -gx "$name=$val"
-        cur=${cur//$'\x1d'/$'\x1d0'} val=${val//$'\x1d'/$'\x1d0'}
-        __dv_u+=S$'\x1f'$name$'\x1f'$had$'\x1f'${cur//$'\x1f'/$'\x1d1'}$'\x1f'${val//$'\x1f'/$'\x1d1'}$'\x1f'
+        __dv_u+=S$'\x1f'$name$'\x1f'$had$'\x1f'
+        _devenv_field "$cur"
+        __dv_u+=$__dv_f$'\x1f'
+        _devenv_field "$val" "o.$gen.$name"
+        __dv_u+=$__dv_f$'\x1f'
       else
         val+=: add=
         while [[ -n $val ]]; do
@@ -68,7 +126,9 @@ _devenv_apply() {
         if [[ -n $add ]]; then
           add=${add%:}
           typeset -gx "$name=$add${cur:+:$cur}"
-          __dv_u+=P$'\x1f'$name$'\x1f'$had$'\x1f'$add$'\x1f'
+          __dv_u+=P$'\x1f'$name$'\x1f'$had$'\x1f'
+          _devenv_field "$add"
+          __dv_u+=$__dv_f$'\x1f'
         fi
       fi
       (( j += 3 ))
@@ -81,7 +141,7 @@ _devenv_apply() {
 # Undo the records in __dv_ua (one layer), last change first (see bash.sh).
 _devenv_undo() {
   local -a starts
-  local j n=${#__dv_ua} name had x add p
+  local j n=${#__dv_ua} name had x add p __dv_x
   for (( j = 1; j <= n; )); do
     starts+=($j)
     if [[ $__dv_ua[j] == S ]]; then (( j += 5 )); else (( j += 4 )); fi
@@ -91,14 +151,12 @@ _devenv_undo() {
     name=$__dv_ua[j+1] had=$__dv_ua[j+2]
     (( ${(P)+name} )) || continue
     if [[ $__dv_ua[j] == S ]]; then
-      x=${__dv_ua[j+4]//$'\x1d1'/$'\x1f'}
-      # Not inside "…": zsh does not expand $'…' in a replacement there.
-      x=${x//$'\x1d0'/$'\x1d'}
-      [[ ${(P)name} == "$x" ]] || continue
-      x=${__dv_ua[j+3]//$'\x1d1'/$'\x1f'}
-      x=${x//$'\x1d0'/$'\x1d'}
+      _devenv_dec "$__dv_ua[j+4]" && [[ ${(P)name} == "$__dv_x" ]] || continue
+      _devenv_dec "$__dv_ua[j+3]" || continue
+      x=$__dv_x
     else
-      x=:${(P)name}: add=$__dv_ua[j+3]:
+      _devenv_dec "$__dv_ua[j+3]" || continue
+      x=:${(P)name}: add=$__dv_x:
       while [[ -n $add ]]; do
         x=${x/":${add%%:*}:"/:} add=${add#*:}
       done
@@ -118,7 +176,7 @@ _devenv_switch() {
   setopt no_glob
   local d=${PWD%/} test= x r s state q
   local -a roots need lroot lgen lrec eff sarr __dv_ua a sroots
-  local __dv_u i j keep=0 t=0
+  local __dv_u __dv_f __dv_x i j keep=0 t=0
   _devenv_file=() _devenv_st=()
   while :; do
     if [[ -f $d/devenv.ts ]]; then
@@ -134,10 +192,14 @@ _devenv_switch() {
     if _devenv_load $i $r && [[ ! $r/devenv.ts -nt $_devenv_file[i] && ! $r/devenv.lock -nt $_devenv_file[i] ]]; then
       a=("${(@P)${:-_devenv_F$i}}")
       if [[ $a[2] != ok && $_devenv_stamp -nt $_devenv_file[i] ]]; then need+=($i); continue; fi
+      # T (tool), D (store dir) and I (input file) records come first.
       for (( j = 4; j <= ${#a}; j += 2 )); do
-        # T (tool) records come first, then D (store dirs): skip the former.
-        [[ $a[j] == [TD] ]] || break
-        [[ $a[j] == T || -d $a[j+1] ]] || { need+=($i); break; }
+        case $a[j] in
+        T) ;;
+        D) [[ -d $a[j+1] ]] || { need+=($i); break; } ;;
+        I) [[ -e $a[j+1] && ! $a[j+1] -nt $_devenv_file[i] ]] || { need+=($i); break; } ;;
+        *) break ;;
+        esac
       done
     else
       need+=($i)
@@ -167,14 +229,15 @@ _devenv_switch() {
   else
     if [[ -n ${DEVENV_STATE-} ]]; then
       sarr=("${(@ps:\x1f:)DEVENV_STATE}")
-      [[ $sarr[1] == devenv-state-1 ]] || sarr=()
+      [[ $sarr[1] == devenv-state-[12] ]] || sarr=()
     fi
     for (( j = 2; j < ${#sarr}; )); do
       case $sarr[j] in
       L)
-        x=${sarr[j+1]//$'\x1d1'/$'\x1f'}
-        x=${x//$'\x1d0'/$'\x1d'}
-        lroot+=("$x") lgen+=("$sarr[j+2]") lrec+=("")
+        _devenv_dec "$sarr[j+1]"
+        lroot+=("$__dv_x") lrec+=("")
+        _devenv_dec "$sarr[j+2]"
+        lgen+=("$__dv_x")
         (( j += 3 ))
         ;;
       S | P)
@@ -199,18 +262,22 @@ _devenv_switch() {
     __dv_ua[-1]=()
     _devenv_undo
   done
-  state=devenv-state-1$'\x1f'
+  state=devenv-state-2$'\x1f'
   _devenv_lroot=("${(@)lroot[1,keep]}") _devenv_lgen=("${(@)lgen[1,keep]}") _devenv_lrec=("${(@)lrec[1,keep]}")
   for (( j = 1; j <= keep; j++ )); do
-    x=${lroot[j]//$'\x1d'/$'\x1d0'}
-    state+=L$'\x1f'${x//$'\x1f'/$'\x1d1'}$'\x1f'$lgen[j]$'\x1f'$lrec[j]
+    _devenv_enc "$lroot[j]"
+    state+=L$'\x1f'$__dv_f$'\x1f'
+    _devenv_enc "$lgen[j]"
+    state+=$__dv_f$'\x1f'$lrec[j]
   done
   for (( i = t + 1; i <= ${#roots}; i++ )); do
     (( eff[i] )) || continue
     __dv_u=
     _devenv_apply $i
-    x=${roots[i]//$'\x1d'/$'\x1d0'}
-    state+=L$'\x1f'${x//$'\x1f'/$'\x1d1'}$'\x1f'$_devenv_file[i]$'\x1f'$__dv_u
+    _devenv_enc "$roots[i]"
+    state+=L$'\x1f'$__dv_f$'\x1f'
+    _devenv_enc "$_devenv_file[i]"
+    state+=$__dv_f$'\x1f'$__dv_u
     _devenv_lroot+=("$roots[i]") _devenv_lgen+=("$_devenv_file[i]") _devenv_lrec+=("$__dv_u")
   done
   for (( i = 1; i <= ${#roots}; i++ )); do
@@ -219,7 +286,7 @@ _devenv_switch() {
     print -ru2 -- $x
     _devenv_warned+=$_devenv_file[i]$'\x1f'
   done
-  if [[ $state == devenv-state-1$'\x1f' ]]; then unset DEVENV_STATE; else export DEVENV_STATE=$state; fi
+  if [[ $state == devenv-state-2$'\x1f' ]]; then unset DEVENV_STATE; else export DEVENV_STATE=$state; fi
   for (( i = 1; i <= ${#roots}; i++ )); do
     r=${roots[i]%/}
     q=${(q)_devenv_file[i]}
@@ -227,6 +294,12 @@ _devenv_switch() {
     # shell or devenv replaces it by a new generation and removes it).
     test+=" && -f $q && -f ${(q)r}/devenv.ts && ! ${(q)r}/devenv.ts -nt $q && ! ${(q)r}/devenv.lock -nt $q"
     [[ $_devenv_st[i] == ok ]] || test+=" && ! ${(q)_devenv_stamp} -nt $q"
+    a=("${(@P)${:-_devenv_F$i}}")
+    for (( j = 4; j <= ${#a}; j += 2 )); do
+      [[ $a[j] == [TD] ]] && continue
+      [[ $a[j] == I ]] || break
+      test+=" && -e ${(q)a[j+1]} && ! ${(q)a[j+1]} -nt $q"
+    done
     unset _devenv_F$i
   done
   # The test inlined into the hook: a zsh function call costs ~16 µs here, the test ~40 µs.

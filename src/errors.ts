@@ -2,6 +2,7 @@
 export type ErrorCode =
   | "CONFIG_NOT_FOUND"
   | "CONFIG_SYNTAX"
+  | "CONFIG_IMPORT"
   | "CONFIG_EVAL"
   | "CONFIG_SCHEMA"
   | "CONFIG_EDIT"
@@ -21,6 +22,7 @@ export type ErrorCode =
   | "HTTP"
   | "OFFLINE"
   | "NOT_INSTALLED"
+  | "ENV_INVALID"
   | "USAGE"
   | "IO";
 

@@ -1,5 +1,10 @@
 import type { ProjectConfig } from "../config/normalise.js";
+import { join } from "node:path";
+import { CONFIG_FILE } from "../config/find.js";
+import { checkEnvPlan } from "../env/limits.js";
 import { planEnv, type EnvPlan } from "../env/plan.js";
+import { execLimits } from "../platform/exec-limits.js";
+import { showPath } from "../text.js";
 import type { LockFile } from "../lock/types.js";
 import type { InstalledTool } from "../store/install.js";
 import type { AppContext } from "./context.js";
@@ -42,10 +47,13 @@ export async function prepareProject(ctx: AppContext, opts: { frozen?: boolean }
   return { project, lock, installed, plan, lockWritten };
 }
 
-/** The environment plan of a project whose tools are installed (the hook and the CLI share it). */
+/**
+ * The environment plan of a project whose tools are installed (the hook and the CLI share it).
+ * Throws ENV_INVALID for a plan no program could start with (see checkEnvPlan).
+ */
 export function planProjectEnv(ctx: AppContext, project: ProjectConfig, tools: ProjectTool[], installed: InstalledTool[]): EnvPlan {
   const real = realRoot(project.root);
-  return planEnv(
+  const plan = planEnv(
     tools.map((t, i) => ({
       name: t.req.name,
       dir: installed[i]!.dir,
@@ -56,4 +64,7 @@ export function planProjectEnv(ctx: AppContext, project: ProjectConfig, tools: P
     project.env,
     project.root,
   );
+  const file = showPath(join(project.root, CONFIG_FILE));
+  checkEnvPlan(plan, ctx.env, execLimits(), (name) => (name in project.env ? `${file}: env.${name}` : `${name} (set by a tool of ${file})`));
+  return plan;
 }

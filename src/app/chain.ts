@@ -1,11 +1,10 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { CONFIG_FILE, projectRoots } from "../config/find.js";
+import { projectRoots } from "../config/find.js";
 import { applyPlan } from "../env/plan.js";
+import { showPath } from "../text.js";
 import { prepareProject, type PreparedProject } from "./activate.js";
 import type { AppContext } from "./context.js";
 import { requireRoot } from "./project.js";
-import { notAllowedMessage, trustState } from "./trust.js";
+import { configTrust, notAllowedMessage } from "./trust.js";
 
 /**
  * The layers the shell hook would apply here, prepared (locked and installed): enclosing projects
@@ -17,9 +16,9 @@ export async function prepareChain(ctx: AppContext): Promise<PreparedProject[]> 
   const layers: PreparedProject[] = [];
   for (const root of projectRoots(nearest)) {
     if (root !== nearest) {
-      const state = trustState(ctx, root, readFileSync(join(root, CONFIG_FILE), "utf8"));
+      const { state, detail } = await configTrust(ctx, root);
       if (state !== "allowed") {
-        ctx.reporter.warn(notAllowedMessage(root, state).replace(/^devenv: /, ""));
+        ctx.reporter.warn(notAllowedMessage(showPath(root), state, detail).replace(/^devenv: /, ""));
         continue;
       }
     }

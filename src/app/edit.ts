@@ -7,13 +7,14 @@ import { DevenvError } from "../errors.js";
 import { hasRecipe, loadRecipe, unknownTool } from "../registry/index.js";
 import { pickVersion } from "../resolver/range.js";
 import { isValidRange } from "../resolver/range.js";
+import type { ConfigBundle } from "../config/inputs.js";
 import type { AppContext } from "./context.js";
 import { installTools, projectTools } from "./install.js";
 import { lockProject, type LockResult } from "./lock.js";
 import { commitEdit } from "./edit-commit.js";
-import { evaluateSource, readLock, requireRoot } from "./project.js";
+import { evaluateBundle, readLock, requireRoot } from "./project.js";
 import { listVersions } from "./versions.js";
-import { allowOwnEdit, requireTrusted } from "./trust.js";
+import { allowOwnEdit, loadConfig, requireTrustedConfig } from "./trust.js";
 
 export interface ToolArg {
   name: string;
@@ -53,8 +54,18 @@ export interface EditResult {
  * devenv.lock and the trust record (commitEdit). A failure, Ctrl-C or kill before that point leaves
  * the project's files and its trust record exactly as they were, including "no devenv.lock".
  */
-async function lockEdited(ctx: AppContext, root: string, before: string | undefined, source: string, install: boolean, command: string) {
-  const project = await evaluateSource(ctx, root, source);
+async function lockEdited(ctx: AppContext, root: string, prior: ConfigBundle | undefined, before: string | undefined, source: string, install: boolean, command: string) {
+  // The edited devenv.ts in place of the one on disk; the files it imports are read from disk. Only
+  // devenv.ts is devenv's edit: each of them must be one the approval of the old content covered.
+  const bundle = await loadConfig(ctx, root, source);
+  const approved = new Map(prior?.inputs.slice(1).map((i) => [i.rel, i.sha256]));
+  const unapproved = bundle.inputs.slice(1).filter((i) => approved.get(i.rel) !== i.sha256).map((i) => i.rel);
+  if (unapproved.length) {
+    throw new DevenvError("NOT_ALLOWED", `${join(root, CONFIG_FILE)} imports files that were not allowed with it: ${unapproved.join(", ")}`, {
+      hint: `They changed since 'devenv allow'. Read them, run 'devenv allow', then 'devenv ${command}' again.`,
+    });
+  }
+  const project = await evaluateBundle(bundle);
   const { lock: current, text } = await readLock(root);
   const lock = await lockProject(ctx, project, current);
   const installed = install ? await installTools(ctx, await projectTools(ctx, project, lock.lock)) : [];
@@ -67,7 +78,7 @@ export async function addTools(ctx: AppContext, args: ToolArg[], opts: { install
   const root = findProjectRoot(ctx.cwd) ?? ctx.cwd;
   const file = join(root, CONFIG_FILE);
   const old = await readFile(file, "utf8").catch(() => undefined);
-  if (old !== undefined) requireTrusted(ctx, root, old);
+  const prior = old === undefined ? undefined : await requireTrustedConfig(ctx, root, old);
   const tools = await Promise.all(args.map(async (a) => {
     if (a.range !== undefined) return { name: a.name, spec: a.range };
     const recipe = await loadRecipe(a.name);
@@ -76,15 +87,15 @@ export async function addTools(ctx: AppContext, args: ToolArg[], opts: { install
     return { name: a.name, spec: defaultRange(latest.version) };
   }));
   const source = old === undefined ? newConfigSource(tools) : setTools(old, tools, file);
-  return { root, created: old === undefined, ...(await lockEdited(ctx, root, old, source, opts.install, "add")) };
+  return { root, created: old === undefined, ...(await lockEdited(ctx, root, prior, old, source, opts.install, "add")) };
 }
 
 export async function removeToolsFromProject(ctx: AppContext, names: string[]): Promise<EditResult & { removed: string[] }> {
   const root = requireRoot(ctx);
   const file = join(root, CONFIG_FILE);
   const old = await readFile(file, "utf8");
-  requireTrusted(ctx, root, old);
-  const project = await evaluateSource(ctx, root, old);
+  const prior = await requireTrustedConfig(ctx, root, old);
+  const project = await evaluateBundle(prior);
   const missing = names.filter((n) => !project.tools.some((t) => t.name === n));
   if (missing.length) {
     throw new DevenvError("USAGE", `not in ${CONFIG_FILE}: ${missing.join(", ")}`, {
@@ -92,7 +103,7 @@ export async function removeToolsFromProject(ctx: AppContext, names: string[]): 
     });
   }
   const { source, removed } = removeTools(old, names, file);
-  return { root, created: false, removed, ...(await lockEdited(ctx, root, old, source, false, "remove")) };
+  return { root, created: false, removed, ...(await lockEdited(ctx, root, prior, old, source, false, "remove")) };
 }
 
 export async function initProject(ctx: AppContext): Promise<{ file: string; created: boolean }> {

@@ -1,7 +1,8 @@
 /**
  * `devenv gc`: remove the store entries no live project references, and the leftovers (temp dirs
  * of interrupted installs, trash of an interrupted gc, stale version lists and compiled configs,
- * cached activations of deleted projects). Entries are moved aside while the gc lock is held,
+ * cached activations of deleted projects, values the shell hooks kept out of DEVENV_STATE that no
+ * shell can still need). Entries are moved aside while the gc lock is held,
  * then deleted: an interrupted gc leaves no half-deleted entry where installs look.
  */
 import { readdirSync, renameSync, statSync } from "node:fs";
@@ -9,6 +10,7 @@ import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { pidAlive, randomId } from "../platform/fs.js";
 import { activationsRoot, removeActivationSite } from "../state/activations.js";
+import { staleHookValues } from "../state/hook-values.js";
 import { entrySize, listEntries, listScratch, TRASH_PREFIX, treeSize, type StoreEntry } from "../store/entries.js";
 import { acquireGcLock, heldInstallLocks, readPins } from "../store/gc-lock.js";
 import { readReceipt } from "../store/receipt.js";
@@ -39,7 +41,7 @@ export interface RemovedEntry {
   reason: "unused" | "incomplete";
 }
 
-export type LeftoverKind = "temp" | "trash" | "version-list" | "compiled-config" | "activation";
+export type LeftoverKind = "temp" | "trash" | "version-list" | "compiled-config" | "activation" | "hook-value";
 
 export interface Leftover {
   kind: LeftoverKind;
@@ -151,7 +153,10 @@ export async function runGc(ctx: AppContext, opts: GcOptions = {}): Promise<GcRe
   return report;
 }
 
-/** Temp dirs and gc trash of dead processes; version lists and compiled configs older than STALE_CACHE_MS. */
+/**
+ * Temp dirs and gc trash of dead processes; version lists and compiled configs older than
+ * STALE_CACHE_MS; the hooks' value files no shell can still need (see staleHookValues).
+ */
 function findLeftovers(ctx: AppContext, now: number): Leftover[] {
   const out: Leftover[] = [];
   for (const s of listScratch(ctx.dirs.store)) {
@@ -175,6 +180,7 @@ function findLeftovers(ctx: AppContext, now: number): Leftover[] {
       }
     }
   }
+  for (const v of staleHookValues(ctx.dirs.state, activationsRoot(ctx.dirs.state), now)) out.push({ kind: "hook-value", ...v });
   return out;
 }
 

@@ -1,11 +1,13 @@
-import { readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { CONFIG_FILE, LOCK_FILE } from "../config/find.js";
 import { DevenvError } from "../errors.js";
 import { encodeActivation, type Activation } from "../shell/activation.js";
 import { serializeLock } from "../lock/format.js";
+import { showPath } from "../text.js";
 import { activationsRoot, newestMtime, readLastGood, writeActivation, writeLastGood } from "../state/activations.js";
-import { contentHash, stampFile, type TrustState } from "../state/trust.js";
+import type { ConfigBundle } from "../config/inputs.js";
+import { stampFile, type TrustState } from "../state/trust.js";
 import { findInstalled } from "../store/install.js";
 import type { AppContext } from "./context.js";
 import { planProjectEnv } from "./activate.js";
@@ -13,8 +15,8 @@ import { pinSpecs, recordUse } from "./references.js";
 import { waitForWatcher } from "./watch-wait.js";
 import { installTools, projectTools } from "./install.js";
 import { lockProject } from "./lock.js";
-import { evaluateSource, readLock, writeLock } from "./project.js";
-import { notAllowedMessage, realRoot, trustState } from "./trust.js";
+import { evaluateBundle, readLock, writeLock } from "./project.js";
+import { bundleTrust, loadConfig, notAllowedMessage, realRoot } from "./trust.js";
 
 type LastGood = Pick<Activation, "tools" | "dirs" | "plan">;
 
@@ -41,6 +43,10 @@ const hasEnv = (g: LastGood) => g.tools.length > 0 || Object.keys(g.plan.set).le
 
 const empty = (): LastGood => ({ tools: [], dirs: [], plan: { path: [], prepend: {}, set: {} } });
 
+/** A last good environment from before list entries with ':' were refused is not one to keep. */
+const usable = (g: LastGood | undefined): LastGood =>
+  g && ![g.plan.path, ...Object.values(g.plan.prepend)].some((l) => l.some((d) => d.includes(":"))) ? g : empty();
+
 /**
  * Bring the cached activation of one project up to date, as the hook asks when a project's cache
  * is missing or older than its devenv.ts/devenv.lock: trust check, evaluate, lock, install, plan.
@@ -50,25 +56,32 @@ const empty = (): LastGood => ({ tools: [], dirs: [], plan: { path: [], prepend:
  */
 export async function refreshActivation(ctx: AppContext, actRoot: string, root: string, opts: RefreshOptions): Promise<Activation | undefined> {
   let inputsMtime = newestMtime(inputs(ctx, root));
-  let source: string;
-  try {
-    source = readFileSync(join(root, CONFIG_FILE), "utf8");
-  } catch {
-    return undefined; // gone since the shell looked: the hook unloads it without us
-  }
+  // The files devenv.ts imports: the hook treats an edit to one like an edit to devenv.ts (I records).
+  let imported: string[] = [];
   const write = (a: Activation) => {
-    writeActivation(actRoot, root, encodeActivation(a), inputsMtime);
+    writeActivation(actRoot, root, encodeActivation(imported.length ? { ...a, inputs: imported } : a), inputsMtime);
     return a;
   };
-  const trust = trustState(ctx, root, source);
-  if (trust !== "allowed") return write(blocked(root, trust, source));
-
-  const lastGood = readLastGood<LastGood>(actRoot, root) ?? empty();
+  let bundle: ConfigBundle;
   try {
-    const project = await evaluateSource(ctx, root, source);
+    // devenv.ts and the files it imports, read and compiled (nothing runs before the trust check).
+    bundle = await loadConfig(ctx, root);
+  } catch (e) {
+    if (!existsSync(join(root, CONFIG_FILE))) return undefined; // gone since the shell looked: the hook unloads it without us
+    return write({ status: "error", message: `devenv: ${showPath(root)}: ${e instanceof DevenvError ? e.message : String((e as Error)?.message ?? e)}`, ...empty() });
+  }
+  // The files devenv.ts imports are inputs too (their mtimes taken before they were read).
+  for (const i of bundle.inputs) inputsMtime = Math.max(inputsMtime, i.mtimeMs);
+  imported = bundle.inputs.slice(1).map((i) => i.path);
+  const trust = bundleTrust(ctx, root, bundle);
+  if (trust.state !== "allowed") return write(blocked(root, trust.state, trust.hash, trust.detail));
+
+  const lastGood = usable(readLastGood<LastGood>(actRoot, root));
+  try {
+    const project = await evaluateBundle(bundle);
     const { lock: current, text } = await readLock(root);
     const { lock } = await lockProject(ctx, project, current, { frozen: false });
-    if (await writeLock(root, lock, text)) inputsMtime = newestMtime(inputs(ctx, root));
+    if (await writeLock(root, lock, text)) inputsMtime = Math.max(inputsMtime, newestMtime(inputs(ctx, root)));
     const tools = await projectTools(ctx, project, lock);
     // Pinned until the activation that points at them is written: a gc running meanwhile keeps them.
     const pin = await pinSpecs(ctx, tools.map((t) => t.spec));
@@ -88,11 +101,11 @@ export async function refreshActivation(ctx: AppContext, actRoot: string, root: 
       if (missing.length && !(opts.autoInstall && project.autoInstall)) {
         const names = missing.map((t) => `${t.spec.name} ${t.spec.version}`).join(", ");
         if (watcherSays === undefined) {
-          return write({ status: "missing", message: `devenv: ${root}: not installed: ${names}; run 'devenv install'`, ...empty() });
+          return write({ status: "missing", message: `devenv: ${showPath(root)}: not installed: ${names}; run 'devenv install'`, ...empty() });
         }
         // The watcher is at it and will write the activation when it succeeds: keep what the shell has meanwhile.
         const kept = hasEnv(lastGood) ? " (keeping its last good environment)" : "";
-        return write({ status: "missing", message: `devenv: ${root}${kept}: not installed yet: ${names} (${watcherSays})`, ...lastGood });
+        return write({ status: "missing", message: `devenv: ${showPath(root)}${kept}: not installed yet: ${names} (${watcherSays})`, ...lastGood });
       }
       if (missing.length) opts.onInstalling?.(root, inputsMtime);
       const installed = await installTools(ctx, tools);
@@ -107,16 +120,19 @@ export async function refreshActivation(ctx: AppContext, actRoot: string, root: 
   } catch (e) {
     const text = opts.describeError?.(e) ?? (e instanceof DevenvError ? `${e.message}${e.hint ? `\n  ${e.hint}` : ""}` : String((e as Error)?.stack ?? e));
     const kept = hasEnv(lastGood) ? " (keeping its last good environment)" : "";
-    return write({ status: "error", message: `devenv: ${root}${kept}: ${text}`, ...lastGood });
+    return write({ status: "error", message: `devenv: ${showPath(root)}${kept}: ${text}`, ...lastGood });
   }
 }
 
-/** Keyed by content: an edited devenv.ts is a new generation, so the hook warns once more. */
-const blocked = (root: string, trust: TrustState, source: string): Activation => ({
+/**
+ * Keyed by the trust hash of the config's files: an edited devenv.ts, or an edited file it imports,
+ * is a new generation, so the hook warns once more.
+ */
+const blocked = (root: string, trust: TrustState, key: string, detail = ""): Activation => ({
   status: "blocked",
-  message: notAllowedMessage(root, trust),
+  message: notAllowedMessage(showPath(root), trust, detail),
   ...empty(),
-  key: contentHash(source),
+  key,
 });
 
 /**
@@ -124,9 +140,9 @@ const blocked = (root: string, trust: TrustState, source: string): Activation =>
  * it by and its real path) so shells inside drop it at their next prompt; they do not recheck
  * trust for a working activation otherwise.
  */
-export function writeDenied(ctx: AppContext, root: string, source: string, paths: Iterable<string>): void {
+export function writeDenied(ctx: AppContext, root: string, key: string, paths: Iterable<string>): void {
   const actRoot = activationsRoot(ctx.dirs.state);
-  for (const r of paths) writeActivation(actRoot, r, encodeActivation(blocked(root, "denied", source)), newestMtime(inputs(ctx, r)));
+  for (const r of paths) writeActivation(actRoot, r, encodeActivation(blocked(root, "denied", key)), newestMtime(inputs(ctx, r)));
 }
 
 /**
@@ -135,13 +151,13 @@ export function writeDenied(ctx: AppContext, root: string, source: string, paths
  * activation when it is done; meanwhile the shell keeps what it had.
  */
 export function writeInterrupted(actRoot: string, root: string, inputsMtime: number, byWatcher?: string): void {
-  const lastGood = byWatcher ? (readLastGood<LastGood>(actRoot, root) ?? empty()) : empty();
+  const lastGood = byWatcher ? usable(readLastGood<LastGood>(actRoot, root)) : empty();
   const kept = hasEnv(lastGood) ? " (keeping its last good environment)" : "";
   const a: Activation = {
     status: "missing",
     message: byWatcher
-      ? `devenv: ${root}${kept}: devenv watch is still installing ${byWatcher}; the first prompt after it is done has them`
-      : `devenv: ${root}: installing was interrupted; run 'devenv install' to finish`,
+      ? `devenv: ${showPath(root)}${kept}: devenv watch is still installing ${byWatcher}; the first prompt after it is done has them`
+      : `devenv: ${showPath(root)}: installing was interrupted; run 'devenv install' to finish`,
     ...lastGood,
   };
   // Never dated as "racy" (see writeActivation), even when Ctrl-C comes right after devenv.lock was

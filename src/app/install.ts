@@ -6,7 +6,7 @@ import { ensureInstalled, findInstalled, type InstallSpec, type InstalledTool } 
 import { removeStaleTemps } from "../store/temp.js";
 import { glibcProblem, hostGlibc } from "../platform/glibc.js";
 import type { AppContext } from "./context.js";
-import { checkEntryUrls } from "./lock.js";
+import { checkUsableEntry } from "./lock.js";
 import { recipeFor } from "./project.js";
 
 export interface ProjectTool {
@@ -16,7 +16,11 @@ export interface ProjectTool {
   spec: InstallSpec;
 }
 
-/** Pair every request with its lock entry and the install spec for this machine. Never resolves. */
+/**
+ * Pair every request with its lock entry and the install spec for this machine. Never resolves.
+ * Each entry is checked against devenv.ts and its recipe first: nothing unchecked from devenv.lock
+ * reaches a store path or a download.
+ */
 export async function projectTools(ctx: AppContext, project: ProjectConfig, lock: LockFile): Promise<ProjectTool[]> {
   const out: ProjectTool[] = [];
   for (const req of project.tools) {
@@ -25,7 +29,7 @@ export async function projectTools(ctx: AppContext, project: ProjectConfig, lock
       throw new DevenvError("LOCK_FROZEN", `${req.name} is not in devenv.lock`, { hint: "Run 'devenv lock' or 'devenv install'." });
     }
     const recipe = await recipeFor(req);
-    checkEntryUrls(recipe, req, entry);
+    checkUsableEntry(req, recipe, entry);
     const artifact = entry.platforms[ctx.platform];
     if (!artifact) {
       throw new DevenvError("UNSUPPORTED_PLATFORM", `devenv.lock has no ${ctx.platform} build of ${req.name} ${entry.version}`, {

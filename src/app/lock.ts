@@ -1,7 +1,11 @@
 import type { ProjectConfig, ToolRequest } from "../config/normalise.js";
 import { DevenvError } from "../errors.js";
+import { LOCK_FILE } from "../config/find.js";
+import { parseLock, serializeLock } from "../lock/format.js";
+import { versionProblem } from "../lock/names.js";
 import type { LockEntry, LockFile, LockedArtifact } from "../lock/types.js";
-import { frozenProblems, planLock, sourceOf } from "../resolver/plan.js";
+import { checkLockEntry } from "../resolver/check-entry.js";
+import { entryMismatch, entryOutdated, frozenProblems, planLock, sourceOf } from "../resolver/plan.js";
 import { pickVersion, sortVersions } from "../resolver/range.js";
 import type { Artifact, ArtifactFile, PlatformKey, Recipe } from "../registry/types.js";
 import type { AppContext } from "./context.js";
@@ -35,12 +39,11 @@ export async function lockProject(ctx: AppContext, project: ProjectConfig, curre
   const platforms = lockPlatforms(ctx, project, opts.platforms);
   const recipes = new Map<string, Recipe>();
   for (const req of project.tools) recipes.set(req.name, await recipeFor(req));
-  // Options in their canonical form (rust's targets sorted): reordering devenv.ts changes nothing.
-  const requests = project.tools.map((req) => {
-    const norm = recipes.get(req.name)!.normalizeOptions;
-    return norm ? { ...req, options: norm(req.options) } : req;
-  });
-  const plan = planLock(requests, current, platforms, opts.update, (name) => recipes.get(name)!.platforms);
+  const requests = project.tools.map((req) => canonicalRequest(req, recipes.get(req.name)!));
+  const recipe = (name: string) => recipes.get(name)!;
+  const plan = planLock(requests, current, platforms, opts.update, (name) => recipe(name).platforms, (name) => recipe(name).revision);
+  // devenv.lock came with a pull: every entry kept is checked before anything is fetched or written.
+  for (const k of plan.keep) checkLockEntry(k.req, recipe(k.req.name), k.entry, { artifacts: !k.relock });
   const unpublished = requests
     .map((req) => ({ name: req.name, platforms: platforms.filter((p) => !recipes.get(req.name)!.platforms.includes(p)) }))
     .filter((u) => u.platforms.length);
@@ -55,13 +58,20 @@ export async function lockProject(ctx: AppContext, project: ProjectConfig, curre
   const tools: Record<string, LockEntry> = {};
   const changed: LockResult["changed"] = [];
   const work: Array<Promise<void>> = [];
-  for (const { req, entry, missing } of plan.keep) {
-    const recipe = recipes.get(req.name)!;
-    checkEntryUrls(recipe, req, entry);
+  for (const { req, entry, missing, relock } of plan.keep) {
+    const r = recipe(req.name);
+    if (relock) {
+      // Made with an older recipe: the same version, every platform's artifact as this recipe gives it.
+      const wanted = [...new Set([...(Object.keys(entry.platforms) as PlatformKey[]), ...missing])].filter((p) => r.platforms.includes(p));
+      work.push((async () => {
+        tools[req.name] = { ...entry, recipeRevision: r.revision, platforms: await artifacts(ctx, r, req, entry.version, wanted) };
+      })());
+      continue;
+    }
     tools[req.name] = entry;
     if (missing.length) {
       work.push((async () => {
-        tools[req.name] = { ...entry, platforms: { ...entry.platforms, ...(await artifacts(ctx, recipe, req, entry.version, missing)) } };
+        tools[req.name] = { ...entry, platforms: { ...entry.platforms, ...(await artifacts(ctx, r, req, entry.version, missing)) } };
       })());
     }
   }
@@ -76,7 +86,25 @@ export async function lockProject(ctx: AppContext, project: ProjectConfig, curre
     })());
   }
   await Promise.all(work);
-  return { lock: { lockVersion: current.lockVersion, tools }, changed, dropped: plan.drop, unpublished };
+  const lock = { lockVersion: current.lockVersion, tools };
+  if (work.length) checkOwnLock(lock, requests, recipe);
+  return { lock, changed, dropped: plan.drop, unpublished };
+}
+
+/**
+ * Never write a lock the next run would refuse: what an upstream listed (a URL, a version, a part)
+ * passes the same checks as a pulled devenv.lock, or nothing is written.
+ */
+function checkOwnLock(lock: LockFile, requests: readonly ToolRequest[], recipe: (name: string) => Recipe): void {
+  try {
+    parseLock(serializeLock(lock), LOCK_FILE);
+    for (const req of requests) checkLockEntry(req, recipe(req.name), lock.tools[req.name]!);
+  } catch (e) {
+    if (!(e instanceof DevenvError)) throw e;
+    throw new DevenvError("LOCK_INVALID", `refusing to lock what the upstream lists: ${e.message}`, {
+      hint: "devenv checks what it locks as it checks a pulled devenv.lock; nothing was written. Pick another version, or report it with the tool, version and platform.",
+    });
+  }
 }
 
 export async function resolveTool(ctx: AppContext, req: ToolRequest, recipe: Recipe, platforms: readonly PlatformKey[]): Promise<LockEntry> {
@@ -85,7 +113,8 @@ export async function resolveTool(ctx: AppContext, req: ToolRequest, recipe: Rec
       hint: `${req.name} is available for: ${recipe.platforms.join(", ") || "no platform"}.`,
     });
   }
-  const versions = await listVersions(ctx, recipe, req.options, req.inline);
+  // A version that could not be a store entry's name is never locked (devenv would refuse its own lock).
+  const versions = (await listVersions(ctx, recipe, req.options, req.inline)).filter((v) => !versionProblem(v.version));
   const picked = pickVersion(req.range, versions);
   if (!picked) {
     const newest = sortVersions(versions).slice(0, 5).map((v) => v.version);
@@ -130,16 +159,28 @@ export function lockedArtifact(a: Artifact): LockedArtifact {
   };
 }
 
-/** A lock entry must point where the recipe would: a hand-edited URL is refused, not fetched. */
-export function checkEntryUrls(recipe: Recipe, req: ToolRequest, entry: LockEntry): void {
-  for (const [platform, a] of Object.entries(entry.platforms)) {
-    if (!a) continue;
-    const files = [{ at: "url", url: a.url }, ...(a.parts ?? []).map((p, i) => ({ at: `parts.${i}.url`, url: p.url }))];
-    for (const f of files) {
-      if (recipe.acceptsUrl(entry.version, platform as PlatformKey, f.url, req.options)) continue;
-      throw new DevenvError("LOCK_URL_MISMATCH", `devenv.lock: tools.${req.name}.platforms.${platform}.${f.at} is not where ${req.name} ${entry.version} is published (${f.url})`, {
-        hint: `Refusing to download it. Restore devenv.lock from version control or run 'devenv update ${req.name}'.`,
-      });
-    }
+/** A request with its options in canonical form (rust's targets sorted): reordering devenv.ts changes nothing. */
+export function canonicalRequest(req: ToolRequest, recipe: Recipe): ToolRequest {
+  return recipe.normalizeOptions ? { ...req, options: recipe.normalizeOptions(req.options) } : req;
+}
+
+/** Why a lock entry cannot be used as it is for this request (devenv.ts changed, an older recipe), or undefined. */
+export function staleReason(req: ToolRequest, recipe: Recipe, entry: LockEntry | undefined): string | undefined {
+  const canon = canonicalRequest(req, recipe);
+  return entryMismatch(canon, entry) ?? (entry && entryOutdated(canon, entry, recipe.revision));
+}
+
+/**
+ * The last check before a lock entry is installed or activated (every command and the hook come
+ * through projectTools): it satisfies devenv.ts as it is, and is what devenv.ts and the recipe
+ * would produce (check-entry.ts).
+ */
+export function checkUsableEntry(req: ToolRequest, recipe: Recipe, entry: LockEntry): void {
+  const stale = staleReason(req, recipe, entry);
+  if (stale) {
+    throw new DevenvError("LOCK_FROZEN", `devenv.lock does not satisfy devenv.ts: ${stale}`, {
+      hint: "Run 'devenv lock' (or 'devenv install') and commit the updated devenv.lock.",
+    });
   }
+  checkLockEntry(canonicalRequest(req, recipe), recipe, entry);
 }

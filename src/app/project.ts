@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { CONFIG_FILE, LOCK_FILE, findProjectRoot } from "../config/find.js";
-import { evaluateConfigText } from "../config/load.js";
+import type { ConfigBundle } from "../config/inputs.js";
+import { runConfig } from "../config/load.js";
 import { normaliseConfig, type ProjectConfig, type ToolRequest } from "../config/normalise.js";
 import { DevenvError } from "../errors.js";
 import { emptyLock, parseLock, serializeLock } from "../lock/format.js";
@@ -11,7 +12,7 @@ import { loadRecipe } from "../registry/index.js";
 import { inlineRecipe } from "../registry/inline.js";
 import type { Recipe } from "../registry/types.js";
 import type { AppContext } from "./context.js";
-import { requireTrusted } from "./trust.js";
+import { requireTrustedConfig } from "./trust.js";
 
 export function requireRoot(ctx: AppContext): string {
   const root = findProjectRoot(ctx.cwd);
@@ -23,18 +24,18 @@ export function requireRoot(ctx: AppContext): string {
   return root;
 }
 
-/** Read, trust-check and evaluate root/devenv.ts. The content is read once: what was checked is what runs. */
+/**
+ * Read root/devenv.ts and the local files it imports, check them with the trust store, and run the
+ * compile of exactly those bytes: what was checked is what runs.
+ */
 export async function loadProject(ctx: AppContext, root = requireRoot(ctx)): Promise<ProjectConfig> {
-  const file = join(root, CONFIG_FILE);
-  const source = await readFile(file, "utf8");
-  requireTrusted(ctx, root, source);
-  return evaluateSource(ctx, root, source);
+  return evaluateBundle(await requireTrustedConfig(ctx, root));
 }
 
-/** Evaluate content the caller has already checked with the trust store. */
-export async function evaluateSource(ctx: AppContext, root: string, source: string): Promise<ProjectConfig> {
-  const file = join(root, CONFIG_FILE);
-  return normaliseConfig(await evaluateConfigText(source, file, ctx.dirs.cache), root, file);
+/** Run a config the caller has already checked with the trust store, and validate what it exports. */
+export async function evaluateBundle(bundle: ConfigBundle): Promise<ProjectConfig> {
+  const value = await runConfig(bundle);
+  return normaliseConfig(value, bundle.root, bundle.file, bundle.inputs.map((i) => i.path));
 }
 
 export async function readLock(root: string): Promise<{ lock: LockFile; text: string | undefined }> {

@@ -8,6 +8,7 @@ import type { VersionInfo } from "../registry/types.js";
 import { findInstalled } from "../store/install.js";
 import type { AppContext } from "./context.js";
 import { projectTools } from "./install.js";
+import { checkUsableEntry, staleReason } from "./lock.js";
 import { recipeFor } from "./project.js";
 import { listVersions } from "./versions.js";
 
@@ -24,7 +25,8 @@ export async function listProject(ctx: AppContext, project: ProjectConfig, lock:
   for (const req of project.tools) {
     const entry = lock.tools[req.name];
     let dir: string | null = null;
-    if (entry?.platforms[ctx.platform]) {
+    // A stale entry (devenv.ts changed since it was locked) is listed but not looked up in the store.
+    if (entry?.platforms[ctx.platform] && !staleReason(req, await recipeFor(req), entry)) {
       const [t] = await projectTools(ctx, { ...project, tools: [req] }, lock);
       dir = t ? findInstalled(ctx.dirs.store, t.spec)?.dir ?? null : null;
     }
@@ -46,6 +48,9 @@ export interface OutdatedRow {
 export async function outdated(ctx: AppContext, project: ProjectConfig, lock: LockFile): Promise<OutdatedRow[]> {
   return Promise.all(project.tools.map(async (req) => {
     const recipe = await recipeFor(req);
+    // The locked version is shown only from an entry that passes the checks every install makes.
+    const entry = lock.tools[req.name];
+    if (entry && !staleReason(req, recipe, entry)) checkUsableEntry(req, recipe, entry);
     const versions = await listVersions(ctx, recipe, req.options, req.inline);
     return {
       name: req.name,

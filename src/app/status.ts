@@ -1,11 +1,10 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { CONFIG_FILE, findProjectRoot } from "../config/find.js";
+import { findProjectRoot } from "../config/find.js";
 import { decodeActivation } from "../shell/activation.js";
 import { parseState } from "../shell/state.js";
 import { activationsRoot, currentActivationFile } from "../state/activations.js";
 import type { AppContext } from "./context.js";
-import { trustState } from "./trust.js";
+import { configTrust } from "./trust.js";
 
 export interface StatusReport {
   hook: { shell: string; installed: boolean };
@@ -16,7 +15,7 @@ export interface StatusReport {
 }
 
 /** What `devenv status` shows; `parentPid` is the pid of the shell that ran it. */
-export function projectStatus(ctx: AppContext, parentPid: number): StatusReport {
+export async function projectStatus(ctx: AppContext, parentPid: number): Promise<StatusReport> {
   const [shell = "", pid = ""] = (ctx.env.__DEVENV_HOOK ?? "").split(":");
   const installed = shell !== "" && Number(pid) === parentPid;
   const act = activationsRoot(ctx.dirs.state);
@@ -34,7 +33,7 @@ export function projectStatus(ctx: AppContext, parentPid: number): StatusReport 
   if (root) {
     let trust = "unknown";
     try {
-      trust = trustState(ctx, root, readFileSync(join(root, CONFIG_FILE), "utf8"));
+      trust = (await configTrust(ctx, root)).state;
     } catch {
       /* unreadable */
     }

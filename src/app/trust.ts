@@ -1,9 +1,10 @@
 import { realpathSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { bundleConfig } from "../config/bundle.js";
 import { CONFIG_FILE, findProjectRoot } from "../config/find.js";
+import type { ConfigBundle, ConfigInput } from "../config/inputs.js";
 import { DevenvError } from "../errors.js";
-import { contentHash, touchStamp, trustOf, writeTrust, type TrustState } from "../state/trust.js";
+import { changedFiles, readTrust, touchStamp, trustHash, trustOf, writeTrust, type TrustState } from "../state/trust.js";
 import type { AppContext } from "./context.js";
 
 export const realRoot = (root: string) => {
@@ -14,27 +15,79 @@ export const realRoot = (root: string) => {
   }
 };
 
-export function trustState(ctx: AppContext, root: string, content: string): TrustState {
-  return trustOf(ctx.dirs.state, realRoot(root), contentHash(content));
+/**
+ * Read root/devenv.ts and every local file it imports, and compile them (nothing runs). `source`
+ * stands in for devenv.ts's bytes on disk (what devenv itself just wrote or is about to replace).
+ */
+export function loadConfig(ctx: AppContext, root: string, source?: string): Promise<ConfigBundle> {
+  return bundleConfig(root, join(root, CONFIG_FILE), { cacheDir: ctx.dirs.cache, ...(source === undefined ? {} : { source }) });
+}
+
+export interface ConfigTrust {
+  state: TrustState;
+  /** The trust hash of the files read: what `devenv allow` would record now. */
+  hash: string;
+  /** For "changed": which files, as " (changed: helper.ts; new: x.ts)"; "" when only devenv.ts changed or unknown. */
+  detail: string;
+}
+
+const filesOf = (inputs: readonly ConfigInput[]) => Object.fromEntries(inputs.map((i) => [i.rel, i.sha256]));
+
+/** Whether the user allowed exactly these files, with these bytes, for this project. */
+export function bundleTrust(ctx: AppContext, root: string, bundle: ConfigBundle): ConfigTrust {
+  const real = realRoot(root);
+  const hash = trustHash(bundle.inputs);
+  const state = trustOf(ctx.dirs.state, real, hash);
+  return { state, hash, detail: state === "changed" ? changeDetail(ctx, real, bundle.inputs) : "" };
+}
+
+export async function configTrust(ctx: AppContext, root: string): Promise<ConfigTrust> {
+  return bundleTrust(ctx, root, await loadConfig(ctx, root));
+}
+
+function changeDetail(ctx: AppContext, real: string, inputs: readonly ConfigInput[]): string {
+  const rec = readTrust(ctx.dirs.state, real);
+  if (!rec) return "";
+  // A record from before imports were covered names devenv.ts alone.
+  const diff = changedFiles(rec.files || rec.sha256 !== inputs[0]!.sha256 ? rec : { ...rec, files: { [inputs[0]!.rel]: rec.sha256 } }, inputs);
+  if (!diff) return "";
+  if (!diff.added.length && !diff.removed.length && diff.changed.length === 1 && diff.changed[0] === inputs[0]!.rel) return "";
+  const parts = [
+    diff.changed.length ? `changed: ${diff.changed.join(", ")}` : "",
+    diff.added.length ? `new: ${diff.added.join(", ")}` : "",
+    diff.removed.length ? `no longer imported: ${diff.removed.join(", ")}` : "",
+  ].filter(Boolean);
+  return parts.length ? ` (${parts.join("; ")})` : "";
 }
 
 /** The one-line reason the hook shows for a project it will not evaluate. */
-export function notAllowedMessage(root: string, state: TrustState): string {
+export function notAllowedMessage(root: string, state: TrustState, detail = ""): string {
   const file = join(root, CONFIG_FILE);
   return state === "denied"
     ? `devenv: ${file} is denied; run 'devenv allow' to use it`
-    : `devenv: ${file} is not allowed; run 'devenv allow'`;
+    : `devenv: ${file} is not allowed${detail}; run 'devenv allow'`;
 }
 
-/** Throws unless the user allowed exactly this content of root/devenv.ts. */
-export function requireTrusted(ctx: AppContext, root: string, content: string): void {
-  const state = trustState(ctx, root, content);
+/** Throws unless the user allowed exactly the files this bundle was compiled from. */
+export function requireTrustedBundle(ctx: AppContext, root: string, bundle: ConfigBundle): void {
+  const { state, detail } = bundleTrust(ctx, root, bundle);
   if (state === "allowed") return;
   const file = join(root, CONFIG_FILE);
-  const what = state === "denied" ? "is denied" : state === "changed" ? "changed since it was allowed" : "is not allowed";
+  const what = state === "denied" ? "is denied" : state === "changed" ? `changed since it was allowed${detail}` : "is not allowed";
+  const files = bundle.inputs.length > 1 ? " and the local files it imports" : "";
   throw new DevenvError("NOT_ALLOWED", `${file} ${what}`, {
-    hint: `devenv.ts is code that devenv runs. Read it, then run 'devenv allow'${ctx.cwd === root ? "" : ` ${root}`}.`,
+    hint: `devenv.ts${files} is code that devenv runs. Read it, then run 'devenv allow'${ctx.cwd === root ? "" : ` ${root}`}.`,
   });
+}
+
+/**
+ * Load root/devenv.ts (or `source` in its place) with its imports and throw unless that exact set
+ * of files is allowed; the bundle returned is what may run.
+ */
+export async function requireTrustedConfig(ctx: AppContext, root: string, source?: string): Promise<ConfigBundle> {
+  const bundle = await loadConfig(ctx, root, source);
+  requireTrustedBundle(ctx, root, bundle);
+  return bundle;
 }
 
 function rootFor(ctx: AppContext, dir: string | undefined): string {
@@ -52,26 +105,36 @@ export interface TrustChange {
   root: string;
   file: string;
   status: "allow" | "deny";
-  /** The devenv.ts content the decision is about. */
-  content: string;
+  /** The files the decision is about (devenv.ts first) and their sha256. */
+  inputs: ConfigInput[];
+  /** The trust hash recorded. */
+  hash: string;
+  /** Why the config does not compile (the decision then covers the files read up to there). */
+  error?: DevenvError;
 }
 
-/** `devenv allow` / `devenv deny`: record the decision for the current content of devenv.ts. */
+/** `devenv allow` / `devenv deny`: record the decision for the current content of devenv.ts and its imports. */
 export async function setTrust(ctx: AppContext, dir: string | undefined, status: "allow" | "deny"): Promise<TrustChange> {
   const root = rootFor(ctx, dir);
-  const file = join(root, CONFIG_FILE);
-  const content = await readFile(file, "utf8");
-  await writeTrust(ctx.dirs.state, realRoot(root), status, contentHash(content));
+  const bundle = await loadConfig(ctx, root);
+  const hash = trustHash(bundle.inputs);
+  await writeTrust(ctx.dirs.state, realRoot(root), status, hash, filesOf(bundle.inputs));
   await touchStamp(ctx.dirs.state);
-  return { root, file, status, content };
+  return { root, file: bundle.file, status, inputs: bundle.inputs, hash, ...(bundle.error ? { error: bundle.error } : {}) };
 }
 
 /**
- * After devenv itself wrote devenv.ts (add/remove/init): allow the new content if the old content
- * was allowed or there was none, so the user's own edits through devenv need no second step.
+ * After devenv itself wrote devenv.ts (add/remove/init): allow the new content if what it replaced
+ * was allowed (or there was none), so the user's own edits through devenv need no second step. Only
+ * devenv.ts is devenv's edit: every file it imports must be one the previous approval covered, with
+ * the same bytes (a helper changed meanwhile by someone else stays unapproved).
  */
 export async function allowOwnEdit(ctx: AppContext, root: string, before: string | undefined, after: string): Promise<void> {
-  if (before !== undefined && trustState(ctx, root, before) !== "allowed") return;
-  await writeTrust(ctx.dirs.state, realRoot(root), "allow", contentHash(after));
+  const prior = before === undefined ? undefined : await loadConfig(ctx, root, before);
+  if (prior && bundleTrust(ctx, root, prior).state !== "allowed") return;
+  const next = await loadConfig(ctx, root, after);
+  const approved = new Map(prior?.inputs.slice(1).map((i) => [i.rel, i.sha256]));
+  if (next.inputs.slice(1).some((i) => approved.get(i.rel) !== i.sha256)) return;
+  await writeTrust(ctx.dirs.state, realRoot(root), "allow", trustHash(next.inputs), filesOf(next.inputs));
   await touchStamp(ctx.dirs.state);
 }

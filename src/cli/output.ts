@@ -1,15 +1,19 @@
 import { DevenvError } from "../errors.js";
+import { safeText } from "../text.js";
 
-/** Print an error as `devenv: <message>` plus its hint; return the exit code. */
+/**
+ * Print an error as `devenv: <message>` plus its hint; return the exit code. Control characters
+ * (a path's terminal escapes) are written escaped: an error must not drive the terminal.
+ */
 export function reportError(e: unknown, stream: NodeJS.WriteStream = process.stderr): number {
   if (e instanceof DevenvError) {
-    stream.write(`devenv: ${e.message}\n`);
-    if (e.hint) stream.write(`  hint: ${e.hint}\n`);
+    stream.write(`devenv: ${safeText(e.message)}\n`);
+    if (e.hint) stream.write(`  hint: ${safeText(e.hint)}\n`);
     if (process.env.DEVENV_DEBUG && e.cause) stream.write(`${(e.cause as Error).stack ?? e.cause}\n`);
     return e.exitCode;
   }
   const err = e as Error;
-  stream.write(`devenv: unexpected error: ${err?.message ?? err}\n`);
+  stream.write(`devenv: unexpected error: ${safeText(String(err?.message ?? err))}\n`);
   if (process.env.DEVENV_DEBUG) stream.write(`${err?.stack}\n`);
   else stream.write("  hint: set DEVENV_DEBUG=1 for the stack trace, and report it if it looks like a bug.\n");
   return 1;

@@ -1,4 +1,5 @@
 import type { DownloadTask, Reporter } from "../app/reporter.js";
+import { safeText } from "../text.js";
 
 const MB = 1024 * 1024;
 export const fmtBytes = (n: number) => (n >= MB ? `${(n / MB).toFixed(1)} MB` : `${(n / 1024).toFixed(0)} kB`);
@@ -99,7 +100,8 @@ export function createProgressReporter(stream: NodeJS.WriteStream = process.stde
         },
       };
     },
-    info: (m) => print(m),
-    warn: (m) => print(`warning: ${m}`),
+    // A message may quote a path: its control characters are written escaped (src/text.ts).
+    info: (m) => print(safeText(m)),
+    warn: (m) => print(`warning: ${safeText(m)}`),
   };
 }

@@ -1,88 +1,62 @@
-import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
-import { join } from "node:path";
+import { createRequire, isBuiltin } from "node:module";
 import { DevenvError } from "../errors.js";
-import { writeFileAtomic } from "../platform/fs.js";
+import { bundleConfig } from "./bundle.js";
 import * as defineModule from "./define.js";
+import type { ConfigBundle } from "./inputs.js";
 
 const requireHere = createRequire(import.meta.url);
 
 /**
- * Evaluate devenv.ts content and return its default export. The file is TypeScript; esbuild strips
- * the types. `import ... from "devenv"` resolves to our own defineConfig, so the file loads whether
- * or not the package is installed in the project. The caller reads the content once and checks it
- * against the trust store first: only content the user has allowed may come here.
+ * What a compiled config may `require` while it runs: "devenv" (our own defineConfig, so a project
+ * needs no node_modules) and Node's built-ins. Local files were bundled into it at compile time from
+ * the bytes the trust check covered; nothing else is loaded from disk behind that check's back.
  */
-export async function evaluateConfigText(source: string, file: string, cacheDir?: string): Promise<unknown> {
-  if (!cacheDir) return evaluateConfigSource(source, file);
-  // The compiled JavaScript is cached by content: starting esbuild's service costs ~30 ms a run.
-  const esbuildVersion = (requireHere("esbuild/package.json") as { version: string }).version;
-  const key = createHash("sha256").update(`${esbuildVersion}\0${file}\0${source}`).digest("hex").slice(0, 32);
-  const cached = join(cacheDir, "config-js", `${key}.js`);
-  let code = await readFile(cached, "utf8").catch(() => undefined);
-  if (code === undefined) {
-    code = await compileConfig(source, file);
-    await writeFileAtomic(cached, code, { fsync: false }).catch(() => {});
-  }
-  return runConfig(code, file);
+function configRequire(id: string): unknown {
+  if (id === "devenv" || id === "devenv/config") return defineModule;
+  if (isBuiltin(id)) return requireHere(id);
+  throw new Error(
+    `require(${JSON.stringify(id)}) at run time: a config loads only Node built-ins and "devenv" this way; import local files by a literal path (import "./helper.ts"), so that 'devenv allow' covers them`,
+  );
 }
 
-export async function evaluateConfigSource(source: string, file: string): Promise<unknown> {
-  return runConfig(await compileConfig(source, file), file);
-}
-
-/** TypeScript → CommonJS with an inline source map; a syntax error names file:line:col. */
-async function compileConfig(source: string, file: string): Promise<string> {
-  // require, not import(): importing CommonJS from ESM runs Node's export lexer over esbuild's
-  // 100 KB main.js, ~40 ms on every devenv start.
-  const { transform } = requireHere("esbuild") as typeof import("esbuild");
-  let code: string;
-  try {
-    const out = await transform(source, {
-      loader: "ts",
-      format: "cjs",
-      target: "node20",
-      sourcefile: file,
-      sourcemap: "inline",
-      logLevel: "silent",
-    });
-    code = out.code;
-  } catch (e) {
-    const first = (e as { errors?: Array<{ text: string; location?: { line: number; column: number } | null }> }).errors?.[0];
-    if (first) {
-      const where = first.location ? `${file}:${first.location.line}:${first.location.column + 1}` : file;
-      throw new DevenvError("CONFIG_SYNTAX", `${where}: ${first.text}`, { hint: "Fix the syntax error in devenv.ts." });
-    }
-    throw e;
-  }
-  return code;
-}
-
-async function runConfig(code: string, file: string): Promise<unknown> {
-  const requireFromFile = createRequire(file);
-  const req = (id: string) => (id === "devenv" || id === "devenv/config" ? defineModule : requireFromFile(id));
+/**
+ * Run a compiled config (the caller checked its inputs with the trust store) and return its default
+ * export, awaited; a default export that is a function is called. The compile turned every
+ * `import()` into `require` (see bundle.ts), so an import of a path computed at run time reaches
+ * `configRequire` and is refused instead of loading a file nobody allowed.
+ */
+export async function runConfig(bundle: ConfigBundle): Promise<unknown> {
+  if (bundle.error || bundle.code === undefined) throw bundle.error ?? new Error("config not compiled");
+  const file = bundle.file;
   const mod: { exports: Record<string, unknown> } = { exports: {} };
   process.setSourceMapsEnabled(true);
   try {
     // A line break in the path would end the comment and turn the rest of the path into code.
     const url = file.replace(/[\n\r\u2028\u2029]/g, (c) => encodeURIComponent(c));
-    const fn = new Function("exports", "require", "module", "__filename", "__dirname", `${code}\n//# sourceURL=${url}`);
-    fn(mod.exports, req, mod, file, file.replace(/\/[^/]*$/, ""));
+    const fn = new Function("exports", "require", "module", "__filename", "__dirname", `${bundle.code}\n//# sourceURL=${url}`);
+    fn(mod.exports, configRequire, mod, file, file.replace(/\/[^/]*$/, ""));
     let value: unknown = (mod.exports as { default?: unknown }).default ?? (mod.exports.__esModule ? undefined : mod.exports);
     if (typeof value === "function") value = await (value as () => unknown)();
     return await value;
   } catch (e) {
     throw new DevenvError("CONFIG_EVAL", `${file}: evaluating devenv.ts failed: ${(e as Error)?.message ?? e}`, {
       cause: e,
-      hint: `${firstStackLine(e, file) ?? ""}Fix the error in devenv.ts and run the command again.`.trim(),
+      hint: hintFor(e, bundle),
     });
   }
 }
 
-function firstStackLine(e: unknown, file: string): string | undefined {
-  const stack = (e as Error)?.stack ?? "";
-  const line = stack.split("\n").find((l) => l.includes(file));
-  const m = line ? /:(\d+):(\d+)\)?$/.exec(line) : null;
-  return m ? `at ${file}:${m[1]}:${m[2]}. ` : undefined;
+/** Compile and run devenv.ts content with no trust check and no cache (tests; `file` need not exist). */
+export async function evaluateConfigSource(source: string, file: string): Promise<unknown> {
+  return runConfig(await bundleConfig(file.replace(/\/[^/]*$/, "") || "/", file, { source }));
+}
+
+/** Where in the config's files the error was thrown (source-mapped), and what to do. */
+function hintFor(e: unknown, bundle: ConfigBundle): string {
+  for (const line of ((e as Error)?.stack ?? "").split("\n")) {
+    const m = /\(?(\/[^()]*):(\d+):(\d+)\)?$/.exec(line.trim());
+    const input = m && bundle.inputs.find((i) => i.path === m[1]);
+    if (input) return `at ${m[1]}:${m[2]}:${m[3]}. Fix the error in ${input.rel} and run the command again.`;
+  }
+  return "Fix the error in devenv.ts and run the command again.";
 }

@@ -1,7 +1,9 @@
 import type { z } from "zod";
 import { DevenvError } from "../errors.js";
+import { versionProblem } from "../lock/names.js";
 import { hasRecipe, unknownTool } from "../registry/index.js";
 import type { PlatformKey } from "../registry/types.js";
+import { envRefusal } from "./env-names.js";
 import { configSchema } from "./schema.js";
 
 /** One tool as the project asks for it. */
@@ -21,10 +23,15 @@ export interface ProjectConfig {
   env: Record<string, string>;
   platforms: PlatformKey[];
   autoInstall: boolean;
+  /**
+   * Every local file the config was compiled from (absolute paths, devenv.ts first): an edit to any
+   * of them is an edit to the config (a new trust check, a stale cached activation).
+   */
+  inputs: string[];
 }
 
 /** Validate an evaluated devenv.ts against the schema and turn it into requests. */
-export function normaliseConfig(value: unknown, root: string, file: string): ProjectConfig {
+export function normaliseConfig(value: unknown, root: string, file: string, inputs: string[] = [file]): ProjectConfig {
   const parsed = configSchema.safeParse(value, { reportInput: true });
   if (!parsed.success) throw schemaError(parsed.error, file);
   const cfg = parsed.data;
@@ -38,7 +45,8 @@ export function normaliseConfig(value: unknown, root: string, file: string): Pro
           hint: `Add sha256: "<64 hex chars>" (or one per platform) next to url; 'sha256sum' of the download gives it.`,
         });
       }
-      if (!/^[0-9A-Za-z][0-9A-Za-z.+_-]*$/.test(version) || version === "latest") {
+      // The version names its store entry: the same rule as devenv.lock's versions (lock/names.ts).
+      if (versionProblem(version) || version === "latest") {
         throw new DevenvError("CONFIG_SCHEMA", `${file}: tools.${name}.version: an inline tool needs one exact version, got '${version}'`, {
           hint: 'Write the exact version the url and sha256 belong to, e.g. version: "1.2.3".',
         });
@@ -48,6 +56,7 @@ export function normaliseConfig(value: unknown, root: string, file: string): Pro
     }
     tools.push({ name, range: version.trim(), options, inline });
   }
+  checkEnvNames(cfg.env ?? {}, new Set(cfg.unsafeEnv ?? []), file);
   return {
     root,
     file,
@@ -55,7 +64,22 @@ export function normaliseConfig(value: unknown, root: string, file: string): Pro
     env: cfg.env ?? {},
     platforms: cfg.platforms ?? [],
     autoInstall: cfg.autoInstall ?? true,
+    inputs,
   };
+}
+
+/** Refuse the names `env` may not set (env-names.ts); the loader ones only with an explicit `unsafeEnv`. */
+function checkEnvNames(env: Record<string, string>, unlocked: Set<string>, file: string): void {
+  for (const name of Object.keys(env)) {
+    const refusal = envRefusal(name);
+    if (!refusal || (refusal.kind === "loader" && unlocked.has(name))) continue;
+    throw new DevenvError("CONFIG_SCHEMA", `${file}: env.${name}: not settable from devenv.ts: ${refusal.why}`, {
+      hint:
+        refusal.kind === "loader"
+          ? `A tool that needs private libraries should find them through its own rpath or wrapper. If this project really needs it, opt in next to env: unsafeEnv: ["${name}"].`
+          : `Use another name; ${name} cannot be set from devenv.ts (unsafeEnv unlocks only the loader's LD_*, DYLD_* and GCONV_PATH).`,
+    });
+  }
 }
 
 function schemaError(error: z.ZodError, file: string): DevenvError {
@@ -73,7 +97,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case "invalid_union":
       return 'expected a version range string (e.g. "20") or an object with a string `version`';
     case "unrecognized_keys":
-      return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `'${k}'`).join(", ")} (expected tools, env, platforms, autoInstall)`;
+      return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `'${k}'`).join(", ")} (expected tools, env, unsafeEnv, platforms, autoInstall)`;
     case "invalid_type":
       return `expected ${issue.expected}, got ${issue.input === null ? "null" : Array.isArray(issue.input) ? "array" : typeof issue.input}`;
     case "invalid_format":

@@ -3,6 +3,7 @@
  * the TypeScript types (`DevenvConfig`) and devenv.schema.json (scripts/gen-schema.ts).
  */
 import * as z from "zod";
+import { UNLOCKABLE_ENV } from "./env-names.js";
 
 export const PLATFORM_KEYS = ["linux-x64", "linux-arm64", "darwin-x64", "darwin-arm64"] as const;
 
@@ -40,7 +41,11 @@ export const configSchema = z
     env: z
       .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name"), z.string())
       .optional()
-      .describe("Environment variables; ${root} expands to the project root"),
+      .describe("Environment variables; ${root} expands to the project root. Loader (LD_*, DYLD_*), shell start-up, shell-managed and devenv's own names are refused"),
+    unsafeEnv: z
+      .array(z.string().regex(UNLOCKABLE_ENV, "a dynamic loader variable (LD_*, DYLD_*, GCONV_PATH): only those can be unlocked"))
+      .optional()
+      .describe('Loader variables `env` may set anyway, e.g. ["LD_LIBRARY_PATH"]: they reach every program started in the project\'s shell, system ones included'),
     platforms: z.array(z.enum(PLATFORM_KEYS)).optional().describe("Platforms to record in devenv.lock besides this one"),
     autoInstall: z.boolean().optional().describe("Install missing tools when the shell hook enters the project (default true)"),
   })

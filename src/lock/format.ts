@@ -1,4 +1,5 @@
 import { DevenvError } from "../errors.js";
+import { shown } from "../text.js";
 import { LOCK_VERSION, lockFileSchema, type LockFile } from "./types.js";
 
 export const emptyLock = (): LockFile => ({ lockVersion: LOCK_VERSION, tools: {} });
@@ -21,6 +22,15 @@ export function sortKeys(value: unknown): unknown {
   return value;
 }
 
+/** What to do about a devenv.lock devenv refuses (a pull brought it; nothing was installed from it). */
+export const LOCK_HINT =
+  "devenv.lock is checked before use, as a pull can change it; nothing was downloaded or installed. Restore it from version control (git checkout devenv.lock) or delete it and run 'devenv lock'.";
+
+/** A field path as messages show it: `tools.zig.platforms.linux-x64.sha256`, odd keys quoted and escaped. */
+export const fieldPath = (path: readonly PropertyKey[]) =>
+  path.map((k) => (typeof k === "string" && !/^[A-Za-z0-9._+-]+$/.test(k) ? shown(k) : String(k))).join(".");
+
+/** Parse and check devenv.lock's shape (every name, version and URL; see types.ts). */
 export function parseLock(text: string, file: string): LockFile {
   let data: unknown;
   try {
@@ -33,9 +43,7 @@ export function parseLock(text: string, file: string): LockFile {
   const parsed = lockFileSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new DevenvError("LOCK_INVALID", `${file}: ${issue.path.map(String).join(".") || "(top level)"}: ${issue.message}`, {
-      hint: "Restore devenv.lock from version control, or delete it and run 'devenv lock'.",
-    });
+    throw new DevenvError("LOCK_INVALID", `${file}: ${fieldPath(issue.path) || "(top level)"}: ${issue.message}`, { hint: LOCK_HINT });
   }
   return parsed.data;
 }

@@ -1,18 +1,31 @@
+/**
+ * The shape of devenv.lock, strictly: it arrives with a pull and `devenv allow` does not cover it.
+ * Every string that reaches a path, a URL or the environment is checked here (see names.ts);
+ * what must also agree with devenv.ts and the recipe is checked before use (resolver/check-entry.ts).
+ */
 import * as z from "zod";
 import { PLATFORM_KEYS } from "../config/schema.js";
+import { partDirProblem, partNameProblem, textProblem, toolNameProblem, urlProblem, versionProblem } from "./names.js";
 
 export const LOCK_VERSION = 1;
 
+/** A string checked by `problem` (undefined = fine), its message naming the value. */
+const checked = (problem: (s: string) => string | undefined) =>
+  z.string().superRefine((s, ctx) => {
+    const why = problem(s);
+    if (why) ctx.addIssue({ code: "custom", message: why });
+  });
+
 /** An http(s) URL, or `npm:<path>` resolved against the user's npm registry at request time. */
-const url = z.string().regex(/^(https?:\/\/|npm:[^/])/, "an http(s) URL or npm:<package path>");
+const url = checked(urlProblem);
 
 const fileFields = {
   url,
-  sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, "a sha256 as 64 lowercase hex characters").optional(),
   /** SRI (`sha512-<base64>`), for upstreams that publish no sha256 (npm). */
   integrity: z.string().regex(/^sha512-[A-Za-z0-9+/]{86}==$/, "an SRI sha512 digest").optional(),
   format: z.enum(["tar.gz", "tar.xz", "tar.zst", "tar", "zip", "raw"]),
-  strip: z.union([z.number().int().min(0), z.literal("auto")]),
+  strip: z.union([z.number().int().min(0).max(64), z.literal("auto")]),
   size: z.number().int().min(0).optional(),
 };
 
@@ -22,23 +35,23 @@ const oneDigestMessage = { message: "needs exactly one of sha256 and integrity" 
 const partSchema = z
   .strictObject({
     ...fileFields,
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/),
-    dir: z.string().regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$)).*$/, "a relative path inside the install").optional(),
+    name: checked(partNameProblem),
+    dir: checked(partDirProblem).optional(),
   })
   .refine(oneDigest, oneDigestMessage);
 
 const artifactSchema = z
   .strictObject({
     ...fileFields,
-    requires: z.strictObject({ glibc: z.string().regex(/^\d+\.\d+$/).optional() }).optional(),
-    parts: z.array(partSchema).optional(),
+    requires: z.strictObject({ glibc: z.string().regex(/^\d{1,3}\.\d{1,3}$/, "a glibc version such as 2.28").optional() }).optional(),
+    parts: z.array(partSchema).max(512).optional(),
   })
   .refine(oneDigest, oneDigestMessage);
 
 export const lockEntrySchema = z.strictObject({
-  request: z.string().min(1),
-  version: z.string().min(1),
-  source: z.string().min(1),
+  request: checked((s) => textProblem(s, "a version range")),
+  version: checked(versionProblem),
+  source: z.string(),
   recipeRevision: z.number().int().min(0),
   options: z.record(z.string(), z.unknown()).optional(),
   platforms: z.partialRecord(z.enum(PLATFORM_KEYS), artifactSchema),
@@ -46,7 +59,15 @@ export const lockEntrySchema = z.strictObject({
 
 export const lockFileSchema = z.strictObject({
   lockVersion: z.literal(LOCK_VERSION),
-  tools: z.record(z.string(), lockEntrySchema),
+  tools: z.record(z.string(), lockEntrySchema).superRefine((tools, ctx) => {
+    for (const [name, entry] of Object.entries(tools)) {
+      const bad = toolNameProblem(name);
+      if (bad) ctx.addIssue({ code: "custom", path: [name], message: bad });
+      else if (entry.source !== "inline" && entry.source !== `registry:${name}`) {
+        ctx.addIssue({ code: "custom", path: [name, "source"], message: `${JSON.stringify(entry.source)} is neither "inline" nor "registry:${name}"` });
+      }
+    }
+  }),
 });
 
 export type LockEntry = z.infer<typeof lockEntrySchema>;

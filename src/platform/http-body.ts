@@ -44,7 +44,7 @@ class BoundedBody extends Readable {
       this.stopTimer();
       this.push(null);
     });
-    src.once("error", (e: Error) => this.destroy(this.mapError(e)));
+    src.on("error", (e: Error) => this.destroy(this.mapError(e)));
     // An aborted body that ends without 'end' and without an error: say so rather than hang.
     src.once("close", () => {
       if (!src.readableEnded && !this.destroyed) this.destroy(this.mapError(src.errored ?? new Error("the connection closed early")));

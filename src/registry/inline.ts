@@ -1,5 +1,5 @@
 import { DevenvError } from "../errors.js";
-import { ALL_PLATFORMS, defineRecipe, splitPlatform, type ArchiveFormat, type PlatformKey, type Recipe } from "./types.js";
+import { ALL_PLATFORMS, defineRecipe, splitPlatform, type ArchiveFormat, type Artifact, type LockedFieldProblem, type PlatformKey, type Recipe } from "./types.js";
 
 /** Options of a tool that no recipe knows, given in devenv.ts with its URL and checksum. */
 export interface InlineOptions {
@@ -52,6 +52,25 @@ export function inlineRecipe(name: string, version: string, raw: Record<string, 
       return { url, sha256, format: formatOf(url), strip: opts.strip ?? "auto" };
     },
     acceptsUrl: (v, platform, url) => url === fillUrl(opts.url, v, platform),
+    checkLocked: (_v, platform, a) => checkInline(opts, platform, a),
     bin: () => opts.bin ?? ["bin"],
   });
+}
+
+/**
+ * devenv.ts pins everything about an inline tool's download: the lock may only repeat it. Its sha256
+ * above all: the lock's own would install whatever a server sends for it.
+ */
+function checkInline(opts: InlineOptions, platform: PlatformKey, a: Artifact): LockedFieldProblem | undefined {
+  const sha256 = shaFor(opts, platform);
+  if (a.sha256 !== sha256) {
+    return { field: "sha256", problem: `${a.sha256 ?? "(none)"} is not the sha256 devenv.ts gives for ${platform} (${sha256 ?? "none"})` };
+  }
+  if (a.integrity !== undefined) return { field: "integrity", problem: "an inline tool is checked by the sha256 devenv.ts gives, not by an integrity" };
+  const strip = opts.strip ?? "auto";
+  if (a.strip !== strip) return { field: "strip", problem: `${JSON.stringify(a.strip)} is not the strip devenv.ts implies (${JSON.stringify(strip)})` };
+  for (const field of ["parts", "requires", "size"] as const) {
+    if (a[field] !== undefined) return { field, problem: `devenv.ts gives no ${field} for an inline tool` };
+  }
+  return undefined;
 }

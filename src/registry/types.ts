@@ -96,6 +96,12 @@ export type EnvOp =
   | { kind: "set"; name: string; value: string; relative?: boolean; state?: boolean }
   | { kind: "prepend"; name: string; path: string; state?: boolean };
 
+/** A field of a lock entry's artifact (relative to it) and what is wrong with it. */
+export interface LockedFieldProblem {
+  field: string;
+  problem: string;
+}
+
 export interface Recipe {
   name: string;
   description: string;
@@ -109,6 +115,12 @@ export interface Recipe {
   artifact(ctx: RecipeContext, version: string, platform: PlatformKey, options: ToolOptions): Promise<Artifact>;
   /** Would this recipe produce `url` for that version and platform? Lock entries that fail are refused. */
   acceptsUrl(version: string, platform: PlatformKey, url: string, options: ToolOptions): boolean;
+  /**
+   * A devenv.lock artifact against what this recipe would produce for that version and platform, as
+   * far as that is known without the network (URLs are `acceptsUrl`'s, formats are checked for every
+   * recipe): the field, relative to the artifact (`sha256`, `parts.2.dir`), and what is wrong.
+   */
+  checkLocked?(version: string, platform: PlatformKey, artifact: Artifact, options: ToolOptions): LockedFieldProblem | undefined;
   /** Directories (relative to the install root) that go on PATH, in order. */
   bin(platform: PlatformKey, options: ToolOptions): string[];
   /** Extra environment (GOROOT, PKG_CONFIG_PATH, …). */

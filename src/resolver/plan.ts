@@ -18,9 +18,24 @@ export function entryMismatch(req: ToolRequest, entry: LockEntry | undefined): s
   return undefined;
 }
 
+/**
+ * Why a lock entry that still satisfies its request must be locked again at its version, or
+ * undefined: made with an older revision of the recipe (another layout in the store), it is not
+ * trusted as it is. A newer revision is refused (check-entry.ts): a newer devenv wrote it.
+ */
+export function entryOutdated(req: ToolRequest, entry: LockEntry, revision: number): string | undefined {
+  if (entry.recipeRevision < revision) {
+    return `${req.name}: devenv.lock was made with revision ${entry.recipeRevision} of the ${req.name} recipe, this devenv has revision ${revision}`;
+  }
+  return undefined;
+}
+
 export interface LockPlan {
-  /** Entries kept as they are (maybe needing extra platforms). */
-  keep: Array<{ req: ToolRequest; entry: LockEntry; missing: PlatformKey[] }>;
+  /**
+   * Entries kept (maybe needing extra platforms); with `relock`, kept at their version but with
+   * every platform's artifact taken afresh from the recipe (the reason says why).
+   */
+  keep: Array<{ req: ToolRequest; entry: LockEntry; missing: PlatformKey[]; relock?: string }>;
   /** Requests to resolve afresh. */
   resolve: Array<{ req: ToolRequest; reason: string }>;
   /** Lock entries no longer in devenv.ts. */
@@ -38,6 +53,8 @@ export function planLock(
   update: ReadonlySet<string> | "all" = new Set(),
   /** The platforms a tool is published for (its recipe's); others are never "missing". Default: all. */
   published: (name: string) => readonly PlatformKey[] = () => platforms,
+  /** Its recipe's revision (default: whatever the lock says). */
+  revision: (name: string) => number | undefined = () => undefined,
 ): LockPlan {
   const plan: LockPlan = { keep: [], resolve: [], drop: [] };
   for (const req of requests) {
@@ -47,7 +64,9 @@ export function planLock(
     if (why || !entry) plan.resolve.push({ req, reason: why ?? "" });
     else {
       const has = published(req.name);
-      plan.keep.push({ req, entry, missing: platforms.filter((p) => !entry.platforms[p] && has.includes(p)) });
+      const rev = revision(req.name);
+      const relock = rev === undefined ? undefined : entryOutdated(req, entry, rev);
+      plan.keep.push({ req, entry, missing: platforms.filter((p) => !entry.platforms[p] && has.includes(p)), ...(relock ? { relock } : {}) });
     }
   }
   const wanted = new Set(requests.map((r) => r.name));
@@ -59,6 +78,7 @@ export function planLock(
 export function frozenProblems(plan: LockPlan): string[] {
   return [
     ...plan.resolve.map((r) => r.reason),
+    ...plan.keep.flatMap((k) => (k.relock ? [k.relock] : [])),
     ...plan.keep.filter((k) => k.missing.length).map((k) => `${k.req.name}: devenv.lock has no entry for ${k.missing.join(", ")}`),
     ...plan.drop.map((n) => `${n} is in devenv.lock but no longer in devenv.ts`),
   ];

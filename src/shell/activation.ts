@@ -1,4 +1,5 @@
 import type { EnvPlan } from "../env/plan.js";
+import { safeText } from "../text.js";
 
 /**
  * A cached activation: what the shell hook applies when it enters a project, as data (never
@@ -8,10 +9,16 @@ import type { EnvPlan } from "../env/plan.js";
  *   devenv-activation-1 \0 status \0 message \0 { record }
  *   T tool      (name@version, for `devenv status`)
  *   D dir       (a store entry that must exist; if one is gone the hook re-runs devenv)
+ *   I file      (an absolute path: another input of the activation, e.g. a module devenv.ts
+ *                imports; stale like devenv.ts and devenv.lock when newer than the activation
+ *                file, and when missing)
  *   S NAME value
- *   P NAME dir:dir:…   (prepend to a list variable; PATH first)
+ *   P NAME dir:dir:…   (prepend to a list variable; PATH first; no dir contains ':', see
+ *                checkEnvPlan, and any other byte but NUL is fine)
  *   K key       (last; ignored by the hooks: the sha256 of the devenv.ts a "blocked" activation is
  *                about, so that new content is a new generation, whose message the hook shows again)
+ * In this order: T, D, I, then S and P, then K (the hooks check T, D and I in one pass that stops
+ * at the first other tag).
  */
 export const ACTIVATION_MAGIC = "devenv-activation-1";
 
@@ -19,11 +26,16 @@ export type ActivationStatus = "ok" | "blocked" | "error" | "missing";
 
 export interface Activation {
   status: ActivationStatus;
-  /** Shown once per shell and content (`devenv: … is not allowed; run 'devenv allow'`); may be "". */
+  /**
+   * Shown once per shell and content (`devenv: … is not allowed; run 'devenv allow'`); may be "".
+   * The hooks print it as it is: encodeActivation escapes its control characters (safeText).
+   */
   message: string;
   tools: string[];
   /** Store entries the plan points into. */
   dirs: string[];
+  /** Other files the activation was made from (besides devenv.ts and devenv.lock), absolute. */
+  inputs?: string[];
   plan: EnvPlan;
   key?: string;
 }
@@ -34,16 +46,18 @@ const RESERVED = /^(IFS|PWD|OLDPWD|SHLVL|_|DEVENV_STATE|__DEVENV_HOOK|__dv_.*|_d
 export const settableName = (name: string) => NAME.test(name) && !RESERVED.test(name);
 
 export function encodeActivation(a: Activation): string {
-  const f: string[] = [ACTIVATION_MAGIC, a.status, a.message];
+  const f: string[] = [ACTIVATION_MAGIC, a.status, safeText(a.message)];
   for (const t of a.tools) f.push("T", t);
   for (const d of a.dirs) f.push("D", d);
+  for (const i of a.inputs ?? []) f.push("I", i);
   for (const [k, v] of Object.entries(a.plan.set).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
     if (settableName(k)) f.push("S", k, v);
   }
   const lists: Array<[string, string[]]> = [["PATH", a.plan.path], ...Object.entries(a.plan.prepend).sort(([x], [y]) => (x < y ? -1 : 1))];
   for (const [k, dirs] of lists) {
-    // A directory containing ':' cannot be a list entry (nor one with the hooks' separators).
-    const ok = dirs.filter((d) => d && !/[:\x1d\x1f]/.test(d));
+    // checkEnvPlan refused a dir containing ':' before: none may be dropped here unseen.
+    const ok = dirs.filter((d) => d);
+    if (ok.some((d) => d.includes(":"))) throw new Error(`activation: ${k} entry contains ':': ${JSON.stringify(ok)}`);
     if (ok.length && settableName(k)) f.push("P", k, ok.join(":"));
   }
   if (a.key) f.push("K", a.key);
@@ -59,6 +73,7 @@ export function decodeActivation(text: string): Activation | undefined {
     const tag = f[i++];
     if (tag === "T") a.tools.push(f[i++]!);
     else if (tag === "D") a.dirs.push(f[i++]!);
+    else if (tag === "I") (a.inputs ??= []).push(f[i++]!);
     else if (tag === "S") a.plan.set[f[i++]!] = f[i++]!;
     else if (tag === "P") {
       const name = f[i++]!;

@@ -15,6 +15,8 @@ export interface HookParams {
   activations: string;
   /** The stamp file touched by allow/deny/install. */
   stamp: string;
+  /** Where the hooks keep values too long for DEVENV_STATE (src/state/hook-values.ts). */
+  values: string;
 }
 
 /** The hook source for a shell, from shell-hooks/, with the paths filled in. Pure but for the read. */
@@ -25,5 +27,6 @@ export function renderHook(shell: HookShell, params: HookParams, hooksDir: strin
     .replaceAll("@NODE@", q(params.node))
     .replaceAll("@CLI@", q(params.cli))
     .replaceAll("@ACT@", q(params.activations))
-    .replaceAll("@STAMP@", q(params.stamp));
+    .replaceAll("@STAMP@", q(params.stamp))
+    .replaceAll("@VALS@", q(params.values));
 }

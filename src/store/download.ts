@@ -1,27 +1,10 @@
 import { createHash } from "node:crypto";
-import { createWriteStream } from "node:fs";
-import { Transform, type Readable } from "node:stream";
-import { pipeline as pipelineAsync } from "node:stream/promises";
+import { closeSync, openSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
 import type { DownloadTask } from "../app/reporter.js";
 import { DevenvError, redactUrl } from "../errors.js";
 import type { HttpResponse } from "../platform/http.js";
-import type { ArchiveFormat } from "../registry/types.js";
-import type { MakeDecompressor } from "./decompress.js";
-import type { TreeWriter } from "./extract-tree.js";
-import { unpackTar } from "./unpack-tar.js";
-import { unpackZip } from "./unpack-zip.js";
-
-/** Hash and count the bytes as they pass. */
-function tap(hash: ReturnType<typeof createHash>, task: DownloadTask): Transform {
-  return new Transform({
-    highWaterMark: 1 << 20,
-    transform(chunk: Buffer, _e, cb) {
-      hash.update(chunk);
-      task.advance(chunk.length);
-      cb(null, chunk);
-    },
-  });
-}
+import { formatBytes, fsSpace, noSpaceError, SpaceGuard } from "./space.js";
 
 /** What a download must hash to: a sha256 in hex, or an SRI sha512 (`sha512-<base64>`, npm's dist.integrity). */
 export interface ExpectedDigest {
@@ -51,75 +34,74 @@ export function checkDigest(url: string, expected: ExpectedDigest, actual: strin
   }
 }
 
-/**
- * Stream an HTTP body through sha256 and the decompressor into the tree writer; the caller
- * renames the tree into place only after the digest matched. Zip and raw files go to disk first.
- * If unpacking fails, the rest of the body is still hashed: a corrupt download is reported as a
- * checksum mismatch (the real cause), not as whatever the decompressor choked on.
- */
-export async function streamUnpack(opts: {
-  res: HttpResponse;
-  format: ArchiveFormat;
-  writer: TreeWriter;
-  task: DownloadTask;
-  scratchFile: string;
-  rawName: string;
-  makeDecompressor: MakeDecompressor;
-  algorithm: ExpectedDigest["algorithm"];
-}): Promise<{ digest: string; error?: unknown }> {
-  const { res, format, writer, task, algorithm } = opts;
-  const hash = createHash(algorithm);
-  if (format === "raw") {
-    const target = writer.file(`bin/${opts.rawName}`, 0o755);
-    for await (const chunk of res.body as AsyncIterable<Buffer>) {
-      hash.update(chunk);
-      task.advance(chunk.length);
-      target.write(chunk);
-    }
-    target.close();
-    return { digest: formatDigest(algorithm, hash) };
-  }
-  if (format === "zip") {
-    await pipelineAsync(res.body, tap(hash, task), createWriteStream(opts.scratchFile));
-    return { digest: formatDigest(algorithm, hash) };
-  }
-  // No await from here on until everything is wired: an error must never fire without a listener.
-  const decomp = opts.makeDecompressor();
-  const hashed = tap(hash, task);
-  hashed.on("error", () => {}); // observed through `errored` below and by the consumer
-  res.body.on("error", (e) => hashed.destroy(e));
-  if (res.body.errored) hashed.destroy(res.body.errored);
-  res.body.pipe(hashed);
-  let input: Readable = hashed;
-  if (decomp) {
-    hashed.on("error", (e) => decomp.destroy(e));
-    hashed.pipe(decomp);
-    input = decomp;
-  }
-  try {
-    await unpackTar(input, writer, redactUrl(res.url));
-    return { digest: formatDigest(algorithm, hash) };
-  } catch (error) {
-    if (decomp) {
-      hashed.unpipe(decomp);
-      decomp.on("error", () => {});
-      decomp.destroy();
-    }
-    // Hash what is left of the body; a network error here is the error to report (and retry).
-    await drain(hashed);
-    return { digest: formatDigest(algorithm, hash), error };
-  }
-}
-
-function drain(stream: Readable): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    if (stream.errored) return reject(stream.errored);
-    if (stream.readableEnded) return resolve();
-    stream.on("end", resolve);
-    stream.on("error", reject);
-    stream.on("close", () => (stream.readableEnded ? resolve() : reject(stream.errored ?? new Error("download stream closed early"))));
-    stream.resume();
+const tooLarge = (url: string, size: number, what: string) =>
+  new DevenvError("CHECKSUM_MISMATCH", `${redactUrl(url)}: ${what}, more than the ${size} bytes devenv.lock records for it`, {
+    hint: "The server sends something other than what was locked; nothing was unpacked. Check the URL and mirrors (DEVENV_MIRRORS); if the upstream re-published it, check why before running 'devenv update'.",
   });
-}
 
-export { unpackZip };
+/**
+ * Save an HTTP body to `file` while hashing it, and return its digest. Nothing is unpacked here:
+ * the caller compares the digest first. Bounded: never more than `size` bytes (the lock's, when
+ * known), a Content-Length above the free space is refused before reading the body, and writing
+ * stops while the store's filesystem still has its reserve free.
+ */
+export async function downloadToFile(opts: {
+  res: HttpResponse;
+  /** The URL as the lock has it (before mirrors), for messages. */
+  url: string;
+  file: string;
+  label: string;
+  /** The lock's size of this file, if it records one. */
+  size: number | undefined;
+  /** A directory on the same filesystem to name in disk-space errors (the store). */
+  spaceDir?: string;
+  algorithm: ExpectedDigest["algorithm"];
+  task: DownloadTask;
+  /** Also compute a sha256 (raw downloads become a file whose receipt record needs one). */
+  sha256Too?: boolean;
+}): Promise<{ digest: string; bytes: number; sha256?: string }> {
+  const { res, file, label, size, task } = opts;
+  const dir = opts.spaceDir ?? dirname(file);
+  const url = redactUrl(opts.url);
+  try {
+    if (size !== undefined && res.size !== undefined && res.size > size) throw tooLarge(opts.url, size, `the server announces ${res.size} bytes`);
+    const space = fsSpace(dir);
+    if (space && res.size !== undefined && res.size > space.free) {
+      throw new DevenvError("IO", `${label}: not downloading ${url} (${formatBytes(res.size)}): ${dir} has ${formatBytes(space.free)} free on its filesystem`, {
+        hint: "Nothing was downloaded. Free disk space (e.g. 'devenv gc' removes unused store entries) and run the command again.",
+      });
+    }
+  } catch (e) {
+    res.body.destroy();
+    throw e;
+  }
+  const guard = new SpaceGuard(dir, `${label}: downloading ${url}`, undefined);
+  const hash = createHash(opts.algorithm);
+  const sha = opts.sha256Too && opts.algorithm !== "sha256" ? createHash("sha256") : undefined;
+  let bytes = 0;
+  const fd = openSync(file, "w", 0o600);
+  try {
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      if (size !== undefined && bytes > size) throw tooLarge(opts.url, size, `the download went on past ${size} bytes`);
+      guard.charge(chunk.length);
+      try {
+        for (let off = 0; off < chunk.length; ) off += writeSync(fd, chunk, off, chunk.length - off);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === "ENOSPC" || code === "EDQUOT") throw noSpaceError(`${label}: downloading ${url}`, dir, e);
+        throw e;
+      }
+      hash.update(chunk);
+      sha?.update(chunk);
+      task.advance(chunk.length);
+    }
+  } catch (e) {
+    res.body.destroy();
+    throw e;
+  } finally {
+    closeSync(fd);
+  }
+  const digest = formatDigest(opts.algorithm, hash);
+  return { digest, bytes, ...(opts.sha256Too ? { sha256: sha ? sha.digest("hex") : digest } : {}) };
+}

@@ -61,7 +61,7 @@ export class DirInstallTree implements InstallTree {
     mkdirSync(dirname(abs), { recursive: true });
     const keep = lstatSync(abs, { throwIfNoEntry: false })?.mode;
     writeFileSync(abs, content);
-    chmodSync(abs, (mode ?? keep ?? 0o644) & 0o777);
+    chmodSync(abs, (mode ?? keep ?? 0o644) & 0o755); // as unpacking: no setuid/sticky, no group/other write
   }
 
   symlink(rel: string, target: string): void {

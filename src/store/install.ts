@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { chmodSync, existsSync, lstatSync, readdirSync, renameSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, readdirSync } from "node:fs";
 import { rename } from "node:fs/promises";
 import { join } from "node:path";
 import type { DownloadTask, Reporter } from "../app/reporter.js";
@@ -7,12 +7,13 @@ import { DevenvError, redactUrl } from "../errors.js";
 import { acquireLock } from "../platform/filelock.js";
 import { writeFileAtomic } from "../platform/fs.js";
 import type { Http } from "../platform/http.js";
-import type { Artifact, ArtifactFile, InstallTree } from "../registry/types.js";
-import type { HttpResponse } from "../platform/http.js";
-import { TreeWriter, type FileRecord } from "./extract-tree.js";
+import type { Artifact, InstallTree } from "../registry/types.js";
+import type { FileRecord } from "./extract-tree.js";
 import { DirInstallTree, scanTree } from "./install-tree.js";
 import { RECEIPT, entryDir, lockPath, type StoreKey } from "./layout.js";
 import { readReceipt, type Receipt } from "./receipt.js";
+import { safeMode } from "./safe-path.js";
+import { noSpaceError, SpaceGuard, unpackCap } from "./space.js";
 import { makeTempDir, removeTempDir } from "./temp.js";
 
 export interface InstallSpec {
@@ -64,9 +65,10 @@ export function findInstalled(store: string, spec: InstallSpec): InstalledTool |
 }
 
 /**
- * Make sure the artifact is in the store: download → sha256 → decompress → unpack into a temp
- * dir → verify → atomic rename. Concurrent callers (other processes too) wait on a file lock and
- * reuse the first one's result, so the artifact is downloaded once.
+ * Make sure the artifact is in the store: download to a temp file while hashing → verify the
+ * digest → decompress and unpack into a temp dir → atomic rename. Concurrent callers (other
+ * processes too) wait on a file lock and reuse the first one's result, so the artifact is
+ * downloaded once.
  */
 export async function ensureInstalled(store: string, http: Http, spec: InstallSpec, reporter: Reporter): Promise<InstalledTool> {
   const existing = findInstalled(store, spec);
@@ -82,7 +84,7 @@ export async function ensureInstalled(store: string, http: Http, spec: InstallSp
       try {
         return await installOnce(store, http, spec, reporter, label);
       } catch (e) {
-        if (!isTransient(e) || attempt >= 3) throw wrapError(e, spec);
+        if (!isTransient(e) || attempt >= 3) throw wrapError(e, spec, store);
         reporter.warn(`${label}: download interrupted (${(e as Error).message}); retrying`);
         await new Promise((r) => setTimeout(r, 300 * attempt));
       }
@@ -104,15 +106,23 @@ function isTransient(e: unknown): boolean {
   return code !== undefined && TRANSIENT.has(code);
 }
 
-function wrapError(e: unknown, spec: InstallSpec): unknown {
+/** Network failures, and fs failures outside unpacking (the receipt, the final rename), said plainly. */
+function wrapError(e: unknown, spec: InstallSpec, store: string): unknown {
   if (e instanceof DevenvError) return e;
-  return new DevenvError("IO", `installing ${spec.name} ${spec.version} from ${redactUrl(spec.artifact.url)} failed: ${(e as Error).message}`, {
+  const label = `${spec.name} ${spec.version}`;
+  const code = (e as { code?: string })?.code ?? "";
+  if (code === "ENOSPC" || code === "EDQUOT") return noSpaceError(`${label}: installing`, store, e);
+  const network = TRANSIENT.has(code) || code.startsWith("UND_ERR");
+  return new DevenvError("IO", `installing ${label} from ${redactUrl(spec.artifact.url)} failed: ${(e as Error).message}`, {
     cause: e,
-    hint: "Nothing was installed; retry, or check the network and disk space.",
+    hint: network
+      ? "Nothing was installed. Check the network (HTTPS_PROXY/NO_PROXY, DEVENV_MIRRORS) and run the command again."
+      : `Nothing was installed. Check that the store (${store}) is writable, then run the command again.`,
   });
 }
 
 async function installOnce(store: string, http: Http, spec: InstallSpec, reporter: Reporter, label: string): Promise<InstalledTool> {
+  const cap = unpackCap();
   const key = keyOf(spec);
   const final = entryDir(store, key);
   const tmp = makeTempDir(store, final.slice(store.length + 1, store.length + 9));
@@ -122,11 +132,24 @@ async function installOnce(store: string, http: Http, spec: InstallSpec, reporte
   const total = [artifact, ...parts].reduce<number | undefined>((n, f) => (n === undefined || f.size === undefined ? undefined : n + f.size), 0);
   const task = reporter.download(label, total);
   try {
-    let files = await fetchAndUnpack(http, artifact, unpackDir, spec.name, task, scratch(tmp, 0), parts.length === 0 && artifact.size === undefined);
-    let root = unpackDir;
-    if (artifact.strip === "auto") ({ root, files } = hoistLoneDir(unpackDir, files));
+    // Imported here, not at the top: tar and the decompressors stay off the path of `exec` & co.
+    const { fetchAndUnpack } = await import("./fetch-unpack.js");
+    const guard = new SpaceGuard(store, `${label}: unpacking`, cap);
+    const common = { http, store, label, rawName: spec.name, task, guard };
+    const main = await fetchAndUnpack({
+      ...common,
+      file: artifact,
+      dir: unpackDir,
+      scratch: scratch(tmp, 0),
+      sizeFromResponse: parts.length === 0 && artifact.size === undefined,
+      // A raw download is bin/<name>: never lift bin/ (an inline tool's strip defaults to "auto").
+      hoist: artifact.strip === "auto" && artifact.format !== "raw",
+    });
+    const root = main.root;
+    let files = main.files;
     for (const [i, part] of parts.entries()) {
-      await fetchAndUnpack(http, part, part.dir ? join(root, part.dir) : root, spec.name, task, scratch(tmp, i + 1), false);
+      const dir = part.dir ? join(root, part.dir) : root;
+      await fetchAndUnpack({ ...common, file: part, dir, scratch: scratch(tmp, i + 1), sizeFromResponse: false, hoist: false });
     }
     if (spec.postInstall) await runPostInstall(spec, root, final, label);
     if (parts.length || spec.postInstall) files = scanTree(root);
@@ -161,27 +184,6 @@ async function installOnce(store: string, http: Http, spec: InstallSpec, reporte
 
 const scratch = (tmp: string, i: number) => join(tmp, `download-${i}`);
 
-/** Download one file, check its digest and unpack it into `dir`; returns what was written (relative to `dir`). */
-async function fetchAndUnpack(
-  http: Http, file: ArtifactFile, dir: string, rawName: string, task: DownloadTask, scratchFile: string, sizeFromResponse: boolean,
-): Promise<FileRecord[]> {
-  // Imported here, not at the top: tar and the decompressors stay off the path of `exec` & co.
-  const { checkDigest, expectedDigest, streamUnpack, unpackZip } = await import("./download.js");
-  const { decompressorFactory } = await import("./decompress.js");
-  const expected = expectedDigest(file);
-  const makeDecompressor = await decompressorFactory(file.format);
-  const res: HttpResponse = await http.get(file.url);
-  if (sizeFromResponse && res.size !== undefined) task.total = res.size;
-  const strip = file.strip === "auto" ? 0 : file.strip;
-  const writer = new TreeWriter(dir, redactUrl(file.url), strip);
-  const { digest, error } = await streamUnpack({ res, format: file.format, writer, task, scratchFile, rawName, makeDecompressor, algorithm: expected.algorithm });
-  checkDigest(file.url, expected, digest);
-  if (error) throw error;
-  if (file.format === "zip") await unpackZip(scratchFile, writer, redactUrl(file.url));
-  writer.checkSymlinks();
-  return writer.files.filter((f) => f.path !== "");
-}
-
 async function runPostInstall(spec: InstallSpec, root: string, final: string, label: string): Promise<void> {
   try {
     await spec.postInstall!(new DirInstallTree(root, final, label));
@@ -192,20 +194,6 @@ async function runPostInstall(spec: InstallSpec, root: string, final: string, la
       hint: "The upstream layout may have changed; nothing was installed. Report it with the version and platform.",
     });
   }
-}
-
-/** strip: "auto" — an archive holding one top directory is unpacked from inside it. */
-function hoistLoneDir(dir: string, files: FileRecord[]): { root: string; files: FileRecord[] } {
-  const top = readdirSync(dir);
-  // lstat: a lone top-level symlink (`top -> .`) must not become the entry.
-  if (top.length !== 1 || !lstatSync(join(dir, top[0]!)).isDirectory()) return { root: dir, files };
-  const prefix = `${top[0]}/`;
-  const inner = join(dir, "..", "hoisted");
-  renameSync(join(dir, top[0]!), inner);
-  return {
-    root: inner,
-    files: files.filter((f) => f.path.startsWith(prefix)).map((f) => ({ ...f, path: f.path.slice(prefix.length) })),
-  };
 }
 
 /** chmod u+x,go+rx the listed regular files (never through a symlink) and record the new mode. */
@@ -224,7 +212,7 @@ function makeExecutable(root: string, paths: string[], files: FileRecord[], labe
         hint: "The upstream layout changed; nothing was installed.",
       });
     }
-    const mode = (st.mode & 0o777) | 0o755;
+    const mode = safeMode(st.mode | 0o755, 0o755);
     chmodSync(abs, mode);
     const rec = files.find((f) => f.path === rel);
     if (rec) rec.mode = mode;

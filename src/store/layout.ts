@@ -1,5 +1,8 @@
 import { createHash } from "node:crypto";
-import { join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
+import { DevenvError } from "../errors.js";
+import { toolNameProblem, versionProblem } from "../lock/names.js";
+import { shown } from "../text.js";
 
 const NIX32 = "0123456789abcdfghijklmnpqrsvwxyz";
 
@@ -35,8 +38,32 @@ export function storeHash(k: StoreKey): string {
   return base32(h.digest()).slice(0, 32);
 }
 
-export const entryName = (k: StoreKey) => `${storeHash(k)}-${k.name}-${k.version}`;
-export const entryDir = (store: string, k: StoreKey) => join(store, entryName(k));
+/**
+ * `<hash>-<tool>-<version>`, only from a valid tool name and version (names.ts): the name and
+ * version come from devenv.lock, which a pull can change.
+ */
+export function entryName(k: StoreKey): string {
+  const bad = toolNameProblem(k.name) ?? versionProblem(k.version);
+  if (bad) {
+    throw new DevenvError("LOCK_INVALID", `refusing to make a store path for ${shown(k.name)} ${shown(k.version)}: ${bad}`, {
+      hint: "devenv.lock names a tool or version that cannot be a store entry; restore it from version control (git checkout devenv.lock) or run 'devenv lock'.",
+    });
+  }
+  return `${storeHash(k)}-${k.name}-${k.version}`;
+}
+
+/** The entry's directory, checked to be a direct child of the store whatever the key holds. */
+export function entryDir(store: string, k: StoreKey): string {
+  const name = entryName(k);
+  const dir = join(store, name);
+  const abs = resolve(dir);
+  if (dirname(abs) !== resolve(store) || basename(abs) !== name) {
+    throw new DevenvError("LOCK_INVALID", `refusing store path ${shown(dir)}: not a directory directly inside the store ${store}`, {
+      hint: "devenv.lock names a tool or version that cannot be a store entry; restore it from version control (git checkout devenv.lock) or run 'devenv lock'.",
+    });
+  }
+  return dir;
+}
 export const lockPath = (store: string, k: StoreKey) => join(store, ".locks", `${storeHash(k)}.lock`);
 export const RECEIPT = ".devenv-receipt.json";
 export const TEMP_PREFIX = ".tmp-";

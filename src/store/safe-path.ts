@@ -9,11 +9,12 @@ const unsafe = (archive: string, entry: string, why: string) =>
 /**
  * The relative path an archive entry unpacks to after dropping `strip` leading components,
  * or null when stripping leaves nothing. Throws for absolute paths and `..` escapes.
+ * Only `/` separates: a backslash in a tar name is part of the file name, as tar itself keeps it
+ * (zip names with backslashes are converted by yauzl before they get here).
  */
 export function entryTarget(archive: string, raw: string, strip: number): string | null {
-  const name = raw.replace(/\\/g, "/");
-  if (name.startsWith("/") || /^[A-Za-z]:/.test(name)) throw unsafe(archive, raw, "absolute path");
-  const parts = name.split("/").filter((p) => p !== "" && p !== ".");
+  if (raw.startsWith("/") || /^[A-Za-z]:/.test(raw)) throw unsafe(archive, raw, "absolute path");
+  const parts = raw.split("/").filter((p) => p !== "" && p !== ".");
   if (parts.includes("..")) throw unsafe(archive, raw, "'..' in path");
   const kept = parts.slice(strip);
   return kept.length ? kept.join("/") : null;
@@ -30,5 +31,8 @@ export function unsafeEntry(archive: string, entry: string, why: string): Devenv
   return unsafe(archive, entry, why);
 }
 
-/** Drop setuid, setgid and sticky bits; keep permission bits. */
-export const safeMode = (mode: number | undefined, fallback: number) => (mode ?? fallback) & 0o777;
+/**
+ * The mode a store file or directory gets: the archive's permission bits without setuid, setgid
+ * and sticky, and without group/other write (nothing in the store is writable by others).
+ */
+export const safeMode = (mode: number | undefined, fallback: number) => (mode ?? fallback) & 0o755;

@@ -1,13 +1,12 @@
 import type { Readable } from "node:stream";
 import { Parser, type ReadEntry } from "tar";
-import { DevenvError } from "../errors.js";
 import type { TreeWriter } from "./extract-tree.js";
 
 /**
  * Parse an (already decompressed) tar stream and hand each entry to the writer.
  * Device files and FIFOs are skipped; pax and GNU long-name headers are handled by the parser.
  */
-export function unpackTar(input: Readable, writer: TreeWriter, archive: string): Promise<void> {
+export function unpackTar(input: Readable, writer: TreeWriter): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let failed = false;
     const fail = (e: unknown) => {
@@ -63,9 +62,11 @@ export function unpackTar(input: Readable, writer: TreeWriter, archive: string):
         fail(e);
       }
     });
+    // In strict mode the parser reports problems as errors carrying a tarCode (unpack-errors.ts
+    // words them); a warning of this kind would mean a damaged archive too.
     parser.on("warn", (code: string, message: string) => {
       if (code === "TAR_BAD_ARCHIVE" || code === "TAR_ENTRY_INVALID" || code === "TAR_ABORT") {
-        fail(new DevenvError("ARCHIVE", `${archive}: ${message}`, { hint: "The download is not a valid archive." }));
+        fail(Object.assign(new Error(message), { tarCode: code }));
       }
     });
     parser.on("error", fail);

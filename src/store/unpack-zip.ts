@@ -1,21 +1,24 @@
 import { DevenvError } from "../errors.js";
 import type { TreeWriter } from "./extract-tree.js";
+import type { UnpackWhere } from "./unpack-errors.js";
 
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
 const S_IFDIR = 0o040000;
 
 /** Unpack a zip file (already verified) into the writer, with the same safety rules as tar. */
-export async function unpackZip(file: string, writer: TreeWriter, archive: string): Promise<void> {
+export async function unpackZip(file: string, writer: TreeWriter, where: UnpackWhere): Promise<void> {
   const yauzl = (await import("yauzl")).default;
   const zip = await new Promise<import("yauzl").ZipFile>((resolve, reject) =>
     yauzl.open(file, { lazyEntries: true, decodeStrings: true, validateEntrySizes: true, strictFileNames: false }, (err, z) =>
-      err || !z ? reject(zipError(archive, err)) : resolve(z),
+      err || !z ? reject(zipError(where, err)) : resolve(z),
     ),
   );
   try {
     await new Promise<void>((resolve, reject) => {
-      const fail = (e: unknown) => reject(e instanceof DevenvError ? e : zipError(archive, e));
+      // Errors of the tree writer (unsafe entries, a full disk, clashing names) are DevenvErrors
+      // already; anything else comes from reading the zip.
+      const fail = (e: unknown) => reject(e instanceof DevenvError ? e : zipError(where, e));
       zip.on("error", fail);
       zip.on("end", () => resolve());
       zip.on("entry", (entry: import("yauzl").Entry) => {
@@ -81,12 +84,15 @@ export async function unpackZip(file: string, writer: TreeWriter, archive: strin
 }
 
 /** yauzl refuses `..` and absolute names itself: report those as unsafe, like tar's. */
-function zipError(archive: string, e: unknown): DevenvError {
+function zipError(where: UnpackWhere, e: unknown): DevenvError {
   const msg = (e as Error)?.message ?? String(e);
   if (/^(absolute path|invalid relative path)/.test(msg)) {
-    return new DevenvError("UNSAFE_ARCHIVE", `${archive}: refusing entry: ${msg}`, {
+    return new DevenvError("UNSAFE_ARCHIVE", `${where.archive}: refusing entry: ${msg}`, {
       hint: "The archive tries to write outside its install directory; it was not installed. Report it to the publisher.",
     });
   }
-  return new DevenvError("ARCHIVE", `${archive}: not a valid zip (${msg})`, { hint: "The download is not a valid archive." });
+  return new DevenvError("ARCHIVE", `${where.label}: ${where.archive} is not a valid zip (${msg})`, {
+    cause: e,
+    hint: "Nothing was installed. The file matched its checksum, so this is how it was published: report it to the publisher, or for an inline tool check that 'format' in devenv.ts is right.",
+  });
 }

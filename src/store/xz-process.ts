@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
-import { accessSync, constants } from "node:fs";
+import { accessSync, closeSync, constants, openSync } from "node:fs";
 import { delimiter, join } from "node:path";
-import { Duplex } from "node:stream";
+import { PassThrough, type Readable } from "node:stream";
 
 let cached: string | null | undefined;
 
@@ -24,20 +24,33 @@ export function findXz(env: NodeJS.ProcessEnv = process.env): string | null {
   return cached;
 }
 
-/** `xz -dc` as a Duplex stream: compressed bytes in, tar bytes out; a non-zero exit is an error. */
-export function xzProcess(xz: string): Duplex {
-  const child = spawn(xz, ["-dcq", "-T0"], { stdio: ["pipe", "pipe", "pipe"] });
+/**
+ * `xz -dc < file` as a readable stream of the tar bytes: xz reads the file itself (its stdin is
+ * the file). The stream ends only after xz exited 0 (a failure after its last output byte is still
+ * an error); destroying the stream kills xz.
+ */
+export function xzFile(xz: string, file: string): Readable {
+  const fd = openSync(file, "r");
+  let child;
+  try {
+    child = spawn(xz, ["-dcq", "-T0"], { stdio: [fd, "pipe", "pipe"] });
+  } finally {
+    closeSync(fd); // the child has its own copy
+  }
   let stderr = "";
-  child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-  const duplex = Duplex.from({ writable: child.stdin, readable: child.stdout });
-  child.on("error", (e) => duplex.destroy(e));
-  child.on("exit", (code, signal) => {
-    if (code !== 0 && !duplex.destroyed) duplex.destroy(new Error(`xz failed (${signal ?? `exit ${code}`}): ${stderr.trim() || "corrupt .xz data"}`));
+  child.stderr!.on("data", (c: Buffer) => (stderr += c.toString()));
+  const out = new PassThrough({ highWaterMark: 1 << 20 });
+  child.stdout!.pipe(out, { end: false });
+  let closed = false;
+  child.on("error", (e) => out.destroy(e));
+  child.on("close", (code, signal) => {
+    closed = true;
+    if (out.destroyed) return;
+    if (code === 0) out.end();
+    else out.destroy(new Error(`xz failed (${signal ?? `exit ${code}`}): ${stderr.trim() || "corrupt .xz data"}`));
   });
-  // An EPIPE when the pipeline is torn down early is expected.
-  child.stdin.on("error", () => {});
-  duplex.on("close", () => {
-    if (child.exitCode === null) child.kill("SIGKILL");
+  out.on("close", () => {
+    if (!closed) child.kill("SIGKILL");
   });
-  return duplex;
+  return out;
 }

@@ -166,7 +166,7 @@ test("a lock entry pointing somewhere the recipe would not is refused before any
   fake.reset();
   const r = await sb.run(["install"]);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /devenv\.lock: tools\.zig\.platforms\.linux-x64\.url is not where zig 0\.13\.0 is published/);
+  assert.match(r.stderr, /devenv\.lock: tools\.zig\.platforms\.linux-x64\.url: https:\/\/evil\.example\.com\/zig\.tar\.xz is not where zig 0\.13\.0 is published/);
   assert.equal(fake.requests.length, 0);
   assert.deepEqual(sb.storeEntries(), []);
 });

@@ -180,6 +180,38 @@ test("leftovers: temp dirs and trash of dead processes, stale version lists; an 
   assert.ok(existsSync(join(versions, "fresh.json")));
 });
 
+test("the hooks' value files: gone after 30 days unless a current activation or a live shell still needs them", async () => {
+  const f = await buildGcFixture(base(), { entries: 1, roots: 1, perRoot: 1, referenced: 1 });
+  const act = activationsRoot(f.state);
+  const proj = join(f.projects[0]!, "..", "big-env");
+  mkdirSync(proj, { recursive: true });
+  writeFileSync(join(proj, "devenv.ts"), "export default {};\n");
+  const current = writeActivation(act, proj, encodeActivation({ status: "ok", message: "", tools: [], dirs: [], plan: { path: [], prepend: {}, set: { BIG: "x" } } }), 0);
+  const gen = /\.devenv\.([0-9a-f]{16})\.act$/.exec(current)![1]!;
+  const vals = join(f.state, "hook-values");
+  mkdirSync(vals, { recursive: true });
+  const dead = deadPid();
+  const files = {
+    currentGen: `o.${gen}.BIG`,
+    oldGen: "o.0123456789abcdef.BIG",
+    liveShell: `p.${process.pid}.123`,
+    deadShell: `p.${dead}.456`,
+    recent: `p.${dead}.789`,
+    notOurs: "notes.txt",
+  };
+  const old = (Date.now() - 31 * 86_400_000) / 1000;
+  for (const [k, name] of Object.entries(files)) {
+    writeFileSync(join(vals, name), "value\0=\0");
+    if (k !== "recent") utimesSync(join(vals, name), old, old);
+  }
+  const r = await runGc(ctxFor(f));
+  assert.deepEqual(
+    r.leftovers.filter((l) => l.kind === "hook-value").map((l) => l.path).sort(),
+    [join(vals, files.oldGen), join(vals, files.deadShell)].sort(),
+  );
+  assert.deepEqual(readdirSync(vals).sort(), [files.currentGen, files.liveShell, files.recent, files.notOurs].sort());
+});
+
 test("an entry directory without a receipt is removed as incomplete unless its install lock is held", async () => {
   const f = await buildGcFixture(base(), { entries: 2, roots: 1, perRoot: 2, referenced: 2 });
   const broken = `${"a".repeat(32)}-broken-1.0.0`;

@@ -4,8 +4,10 @@
  * builders, per-test store dirs, store listings, and a spawner for store-worker.js.
  */
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { existsSync, lstatSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -140,13 +142,34 @@ export interface WorkerResult {
   stdout: string;
   stderr: string;
   /** The JSON line the worker printed, if any. */
-  out: { dir?: string; fresh?: boolean; waited?: boolean; error?: { code: string; message: string } } | undefined;
+  out: { dir?: string; fresh?: boolean; waited?: boolean; error?: { code: string; message: string; hint?: string } } | undefined;
+}
+
+/** A tmpfs mounted over `dir` for the worker alone (its own user and mount namespace). */
+export interface WorkerTmpfs {
+  dir: string;
+  /** tmpfs options, e.g. "size=8m" or "size=64m,nr_inodes=40". */
+  options: string;
+}
+
+/**
+ * Why this machine cannot give a worker a small filesystem of its own (undefined: it can). Uses
+ * `unshare -Urm` (an unprivileged user + mount namespace) and mounts a tmpfs there: a real full
+ * disk for the full-disk tests, invisible to everything else.
+ */
+export function tmpfsUnsupported(): string | undefined {
+  const r = spawnSync("unshare", ["-Urm", "sh", "-c", 'd=$(mktemp -d) && mount -t tmpfs -o size=1m tmpfs "$d" && umount "$d" && rmdir "$d"'], { encoding: "utf8" });
+  return r.status === 0 ? undefined : `no unprivileged tmpfs here (unshare -Urm: ${(r.error?.message ?? r.stderr).trim() || `exit ${r.status}`})`;
 }
 
 /** Spawn store-worker.js (async: the fake server lives in this process and must keep serving). */
-export function startWorker(job: WorkerJob): { child: ChildProcess; done: Promise<WorkerResult> } {
-  const child = spawn(process.execPath, [workerPath, JSON.stringify(job)], {
-    env: { ...process.env, ...netGuardEnv() },
+export function startWorker(job: WorkerJob, o: { tmpfs?: WorkerTmpfs; env?: NodeJS.ProcessEnv } = {}): { child: ChildProcess; done: Promise<WorkerResult> } {
+  const node = [process.execPath, workerPath, JSON.stringify(job)];
+  const [file, ...args] = o.tmpfs
+    ? ["unshare", "-Urm", "sh", "-c", 'mount -t tmpfs -o "$1" tmpfs "$2" && shift 2 && exec "$@"', "sh", o.tmpfs.options, o.tmpfs.dir, ...node]
+    : node;
+  const child = spawn(file!, args, {
+    env: { ...process.env, ...netGuardEnv(), ...o.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";
@@ -167,4 +190,87 @@ export function startWorker(job: WorkerJob): { child: ChildProcess; done: Promis
     });
   });
   return { child, done };
+}
+
+// ---------------------------------------------------------------- a server the test holds mid-body
+
+export interface HeldDownload {
+  /** https://held.example.com/<n>.<ext>, reached through `mirrors`. */
+  url: string;
+  mirrors: string;
+  http: Http;
+  /** Resolves once the first `pauseAt` bytes are written to the socket; the rest waits for release(). */
+  paused: Promise<void>;
+  release(): void;
+  /** Requests served so far. */
+  requests: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Serve `body` from a loopback server of its own: optionally without a Content-Length (chunked),
+ * and optionally holding the rest of the body after `pauseAt` bytes until the test releases it,
+ * so a test can look at the store while the installer has part of a download.
+ */
+export async function serveHeld(body: Buffer, o: { ext: string; pauseAt?: number; contentLength?: boolean }): Promise<HeldDownload> {
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  let markPaused!: () => void;
+  const paused = new Promise<void>((r) => (markPaused = r));
+  const state = { requests: 0 };
+  const server = createServer((req, res) => {
+    state.requests++;
+    res.writeHead(200, { "content-type": "application/octet-stream", ...(o.contentLength === false ? {} : { "content-length": body.length }) });
+    if (o.pauseAt === undefined) return void res.end(body);
+    res.write(body.subarray(0, o.pauseAt), () => markPaused());
+    void released.then(() => {
+      if (!res.destroyed) res.end(body.subarray(o.pauseAt));
+    });
+  });
+  const sockets = new Set<import("node:net").Socket>();
+  server.on("connection", (s) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", () => ok()));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const mirrors = `https://held.example.com=${origin}`;
+  return {
+    url: `https://held.example.com/a${++seq}-${process.pid}.${o.ext}`,
+    mirrors,
+    http: createHttp({ mirrors: parseMirrors(mirrors), offline: false, backoffMs: 5 }),
+    paused,
+    release,
+    get requests() {
+      return state.requests;
+    },
+    close: () =>
+      new Promise<void>((ok) => {
+        release();
+        for (const s of sockets) s.destroy();
+        server.close(() => ok());
+      }),
+  };
+}
+
+/** Every file and dir under `dir` (relative paths) with its size in bytes (0 for dirs). */
+export function listTree(dir: string): Array<{ path: string; size: number }> {
+  const out: Array<{ path: string; size: number }> = [];
+  const walk = (rel: string) => {
+    let names: string[];
+    try {
+      names = readdirSync(rel ? join(dir, rel) : dir);
+    } catch {
+      return;
+    }
+    for (const name of names.sort()) {
+      const path = rel ? `${rel}/${name}` : name;
+      const st = lstatSync(join(dir, path), { throwIfNoEntry: false });
+      if (!st) continue;
+      out.push({ path, size: st.isFile() ? st.size : 0 });
+      if (st.isDirectory()) walk(path);
+    }
+  };
+  walk("");
+  return out;
 }

@@ -3,7 +3,8 @@
  * DevenvError "UNSAFE_ARCHIVE", leaves nothing in the store (no entry, no temp dir, lock released)
  * and nothing outside it. The store is `<base>/store` and unpacking happens in
  * `<base>/store/.tmp-*\/u`, so `../../../evil` would land in `<base>`: checking that `<base>` holds
- * only `store` catches any escape. Also: setuid/setgid/sticky bits, links that are allowed.
+ * only `store` catches any escape. Also: modes (no setuid/setgid/sticky, no group/other write), links
+ * that are allowed, and symlinks checked against the top dir that strip "auto" lifts.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -13,6 +14,7 @@ import { join } from "node:path";
 import { silentReporter } from "../../src/app/reporter.js";
 import type { ArchiveFormat } from "../../src/registry/types.js";
 import { ensureInstalled, findInstalled } from "../../src/store/install.js";
+import { verifyEntry } from "../../src/store/verify.js";
 import { gzip, tarEntries, zipEntries, type Entry } from "../support/archives.js";
 import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
 import { assertNothingInstalled, makeSpec, rejectsWith, startKit, startWorker, type Kit } from "./store-kit.js";
@@ -161,9 +163,33 @@ describe("modes and allowed links", () => {
     assert.equal(mode("bin/sgid"), 0o711);
     assert.equal(mode("bin/private"), 0o600);
     assert.equal(mode("shared") & 0o7000, 0, "no sticky/setgid bit on the directory");
-    assert.equal(mode("shared"), 0o777);
+    assert.equal(mode("shared"), 0o755, "nor group/other write");
     assert.equal(t.receipt.files.find((f) => f.path === "bin/suid")?.mode, 0o755, "the receipt records the safe mode");
   });
+
+  // Issue 13: 0666, 0777 and 01777 survived unpacking, so anyone on the machine could change a
+  // store file that projects put on PATH.
+  for (const format of ["tar.gz", "zip"] as const) {
+    test(`${format}: world- and group-writable modes (0666, 0777, 0664, 0775, 01777 dirs) lose group/other write; the receipt records that and store verify agrees`, async () => {
+      const { run } = install(format, [
+        { path: "bin", type: "dir", mode: 0o777 },
+        { path: "bin/tool", mode: 0o777, content: "#!/bin/sh\n" },
+        { path: "bin/group", mode: 0o775, content: "#!/bin/sh\n" },
+        { path: "etc/conf", mode: 0o666, content: "x=1\n" },
+        { path: "etc/shared", mode: 0o664, content: "y=2\n" },
+        { path: "tmp", type: "dir", mode: 0o1777 },
+        ok("tmp/keep"),
+      ]);
+      const t = await run();
+      const mode = (p: string) => statSync(join(t.dir, p)).mode & 0o7777;
+      const expected: Record<string, number> = { "bin/tool": 0o755, "bin/group": 0o755, "etc/conf": 0o644, "etc/shared": 0o644, bin: 0o755, tmp: 0o755 };
+      for (const [p, m] of Object.entries(expected)) assert.equal(mode(p).toString(8), m.toString(8), p);
+      for (const p of ["bin/tool", "bin/group", "etc/conf", "etc/shared"]) {
+        assert.equal(t.receipt.files.find((f) => f.path === p)?.mode, expected[p], `the receipt's mode of ${p}`);
+      }
+      assert.deepEqual(verifyEntry(t.dir, t.receipt), { changed: [], missing: [], added: [], unhashed: 0 }, "devenv store verify agrees with the receipt");
+    });
+  }
 
   test("zip: setuid dropped, unix modes kept", async () => {
     const { run } = install("zip", [{ path: "bin/suid", mode: 0o4755, content: "#!/bin/sh\n" }, { path: "bin/plain", mode: 0o640, content: "x" }]);
@@ -188,6 +214,33 @@ describe("modes and allowed links", () => {
     assert.equal(t.receipt.files.find((f) => f.path === "bin/tool2")?.size, a.size);
     assert.equal(readFileSync(join(t.dir, "lib/x/up"), "utf8"), "#!/bin/sh\necho hi\n");
     assert.ok(!existsSync(join(t.dir, "fifo")), "FIFOs are not created");
+  });
+
+  // Issue 13: symlinks were checked against the unpack dir before the lone top dir was lifted, so
+  // `t/up -> ..` (inside the unpack dir) ended up as `<entry>/up -> ..`, the store itself.
+  for (const [name, links] of [
+    ["t/up -> ..", [{ path: "t/up", type: "symlink", linkname: ".." }]],
+    ["t/lib/store -> ../..", [{ path: "t/lib/store", type: "symlink", linkname: "../.." }]],
+    ["t/a -> ., t/b -> a/.. (through another link)", [{ path: "t/a", type: "symlink", linkname: "." }, { path: "t/b", type: "symlink", linkname: "a/.." }]],
+  ] as Array<[string, Entry[]]>) {
+    test(`strip: "auto" checks symlinks against the lifted top dir: ${name} is refused, nothing installed`, async () => {
+      const { base, store, run } = install("tar.gz", [{ path: "t", type: "dir" }, ok("t/bin/tool"), ...links], "auto");
+      const err = await rejectsWith(run(), "UNSAFE_ARCHIVE");
+      assert.match(err.message, /refusing entry 't\/[a-z/]+': symlink '[a.\/]+' resolves outside the install directory/);
+      assertNothingInstalled(base, store);
+    });
+  }
+
+  test('strip: "auto": links that stay inside the lifted top dir install', async () => {
+    const { run } = install("tar.gz", [
+      { path: "t", type: "dir" },
+      { path: "t/bin/tool", mode: 0o755, content: "#!/bin/sh\n" },
+      { path: "t/lib/tool", type: "symlink", linkname: "../bin/tool" },
+      { path: "t/self", type: "symlink", linkname: "." },
+    ], "auto");
+    const t = await run();
+    assert.equal(readlinkSync(join(t.dir, "lib/tool")), "../bin/tool");
+    assert.equal(realpathSync.native(join(t.dir, "self")), realpathSync.native(t.dir));
   });
 
   // Regression: with stat (not lstat) a lone top-level symlink `top -> .` counted as "a lone

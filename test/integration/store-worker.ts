@@ -1,7 +1,7 @@
 /**
  * A separate process for the store concurrency / crash tests (spawned by store-kit.ts startWorker):
  *   node dist/test/integration/store-worker.js '<json {store, mirrors, spec}>'
- * Runs ensureInstalled once and prints one JSON line: {dir, fresh, waited} or {error: {code, message}}.
+ * Runs ensureInstalled once and prints one JSON line: {dir, fresh, waited} or {error: {code, message, hint}}.
  * Like the real CLI (src/cli/common.ts) it removes its unfinished temp dirs on SIGINT and exits 130.
  */
 import type { Reporter } from "../../src/app/reporter.js";
@@ -44,7 +44,8 @@ async function main(): Promise<void> {
     print({ dir: t.dir, fresh: t.fresh, waited }, 0);
   } catch (e) {
     const code = e instanceof DevenvError ? e.code : "UNEXPECTED";
-    print({ error: { code, message: e instanceof Error ? e.message : String(e) } }, 1);
+    const hint = e instanceof DevenvError ? e.hint : undefined;
+    print({ error: { code, message: e instanceof Error ? e.message : String(e), ...(hint ? { hint } : {}) } }, 1);
   }
 }
 

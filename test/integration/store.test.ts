@@ -105,6 +105,16 @@ describe("happy paths", () => {
     });
   }
 
+  // An inline tool's strip defaults to "auto": its raw download's bin/ must not be lifted away.
+  test('raw with strip "auto": still bin/<name>', async () => {
+    const body = Buffer.from("#!/bin/sh\necho raw\n");
+    const { url } = kit.serve(body, "bin");
+    const { store } = kit.newStore();
+    const t = await ensureInstalled(store, kit.http, makeSpec(url, body, { format: "raw", name: "rawauto", strip: "auto" }), silentReporter);
+    assert.deepEqual(readFileSync(join(t.dir, "bin/rawauto")), body);
+    assert.deepEqual(t.receipt.bin, ["bin"]);
+  });
+
   test("raw: the download becomes bin/<name>, executable", async () => {
     const body = Buffer.from("#!/bin/sh\necho raw\n");
     const { url } = kit.serve(body, "bin");

@@ -8,6 +8,7 @@
  * serves them all.
  */
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -213,7 +214,8 @@ for (const kind of ["bash", "zsh", "fish"] as const) {
       // Allowed from another shell: the first one picks it up at its next prompt.
       const other = await w.shell(dir);
       assert.equal(other.startup, notAllowed(dir));
-      assert.equal(await other.run("devenv allow"), `devenv: allowed ${dir}/devenv.ts\n`);
+      // allow says what it approved: the file and the start of its sha256.
+      assert.equal(await other.run("devenv allow"), `devenv: allowed ${dir}/devenv.ts (sha256 ${createHash("sha256").update(source("one")).digest("hex").slice(0, 12)})\n`);
       assert.equal(await s.run(""), "");
       const active = await s.env();
       assertActive(active, outside, [zig13], { TRUST_VAR: "one" }, "active after 'devenv allow' elsewhere");
@@ -240,6 +242,34 @@ for (const kind of ["bash", "zsh", "fish"] as const) {
       assert.equal(await s.run(`cd ${q(dir)}`), "", "denied: no repeat");
       assertSameEnv(await s.env(), outside, "denied: nothing applied");
       assert.equal(existsSync(marker), false, "a denied devenv.ts is not evaluated");
+    });
+
+    test("a file devenv.ts imports is part of it: an edit to it is seen at the next prompt, refused until allowed, then applied", async () => {
+      const dir = w.dir("imports");
+      const marker = join(w.root, "imports-evaluated");
+      const helper = (v: string) => `require("fs").writeFileSync(${JSON.stringify(marker)}, ${JSON.stringify(v)});\nexport const value = ${JSON.stringify(v)};\n`;
+      mkdirSync(join(dir, "lib"), { recursive: true });
+      writeFileSync(join(dir, "lib", "helper.ts"), helper("one"));
+      await allowedProject(w, dir, `import { value } from "./lib/helper";\nexport default { tools: { zig: "0.13" }, env: { HELPER_VAR: value } };\n`);
+      const s = await w.shell(w.dir(""));
+      const outside = await s.env();
+      assert.equal(await s.run(`cd ${q(dir)}`), "");
+      assertActive(await s.env(), outside, [zig13], { HELPER_VAR: "one" }, "active with the helper's value");
+      rmSync(marker);
+
+      // Only the helper changes (devenv.ts and devenv.lock do not): the next prompt notices it.
+      writeFileSync(join(dir, "lib", "helper.ts"), helper("two"));
+      assert.match(await s.run(""), /^devenv: .*\/devenv\.ts is not allowed \(changed: lib\/helper\.ts\); run 'devenv allow'\n$/);
+      assert.equal(await s.run(""), "", "once");
+      assertSameEnv(await s.env(), outside, "a config whose helper changed is unloaded, not half-kept");
+      assert.equal(existsSync(marker), false, "the changed helper was not evaluated");
+
+      assert.equal((await w.cli(["allow"], dir)).code, 0);
+      assert.equal(await s.run(""), "");
+      assertActive(await s.env(), outside, [zig13], { HELPER_VAR: "two" }, "the new helper applied once allowed");
+      assert.equal(await s.run(""), "", "and the prompt after that is quiet");
+      assert.equal(await s.run("cd .."), "");
+      assertSameEnv(await s.env(), outside, "left: exactly as before");
     });
 
     test("a failing devenv.ts: the error once, the last good environment kept whole; fixed → applied at the next prompt", async () => {

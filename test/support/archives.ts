@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
-import { deflateRawSync, gzipSync } from "node:zlib";
+import { createGzip, deflateRawSync, gzipSync } from "node:zlib";
 
 export * from "./tool-trees.js";
 
@@ -113,6 +113,30 @@ export function tarEntries(entries: Entry[]): Buffer {
 // ---------------------------------------------------------------- compression
 
 export const gzip = (buf: Buffer): Buffer => gzipSync(buf);
+
+/**
+ * A gzip bomb: a .tar.gz holding one file `path` of `size` zero bytes (after `entries`), built
+ * without ever holding the zeros in memory. 256 MiB of zeros compress to about 260 kB.
+ */
+export async function gzipBomb(path: string, size: number, entries: Entry[] = []): Promise<Buffer> {
+  const gz = createGzip({ level: 9 });
+  const out: Buffer[] = [];
+  gz.on("data", (c: Buffer) => out.push(c));
+  const ended = new Promise<void>((resolve, reject) => {
+    gz.on("end", resolve);
+    gz.on("error", reject);
+  });
+  const head = tarEntries(entries);
+  gz.write(head.subarray(0, head.length - BLOCK * 2)); // without the end-of-archive blocks
+  gz.write(tarHeader(path, "0", size, { mode: 0o644 }));
+  const zeros = Buffer.alloc(1 << 20);
+  for (let left = size; left > 0; left -= zeros.length) {
+    if (!gz.write(left >= zeros.length ? zeros : zeros.subarray(0, left))) await new Promise((r) => gz.once("drain", r));
+  }
+  gz.end(Buffer.concat([pad(size), Buffer.alloc(BLOCK * 2)]));
+  await ended;
+  return Buffer.concat(out);
+}
 
 interface LzmaNative {
   compress(buf: Buffer, opts: { preset?: number }, cb: (result: Buffer, err?: Error) => void): void;

@@ -17,7 +17,7 @@ const sample = (): Activation => ({
   tools: ["node@20.18.0", "zig@0.13.0"],
   dirs: ["/s/aaa-node-20.18.0", "/s/bbb-zig-0.13.0"],
   plan: {
-    path: ["/s/aaa-node-20.18.0/bin", "/s/bbb-zig-0.13.0", "/s/has:colon/bin"],
+    path: ["/s/aaa-node-20.18.0/bin", "/s/bbb-zig-0.13.0", "/s/odd\x1f\x1d\nbytes/bin"],
     prepend: { PKG_CONFIG_PATH: ["/s/ccc/lib/pkgconfig"] },
     set: { TRICKY: tricky, EMPTY: "", IFS: "x", DEVENV_STATE: "x", _devenv_key: "x" },
   },
@@ -30,9 +30,9 @@ test("an activation is NUL-separated data that decodes to what was encoded, minu
   const back = decodeActivation(text)!;
   assert.deepEqual(back.tools, ["node@20.18.0", "zig@0.13.0"]);
   assert.deepEqual(back.dirs, ["/s/aaa-node-20.18.0", "/s/bbb-zig-0.13.0"]);
-  // Shell and hook variables are never set; a dir with ':' cannot be a PATH entry.
+  // Shell and hook variables are never set; a dir may hold any byte but NUL and ':'.
   assert.deepEqual(back.plan.set, { EMPTY: "", TRICKY: tricky });
-  assert.deepEqual(back.plan.path, ["/s/aaa-node-20.18.0/bin", "/s/bbb-zig-0.13.0"]);
+  assert.deepEqual(back.plan.path, ["/s/aaa-node-20.18.0/bin", "/s/bbb-zig-0.13.0", "/s/odd\x1f\x1d\nbytes/bin"]);
   assert.deepEqual(back.plan.prepend, { PKG_CONFIG_PATH: ["/s/ccc/lib/pkgconfig"] });
   // T and D records come before S and P (the hooks rely on it to skip them quickly).
   const fields = text.split("\0");
@@ -41,27 +41,57 @@ test("an activation is NUL-separated data that decodes to what was encoded, minu
   assert.equal(decodeActivation("garbage\0"), undefined);
 });
 
+test("a dir with ':' is never dropped from an activation unseen (checkEnvPlan refuses it first)", () => {
+  const a = sample();
+  a.plan.path.push("/s/has:colon/bin");
+  assert.throws(() => encodeActivation(a), /contains ':'/);
+});
+
+test("I records (other inputs) come right after the D records and decode back", () => {
+  const odd = "/p/lib \x1f\x1d\n'$\\mod.ts";
+  const text = encodeActivation({ ...sample(), inputs: ["/p/helper.ts", odd] });
+  const fields = text.split("\0");
+  assert.equal(fields[fields.lastIndexOf("D") + 2], "I");
+  assert.equal(fields.indexOf("I"), fields.lastIndexOf("D") + 2);
+  assert.ok(fields.lastIndexOf("I") < fields.indexOf("S"));
+  assert.deepEqual(decodeActivation(text)!.inputs, ["/p/helper.ts", odd]);
+  assert.equal(decodeActivation(encodeActivation(sample()))!.inputs, undefined);
+});
+
+test("an activation's message is stored with its control characters escaped", () => {
+  const text = encodeActivation({ ...sample(), status: "error", message: "devenv: /p/\x1b]0;x\x07: failed\n  hint" });
+  assert.equal(decodeActivation(text)!.message, "devenv: /p/\\x1b]0;x\\x07: failed\n  hint");
+});
+
 test("DEVENV_STATE, as the hooks write it, parses with the separators inside values decoded", () => {
   const US = "\x1f";
-  const enc = (v: string) => v.replaceAll("\x1d", "\x1d0").replaceAll("\x1f", "\x1d1");
-  // Two layers, the first with a set (was unset), a set (was set, not exported) and a prepend.
+  const enc = (v: string) => v.replaceAll("\x1d", "\x1d0").replaceAll("\x1f", "\x1d1").replaceAll("\n", "\x1d3");
+  // Two layers, the first with a set (was unset), a set (was set, not exported), a set whose
+  // values are in files, and a prepend.
+  const act = "/act/p/with\x1fsep\n/.devenv.0123456789abcdef.act";
   const fields = [
-    "devenv-state-1",
-    "L", enc("/p/with\x1fsep"), "/act/p/.devenv.0123456789abcdef.act",
+    "devenv-state-2",
+    "L", enc("/p/with\x1fsep\n"), enc(act),
     "S", "A", "0", "", enc(tricky),
-    "S", "B", "2", enc("\x1d0 literal"), "",
-    "P", "PATH", "1", "/s/x/bin:/s/y/bin",
-    "L", enc("/p/with\x1fsep/inner"), "/act/p/inner/.devenv.fedcba9876543210.act",
+    "S", "B", "2", enc("\x1d0 \x1d2 literal"), "",
+    "S", "BIG", "1", "\x1d2" + enc("/v/p.12.34"), "\x1d2" + enc("/v\x1f/o.0123456789abcdef.BIG"),
+    "P", "PATH", "1", enc("/s/x/bin:/s/y\n/bin"),
+    "L", enc("/p/with\x1fsep\n/inner"), "/act/p/inner/.devenv.fedcba9876543210.act",
   ];
   const layers: StateLayer[] = [
-    { root: "/p/with\x1fsep", activation: "/act/p/.devenv.0123456789abcdef.act", changes: [
+    { root: "/p/with\x1fsep\n", activation: act, changes: [
       { kind: "set", name: "A", had: 0, previous: "", value: tricky },
-      { kind: "set", name: "B", had: 2, previous: "\x1d0 literal", value: "" },
-      { kind: "prepend", name: "PATH", had: 1, added: ["/s/x/bin", "/s/y/bin"] },
+      { kind: "set", name: "B", had: 2, previous: "\x1d0 \x1d2 literal", value: "" },
+      { kind: "set", name: "BIG", had: 1, previous: { file: "/v/p.12.34" }, value: { file: "/v\x1f/o.0123456789abcdef.BIG" } },
+      { kind: "prepend", name: "PATH", had: 1, added: "/s/x/bin:/s/y\n/bin" },
     ] },
-    { root: "/p/with\x1fsep/inner", activation: "/act/p/inner/.devenv.fedcba9876543210.act", changes: [] },
+    { root: "/p/with\x1fsep\n/inner", activation: "/act/p/inner/.devenv.fedcba9876543210.act", changes: [] },
   ];
   assert.deepEqual(parseState(fields.map((f) => f + US).join("")), layers);
+  // What earlier hooks wrote still reads.
+  assert.deepEqual(parseState(["devenv-state-1", "L", "/p", "/act/p/.devenv.0123456789abcdef.act", "S", "A", "0", "", "x"].map((f) => f + US).join("")), [
+    { root: "/p", activation: "/act/p/.devenv.0123456789abcdef.act", changes: [{ kind: "set", name: "A", had: 0, previous: "", value: "x" }] },
+  ]);
   assert.deepEqual(parseState(undefined), []);
   assert.deepEqual(parseState("something else" + US), []);
 });

@@ -10,7 +10,7 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { after, before, test } from "node:test";
-import rust, { assembleRustTree, rustAcceptsUrl, rustArtifact, rustOptions } from "../../registry/rust.js";
+import rust, { assembleRustTree, rustAcceptsUrl, rustArtifact, rustCheckLocked, rustOptions } from "../../registry/rust.js";
 import type { Entry } from "../support/archives.js";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
 import { RUST_STD_TARGETS, rustDistFile, rustPackageEntries } from "../support/upstreams/rust.js";
@@ -251,6 +251,22 @@ test("artifact: components via [renames] (clippy → clippy-preview), rust-src f
     ["rust-src", dist("rust-src-1.82.0.tar.xz")],
   ]);
   for (const p of a.parts!) assert.ok(rustAcceptsUrl("1.82.0", "linux-arm64", p.url), p.url);
+});
+
+test("lock check: the parts rustArtifact makes pass; another name, order, dir, strip or count is named by its field", async () => {
+  const options = { targets: ["riscv64gc-unknown-linux-gnu", "riscv32imac-unknown-none-elf"], components: ["clippy"] };
+  const a = await rustArtifact(http, "1.82.0", "linux-x64", options);
+  assert.equal(rustCheckLocked("linux-x64", a, options), undefined);
+  assert.equal(rustCheckLocked("linux-x64", a, { ...options, targets: [...options.targets].reverse() }), undefined, "order in devenv.ts does not matter");
+  const parts = a.parts!;
+  const swapped = [parts[0]!, parts[2]!, parts[1]!, ...parts.slice(3)];
+  assert.deepEqual(rustCheckLocked("linux-x64", { ...a, parts: swapped }, options)?.field, "parts.1.name");
+  const moved = parts.map((p, i) => (i === 2 ? { ...p, dir: "bin" } : p));
+  assert.deepEqual(rustCheckLocked("linux-x64", { ...a, parts: moved }, options)?.field, "parts.2.dir");
+  const stripped = parts.map((p, i) => (i === 0 ? { ...p, strip: 0 } : p));
+  assert.deepEqual(rustCheckLocked("linux-x64", { ...a, parts: stripped }, options)?.field, "parts.0.strip");
+  assert.match(rustCheckLocked("linux-x64", { ...a, parts: parts.slice(1) }, options)?.problem ?? "", /^4 parts, but rust with these targets and components has 5 \(cargo, rust-std-x86_64-unknown-linux-gnu, /);
+  assert.equal(rustCheckLocked("linux-x64", { ...a, strip: 0 }, options)?.field, "strip");
 });
 
 test("artifact: an unknown or unavailable target names the targets the manifest has", async () => {

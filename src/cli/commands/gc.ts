@@ -18,6 +18,7 @@ const LEFTOVER: Record<string, string> = {
   trash: "interrupted gc",
   "version-list": "stale version list",
   "compiled-config": "stale compiled devenv.ts",
+  "hook-value": "saved shell value",
   activation: "cached activation of a deleted project",
 };
 

@@ -1,6 +1,8 @@
 import type { Command } from "commander";
 import { refreshActivation, writeInterrupted } from "../../app/hook-env.js";
 import { activationsRoot } from "../../state/activations.js";
+import { ensureHookValuesDir } from "../../state/hook-values.js";
+import { showPath } from "../../text.js";
 import { contextFor } from "../common.js";
 
 /**
@@ -20,13 +22,20 @@ export default async function hookEnv(roots: string[], opts: { activations?: str
   const ctx = contextFor(cmd);
   actRoot ??= activationsRoot(ctx.dirs.state);
   const autoInstall = !["0", "false", "no"].includes((ctx.env.DEVENV_AUTO_INSTALL ?? "").toLowerCase());
+  ensureHookValuesDir(ctx.dirs.state);
   for (const root of roots) {
     if (!root.startsWith("/")) continue;
-    await refreshActivation(ctx, actRoot, root, {
+    const a = await refreshActivation(ctx, actRoot, root, {
       autoInstall,
       watcher: true,
       onInstalling: (r, mtime, byWatcher) => (installing = { root: r, mtime, ...(byWatcher ? { byWatcher } : {}) }),
     });
     installing = undefined;
+    // Node reads its arguments as UTF-8: a path that is not cannot be found again, and no
+    // activation can be written where the hook looks. Say so (once: the hook then waits for a
+    // change of devenv.ts) rather than leave the project silently inactive.
+    if (!a && root.includes("\uFFFD")) {
+      process.stderr.write(`devenv: ${showPath(root)}: this path is not valid UTF-8 (shown with \uFFFD); devenv cannot load a project there\n  hint: rename the directory so that its path is UTF-8\n`);
+    }
   }
 }

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { resolveDirs } from "../../platform/dirs.js";
 import { activationsRoot } from "../../state/activations.js";
+import { ensureHookValuesDir } from "../../state/hook-values.js";
 import { stampFile } from "../../state/trust.js";
 import { renderHook, type HookShell } from "../../shell/hooks.js";
 import { hooksDir, installPaths } from "../install-paths.js";
@@ -15,6 +16,7 @@ export default async function hook(shell: HookShell, _opts: unknown, _cmd: Comma
       cli: installPaths().cli,
       activations: activationsRoot(dirs.state),
       stamp: stampFile(dirs.state),
+      values: ensureHookValuesDir(dirs.state),
     },
     hooksDir(),
   );

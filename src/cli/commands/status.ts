@@ -9,7 +9,7 @@ const RC: Record<string, string> = {
 };
 
 export default async function status(opts: { json?: boolean }, _cmd: Command): Promise<void> {
-  const report = projectStatus(createContext(), process.ppid);
+  const report = await projectStatus(createContext(), process.ppid);
   if (opts.json) {
     process.stdout.write(JSON.stringify(report, null, 2) + "\n");
     return;

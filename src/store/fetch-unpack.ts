@@ -1,0 +1,88 @@
+/**
+ * One archive of an install: download it to a file in the entry's temp dir while hashing, compare
+ * the digest, and only then unpack it from the file. No byte of an unverified download reaches the
+ * tree (it stays one file, removed with the temp dir); the download is bounded by the lock's size
+ * and the free space, the unpacked tree by the SpaceGuard. Loaded lazily by install.ts: tar and
+ * the decompressors stay off the path of `exec` & co.
+ */
+import { readdirSync, lstatSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import type { DownloadTask } from "../app/reporter.js";
+import { redactUrl } from "../errors.js";
+import type { Http } from "../platform/http.js";
+import type { ArtifactFile } from "../registry/types.js";
+import { tarStream } from "./decompress.js";
+import { checkDigest, downloadToFile, expectedDigest } from "./download.js";
+import { TreeWriter, type FileRecord } from "./extract-tree.js";
+import type { SpaceGuard } from "./space.js";
+import { unpackError, type UnpackWhere } from "./unpack-errors.js";
+import { unpackTar } from "./unpack-tar.js";
+import { unpackZip } from "./unpack-zip.js";
+
+export interface FetchOptions {
+  http: Http;
+  file: ArtifactFile;
+  /** Where to unpack (created). */
+  dir: string;
+  /** The download's path (in the entry's temp dir). */
+  scratch: string;
+  store: string;
+  /** e.g. "zig 0.13.0" */
+  label: string;
+  /** A raw download becomes `bin/<rawName>`. */
+  rawName: string;
+  task: DownloadTask;
+  /** Set the task's total from the response's Content-Length. */
+  sizeFromResponse: boolean;
+  /** Charges the unpacked bytes (shared by all archives of one entry). */
+  guard: SpaceGuard;
+  /** strip: "auto": unpack as is, then make a lone top directory the root (symlinks checked against it). */
+  hoist: boolean;
+}
+
+/** Returns what was written, relative to the returned root (`dir`, or its lone top directory when hoisted). */
+export async function fetchAndUnpack(o: FetchOptions): Promise<{ root: string; files: FileRecord[] }> {
+  const { file } = o;
+  const expected = expectedDigest(file);
+  const res = await o.http.get(file.url);
+  if (o.sizeFromResponse && res.size !== undefined) o.task.total = res.size;
+  const { digest, bytes, sha256 } = await downloadToFile({
+    res, url: file.url, file: o.scratch, label: o.label, size: file.size, algorithm: expected.algorithm, task: o.task, spaceDir: o.store, sha256Too: file.format === "raw",
+  });
+  checkDigest(file.url, expected, digest);
+
+  // Verified: from here on, every failure is about the archive (or the disk), never the network.
+  const where: UnpackWhere = { label: o.label, archive: redactUrl(file.url), store: o.store };
+  const writer = new TreeWriter(o.dir, where, file.strip === "auto" ? 0 : file.strip, o.guard);
+  try {
+    switch (file.format) {
+      case "raw":
+        writer.adopt(`bin/${o.rawName}`, o.scratch, 0o755, bytes, sha256!);
+        break;
+      case "zip":
+        await unpackZip(o.scratch, writer, where);
+        break;
+      default:
+        await unpackTar(await tarStream(o.scratch, file.format), writer);
+    }
+  } catch (e) {
+    throw unpackError(e, where, file.format);
+  } finally {
+    rmSync(o.scratch, { force: true }); // room for the next part
+  }
+  const top = o.hoist ? loneDir(o.dir) : undefined;
+  writer.checkSymlinks(top);
+  const files = writer.files.filter((f) => f.path !== "");
+  if (top === undefined) return { root: o.dir, files };
+  const prefix = `${top}/`;
+  return {
+    root: join(o.dir, top),
+    files: files.filter((f) => f.path.startsWith(prefix)).map((f) => ({ ...f, path: f.path.slice(prefix.length) })),
+  };
+}
+
+/** The name of the only entry of `dir` if it is a real directory (lstat: a lone `top -> .` link is not). */
+function loneDir(dir: string): string | undefined {
+  const top = readdirSync(dir);
+  return top.length === 1 && lstatSync(join(dir, top[0]!)).isDirectory() ? top[0] : undefined;
+}
