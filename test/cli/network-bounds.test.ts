@@ -20,8 +20,9 @@ before(async () => {
   fake = await startFakeUpstream({ zig: ["0.13.0"], go: ["1.23.4"] });
   hostile = await startHostile();
   hostile.on(/^\/silent\//, { kind: "silent" });
-  hostile.on(/^\/stall\//, { kind: "stall", length: 100_000, prefix: Buffer.alloc(100, 1) });
-  hostile.on(/^\/trickle\//, { kind: "trickle", length: 100_000, bytes: 5, everyMs: 50 });
+  // Shorter than the 496 bytes the lock records for the zig tarball (a longer one is refused at once).
+  hostile.on(/^\/stall\//, { kind: "stall", length: 400, prefix: Buffer.alloc(100, 1) });
+  hostile.on(/^\/trickle\//, { kind: "trickle", length: 490, bytes: 5, everyMs: 50 });
 });
 after(async () => {
   await hostile.close();
