@@ -1,7 +1,8 @@
 import type { Readable } from "node:stream";
 import { DevenvError, redactUrl } from "../errors.js";
 import { boundedBody } from "./http-body.js";
-import { DEFAULT_HTTP_LIMITS, hostOf, timeoutError, type HttpLimits } from "./http-limits.js";
+import { DEFAULT_HTTP_LIMITS, hostOf, type HttpLimits } from "./http-limits.js";
+import { discard, follow, HopError, type Hop } from "./http-request.js";
 import { applyMirrors, type MirrorMap } from "./mirrors.js";
 import { resolveNpmUrl, type NpmRegistry } from "./npm-config.js";
 
@@ -45,29 +46,8 @@ export interface Http {
 const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 /** Failures that come quickly and often pass: retried. A timeout is never retried (see timeoutError). */
 const RETRYABLE_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "EAI_AGAIN", "UND_ERR_SOCKET"]);
-const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
-export const MAX_REDIRECTS = 8;
-
-// One agent per connect timeout (in practice one per process). Redirects are followed by `get`
-// itself, so that every hop has the same bounds and an error names the host it happened at.
-const dispatchers = new Map<number, Promise<import("undici").Dispatcher>>();
-function dispatcher(connectMs: number) {
-  let d = dispatchers.get(connectMs);
-  if (!d) {
-    d = import("undici").then(({ EnvHttpProxyAgent }) => new EnvHttpProxyAgent({ connections: 16, connectTimeout: connectMs }));
-    dispatchers.set(connectMs, d);
-  }
-  return d;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A failure of one hop of a request: the URL it happened at (after redirects) and what happened. */
-class HopError extends Error {
-  constructor(readonly url: string, readonly error: unknown) {
-    super((error as Error)?.message ?? String(error));
-  }
-}
 
 export function createHttp(opts: HttpOptions): Http {
   const retries = opts.retries ?? 3;
@@ -106,7 +86,7 @@ export function createHttp(opts: HttpOptions): Http {
         if (performance.now() + wait >= deadline) break; // no time left: report what failed
         await sleep(wait);
       }
-      let hop: { res: Awaited<ReturnType<typeof import("undici").request>>; url: string };
+      let hop: Hop;
       try {
         hop = await follow(target, headers, deadline, lim);
       } catch (e) {
@@ -139,39 +119,6 @@ export function createHttp(opts: HttpOptions): Http {
       cause: lastError,
       hint: "Check the network, HTTPS_PROXY/NO_PROXY, or point DEVENV_MIRRORS at a reachable mirror.",
     });
-  }
-
-  /** One GET, following redirects (at most MAX_REDIRECTS hops, never in a loop). */
-  async function follow(start: string, headers: Record<string, string>, deadline: number, lim: HttpLimits) {
-    const { request } = await import("undici");
-    const d = await dispatcher(lim.connectMs);
-    const hops = [start];
-    let url = start;
-    let h = headers;
-    for (;;) {
-      const res = await once(request, d, url, h, deadline, lim);
-      const location = res.headers.location;
-      if (!REDIRECT_STATUS.has(res.statusCode) || typeof location !== "string") return { res, url };
-      discard(res.body); // a redirect's body is never read
-      const next = redirectTarget(start, url, location);
-      if (hops.includes(next)) {
-        throw new DevenvError("HTTP", `redirect loop: ${redactUrl(start)} came back to ${redactUrl(next)} after ${hops.length} redirect${hops.length > 1 ? "s" : ""}`, {
-          hint: `${hostOf(url)} redirects in a circle: the file cannot be fetched from there. Retry later, or point DEVENV_MIRRORS at a mirror.`,
-        });
-      }
-      if (hops.length > MAX_REDIRECTS) {
-        throw new DevenvError("HTTP", `too many redirects: ${redactUrl(start)} was redirected ${hops.length} times (last to ${redactUrl(next)}; at most ${MAX_REDIRECTS})`, {
-          hint: `${hostOf(url)} keeps redirecting. Retry later, or point DEVENV_MIRRORS at a mirror.`,
-        });
-      }
-      // Credentials are for the host they were meant for, never for the one it redirects to.
-      if (new URL(next).origin !== new URL(url).origin && h.authorization) {
-        const { authorization: _dropped, ...rest } = h;
-        h = rest;
-      }
-      hops.push(next);
-      url = next;
-    }
   }
 
   async function read(res: HttpResponse): Promise<string> {
@@ -240,57 +187,6 @@ export function createHttp(opts: HttpOptions): Http {
   }
 
   return { get, text, json, jsonPages, resolve: (u) => locate(u).target, offline: opts.offline };
-}
-
-/** Drop a body we will not read (closing its connection: a stalled error page cannot hold us). */
-function discard(body: Readable): void {
-  body.on("error", () => {});
-  body.destroy();
-}
-
-type Request = typeof import("undici").request;
-
-/** One request to one URL under the bounds; a timeout is a DevenvError naming the host and setting. */
-async function once(request: Request, dispatcher: import("undici").Dispatcher, url: string, headers: Record<string, string>, deadline: number, lim: HttpLimits) {
-  const ac = new AbortController();
-  let late = false;
-  const timer = setTimeout(() => {
-    late = true;
-    ac.abort();
-  }, Math.max(0, deadline - performance.now()));
-  try {
-    return await request(url, {
-      method: "GET", headers, dispatcher, signal: ac.signal,
-      headersTimeout: lim.firstByteMs,
-      // A backstop: the bounded body's own idle check (which knows about back-pressure) comes first.
-      bodyTimeout: lim.idleMs + 1000,
-    });
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (code === "UND_ERR_CONNECT_TIMEOUT") throw timeoutError("connect", url, lim, e);
-    if (code === "UND_ERR_HEADERS_TIMEOUT") throw timeoutError("firstByte", url, lim, e);
-    if (late) throw timeoutError("response", url, lim, e);
-    throw new HopError(url, e);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** The absolute URL a Location header points to; only http(s). */
-function redirectTarget(start: string, from: string, location: string): string {
-  let next: URL | undefined;
-  try {
-    next = new URL(location, from);
-  } catch {
-    next = undefined;
-  }
-  if (!next || (next.protocol !== "https:" && next.protocol !== "http:")) {
-    throw new DevenvError("HTTP", `${hostOf(from)} redirected ${redactUrl(start)} to an unusable location: ${JSON.stringify(location.slice(0, 200))}`, {
-      hint: "Retry later, or point DEVENV_MIRRORS at a mirror.",
-    });
-  }
-  next.hash = "";
-  return next.toString();
 }
 
 function statusError(status: number, target: string): DevenvError {
