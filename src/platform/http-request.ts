@@ -6,14 +6,23 @@ import { hostOf, timeoutError, type HttpLimits } from "./http-limits.js";
 const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
 export const MAX_REDIRECTS = 8;
 
-// One agent per connect timeout (in practice one per process). Redirects are followed here, not by
-// an undici interceptor, so that every hop has the same bounds and an error names the host it happened at.
-const dispatchers = new Map<number, Promise<import("undici").Dispatcher>>();
-function dispatcher(connectMs: number) {
-  let d = dispatchers.get(connectMs);
+// One agent per set of bounds (in practice one per process). Redirects are followed here, not by an
+// undici interceptor, so that every hop has the same bounds and an error names the host it happened at.
+// Through a proxy (HTTPS_PROXY…) the connection to the proxy, the TLS handshake through its tunnel and
+// the proxy's answer to CONNECT get the same bounds (undici's defaults: 10 s, 10 s and 300 s).
+const dispatchers = new Map<string, Promise<import("undici").Dispatcher>>();
+function dispatcher(lim: HttpLimits) {
+  const key = `${lim.connectMs}/${lim.firstByteMs}`;
+  let d = dispatchers.get(key);
   if (!d) {
-    d = import("undici").then(({ EnvHttpProxyAgent }) => new EnvHttpProxyAgent({ connections: 16, connectTimeout: connectMs }));
-    dispatchers.set(connectMs, d);
+    d = import("undici").then(({ EnvHttpProxyAgent, Pool }) => new EnvHttpProxyAgent({
+      connections: 16,
+      connectTimeout: lim.connectMs,
+      proxyTls: { timeout: lim.connectMs },
+      requestTls: { timeout: lim.connectMs },
+      clientFactory: (origin: URL, o: object) => new Pool(origin, { ...o, headersTimeout: lim.firstByteMs }),
+    } as import("undici").EnvHttpProxyAgent.Options));
+    dispatchers.set(key, d);
   }
   return d;
 }
@@ -37,7 +46,7 @@ export class HopError extends Error {
  */
 export async function follow(start: string, headers: Record<string, string>, deadline: number, lim: HttpLimits): Promise<Hop> {
   const { request } = await import("undici");
-  const d = await dispatcher(lim.connectMs);
+  const d = await dispatcher(lim);
   const hops = [start];
   let url = start;
   let h = headers;
@@ -75,26 +84,37 @@ export function discard(body: Readable): void {
 
 type Request = typeof import("undici").request;
 
-/** One request to one URL under the bounds; a timeout is a DevenvError naming the host and setting. */
+/**
+ * One request to one URL under the bounds; a timeout is a DevenvError naming the host and setting.
+ * At the deadline it gives up whether or not undici noticed the abort (a request waiting for a
+ * proxy's tunnel does not): a response that comes after that is dropped.
+ */
 async function once(request: Request, dispatcher: import("undici").Dispatcher, url: string, headers: Record<string, string>, deadline: number, lim: HttpLimits) {
   const ac = new AbortController();
-  let late = false;
-  const timer = setTimeout(() => {
-    late = true;
-    ac.abort();
-  }, Math.max(0, deadline - performance.now()));
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      ac.abort();
+      reject(timeoutError("response", url, lim));
+    }, Math.max(0, deadline - performance.now()));
+  });
+  const pending = request(url, {
+    method: "GET", headers, dispatcher, signal: ac.signal,
+    headersTimeout: lim.firstByteMs,
+    // A backstop: the bounded body's own idle check (which knows about back-pressure) comes first.
+    bodyTimeout: lim.idleMs + 1000,
+  });
   try {
-    return await request(url, {
-      method: "GET", headers, dispatcher, signal: ac.signal,
-      headersTimeout: lim.firstByteMs,
-      // A backstop: the bounded body's own idle check (which knows about back-pressure) comes first.
-      bodyTimeout: lim.idleMs + 1000,
-    });
+    return await Promise.race([pending, late]);
   } catch (e) {
+    if (e instanceof DevenvError) {
+      pending.then((res) => discard(res.body), () => {});
+      throw e;
+    }
     const code = (e as { code?: string }).code;
     if (code === "UND_ERR_CONNECT_TIMEOUT") throw timeoutError("connect", url, lim, e);
     if (code === "UND_ERR_HEADERS_TIMEOUT") throw timeoutError("firstByte", url, lim, e);
-    if (late) throw timeoutError("response", url, lim, e);
+    if (ac.signal.aborted) throw timeoutError("response", url, lim, e);
     throw new HopError(url, e);
   } finally {
     clearTimeout(timer);

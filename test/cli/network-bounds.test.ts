@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer as createNetServer, type AddressInfo, type Socket } from "node:net";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
@@ -210,4 +211,28 @@ test("add writes at the end: devenv.ts edited while the download runs is left as
   assert.match(readFileSync(shared, "utf8"), /zig: "0\.13"/);
   assert.equal(statSync(shared).mode & 0o777, 0o600);
   assert.match(read(join(sb.project, "devenv.lock")) ?? "", /"version": "0\.13\.0"/);
+});
+
+test("through a proxy that accepts and never answers (HTTPS_PROXY), a request fails within the bound too", async () => {
+  const sockets = new Set<Socket>();
+  const proxy = createNetServer((s) => {
+    sockets.add(s);
+    s.on("error", () => {});
+  });
+  await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
+  const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  try {
+    const sb = sandbox(fake.mirrors, { HTTP_PROXY: url, HTTPS_PROXY: url, NO_PROXY: "", DEVENV_HTTP_FIRST_BYTE_TIMEOUT: "1", DEVENV_HTTP_CONNECT_TIMEOUT: "1" });
+    mkdirSync(sb.project, { recursive: true });
+    await sb.writeConfig(`export default { tools: { zig: "0.13" } };\n`);
+    const t = Date.now();
+    const r = await sb.run(["lock"]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.ok(Date.now() - t < 10_000, `took ${Date.now() - t} ms`);
+    assert.match(r.stderr, /did not answer: no response to .*index\.json within [12] s.*\n  hint: .*DEVENV_HTTP_FIRST_BYTE_TIMEOUT/);
+    assert.ok(sockets.size > 0, "the request went to the proxy");
+  } finally {
+    for (const s of sockets) s.destroy();
+    proxy.close();
+  }
 });
