@@ -3,6 +3,7 @@ import { DevenvError } from "../errors.js";
 import { resolveDirs, type Dirs } from "../platform/dirs.js";
 import { hostPlatform } from "../platform/host.js";
 import { createHttp, type Http } from "../platform/http.js";
+import { httpLimitsFromEnv } from "../platform/http-limits.js";
 import { npmRegistryResolver } from "../platform/npm-config.js";
 import { mirrorsFromObject, parseMirrors, type MirrorMap } from "../platform/mirrors.js";
 import type { PlatformKey } from "../registry/types.js";
@@ -67,6 +68,8 @@ export function createContext(opts: { cwd?: string; env?: NodeJS.ProcessEnv; off
       ...(env.GITHUB_TOKEN ? { githubToken: env.GITHUB_TOKEN } : {}),
       ...(env.DEVENV_HTTP_BACKOFF_MS ? { backoffMs: Number(env.DEVENV_HTTP_BACKOFF_MS) } : {}),
       npmRegistry: npmRegistryResolver({ env }),
+      // Read at the first request: a bad DEVENV_HTTP_* value fails what needs the network, not `exec`.
+      limits: () => httpLimitsFromEnv(env),
     }),
     offline,
     platform,

@@ -1,19 +1,20 @@
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import semver from "semver";
-import { CONFIG_FILE, LOCK_FILE, findProjectRoot } from "../config/find.js";
+import { CONFIG_FILE, findProjectRoot } from "../config/find.js";
 import { newConfigSource, removeTools, setTools } from "../config/edit.js";
 import { DevenvError } from "../errors.js";
 import { hasRecipe, loadRecipe, unknownTool } from "../registry/index.js";
 import { pickVersion } from "../resolver/range.js";
 import { isValidRange } from "../resolver/range.js";
+import type { ConfigBundle } from "../config/inputs.js";
 import type { AppContext } from "./context.js";
 import { installTools, projectTools } from "./install.js";
 import { lockProject, type LockResult } from "./lock.js";
-import { loadProject, readLock, writeLock } from "./project.js";
+import { commitEdit } from "./edit-commit.js";
+import { evaluateBundle, readLock, requireRoot } from "./project.js";
 import { listVersions } from "./versions.js";
-import { readTrust, writeTrust } from "../state/trust.js";
-import { allowOwnEdit, realRoot, requireTrustedConfig } from "./trust.js";
+import { allowOwnEdit, loadConfig, requireTrustedConfig } from "./trust.js";
 
 export interface ToolArg {
   name: string;
@@ -48,32 +49,36 @@ export interface EditResult {
   installed: string[];
 }
 
-/** Snapshot devenv.ts, devenv.lock and the trust record; on failure put them back exactly as they were. */
-async function transaction<T>(ctx: AppContext, root: string, fn: () => Promise<T>): Promise<T> {
-  const files = [join(root, CONFIG_FILE), join(root, LOCK_FILE)];
-  const before = await Promise.all(files.map((f) => readFile(f, "utf8").catch(() => undefined)));
-  const trust = readTrust(ctx.dirs.state, realRoot(root));
-  try {
-    return await fn();
-  } catch (e) {
-    await Promise.all(files.map((f, i) => (before[i] === undefined ? rm(f, { force: true }) : writeFile(f, before[i]!))));
-    if (trust) await writeTrust(ctx.dirs.state, trust.path, trust.status, trust.sha256);
-    throw e;
+/**
+ * Evaluate the edited devenv.ts from memory, lock and install it, and only then write devenv.ts,
+ * devenv.lock and the trust record (commitEdit). A failure, Ctrl-C or kill before that point leaves
+ * the project's files and its trust record exactly as they were, including "no devenv.lock".
+ */
+async function lockEdited(ctx: AppContext, root: string, prior: ConfigBundle | undefined, before: string | undefined, source: string, install: boolean, command: string) {
+  // The edited devenv.ts in place of the one on disk; the files it imports are read from disk. Only
+  // devenv.ts is devenv's edit: each of them must be one the approval of the old content covered.
+  const bundle = await loadConfig(ctx, root, source);
+  const approved = new Map(prior?.inputs.slice(1).map((i) => [i.rel, i.sha256]));
+  const unapproved = bundle.inputs.slice(1).filter((i) => approved.get(i.rel) !== i.sha256).map((i) => i.rel);
+  if (unapproved.length) {
+    throw new DevenvError("NOT_ALLOWED", `${join(root, CONFIG_FILE)} imports files that were not allowed with it: ${unapproved.join(", ")}`, {
+      hint: `They changed since 'devenv allow'. Read them, run 'devenv allow', then 'devenv ${command}' again.`,
+    });
   }
-}
-
-async function relockAndInstall(ctx: AppContext, root: string, install: boolean): Promise<{ lock: LockResult; installed: string[] }> {
-  const project = await loadProject(ctx, root);
+  const project = await evaluateBundle(bundle);
   const { lock: current, text } = await readLock(root);
   const lock = await lockProject(ctx, project, current);
-  await writeLock(root, lock.lock, text);
-  if (!install) return { lock, installed: [] };
-  const installed = await installTools(ctx, await projectTools(ctx, project, lock.lock));
+  const installed = install ? await installTools(ctx, await projectTools(ctx, project, lock.lock)) : [];
+  await commitEdit(ctx, { root, configBefore: before, lockBefore: text, config: source, lock: lock.lock }, command);
   return { lock, installed: installed.filter((t) => t.fresh).map((t) => `${t.name} ${t.version}`) };
 }
 
 export async function addTools(ctx: AppContext, args: ToolArg[], opts: { install: boolean }): Promise<EditResult> {
   for (const a of args) if (!hasRecipe(a.name)) throw unknownTool(a.name);
+  const root = findProjectRoot(ctx.cwd) ?? ctx.cwd;
+  const file = join(root, CONFIG_FILE);
+  const old = await readFile(file, "utf8").catch(() => undefined);
+  const prior = old === undefined ? undefined : await requireTrustedConfig(ctx, root, old);
   const tools = await Promise.all(args.map(async (a) => {
     if (a.range !== undefined) return { name: a.name, spec: a.range };
     const recipe = await loadRecipe(a.name);
@@ -81,35 +86,24 @@ export async function addTools(ctx: AppContext, args: ToolArg[], opts: { install
     if (!latest) throw new DevenvError("NO_MATCHING_VERSION", `${a.name}: no stable version published`, { hint: `Give a range: devenv add ${a.name}@<range>.` });
     return { name: a.name, spec: defaultRange(latest.version) };
   }));
-  const root = findProjectRoot(ctx.cwd) ?? ctx.cwd;
-  const file = join(root, CONFIG_FILE);
-  const old = await readFile(file, "utf8").catch(() => undefined);
-  if (old !== undefined) await requireTrustedConfig(ctx, root, old);
-  return transaction(ctx, root, async () => {
-    const source = old === undefined ? newConfigSource(tools) : setTools(old, tools, file);
-    await writeFile(file, source);
-    await allowOwnEdit(ctx, root, old, source);
-    return { root, created: old === undefined, ...(await relockAndInstall(ctx, root, opts.install)) };
-  });
+  const source = old === undefined ? newConfigSource(tools) : setTools(old, tools, file);
+  return { root, created: old === undefined, ...(await lockEdited(ctx, root, prior, old, source, opts.install, "add")) };
 }
 
 export async function removeToolsFromProject(ctx: AppContext, names: string[]): Promise<EditResult & { removed: string[] }> {
-  const project = await loadProject(ctx);
-  const root = project.root;
+  const root = requireRoot(ctx);
+  const file = join(root, CONFIG_FILE);
+  const old = await readFile(file, "utf8");
+  const prior = await requireTrustedConfig(ctx, root, old);
+  const project = await evaluateBundle(prior);
   const missing = names.filter((n) => !project.tools.some((t) => t.name === n));
   if (missing.length) {
     throw new DevenvError("USAGE", `not in ${CONFIG_FILE}: ${missing.join(", ")}`, {
       hint: `Tools in this project: ${project.tools.map((t) => t.name).join(", ") || "none"}.`,
     });
   }
-  const file = join(root, CONFIG_FILE);
-  const old = await readFile(file, "utf8");
-  return transaction(ctx, root, async () => {
-    const { source, removed } = removeTools(old, names, file);
-    await writeFile(file, source);
-    await allowOwnEdit(ctx, root, old, source);
-    return { root, created: false, removed, ...(await relockAndInstall(ctx, root, false)) };
-  });
+  const { source, removed } = removeTools(old, names, file);
+  return { root, created: false, removed, ...(await lockEdited(ctx, root, prior, old, source, false, "remove")) };
 }
 
 export async function initProject(ctx: AppContext): Promise<{ file: string; created: boolean }> {

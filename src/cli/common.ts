@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { createContext, type AppContext } from "../app/context.js";
+import { whenInterruptible } from "../platform/critical.js";
 import { removeActivePinsSync } from "../store/gc-lock.js";
 import { removeActiveTempsSync } from "../store/temp.js";
 import { createProgressReporter } from "./progress.js";
@@ -19,11 +20,12 @@ function installSignalCleanup(): void {
   if (installed) return;
   installed = true;
   for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-    process.on(sig, () => {
+    // Not in the middle of committing an edit of devenv.ts/devenv.lock: that finishes first.
+    process.on(sig, () => whenInterruptible(() => {
       removeActiveTempsSync();
       removeActivePinsSync();
       process.stderr.write(`\ndevenv: interrupted; nothing half-installed was left behind\n`);
       process.exit(128 + ({ SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const)[sig]);
-    });
+    }));
   }
 }

@@ -18,11 +18,12 @@ export const randomId = (n = 6) => randomBytes(n).toString("hex");
  * `fsync: false` skips the flush: on ext4 an fsync can force out every dirty page of the
  * filesystem (after unpacking 150 MB that is most of a second).
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, opts: { fsync?: boolean } = {}): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array, opts: { fsync?: boolean; mode?: number } = {}): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomId()}.tmp`);
-  const fh = await open(tmp, "w", 0o644);
+  const fh = await open(tmp, "w", opts.mode ?? 0o644);
   try {
+    if (opts.mode !== undefined) await fh.chmod(opts.mode); // exactly, whatever the umask
     await fh.writeFile(data);
     if (opts.fsync !== false) await fh.sync();
   } finally {

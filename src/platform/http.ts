@@ -1,5 +1,8 @@
 import type { Readable } from "node:stream";
 import { DevenvError, redactUrl } from "../errors.js";
+import { boundedBody } from "./http-body.js";
+import { DEFAULT_HTTP_LIMITS, hostOf, type HttpLimits } from "./http-limits.js";
+import { discard, follow, HopError, type Hop } from "./http-request.js";
 import { applyMirrors, type MirrorMap } from "./mirrors.js";
 import { resolveNpmUrl, type NpmRegistry } from "./npm-config.js";
 
@@ -13,11 +16,15 @@ export interface HttpOptions {
   userAgent?: string;
   /** The registry for an npm package (for `npm:` URLs); from the user's npm configuration. */
   npmRegistry?: (pkg: string) => NpmRegistry;
+  /** Timeouts and minimum speed; a function is called at the first request (DEVENV_HTTP_* are read only when needed). */
+  limits?: Partial<HttpLimits> | (() => HttpLimits);
 }
 
 export interface HttpResponse {
   /** The URL actually requested (after mirrors). */
   url: string;
+  /** Where the body came from: `url` after redirects. */
+  finalUrl: string;
   status: number;
   size: number | undefined;
   /** The `rel="next"` target of a Link header (paginated APIs), if any. */
@@ -37,26 +44,16 @@ export interface Http {
 }
 
 const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
-const RETRYABLE_CODES = new Set([
-  "ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "EAI_AGAIN",
-  "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT",
-]);
-
-let dispatcherPromise: Promise<import("undici").Dispatcher> | undefined;
-async function dispatcher() {
-  dispatcherPromise ??= import("undici").then(({ EnvHttpProxyAgent, interceptors }) =>
-    new EnvHttpProxyAgent({ connections: 16, headersTimeout: 60_000, bodyTimeout: 120_000 }).compose(
-      interceptors.redirect({ maxRedirections: 8 }),
-    ),
-  );
-  return dispatcherPromise;
-}
+/** Failures that come quickly and often pass: retried. A timeout is never retried (see timeoutError). */
+const RETRYABLE_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "EAI_AGAIN", "UND_ERR_SOCKET"]);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function createHttp(opts: HttpOptions): Http {
   const retries = opts.retries ?? 3;
   const backoff = opts.backoffMs ?? 300;
+  let limits: HttpLimits | undefined;
+  const bounds = () => (limits ??= typeof opts.limits === "function" ? opts.limits() : { ...DEFAULT_HTTP_LIMITS, ...opts.limits });
 
   /** An `npm:` URL names a path in the user's npm registry; everything else is fetched as is (after mirrors). */
   function locate(url: string): { target: string; token?: string } {
@@ -73,34 +70,52 @@ export function createHttp(opts: HttpOptions): Http {
       });
     }
     const { target, token } = locate(url);
-    const { request } = await import("undici");
+    const lim = bounds();
     const headers: Record<string, string> = { "user-agent": opts.userAgent ?? "devenv" };
     if (o.accept) headers.accept = o.accept;
     // The token is meant for GitHub's API: send it to requests addressed there (mirrored or not).
     if (opts.githubToken && url.startsWith("https://api.github.com/")) headers.authorization = `Bearer ${opts.githubToken}`;
     if (token) headers.authorization = `Bearer ${token}`;
+    // Retries and redirects included, the response headers come within connect + first-byte time.
+    const deadline = performance.now() + lim.connectMs + lim.firstByteMs;
     let lastError: unknown;
+    let at = target;
     for (let attempt = 0; attempt <= retries; attempt++) {
-      if (attempt > 0) await sleep(backoff * 2 ** (attempt - 1) * (0.75 + Math.random() / 2));
-      let res: Awaited<ReturnType<typeof request>>;
+      if (attempt > 0) {
+        const wait = backoff * 2 ** (attempt - 1) * (0.75 + Math.random() / 2);
+        if (performance.now() + wait >= deadline) break; // no time left: report what failed
+        await sleep(wait);
+      }
+      let hop: Hop;
       try {
-        res = await request(target, { method: "GET", headers, dispatcher: await dispatcher() });
+        hop = await follow(target, headers, deadline, lim);
       } catch (e) {
-        lastError = e;
-        if (RETRYABLE_CODES.has((e as { code?: string }).code ?? "")) continue;
+        if (!(e instanceof HopError)) throw e; // timeouts and redirect errors: never retried
+        lastError = e.error;
+        at = e.url;
+        if (RETRYABLE_CODES.has((e.error as { code?: string }).code ?? "")) continue;
         break;
       }
+      const { res } = hop;
+      at = hop.url;
       if (res.statusCode >= 200 && res.statusCode < 300) {
         const len = res.headers["content-length"];
         const size = typeof len === "string" ? Number.parseInt(len, 10) : undefined;
-        return { url: target, status: res.statusCode, size: Number.isFinite(size) ? size : undefined, next: nextLink(res.headers.link), body: res.body };
+        return {
+          url: target,
+          finalUrl: hop.url,
+          status: res.statusCode,
+          size: Number.isFinite(size) ? size : undefined,
+          next: nextLink(res.headers.link),
+          body: boundedBody(res.body, hop.url, lim),
+        };
       }
-      res.body.resume();
-      lastError = statusError(res.statusCode, target);
+      discard(res.body);
+      lastError = statusError(res.statusCode, hop.url);
       if (!RETRYABLE_STATUS.has(res.statusCode)) break;
     }
     if (lastError instanceof DevenvError) throw lastError;
-    throw new DevenvError("HTTP", `could not fetch ${redactUrl(target)}: ${(lastError as Error)?.message ?? lastError}`, {
+    throw new DevenvError("HTTP", `could not fetch ${redactUrl(at)} from ${hostOf(at)}: ${(lastError as Error)?.message ?? lastError}`, {
       cause: lastError,
       hint: "Check the network, HTTPS_PROXY/NO_PROXY, or point DEVENV_MIRRORS at a reachable mirror.",
     });
@@ -108,7 +123,15 @@ export function createHttp(opts: HttpOptions): Http {
 
   async function read(res: HttpResponse): Promise<string> {
     const chunks: Buffer[] = [];
-    for await (const c of res.body) chunks.push(c as Buffer);
+    try {
+      for await (const c of res.body) chunks.push(c as Buffer);
+    } catch (e) {
+      if (e instanceof DevenvError) throw e;
+      throw new DevenvError("HTTP", `reading ${redactUrl(res.finalUrl)} from ${hostOf(res.finalUrl)} failed: ${(e as Error)?.message ?? e}`, {
+        cause: e,
+        hint: "Retry; check the network, HTTPS_PROXY/NO_PROXY, or point DEVENV_MIRRORS at a reachable mirror.",
+      });
+    }
     return Buffer.concat(chunks).toString("utf8");
   }
 
