@@ -21,8 +21,21 @@ export function fsSpace(dir: string): { free: number; total: number; freeInodes:
   }
 }
 
-/** What an install leaves free on the store's filesystem: 5 % of its size, at most 1 GiB. */
-export const reserveFor = (total: number): number => Math.min(GiB, Math.floor(total * 0.05));
+/**
+ * What an install leaves free on the store's filesystem: DEVENV_MIN_FREE if set ("0" for nothing),
+ * else 5 % of its size, at most 1 GiB.
+ */
+export function reserveFor(total: number, env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.DEVENV_MIN_FREE?.trim();
+  if (raw === undefined || raw === "") return Math.min(GiB, Math.floor(total * 0.05));
+  const n = raw === "0" ? 0 : parseSize(raw);
+  if (n === undefined) {
+    throw new DevenvError("USAGE", `DEVENV_MIN_FREE: '${raw}' is not a size`, {
+      hint: "Give a size like 200M, 1G or 0 (nothing kept free), or unset it (default: 5 % of the filesystem, at most 1 GiB).",
+    });
+  }
+  return n;
+}
 
 export function formatBytes(n: number): string {
   if (n >= 10 * GiB) return `${(n / GiB).toFixed(1)} GB`;
@@ -106,7 +119,7 @@ export class SpaceGuard {
     const room = space.free - reserve - n;
     if (room < 0) {
       throw new DevenvError("IO", `${this.label}: stopped after ${formatBytes(this.written - n)} written to ${this.dir}: ${formatBytes(space.free)} is free on that filesystem and devenv leaves at least ${formatBytes(reserve)} free`, {
-        hint: "Nothing was installed. Free disk space (e.g. 'devenv gc' removes unused store entries) and run the command again; a bigger tool needs a store on a bigger disk (DEVENV_HOME).",
+        hint: "Nothing was installed. Free disk space (e.g. 'devenv gc' removes unused store entries) and run the command again, put the store on a bigger disk (DEVENV_HOME), or let devenv fill the disk further (DEVENV_MIN_FREE=100M).",
       });
     }
     this.nextCheck = this.written + Math.min(32 * MiB, room);
