@@ -113,10 +113,19 @@ _devenv_apply() {
       if [[ ${__dv_a[__dv_j]} == S ]]; then
         export "$__dv_name=$__dv_val"
         __dv_u+=S$'\x1f'$__dv_name$'\x1f'$__dv_had$'\x1f'
-        _devenv_field "$__dv_cur"
-        __dv_u+=$__dv_f$'\x1f'
-        _devenv_field "$__dv_val" "o.$__dv_gen.$__dv_name"
-        __dv_u+=$__dv_f$'\x1f'
+        # A field with nothing to encode that fits inline needs no call.
+        if ((${#__dv_cur} <= 4096 && ${#__dv_u} + ${#__dv_cur} <= 16384)) && [[ $__dv_cur != *[$'\x1d\x1f\n']* ]]; then
+          __dv_u+=$__dv_cur$'\x1f'
+        else
+          _devenv_field "$__dv_cur"
+          __dv_u+=$__dv_f$'\x1f'
+        fi
+        if ((${#__dv_val} <= 4096 && ${#__dv_u} + ${#__dv_val} <= 16384)) && [[ $__dv_val != *[$'\x1d\x1f\n']* ]]; then
+          __dv_u+=$__dv_val$'\x1f'
+        else
+          _devenv_field "$__dv_val" "o.$__dv_gen.$__dv_name"
+          __dv_u+=$__dv_f$'\x1f'
+        fi
       else
         # Prepend the entries not already there; record exactly those.
         __dv_val+=: __dv_add=
@@ -128,8 +137,12 @@ _devenv_apply() {
           __dv_add=${__dv_add%:}
           export "$__dv_name=$__dv_add${__dv_cur:+:$__dv_cur}"
           __dv_u+=P$'\x1f'$__dv_name$'\x1f'$__dv_had$'\x1f'
-          _devenv_field "$__dv_add"
-          __dv_u+=$__dv_f$'\x1f'
+          if ((${#__dv_add} <= 4096 && ${#__dv_u} + ${#__dv_add} <= 16384)) && [[ $__dv_add != *[$'\x1d\x1f\n']* ]]; then
+            __dv_u+=$__dv_add$'\x1f'
+          else
+            _devenv_field "$__dv_add"
+            __dv_u+=$__dv_f$'\x1f'
+          fi
         fi
       fi
       ((__dv_j += 3))
@@ -152,11 +165,16 @@ _devenv_undo() {
     __dv_j=${__dv_starts[__dv_p]}
     __dv_name=${__dv_ua[__dv_j + 1]} __dv_had=${__dv_ua[__dv_j + 2]}
     [[ -v $__dv_name ]] || continue
+    # A field without \x1d is its own value (encoded ones and file references hold one).
     if [[ ${__dv_ua[__dv_j]} == S ]]; then
-      _devenv_dec "${__dv_ua[__dv_j + 4]}" && [[ ${!__dv_name} == "$__dv_x" ]] || continue
-      _devenv_dec "${__dv_ua[__dv_j + 3]}" || continue
+      __dv_x=${__dv_ua[__dv_j + 4]}
+      [[ $__dv_x != *$'\x1d'* ]] || _devenv_dec "$__dv_x" || continue
+      [[ ${!__dv_name} == "$__dv_x" ]] || continue
+      __dv_x=${__dv_ua[__dv_j + 3]}
+      [[ $__dv_x != *$'\x1d'* ]] || _devenv_dec "$__dv_x" || continue
     else
-      _devenv_dec "${__dv_ua[__dv_j + 3]}" || continue
+      __dv_x=${__dv_ua[__dv_j + 3]}
+      [[ $__dv_x != *$'\x1d'* ]] || _devenv_dec "$__dv_x" || continue
       __dv_add=$__dv_x: __dv_x=:${!__dv_name}:
       while [[ -n $__dv_add ]]; do
         __dv_x=${__dv_x/":${__dv_add%%:*}:"/:} __dv_add=${__dv_add#*:}
@@ -240,9 +258,11 @@ _devenv_switch() {
     for ((__dv_j = 1; __dv_j < ${#__dv_s[@]}; )); do
       case ${__dv_s[__dv_j]} in
       L)
-        _devenv_dec "${__dv_s[__dv_j + 1]}"
+        __dv_x=${__dv_s[__dv_j + 1]}
+        [[ $__dv_x != *$'\x1d'* ]] || _devenv_dec "$__dv_x"
         __dv_lroot+=("$__dv_x") __dv_lrec+=("")
-        _devenv_dec "${__dv_s[__dv_j + 2]}"
+        __dv_x=${__dv_s[__dv_j + 2]}
+        [[ $__dv_x != *$'\x1d'* ]] || _devenv_dec "$__dv_x"
         __dv_lgen+=("$__dv_x")
         ((__dv_j += 3))
         ;;
@@ -272,18 +292,22 @@ _devenv_switch() {
   __dv_state=devenv-state-2$'\x1f'
   _devenv_lroot=("${__dv_lroot[@]:0:__dv_keep}") _devenv_lgen=("${__dv_lgen[@]:0:__dv_keep}") _devenv_lrec=("${__dv_lrec[@]:0:__dv_keep}")
   for ((__dv_j = 0; __dv_j < __dv_keep; __dv_j++)); do
-    _devenv_enc "${__dv_lroot[__dv_j]}"
+    __dv_f=${__dv_lroot[__dv_j]}
+    [[ $__dv_f != *[$'\x1d\x1f\n']* ]] || _devenv_enc "$__dv_f"
     __dv_state+=L$'\x1f'$__dv_f$'\x1f'
-    _devenv_enc "${__dv_lgen[__dv_j]}"
+    __dv_f=${__dv_lgen[__dv_j]}
+    [[ $__dv_f != *[$'\x1d\x1f\n']* ]] || _devenv_enc "$__dv_f"
     __dv_state+=$__dv_f$'\x1f'${__dv_lrec[__dv_j]}
   done
   for ((__dv_i = __dv_t; __dv_i < ${#__dv_roots[@]}; __dv_i++)); do
     ((__dv_eff[__dv_i])) || continue
     __dv_u=
     _devenv_apply "$__dv_i"
-    _devenv_enc "${__dv_roots[__dv_i]}"
+    __dv_f=${__dv_roots[__dv_i]}
+    [[ $__dv_f != *[$'\x1d\x1f\n']* ]] || _devenv_enc "$__dv_f"
     __dv_state+=L$'\x1f'$__dv_f$'\x1f'
-    _devenv_enc "${_devenv_file[__dv_i]}"
+    __dv_f=${_devenv_file[__dv_i]}
+    [[ $__dv_f != *[$'\x1d\x1f\n']* ]] || _devenv_enc "$__dv_f"
     __dv_state+=$__dv_f$'\x1f'$__dv_u
     _devenv_lroot+=("${__dv_roots[__dv_i]}") _devenv_lgen+=("${_devenv_file[__dv_i]}") _devenv_lrec+=("$__dv_u")
   done
