@@ -5,18 +5,19 @@
  * so tools install once per kind and every test works in directories of its own.
  */
 import assert from "node:assert/strict";
-import { copyFileSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { devenvBin, sandbox, type Sandbox } from "../helpers/cli.js";
+import { sandbox } from "../helpers/cli.js";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
 import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
-import { shellAvailable, startShell, type ShellKind, type ShellSession } from "../support/shell-session.js";
+import { shellAvailable, type ShellKind, type ShellSession } from "../support/shell-session.js";
+import { SYS_PATH, useShellWorld } from "../support/shell-world.js";
+import { cdCmd, config, exportCmd, word } from "../support/shell-words.js";
 
 installNetGuard();
 
 const KINDS: readonly ShellKind[] = ["bash", "zsh", "fish"];
-const SYS_PATH = [dirname(process.execPath), "/usr/local/bin", "/usr/bin", "/bin"].filter((d, i, a) => a.indexOf(d) === i).join(":");
 
 let fake: FakeUpstream;
 before(async () => {
@@ -29,31 +30,11 @@ after(async () => {
 
 // ---- shell syntax --------------------------------------------------------------------------
 
-/** One shell word for `s`, exactly (newlines included), without a newline in the command line. */
-function q(kind: ShellKind, s: string): string {
-  if (kind === "fish") return s.split("\n").map((p) => `'${p.replace(/[\\']/g, "\\$&")}'`).join("\\n");
-  if (!/[\x00-\x1f\x7f]/.test(s)) return `'${s.replace(/'/g, `'\\''`)}'`;
-  const body = [...s]
-    .map((c) => (c === "\\" || c === "'" ? `\\${c}` : /[\x00-\x1f\x7f]/.test(c) ? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}` : c))
-    .join("");
-  return `$'${body}'`;
-}
-const exportCmd = (kind: ShellKind, name: string, value: string) =>
-  kind === "fish" ? `set -gx ${name} ${q(kind, value)}` : `export ${name}=${q(kind, value)}`;
 const setPathCmd = (kind: ShellKind, dirs: string[]) =>
-  kind === "fish" ? `set -gx PATH ${dirs.map((d) => q(kind, d)).join(" ")}` : `export PATH=${q(kind, dirs.join(":"))}`;
+  kind === "fish" ? `set -gx PATH ${dirs.map((d) => word(kind, d)).join(" ")}` : `export PATH=${word(kind, dirs.join(":"))}`;
 /** A shell variable that is set but not exported. */
 const setLocalCmd = (kind: ShellKind, name: string, value: string) =>
-  kind === "fish" ? `set -g ${name} ${q(kind, value)}` : `${name}=${q(kind, value)}`;
-const cdCmd = (kind: ShellKind, dir: string) => `cd ${q(kind, dir)}`;
-
-const hookRc = (kind: ShellKind): string => {
-  const cli = `${q(kind, process.execPath)} ${q(kind, devenvBin)}`;
-  return kind === "fish" ? `${cli} hook fish | source` : `eval "$(${cli} hook ${kind})"`;
-};
-
-/** devenv.ts as JSON (valid TypeScript): every value is written exactly. */
-const config = (c: { tools?: Record<string, string>; env?: Record<string, string> }): string => `export default ${JSON.stringify(c, null, 2)};\n`;
+  kind === "fish" ? `set -g ${name} ${word(kind, value)}` : `${name}=${word(kind, value)}`;
 
 const IGNORED = new Set(["PWD", "OLDPWD", "_"]);
 const comparable = (env: Record<string, string>, extra: string[] = []): Record<string, string> => {
@@ -70,35 +51,10 @@ const assertQuiet = (out: string, s: ShellSession) =>
 
 for (const kind of KINDS) {
   describe(kind, { skip: shellAvailable(kind) ? false : `${kind} is not installed`, concurrency: false }, () => {
-    let sb: Sandbox;
-    let base: string;
-    let n = 0;
-    const sessions: ShellSession[] = [];
-
-    before(() => {
-      sb = sandbox(fake.mirrors);
-      base = realpathSync(dirname(sb.project));
-      mkdirSync(sb.env.HOME!, { recursive: true });
-    });
-    after(async () => {
-      await Promise.all(sessions.map((s) => s.close()));
-      rmSync(base, { recursive: true, force: true });
-    });
-
-    /** A fresh directory for one test (real path, no symlinks above it). */
-    const workDir = (name: string) => {
-      const d = join(base, `w${++n}-${name}`);
-      mkdirSync(d, { recursive: true });
-      return d;
-    };
-    const shellEnv = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => {
-      const env: NodeJS.ProcessEnv = { ...sb.env, PATH: SYS_PATH, ...extra };
-      for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
-      return env;
-    };
+    const world = useShellWorld(kind, () => fake.mirrors);
+    const { workDir } = world;
     const shell = async (cwd: string, extra: NodeJS.ProcessEnv = {}): Promise<ShellSession> => {
-      const s = await startShell(kind, { env: shellEnv(extra), cwd, rc: hookRc(kind) });
-      sessions.push(s);
+      const s = await world.shell(cwd, world.shellEnv(extra));
       assertQuiet(s.startup, s);
       return s;
     };
@@ -107,7 +63,7 @@ for (const kind of KINDS) {
     test("enter: tools and vars set; the next prompt prints nothing and forks nothing; leave: exact restore", async () => {
       const w = workDir("enter");
       const proj = join(w, "proj");
-      await sb.writeConfig(config({ tools: { zig: "0.13" }, env: { GREETING: "hi" } }), proj);
+      await world.sb.writeConfig(config({ tools: { zig: "0.13" }, env: { GREETING: "hi" } }), proj);
       const s = await shell(w);
       const outside = await s.env();
       assert.equal(outside.GREETING, undefined);
@@ -142,7 +98,7 @@ for (const kind of KINDS) {
       const proj = join(w, "proj");
       const ts = join(proj, "devenv.ts");
       const lockFile = join(proj, "devenv.lock");
-      await sb.writeConfig(config({ tools: { zig: "0" }, env: { GREETING: "zero" } }), proj);
+      await world.sb.writeConfig(config({ tools: { zig: "0" }, env: { GREETING: "zero" } }), proj);
       const s = await shell(proj);
       assert.equal(await s.variable("GREETING"), "zero", s.transcript());
       assert.equal(await zigVersion(s), "0.14.1", "newest zig matching '0' on first visit");
@@ -151,11 +107,11 @@ for (const kind of KINDS) {
       let mtimes: number[] = [];
       for (let attempt = 0; attempt < 3; attempt++) {
         await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5)); // start of a second
-        await sb.writeConfig(config({ tools: { zig: "0" }, env: { GREETING: `one-${attempt}` } }), proj);
+        await world.sb.writeConfig(config({ tools: { zig: "0" }, env: { GREETING: `one-${attempt}` } }), proj);
         mtimes = [statSync(ts).mtimeMs];
         assertQuiet(await s.run(""), s);
         assert.equal(await s.variable("GREETING"), `one-${attempt}`, s.transcript());
-        await sb.writeConfig(config({ tools: { zig: "0" }, env: { GREETING: `two-${attempt}` } }), proj);
+        await world.sb.writeConfig(config({ tools: { zig: "0" }, env: { GREETING: `two-${attempt}` } }), proj);
         mtimes.push(statSync(ts).mtimeMs);
         assertQuiet(await s.run(""), s);
         assert.equal(await s.variable("GREETING"), `two-${attempt}`, s.transcript());
@@ -186,7 +142,7 @@ for (const kind of KINDS) {
       assert.equal(pathOf(await s.env()).filter((d) => /-zig-/.test(d)).length, 1, "the old zig dir is gone from PATH");
 
       // A new range: the hook relocks (writing devenv.lock) and the next prompt is quiet.
-      await sb.writeConfig(config({ tools: { zig: "0.14" }, env: { GREETING: "fourteen" } }), proj);
+      await world.sb.writeConfig(config({ tools: { zig: "0.14" }, env: { GREETING: "fourteen" } }), proj);
       assertQuiet(await s.run(""), s);
       assert.equal(await zigVersion(s), "0.14.1");
       assert.equal(JSON.parse(readFileSync(lockFile, "utf8")).tools.zig.version, "0.14.1");
@@ -202,7 +158,7 @@ for (const kind of KINDS) {
       assertQuiet(await s.run(""), s);
       const outside = await s.env();
 
-      await sb.writeConfig(config({ tools: { zig: "0.13" }, env: { GREETING: "appeared" } }), here);
+      await world.sb.writeConfig(config({ tools: { zig: "0.13" }, env: { GREETING: "appeared" } }), here);
       assertQuiet(await s.run(""), s);
       assert.equal(await s.variable("GREETING"), "appeared", s.transcript());
       assert.equal(await zigVersion(s), "0.13.0");
@@ -221,7 +177,7 @@ for (const kind of KINDS) {
       assert.match(warned, /not allowed/, `an unallowed devenv.ts above is noticed\n${s.transcript()}`);
       assert.equal(await s.run(""), "", "the warning is shown once");
       assert.deepEqual(comparable(await s.env()), comparable(before2), "nothing is applied before it is allowed");
-      const r = await sb.run(["allow", top], { cwd: top });
+      const r = await world.sb.run(["allow", top], { cwd: top });
       assert.equal(r.code, 0, r.stderr);
       assertQuiet(await s.run(""), s);
       assert.equal(await s.variable("GREETING"), "ancestor", s.transcript());
@@ -233,9 +189,9 @@ for (const kind of KINDS) {
       const A = join(w, "A");
       const B = join(A, "B");
       const C = join(w, "C");
-      await sb.writeConfig(config({ tools: { zig: "0.13" }, env: { A_VAR: "a", SHARED: "fromA" } }), A);
-      await sb.writeConfig(config({ tools: { zig: "0.14" }, env: { B_VAR: "b", SHARED: "fromB" } }), B);
-      await sb.writeConfig(config({ tools: { zig: "0.14" }, env: { C_VAR: "c", SHARED: "fromC" } }), C);
+      await world.sb.writeConfig(config({ tools: { zig: "0.13" }, env: { A_VAR: "a", SHARED: "fromA" } }), A);
+      await world.sb.writeConfig(config({ tools: { zig: "0.14" }, env: { B_VAR: "b", SHARED: "fromB" } }), B);
+      await world.sb.writeConfig(config({ tools: { zig: "0.14" }, env: { C_VAR: "c", SHARED: "fromC" } }), C);
       const s = await shell(w);
       const out = await s.env();
       const cd = async (dir: string) => assertQuiet(await s.run(cdCmd(kind, dir)), s);
@@ -286,7 +242,7 @@ for (const kind of KINDS) {
     test("PATH edited inside (prepend, append, reorder) survives leaving and reloading; a tool dir already on PATH stays put", async () => {
       const w = workDir("path");
       const proj = join(w, "proj");
-      await sb.writeConfig(config({ tools: { zig: "0.13" }, env: { RELOAD: "1" } }), proj);
+      await world.sb.writeConfig(config({ tools: { zig: "0.13" }, env: { RELOAD: "1" } }), proj);
       const sys = SYS_PATH.split(":");
       const basePath = ["/opt/b1", "/opt/b2", ...sys];
       const s = await shell(w, { PATH: basePath.join(":") });
@@ -304,7 +260,7 @@ for (const kind of KINDS) {
       assert.deepEqual(pathOf(await s.env()), edited, "a prompt does not touch the user's PATH");
 
       // Reload (devenv.ts edited): the user's entries all stay, in their order; the tool dir once.
-      await sb.writeConfig(config({ tools: { zig: "0.13" }, env: { RELOAD: "2" } }), proj);
+      await world.sb.writeConfig(config({ tools: { zig: "0.13" }, env: { RELOAD: "2" } }), proj);
       assertQuiet(await s.run(""), s);
       const reloaded = await s.env();
       assert.equal(reloaded.RELOAD, "2", s.transcript());
@@ -354,7 +310,7 @@ for (const kind of KINDS) {
       const oldTricky = "old\n'v' $x \\ ü";
       for (const name of names) {
         const proj = join(w, name);
-        await sb.writeConfig(config({ tools: { zig: "0.13" }, env: values }), proj);
+        await world.sb.writeConfig(config({ tools: { zig: "0.13" }, env: values }), proj);
       }
       const s = await shell(w, { WAS_EMPTY: "", WAS_SET: "was set", OLD_TRICKY: oldTricky });
       assertQuiet(await s.run(setLocalCmd(kind, "NOT_EXPORTED", "local value")), s);
@@ -383,7 +339,7 @@ for (const kind of KINDS) {
     test("cd -, pushd/popd and `cd proj && zig version` in one command line", async () => {
       const w = workDir("cd");
       const proj = join(w, "proj");
-      await sb.writeConfig(config({ tools: { zig: "0.13" }, env: { GREETING: "hi" } }), proj);
+      await world.sb.writeConfig(config({ tools: { zig: "0.13" }, env: { GREETING: "hi" } }), proj);
       const s = await shell(w);
       const none = "printenv GREETING || echo none";
 
@@ -401,7 +357,7 @@ for (const kind of KINDS) {
     test("a project reached through a symlink and through its real path activates the same tools", async () => {
       const w = workDir("symlink");
       const real = join(w, "real", "proj");
-      await sb.writeConfig(config({ tools: { zig: "0.13" }, env: { GREETING: "linked" } }), real);
+      await world.sb.writeConfig(config({ tools: { zig: "0.13" }, env: { GREETING: "linked" } }), real);
       symlinkSync(join(w, "real"), join(w, "link"));
       const viaLink = join(w, "link", "proj");
       const s = await shell(w);

@@ -6,19 +6,18 @@
  * before anything is applied, with the variable named.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, readdirSync, realpathSync, rmSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { sandbox, type Sandbox } from "../helpers/cli.js";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
 import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
-import { shellAvailable, startShell, type ShellKind, type ShellSession } from "../support/shell-session.js";
+import { shellAvailable, type ShellKind, type ShellSession } from "../support/shell-session.js";
+import { useShellWorld } from "../support/shell-world.js";
 import { cdCmd, config, hookRc, stable } from "../support/shell-words.js";
 
 installNetGuard();
 
 const KINDS: readonly ShellKind[] = ["bash", "zsh", "fish"];
-const SYS_PATH = [dirname(process.execPath), "/usr/local/bin", "/usr/bin", "/bin"].filter((d, i, a) => a.indexOf(d) === i).join(":");
 
 let fake: FakeUpstream;
 before(async () => {
@@ -40,31 +39,13 @@ const MEDIUM = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`MEDIUM_$
 
 for (const kind of KINDS) {
   describe(kind, { skip: shellAvailable(kind) ? false : `${kind} is not installed`, concurrency: false }, () => {
-    let sb: Sandbox;
-    let base: string;
-    const sessions: ShellSession[] = [];
-
-    before(() => {
-      sb = sandbox(fake.mirrors);
-      base = realpathSync(dirname(sb.project));
-      mkdirSync(sb.env.HOME!, { recursive: true });
-    });
-    after(async () => {
-      await Promise.all(sessions.map((s) => s.close()));
-      rmSync(base, { recursive: true, force: true });
-    });
-
-    const shellEnv = (): NodeJS.ProcessEnv => ({ ...sb.env, PATH: SYS_PATH });
-    const shell = async (cwd: string, env: NodeJS.ProcessEnv = shellEnv()): Promise<ShellSession> => {
-      const s = await startShell(kind, { env, cwd, rc: hookRc(kind) });
-      sessions.push(s);
-      return s;
-    };
+    const world = useShellWorld(kind, () => fake.mirrors);
+    const { shellEnv, shell } = world;
 
     test("two 70 KB values: external commands work inside, leaving restores exactly, a subshell inherits and can leave", async () => {
-      const w = join(base, "big");
+      const w = join(world.base, "big");
       const proj = join(w, "proj");
-      await sb.writeConfig(config({ tools: { zig: "0.13" }, env: { BIG1, BIG2, SMALL: "small", ...MEDIUM } }), proj);
+      await world.sb.writeConfig(config({ tools: { zig: "0.13" }, env: { BIG1, BIG2, SMALL: "small", ...MEDIUM } }), proj);
       // The user's own long value of a variable the project sets: kept exactly for undo too.
       const s = await shell(w, { ...shellEnv(), BIG2: USERS_BIG2 });
       const outside = await s.env();
@@ -79,7 +60,7 @@ for (const kind of KINDS) {
       assert.equal(inside.SMALL, "small");
       for (const [k, v] of Object.entries(MEDIUM)) assert.equal(inside[k], v, k);
       assert.ok(Buffer.byteLength(inside.DEVENV_STATE ?? "") < 24 * 1024, `DEVENV_STATE stays small: ${Buffer.byteLength(inside.DEVENV_STATE ?? "")} bytes`);
-      assert.ok(readdirSync(join(sb.home, "state", "hook-values")).length >= 2, "the long values are kept in files");
+      assert.ok(readdirSync(join(world.sb.home, "state", "hook-values")).length >= 2, "the long values are kept in files");
       assert.equal(await s.run(""), "", "the next prompt prints nothing");
       assert.deepEqual(await s.processesDuring(""), [], "nor starts a process");
 
@@ -102,9 +83,9 @@ for (const kind of KINDS) {
     });
 
     test("a value the kernel would refuse is refused up front, with the variable named, by the hook and by devenv exec/env", async () => {
-      const w = join(base, "too-big");
+      const w = join(world.base, "too-big");
       const proj = join(w, "proj");
-      await sb.writeConfig(config({ env: { TOO_BIG: filler("x", 128 * 1024), FINE: "fine" } }), proj);
+      await world.sb.writeConfig(config({ env: { TOO_BIG: filler("x", 128 * 1024), FINE: "fine" } }), proj);
       const s = await shell(w);
       const outside = await s.env();
       const out = await s.run(cdCmd(kind, proj));
@@ -114,7 +95,7 @@ for (const kind of KINDS) {
       assert.deepEqual(stable(await s.env()), stable(outside), "nothing of the project is applied");
 
       for (const args of [["exec", "true"], ["env"]]) {
-        const r = await sb.run(args, { cwd: proj });
+        const r = await world.sb.run(args, { cwd: proj });
         assert.equal(r.code, 1, `devenv ${args.join(" ")}: ${r.stdout} ${r.stderr}`);
         assert.match(r.stderr, /devenv\.ts: env\.TOO_BIG: TOO_BIG=… would be 128\.0 KiB; the kernel refuses/);
       }

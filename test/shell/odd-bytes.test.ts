@@ -6,22 +6,22 @@
  * UTF-8 is said, not silently skipped; an activation's other inputs (I records) make it stale.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, realpathSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { mkdirSync, readFileSync, statSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { decodeActivation, encodeActivation } from "../../src/shell/activation.js";
 import { activationsRoot, currentActivationFile, newestMtime, writeActivation } from "../../src/state/activations.js";
 import { contentHash, writeTrust } from "../../src/state/trust.js";
-import { runDevenv, sandbox, type Sandbox } from "../helpers/cli.js";
+import { runDevenv } from "../helpers/cli.js";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
 import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
-import { shellAvailable, startShell, type ShellKind, type ShellSession } from "../support/shell-session.js";
+import { shellAvailable, type ShellKind, type ShellSession } from "../support/shell-session.js";
+import { useShellWorld } from "../support/shell-world.js";
 import { cdCmd, config, hookRc, stable } from "../support/shell-words.js";
 
 installNetGuard();
 
 const KINDS: readonly ShellKind[] = ["bash", "zsh", "fish"];
-const SYS_PATH = [dirname(process.execPath), "/usr/local/bin", "/usr/bin", "/bin"].filter((d, i, a) => a.indexOf(d) === i).join(":");
 
 /** Every odd byte the hooks once mishandled, and the lookalikes of their own escapes. */
 const ODD = "u\x1fs g\x1dg n\nl t\tt q'\"$HOME\\b ü esc\x1b[1m\x1b]0;title\x07 lit\x1d0\x1d1\x1d2\x1d3";
@@ -37,32 +37,8 @@ after(async () => {
 
 for (const kind of KINDS) {
   describe(kind, { skip: shellAvailable(kind) ? false : `${kind} is not installed`, concurrency: false }, () => {
-    let sb: Sandbox;
-    let base: string;
-    let n = 0;
-    const sessions: ShellSession[] = [];
-
-    before(() => {
-      sb = sandbox(fake.mirrors);
-      base = realpathSync(dirname(sb.project));
-      mkdirSync(sb.env.HOME!, { recursive: true });
-    });
-    after(async () => {
-      await Promise.all(sessions.map((s) => s.close()));
-      rmSync(base, { recursive: true, force: true });
-    });
-
-    const workDir = (name: string) => {
-      const d = join(base, `w${++n}-${name}`);
-      mkdirSync(d, { recursive: true });
-      return d;
-    };
-    const shellEnv = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({ ...sb.env, PATH: SYS_PATH, ...extra });
-    const shell = async (cwd: string, env: NodeJS.ProcessEnv = shellEnv()): Promise<ShellSession> => {
-      const s = await startShell(kind, { env, cwd, rc: hookRc(kind) });
-      sessions.push(s);
-      return s;
-    };
+    const world = useShellWorld(kind, () => fake.mirrors);
+    const { workDir, shellEnv, shell } = world;
     const quiet = (out: string, s: ShellSession) =>
       assert.doesNotMatch(out, /error|not allowed|not installed|command not found|unknown|syntax|bad |warning/i, `unexpected output:\n${out}\n--- transcript ---\n${s.transcript().slice(-3000)}`);
 
@@ -70,8 +46,8 @@ for (const kind of KINDS) {
       const w = workDir("dirs");
       const outer = join(w, `A ${ODD}`);
       const inner = join(outer, `B ${ODD}\n`);
-      await sb.writeConfig(config({ tools: { zig: "0.13" }, env: { WHERE: "outer", OUTER_ROOT: "${root}", ODD_VALUE: ODD, LOCAL_ONLY: "the project's" } }), outer);
-      await sb.writeConfig(config({ tools: { zig: "0.14" }, env: { WHERE: "inner", INNER_ROOT: "${root}/sub" } }), inner);
+      await world.sb.writeConfig(config({ tools: { zig: "0.13" }, env: { WHERE: "outer", OUTER_ROOT: "${root}", ODD_VALUE: ODD, LOCAL_ONLY: "the project's" } }), outer);
+      await world.sb.writeConfig(config({ tools: { zig: "0.14" }, env: { WHERE: "inner", INNER_ROOT: "${root}/sub" } }), inner);
       const s = await shell(w, shellEnv({ WHERE: "the user's" }));
       // Set but not exported: fish once left it exported after a dir with \x1f.
       assert.equal(await s.run(kind === "fish" ? "set -g LOCAL_ONLY mine" : "LOCAL_ONLY=mine"), "");
@@ -195,12 +171,12 @@ for (const kind of KINDS) {
       const proj = join(w, "proj");
       const lib = join(w, `lib ${ODD}.ts`);
       const helper = join(proj, "helper.ts");
-      await sb.writeConfig(config({ env: { GREETING: "inputs" } }), proj);
+      await world.sb.writeConfig(config({ env: { GREETING: "inputs" } }), proj);
       writeFileSync(lib, "export const x = 1;\n");
       writeFileSync(helper, "export const y = 2;\n");
       const s = await shell(proj);
       assert.equal((await s.env()).GREETING, "inputs", s.transcript().slice(-2000));
-      const act = activationsRoot(join(sb.home, "state"));
+      const act = activationsRoot(join(world.sb.home, "state"));
       /** The current activation again, with these inputs (as refreshActivation will write it). */
       const withInputs = () => {
         const a = decodeActivation(readFileSync(currentActivationFile(act, proj)!, "utf8"))!;
