@@ -19,6 +19,11 @@ export function reportError(e: unknown, stream: NodeJS.WriteStream = process.std
   return 1;
 }
 
+/** Human output (tables, lines that may quote paths or upstream names): control characters escaped. */
+export function printText(text: string, stream: NodeJS.WriteStream = process.stdout): void {
+  stream.write(safeText(text));
+}
+
 export function printJson(data: unknown): void {
   process.stdout.write(JSON.stringify(data, null, 2) + "\n");
 }

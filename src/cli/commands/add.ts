@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { addTools, parseToolArg } from "../../app/edit.js";
 import { contextFor } from "../common.js";
 import { describeLockChanges } from "./lock.js";
+import { printText } from "../output.js";
 
 export default async function add(tools: string[], opts: { install: boolean }, cmd: Command): Promise<void> {
   const ctx = contextFor(cmd);
@@ -10,5 +11,5 @@ export default async function add(tools: string[], opts: { install: boolean }, c
   if (result.created) out.push(`created ${result.root}/devenv.ts`);
   out.push(...describeLockChanges(result.lock));
   if (!opts.install) out.push("not installed (--no-install): run 'devenv install'");
-  process.stdout.write(out.join("\n") + "\n");
+  printText(out.join("\n") + "\n");
 }

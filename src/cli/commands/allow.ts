@@ -1,9 +1,10 @@
 import type { Command } from "commander";
 import { setTrust, type TrustChange } from "../../app/trust.js";
 import { contextFor } from "../common.js";
+import { printText } from "../output.js";
 
 export default async function allow(dir: string | undefined, _opts: unknown, cmd: Command): Promise<void> {
-  process.stderr.write(describeTrustChange(await setTrust(contextFor(cmd), dir, "allow")));
+  printText(describeTrustChange(await setTrust(contextFor(cmd), dir, "allow")), process.stderr);
 }
 
 const short = (hash: string) => hash.slice(0, 12);

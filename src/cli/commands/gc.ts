@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { parseDuration } from "../../app/gc-plan.js";
 import { runGc, type GcReport } from "../../app/gc.js";
 import { contextFor } from "../common.js";
-import { printJson } from "../output.js";
+import { printJson, printText } from "../output.js";
 import { fmtBytes } from "../progress.js";
 
 export default async function gc(opts: { dryRun?: boolean; olderThan?: string; json?: boolean }, cmd: Command): Promise<void> {
@@ -10,7 +10,7 @@ export default async function gc(opts: { dryRun?: boolean; olderThan?: string; j
   const ctx = contextFor(cmd);
   const report = await runGc(ctx, { dryRun: Boolean(opts.dryRun), ...(olderThanMs !== undefined ? { olderThanMs } : {}) });
   if (opts.json) return printJson(report);
-  process.stdout.write(render(report));
+  printText(render(report));
 }
 
 const LEFTOVER: Record<string, string> = {

@@ -1,8 +1,9 @@
 import type { Command } from "commander";
 import { initProject } from "../../app/edit.js";
 import { contextFor } from "../common.js";
+import { printText } from "../output.js";
 
 export default async function init(_opts: unknown, cmd: Command): Promise<void> {
   const { file, created } = await initProject(contextFor(cmd));
-  process.stdout.write(created ? `created ${file}\n` : `${file} already exists\n`);
+  printText(created ? `created ${file}\n` : `${file} already exists\n`);
 }

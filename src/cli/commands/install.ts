@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { prepareProject } from "../../app/activate.js";
 import { touchStamp } from "../../state/trust.js";
 import { contextFor } from "../common.js";
+import { printText } from "../output.js";
 
 export default async function install(opts: { frozen?: boolean }, cmd: Command): Promise<void> {
   const ctx = contextFor(cmd);
@@ -12,5 +13,5 @@ export default async function install(opts: { frozen?: boolean }, cmd: Command):
   const lines = prepared.installed.map((t) => `${t.name} ${t.version}  ${t.dir}`);
   if (prepared.lockWritten) lines.unshift("wrote devenv.lock");
   lines.push(fresh ? `installed ${fresh} tool${fresh > 1 ? "s" : ""}` : "all tools already installed");
-  process.stdout.write(lines.join("\n") + "\n");
+  printText(lines.join("\n") + "\n");
 }

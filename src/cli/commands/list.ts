@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { loadProject, readLock } from "../../app/project.js";
 import { listProject } from "../../app/query.js";
-import { printJson } from "../output.js";
+import { printJson, printText } from "../output.js";
 import { contextFor } from "../common.js";
 import { table } from "../table.js";
 
@@ -10,5 +10,5 @@ export default async function list(opts: { json?: boolean }, cmd: Command): Prom
   const project = await loadProject(ctx);
   const rows = await listProject(ctx, project, (await readLock(project.root)).lock);
   if (opts.json) return printJson(rows);
-  process.stdout.write(table(["tool", "request", "locked", "installed"], rows.map((r) => [r.name, r.request, r.locked ?? "-", r.installed ? "yes" : "no"])));
+  printText(table(["tool", "request", "locked", "installed"], rows.map((r) => [r.name, r.request, r.locked ?? "-", r.installed ? "yes" : "no"])));
 }

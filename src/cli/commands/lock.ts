@@ -4,6 +4,7 @@ import { lockProject } from "../../app/lock.js";
 import { loadProject, readLock, writeLock } from "../../app/project.js";
 import type { PlatformKey } from "../../registry/types.js";
 import { contextFor } from "../common.js";
+import { printText } from "../output.js";
 
 export function describeLockChanges(r: LockResult): string[] {
   return [
@@ -20,5 +21,5 @@ export default async function lock(opts: { platform?: PlatformKey[] }, cmd: Comm
   const result = await lockProject(ctx, project, current, { platforms: opts.platform ?? [] });
   const written = await writeLock(project.root, result.lock, text);
   const lines = describeLockChanges(result);
-  process.stdout.write((written ? [...lines, "wrote devenv.lock"] : ["devenv.lock is up to date"]).join("\n") + "\n");
+  printText((written ? [...lines, "wrote devenv.lock"] : ["devenv.lock is up to date"]).join("\n") + "\n");
 }

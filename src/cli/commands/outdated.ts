@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { loadProject, readLock } from "../../app/project.js";
 import { outdated as outdatedRows } from "../../app/query.js";
-import { printJson } from "../output.js";
+import { printJson, printText } from "../output.js";
 import { contextFor } from "../common.js";
 import { table } from "../table.js";
 
@@ -12,7 +12,7 @@ export default async function outdated(opts: { json?: boolean }, cmd: Command): 
     (r) => r.locked !== r.wanted || r.locked !== r.latest,
   );
   if (opts.json) printJson(rows);
-  else if (!rows.length) process.stdout.write("all tools are up to date\n");
-  else process.stdout.write(table(["tool", "request", "locked", "wanted", "latest"], rows.map((r) => [r.name, r.request, r.locked ?? "-", r.wanted ?? "-", r.latest ?? "-"])));
+  else if (!rows.length) printText("all tools are up to date\n");
+  else printText(table(["tool", "request", "locked", "wanted", "latest"], rows.map((r) => [r.name, r.request, r.locked ?? "-", r.wanted ?? "-", r.latest ?? "-"])));
   return 0;
 }

@@ -1,11 +1,11 @@
 import { searchRegistry } from "../../app/query.js";
-import { printJson } from "../output.js";
+import { printJson, printText } from "../output.js";
 import { table } from "../table.js";
 
 export default async function search(text: string | undefined, opts: { json?: boolean }): Promise<number> {
   const rows = await searchRegistry(text ?? "");
   if (opts.json) printJson(rows);
-  else if (!rows.length) process.stdout.write(`no tool matches '${text}'\n`);
-  else process.stdout.write(table(["tool", "description"], rows.map((r) => [r.name, r.description])));
+  else if (!rows.length) printText(`no tool matches '${text}'\n`);
+  else printText(table(["tool", "description"], rows.map((r) => [r.name, r.description])));
   return rows.length ? 0 : 1;
 }

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { createContext } from "../../app/context.js";
 import { projectStatus } from "../../app/status.js";
+import { printText } from "../output.js";
 
 const RC: Record<string, string> = {
   bash: `eval "$(devenv hook bash)"   # in ~/.bashrc`,
@@ -26,5 +27,5 @@ export default async function status(opts: { json?: boolean }, _cmd: Command): P
     const why = report.here.trust === "allowed" ? (hook.installed ? "loads at the next prompt" : "allowed") : `${report.here.trust}; run 'devenv allow'`;
     out.push(`here: ${report.here.root} (not active: ${why})`);
   }
-  process.stdout.write(out.join("\n") + "\n");
+  printText(out.join("\n") + "\n");
 }

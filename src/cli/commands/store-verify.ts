@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { repairEntries, verifyStore, type RepairResult, type VerifiedEntry } from "../../app/store-verify.js";
 import type { EntryCheck } from "../../store/verify.js";
 import { contextFor } from "../common.js";
-import { printJson } from "../output.js";
+import { printJson, printText } from "../output.js";
 
 const SHOW = 5;
 
@@ -37,19 +37,19 @@ export default async function storeVerify(entries: string[], opts: { repair?: bo
       else if (r.outcome === "removed") out.push(`removed ${label} (no project's devenv.lock uses it)  ${r.entry}`);
     }
   }
-  process.stdout.write(out.join("\n") + "\n");
+  printText(out.join("\n") + "\n");
 
   if (repaired) {
     const failed = repaired.filter((r) => r.outcome === "failed");
     for (const r of failed) {
-      process.stderr.write(`devenv: could not reinstall ${`${r.tool} ${r.version}`.trimEnd()} (${r.entry}): ${r.message ?? "unknown error"}\n`);
-      if (r.hint) process.stderr.write(`  hint: ${r.hint}\n`);
-      if (r.project) process.stderr.write(`  the modified entry was removed from the store; once that is fixed, 'devenv install' in ${r.project} reinstalls it.\n`);
+      printText(`devenv: could not reinstall ${`${r.tool} ${r.version}`.trimEnd()} (${r.entry}): ${r.message ?? "unknown error"}\n`, process.stderr);
+      if (r.hint) printText(`  hint: ${r.hint}\n`, process.stderr);
+      if (r.project) printText(`  the modified entry was removed from the store; once that is fixed, 'devenv install' in ${r.project} reinstalls it.\n`, process.stderr);
     }
   } else if (bad.length) {
     const again = ["devenv store verify --repair", ...entries].join(" ");
-    process.stderr.write(`devenv: ${bad.length} modified store ${bad.length === 1 ? "entry" : "entries"}\n`);
-    process.stderr.write(`  hint: run '${again}' to reinstall ${bad.length === 1 ? "it" : "them"}.\n`);
+    printText(`devenv: ${bad.length} modified store ${bad.length === 1 ? "entry" : "entries"}\n`, process.stderr);
+    printText(`  hint: run '${again}' to reinstall ${bad.length === 1 ? "it" : "them"}.\n`, process.stderr);
   }
   return code;
 }

@@ -5,6 +5,7 @@ import { loadProject, readLock, writeLock } from "../../app/project.js";
 import { DevenvError } from "../../errors.js";
 import { contextFor } from "../common.js";
 import { describeLockChanges } from "./lock.js";
+import { printText } from "../output.js";
 
 export default async function update(tools: string[], opts: { install: boolean }, cmd: Command): Promise<void> {
   const ctx = contextFor(cmd);
@@ -20,5 +21,5 @@ export default async function update(tools: string[], opts: { install: boolean }
   await writeLock(project.root, result.lock, text);
   if (opts.install) await installTools(ctx, await projectTools(ctx, project, result.lock));
   const lines = describeLockChanges(result);
-  process.stdout.write((lines.length ? lines : ["everything is at the newest version its range allows"]).join("\n") + "\n");
+  printText((lines.length ? lines : ["everything is at the newest version its range allows"]).join("\n") + "\n");
 }

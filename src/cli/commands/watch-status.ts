@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { watcherPid } from "../../app/watch-pid.js";
 import { firstLine, localStamp, readWatchStatus, watchPaths, type WatchStatus } from "../../app/watch-files.js";
 import { contextFor } from "../common.js";
-import { printJson } from "../output.js";
+import { printJson, printText } from "../output.js";
 import { table } from "../table.js";
 
 /** `devenv watch status`: is a watcher running, and how is each project. Exit 1 when none runs. */
@@ -27,7 +27,7 @@ export default async function watchStatus(opts: { json?: boolean }, cmd: Command
       out.push(`The status below is from a watcher that is no longer running (pid ${status.pid}, last updated ${ago(status.updatedAt || status.startedAt, now)}).`);
       out.push(...projectTable(status, now));
     }
-    process.stdout.write(out.join("\n") + "\n");
+    printText(out.join("\n") + "\n");
     return 1;
   }
   const current = status && status.pid === pid ? status : undefined;
@@ -36,7 +36,7 @@ export default async function watchStatus(opts: { json?: boolean }, cmd: Command
   if (existsSync(paths.log)) out.push(`log: ${paths.log}`);
   if (!current) out.push("It is starting: no status yet.");
   else out.push(...projectTable(current, now));
-  process.stdout.write(out.join("\n") + "\n");
+  printText(out.join("\n") + "\n");
   return 0;
 }
 

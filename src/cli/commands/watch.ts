@@ -5,6 +5,7 @@ import { localStamp, watchPaths } from "../../app/watch-files.js";
 import { runWatcher } from "../../app/watch.js";
 import { resolveDirs } from "../../platform/dirs.js";
 import { contextFor } from "../common.js";
+import { printText } from "../output.js";
 
 const SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
 const numbers = (s: string | undefined) =>
@@ -23,13 +24,13 @@ export default async function watch(opts: { detach?: boolean; printService?: "sy
     const ctx = contextFor(cmd);
     const { startDetached } = await import("../../app/watch-daemon.js");
     const { pid, log } = await startDetached(ctx, cli);
-    process.stdout.write(`devenv watch is running in the background (pid ${pid}); log: ${log}\n`);
+    printText(`devenv watch is running in the background (pid ${pid}); log: ${log}\n`);
     return;
   }
   // The watcher itself loads only what watching needs; the refreshes run in child processes.
   const env = process.env;
   const state = resolveDirs(env).state;
-  const log = (line: string) => process.stdout.write(`${localStamp(Date.now())} ${line}\n`);
+  const log = (line: string) => printText(`${localStamp(Date.now())} ${line}\n`);
   const refresher = childRefresher({
     node: process.execPath,
     cli,
