@@ -59,8 +59,9 @@ export async function refreshActivation(ctx: AppContext, actRoot: string, root: 
   // The files devenv.ts imports: the hook treats an edit to one like an edit to devenv.ts (I records).
   let imported: string[] = [];
   const write = (a: Activation) => {
-    writeActivation(actRoot, root, encodeActivation(imported.length ? { ...a, inputs: imported } : a), inputsMtime);
-    return a;
+    const full = imported.length ? { ...a, inputs: imported } : a;
+    writeActivation(actRoot, root, encodeActivation(full), inputsMtime);
+    return full;
   };
   let bundle: ConfigBundle;
   try {

@@ -26,6 +26,8 @@ export interface RefreshOutcome {
   message: string;
   /** A network or disk failure (first line): worth retrying later without any change. */
   transient?: string;
+  /** The local files devenv.ts imports (absolute): the watcher watches them too. */
+  inputs?: string[];
 }
 
 const TRANSIENT = new Set(["HTTP", "IO", "OFFLINE"]);
@@ -48,7 +50,11 @@ export async function refreshProject(ctx: AppContext, root: string): Promise<Ref
     const a = await refreshActivation(ctx, act, site, { autoInstall: true, describeError });
     // The real path's outcome is the project's; the others follow it.
     if (a && site === root) {
-      outcome = { root, status: a.status, tools: a.tools, message: a.message.replace(/^devenv: /, ""), ...(transient ? { transient } : {}) };
+      outcome = {
+        root, status: a.status, tools: a.tools, message: a.message.replace(/^devenv: /, ""),
+        ...(transient ? { transient } : {}),
+        ...(a.inputs?.length ? { inputs: a.inputs } : {}),
+      };
     }
   }
   return outcome;

@@ -1,6 +1,7 @@
 /**
  * `devenv watch`: keep every registered project's cached activation current in the background.
- * chokidar watches each project's directory (depth 0: devenv.ts and devenv.lock only), the roots
+ * chokidar watches each project's directory (depth 0: devenv.ts and devenv.lock only) and the
+ * local files its devenv.ts imports (as the last refresh found them), the roots
  * dir (projects registering or going away) and the trust stamp (allow/deny). A change, debounced,
  * runs the hook's own refresh for the project (through a Refresher: see watch-child.ts and
  * watch-refresh.ts) — trust check, evaluate, lock, install, write the activation — so the next
@@ -38,6 +39,8 @@ export interface RunningWatcher {
 
 interface Project {
   root: string;
+  /** The local files its devenv.ts imports, as the last refresh found them (watched too). */
+  inputs: string[];
   timer?: NodeJS.Timeout;
   retry?: NodeJS.Timeout;
   attempts: number;
@@ -57,6 +60,8 @@ export async function runWatcher(state: string, opts: WatcherOptions): Promise<R
   const retryMs = opts.retryMs?.length ? opts.retryMs : DEFAULT_RETRY;
   const status: WatchStatus = { pid: process.pid, startedAt: new Date().toISOString(), updatedAt: "", projects: {} };
   const projects = new Map<string, Project>();
+  /** Imported file → the projects whose devenv.ts imports it. */
+  const importers = new Map<string, Set<string>>();
   const queue: string[] = [];
   let running: Promise<void> | undefined;
   let stopped = false;
@@ -72,6 +77,7 @@ export async function runWatcher(state: string, opts: WatcherOptions): Promise<R
     depth: 0,
     // Inside a project dir only its two files matter; never stat the rest.
     ignored: (p: string) => {
+      if (importers.has(p)) return false;
       const dir = dirname(p);
       // A project nested in another one is watched in its own right.
       if (projects.has(dir) && !projects.has(p)) return basename(p) !== CONFIG_FILE && basename(p) !== LOCK_FILE;
@@ -118,11 +124,35 @@ export async function runWatcher(state: string, opts: WatcherOptions): Promise<R
     opts.log(`${p.root}: ${line}`);
   };
 
+  /** Watch the files a project's devenv.ts imports now (and stop watching those it no longer does). */
+  const watchInputs = (p: Project, inputs: string[]) => {
+    for (const f of p.inputs) {
+      if (inputs.includes(f)) continue;
+      const owners = importers.get(f);
+      owners?.delete(p.root);
+      if (owners && !owners.size) {
+        importers.delete(f);
+        void watcher.unwatch(f);
+      }
+    }
+    for (const f of inputs) {
+      if (p.inputs.includes(f)) continue;
+      const owners = importers.get(f) ?? new Set<string>();
+      if (!owners.size) {
+        importers.set(f, owners);
+        watcher.add(f);
+      }
+      owners.add(p.root);
+    }
+    p.inputs = inputs;
+  };
+
   /** Take in what a refresh found. */
   const settle = async (o: RefreshOutcome): Promise<void> => {
     const root = o.root;
     const p = projects.get(root);
     if (!p) return;
+    if (o.status !== "gone") watchInputs(p, o.inputs ?? []);
     if (o.status === "gone") {
       if (!existsSync(root) || !existsSync(join(root, LOCK_FILE))) return drop(root, "project gone; no longer watched");
       return;
@@ -157,7 +187,7 @@ export async function runWatcher(state: string, opts: WatcherOptions): Promise<R
 
   const add = (root: string) => {
     if (projects.has(root) || stopped) return;
-    projects.set(root, { root, attempts: 0, status: { state: "pending" } });
+    projects.set(root, { root, inputs: [], attempts: 0, status: { state: "pending" } });
     watcher.add(root);
     opts.log(`${root}: watching`);
     // Catch up with what changed while no watcher ran (a pull before login).
@@ -169,6 +199,7 @@ export async function runWatcher(state: string, opts: WatcherOptions): Promise<R
     if (!p) return;
     clearTimeout(p.timer);
     clearTimeout(p.retry);
+    watchInputs(p, []);
     projects.delete(root);
     await watcher.unwatch(root);
     scanRoots(state); // removes the records of projects that are gone
@@ -191,6 +222,12 @@ export async function runWatcher(state: string, opts: WatcherOptions): Promise<R
       // allow/deny/install elsewhere: projects that could not be activated may now be.
       for (const p of projects.values()) if (p.status.state !== "ok") schedule(p.root);
       return;
+    }
+    const owners = importers.get(path);
+    if (owners) {
+      // A file devenv.ts imports: an edit is an edit of the config (the refresh says it needs an allow).
+      for (const root of owners) schedule(root);
+      if (!projects.has(dirname(path))) return;
     }
     const dir = projects.has(path) ? path : dirname(path);
     if (!projects.has(dir)) return;

@@ -242,6 +242,40 @@ test("a watcher started before any project exists picks up projects as they regi
   assertOk(await sb.run(["watch", "stop"]));
 });
 
+test("the watcher watches the files devenv.ts imports: an edit to one (in the project dir or below) is refreshed like an edit to devenv.ts", async () => {
+  const sb = newSandbox();
+  const started = await sb.run(["watch", "--detach"]);
+  assertOk(started);
+  const pid = Number(/\(pid (\d+)\)/.exec(started.stdout)?.[1]);
+  watcherPids.add(pid);
+  const stateOf = async (root: string) => {
+    const r = await sb.run(["watch", "status", "--json"]);
+    return (JSON.parse(r.stdout) as { status?: { projects: Record<string, { state: string; message?: string }> } }).status?.projects[root];
+  };
+  mkdirSync(join(sb.project, "lib"), { recursive: true });
+  writeFileSync(join(sb.project, "lib", "deep.ts"), `export const deep = "one";\n`);
+  writeFileSync(join(sb.project, "near.ts"), `export { deep } from "./lib/deep";\n`);
+  writeFileSync(join(sb.project, "devenv.ts"), `import { deep } from "./near";\nexport default { env: { DEEP: deep } };\n`);
+  assertOk(await sb.run(["allow"]));
+  assertOk(await sb.run(["install"]));
+  const root = realpathSync(sb.project);
+  await until("the project listed ok", async () => ((await stateOf(root))?.state === "ok" ? true : undefined));
+
+  for (const [file, value] of [[join("lib", "deep.ts"), "two"], ["near.ts", "three"]] as const) {
+    writeFileSync(join(sb.project, file), file === "near.ts" ? `export const deep = "${value}";\n` : `export const deep = "${value}";\n`);
+    const blocked = await until(`the edit of ${file} seen`, async () => {
+      const st = await stateOf(root);
+      return st?.state === "blocked" ? st : undefined;
+    });
+    assert.match(blocked.message ?? "", new RegExp(`changed: ${file.replace(".", "\\.")}`));
+    assertOk(await sb.run(["allow"]));
+    await until(`allowed again after ${file}`, async () => ((await stateOf(root))?.state === "ok" ? true : undefined));
+    const act = decodeActivation(readFileSync(currentActivationFile(activationsRoot(join(sb.home, "state")), root)!, "utf8"))!;
+    assert.equal(act.plan.set.DEEP, value, `the activation has the new value of ${file}`);
+  }
+  assertOk(await sb.run(["watch", "stop"]));
+});
+
 test("a devenv.ts that never returns or exits the process cannot take the watcher down: it is stopped and reported, other projects go on", async () => {
   const sb = sandbox(fake.mirrors, { DEVENV_WATCH_TIMEOUT_MS: "1500", DEVENV_WATCH_DEBOUNCE_MS: "50" });
   mkdirSync(sb.project, { recursive: true });
