@@ -1,13 +1,12 @@
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { CONFIG_FILE, LOCK_FILE, findProjectRoot } from "../config/find.js";
 import type { ConfigBundle } from "../config/inputs.js";
 import { runConfig } from "../config/load.js";
 import { normaliseConfig, type ProjectConfig, type ToolRequest } from "../config/normalise.js";
 import { DevenvError } from "../errors.js";
-import { emptyLock, parseLock, serializeLock } from "../lock/format.js";
+import { LOCK_HINT, LOCK_MAX_BYTES, emptyLock, parseLock, serializeLock } from "../lock/format.js";
 import type { LockFile } from "../lock/types.js";
-import { writeFileAtomic } from "../platform/fs.js";
+import { FileShapeError, readRegularFile, writeFileAtomic } from "../platform/fs.js";
 import { loadRecipe } from "../registry/index.js";
 import { inlineRecipe } from "../registry/inline.js";
 import type { Recipe } from "../registry/types.js";
@@ -40,10 +39,14 @@ export async function evaluateBundle(bundle: ConfigBundle): Promise<ProjectConfi
 
 export async function readLock(root: string): Promise<{ lock: LockFile; text: string | undefined }> {
   const file = join(root, LOCK_FILE);
-  const text = await readFile(file, "utf8").catch((e: NodeJS.ErrnoException) => {
-    if (e.code === "ENOENT") return undefined;
-    throw e;
-  });
+  let bytes: Buffer | undefined;
+  try {
+    bytes = readRegularFile(file, LOCK_MAX_BYTES);
+  } catch (e) {
+    if (!(e instanceof FileShapeError)) throw e;
+    throw new DevenvError("LOCK_INVALID", `${file}: ${e.reason}`, { hint: LOCK_HINT });
+  }
+  const text = bytes?.toString("utf8");
   return { lock: text === undefined ? emptyLock() : parseLock(text, file), text };
 }
 

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { CONFIG_FILE, LOCK_FILE } from "../config/find.js";
-import { parseLock } from "../lock/format.js";
+import { LOCK_MAX_BYTES, parseLock } from "../lock/format.js";
 import type { LockFile } from "../lock/types.js";
 import type { PlatformKey } from "../registry/types.js";
 import { decodeActivation } from "../shell/activation.js";
@@ -16,6 +16,7 @@ import { artifactKeyDigest, keyOf, type InstalledTool, type InstallSpec } from "
 import { entryName } from "../store/layout.js";
 import { pinEntries, type Pin } from "../store/gc-lock.js";
 import { touchUsed } from "../store/usage.js";
+import { readRegularFile } from "../platform/fs.js";
 import type { AppContext } from "./context.js";
 
 /** The store entry (directory name) of every tool × platform a lock pins. */
@@ -56,7 +57,9 @@ export function collectReferences(ctx: AppContext, opts: { dryRun?: boolean } = 
   for (const root of live) {
     const file = join(root.path, LOCK_FILE);
     try {
-      for (const e of lockEntryNames(parseLock(readFileSync(file, "utf8"), file))) add(refs.byLock, e, root.path);
+      const bytes = readRegularFile(file, LOCK_MAX_BYTES);
+      if (!bytes) throw new Error(`${file} is gone`);
+      for (const e of lockEntryNames(parseLock(bytes.toString("utf8"), file))) add(refs.byLock, e, root.path);
     } catch (e) {
       refs.unreadable.push({ path: root.path, reason: (e as Error).message });
       for (const name of root.entries ?? []) add(refs.byLock, name, root.path);

@@ -1,8 +1,9 @@
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, extname, join } from "node:path";
 import type { Message, Plugin } from "esbuild";
 import { DevenvError } from "../errors.js";
+import { FileShapeError, readRegularFile } from "../platform/fs.js";
 import { readCachedBundle, writeCachedBundle } from "./bundle-cache.js";
 import { relPath, sha256Hex, sortInputs, type ConfigBundle, type ConfigEdge, type ConfigInput } from "./inputs.js";
 import { LOADERS, resolveImport } from "./imports.js";
@@ -23,7 +24,7 @@ export interface BundleOptions {
  */
 export async function bundleConfig(root: string, file: string, opts: BundleOptions = {}): Promise<ConfigBundle> {
   const stat = opts.source === undefined ? statSync(file) : undefined;
-  const main = typeof opts.source === "string" ? Buffer.from(opts.source) : (opts.source ?? readFileSync(file));
+  const main = typeof opts.source === "string" ? Buffer.from(opts.source) : (opts.source ?? readConfigFile(file, file));
   const first: ConfigInput = { path: file, rel: relPath(root, file), sha256: sha256Hex(main), mtimeMs: stat?.mtimeMs ?? 0 };
   const esbuildVersion = (requireHere("esbuild/package.json") as { version: string }).version;
   if (opts.cacheDir) {
@@ -33,6 +34,28 @@ export async function bundleConfig(root: string, file: string, opts: BundleOptio
   const built = await build(root, first, main);
   if (opts.cacheDir && built.code !== undefined) writeCachedBundle(opts.cacheDir, esbuildVersion, built, main);
   return built;
+}
+
+/** The most a file of a config may hold (devenv.ts or one it imports). */
+export const CONFIG_FILE_MAX_BYTES = 4 << 20;
+
+/**
+ * A file of the config, read only if it is a regular file of at most CONFIG_FILE_MAX_BYTES: an
+ * import (or devenv.ts) linked to /dev/zero, /dev/tty or a FIFO must not hang the prompt that
+ * reads it, before any trust check. A missing file throws ENOENT, as a read would.
+ */
+function readConfigFile(path: string, configFile: string): Buffer {
+  let bytes: Buffer | undefined;
+  try {
+    bytes = readRegularFile(path, CONFIG_FILE_MAX_BYTES);
+  } catch (e) {
+    if (!(e instanceof FileShapeError)) throw e;
+    throw new DevenvError("CONFIG_IMPORT", `${path}: ${e.reason}`, {
+      hint: `devenv.ts and the files it imports must be regular files of at most 4 MiB; check ${relPath(dirname(configFile), path)}.`,
+    });
+  }
+  if (!bytes) throw Object.assign(new Error(`ENOENT: no such file, open '${path}'`), { code: "ENOENT", path });
+  return bytes;
 }
 
 async function build(root: string, first: ConfigInput, main: Uint8Array): Promise<ConfigBundle> {
@@ -54,7 +77,7 @@ async function build(root: string, first: ConfigInput, main: Uint8Array): Promis
         let bytes: Uint8Array = main;
         if (args.path !== first.path) {
           const mtimeMs = statSync(args.path).mtimeMs;
-          bytes = readFileSync(args.path);
+          bytes = readConfigFile(args.path, first.path);
           read.set(args.path, { path: args.path, rel: relPath(root, args.path), sha256: sha256Hex(bytes), mtimeMs });
         }
         return { contents: bytes, loader: LOADERS[extname(args.path)] ?? "ts" };

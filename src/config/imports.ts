@@ -58,6 +58,10 @@ export function resolveImport(spec: string, importer: string): ImportTarget {
   if (ext && !LOADERS[ext] && isFile(resolve(dirname(importer), spec))) {
     return { kind: "refused", reason: `import "${spec}": not a file type a config can import`, hint: FILE_HINT };
   }
+  const odd = tried.find((t) => statSync(t, { throwIfNoEntry: false }) && !isFile(t));
+  if (odd) {
+    return { kind: "refused", reason: `import "${spec}": ${relativeTo(importer, odd)} is not a regular file (a device, FIFO or directory)`, hint: FILE_HINT };
+  }
   return { kind: "refused", reason: `import "${spec}": no such file (tried ${tried.map((t) => relativeTo(importer, t)).join(", ")})`, hint: FILE_HINT };
 }
 

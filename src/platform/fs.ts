@@ -1,3 +1,4 @@
+import { closeSync, constants as fsConstants, fstatSync, openSync, readSync } from "node:fs";
 import { mkdir, open, rename, rm, stat } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { dirname, join, basename } from "node:path";
@@ -45,5 +46,51 @@ export function pidAlive(pid: number): boolean {
     return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Why readRegularFile refused a path: not a regular file (a device, FIFO, directory), or too large. */
+export class FileShapeError extends Error {
+  constructor(readonly path: string, readonly reason: string) {
+    super(`${path}: ${reason}`);
+  }
+}
+
+/**
+ * Read a file a project brings (devenv.lock, a file devenv.ts imports: they arrive with a pull,
+ * and may be symlinks to anything): only a regular file of at most `maxBytes`, so that a link to
+ * /dev/zero, /dev/tty or a FIFO can neither exhaust memory nor block a command or the prompt.
+ * Opened non-blocking (opening a FIFO does not wait), checked with fstat on the same descriptor.
+ * Returns undefined when the file does not exist.
+ */
+export function readRegularFile(path: string, maxBytes: number): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return undefined;
+    // A device that cannot be opened here (/dev/tty with no terminal, a gone device).
+    if (code === "ENXIO" || code === "ENODEV") throw new FileShapeError(path, "not a regular file");
+    throw e;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new FileShapeError(path, "not a regular file");
+    if (st.size > maxBytes) throw new FileShapeError(path, `larger than ${maxBytes} bytes`);
+    // Read to the end (the size may change meanwhile), never keeping more than maxBytes + 1.
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(Math.max(st.size + 1, 4096), 1 << 20, maxBytes + 1 - total));
+      const got = readSync(fd, chunk, 0, chunk.length, null);
+      if (got === 0) break;
+      chunks.push(chunk.subarray(0, got));
+      total += got;
+      if (total > maxBytes) throw new FileShapeError(path, `larger than ${maxBytes} bytes`);
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    closeSync(fd);
   }
 }

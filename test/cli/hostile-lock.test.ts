@@ -5,7 +5,8 @@
  * Each project here is allowed (devenv.ts is trusted); only its devenv.lock is hostile.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { after, before, test } from "node:test";
 import { decodeActivation } from "../../src/shell/activation.js";
@@ -219,4 +220,38 @@ test("a lock made with an older recipe revision is locked again at its version, 
   const newer = await sb.run(["install"]);
   assertRefused(newer, /devenv\.lock: tools\.zig\.recipeRevision: 7 is newer than this devenv's zig recipe \(revision 1\)/, "install");
   assert.match(newer.stderr, /hint: A newer devenv wrote this lock: upgrade devenv, or run 'devenv update zig'/);
+});
+
+test("a devenv.lock (or a file devenv.ts imports) linked to /dev/zero, a FIFO or /dev/tty is refused at once: no command, hook refresh or gc reads it", async () => {
+  const sb = sandbox(fake.mirrors);
+  await sb.writeConfig(`export default { tools: { zig: "0.13" } };\n`);
+  assertOk(await sb.run(["install"])); // registered, so gc reads its lock
+  const lock = join(sb.project, "devenv.lock");
+  const fifo = join(dirname(sb.home), "fifo");
+  execFileSync("mkfifo", [fifo]);
+  for (const target of ["/dev/zero", fifo, "/dev/tty"]) {
+    rmSync(lock);
+    symlinkSync(target, lock);
+    for (const args of [["list"], ["install"], ["exec", "--", "true"]]) {
+      const started = Date.now();
+      const r = await sb.run(args);
+      assert.equal(r.code, 1, `${args.join(" ")} with devenv.lock -> ${target}: ${r.stderr}`);
+      assert.match(r.stderr, /devenv\.lock: not a regular file\n/, `${args.join(" ")} -> ${target}`);
+      assert.ok(Date.now() - started < 10_000, `${args.join(" ")} -> ${target} took ${Date.now() - started} ms`);
+    }
+    const act = activationsRoot(join(sb.home, "state"));
+    const r = await sb.run(["hook-env", "--activations", act, "--", sb.project]);
+    assert.equal(r.code, 0, r.stderr);
+    const a = decodeActivation(readFileSync(currentActivationFile(act, sb.project)!, "utf8"))!;
+    assert.equal(a.status, "error");
+    assert.match(a.message, /devenv\.lock: not a regular file/);
+    const gc = await sb.run(["gc", "--dry-run"]);
+    assert.equal(gc.code, 0, gc.stderr);
+    assert.match(gc.stdout + gc.stderr, /not a regular file/, "gc says it could not read that lock (and keeps what the project used)");
+  }
+  rmSync(lock);
+  symlinkSync("/dev/zero", join(sb.project, "helper.ts"));
+  writeFileSync(join(sb.project, "devenv.ts"), `import "./helper.ts";\nexport default {};\n`);
+  const allow = await sb.run(["allow"]);
+  assert.match(allow.stderr, /helper\.ts is not a regular file/, allow.stderr);
 });
