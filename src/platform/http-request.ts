@@ -121,8 +121,11 @@ async function once(request: Request, dispatcher: import("undici").Dispatcher, u
   }
 }
 
-/** The absolute URL a Location header points to; only http(s). */
-function redirectTarget(start: string, from: string, location: string): string {
+/**
+ * The absolute URL a Location header points to; only http(s), and never from https down to http
+ * (a checksum file or index fetched in clear text after a redirect could be replaced on the way).
+ */
+export function redirectTarget(start: string, from: string, location: string): string {
   let next: URL | undefined;
   try {
     next = new URL(location, from);
@@ -132,6 +135,11 @@ function redirectTarget(start: string, from: string, location: string): string {
   if (!next || (next.protocol !== "https:" && next.protocol !== "http:")) {
     throw new DevenvError("HTTP", `${hostOf(from)} redirected ${redactUrl(start)} to an unusable location: ${JSON.stringify(location.slice(0, 200))}`, {
       hint: "Retry later, or point DEVENV_MIRRORS at a mirror.",
+    });
+  }
+  if (next.protocol === "http:" && from.startsWith("https:")) {
+    throw new DevenvError("HTTP", `${hostOf(from)} redirected ${redactUrl(start)} from https to plain http (${redactUrl(next.toString())}); refusing to continue unencrypted`, {
+      hint: "Nothing was downloaded. Report it to the server's owner, or point DEVENV_MIRRORS at a mirror you trust.",
     });
   }
   next.hash = "";

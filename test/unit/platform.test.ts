@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { resolveDirs } from "../../src/platform/dirs.js";
 import { nextLink } from "../../src/platform/http.js";
+import { redirectTarget } from "../../src/platform/http-request.js";
 import { applyMirrors, parseMirrors } from "../../src/platform/mirrors.js";
 import { DevenvError, redactUrl } from "../../src/errors.js";
 
@@ -35,4 +36,15 @@ test("Link headers: the rel=next target", () => {
 
 test("credentials never reach messages", () => {
   assert.equal(redactUrl("https://user:pw@host/p?token=abc&x=1"), "https://***@host/p?token=***&x=1");
+});
+
+test("redirects: relative locations resolve against the hop, only http(s), never from https down to http", () => {
+  const start = "https://github.com/o/r/releases/download/v1/a.tar.gz";
+  assert.equal(redirectTarget(start, start, "https://objects.example.com/x?sig=1#frag"), "https://objects.example.com/x?sig=1");
+  assert.equal(redirectTarget(start, start, "/o/r/other"), "https://github.com/o/r/other");
+  assert.equal(redirectTarget("http://mirror.lan/a", "http://mirror.lan/a", "http://mirror.lan/b"), "http://mirror.lan/b");
+  assert.equal(redirectTarget("http://mirror.lan/a", "http://mirror.lan/a", "https://up.example.com/b"), "https://up.example.com/b");
+  assert.throws(() => redirectTarget(start, start, "http://objects.example.com/x"), (e: unknown) =>
+    e instanceof DevenvError && /from https to plain http/.test(e.message) && /github\.com/.test(e.message));
+  assert.throws(() => redirectTarget(start, start, "file:///etc/passwd"), (e: unknown) => e instanceof DevenvError && /unusable location/.test(e.message));
 });
