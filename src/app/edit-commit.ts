@@ -5,6 +5,7 @@ import { CONFIG_FILE, LOCK_FILE } from "../config/find.js";
 import { DevenvError } from "../errors.js";
 import { serializeLock } from "../lock/format.js";
 import type { LockFile } from "../lock/types.js";
+import type { ConfigBundle } from "../config/inputs.js";
 import { uninterruptible } from "../platform/critical.js";
 import { writeFileAtomic } from "../platform/fs.js";
 import type { AppContext } from "./context.js";
@@ -18,6 +19,9 @@ export interface ProjectEdit {
   lockBefore: string | undefined;
   config: string;
   lock: LockFile;
+  /** The config before the edit (undefined: none) and the edited one, as compiled: what trust is about. */
+  prior: ConfigBundle | undefined;
+  next: ConfigBundle;
 }
 
 const read = (file: string) =>
@@ -68,6 +72,6 @@ export async function commitEdit(ctx: AppContext, edit: ProjectEdit, command: st
       }
       throw e;
     }
-    await allowOwnEdit(ctx, edit.root, edit.configBefore, edit.config);
+    await allowOwnEdit(ctx, edit.root, edit.prior, edit.next);
   });
 }

@@ -4,6 +4,7 @@ import semver from "semver";
 import { CONFIG_FILE, findProjectRoot } from "../config/find.js";
 import { newConfigSource, removeTools, setTools } from "../config/edit.js";
 import { DevenvError } from "../errors.js";
+import { TOOL_NAME } from "../lock/names.js";
 import { hasRecipe, loadRecipe, unknownTool } from "../registry/index.js";
 import { pickVersion } from "../resolver/range.js";
 import { isValidRange } from "../resolver/range.js";
@@ -14,7 +15,7 @@ import { lockProject, type LockResult } from "./lock.js";
 import { commitEdit } from "./edit-commit.js";
 import { evaluateBundle, readLock, requireRoot } from "./project.js";
 import { listVersions } from "./versions.js";
-import { allowOwnEdit, loadConfig, requireTrustedConfig } from "./trust.js";
+import { allowOwnEdit, loadConfig, requireTrustedConfig, unapprovedImports } from "./trust.js";
 
 export interface ToolArg {
   name: string;
@@ -26,7 +27,7 @@ export function parseToolArg(arg: string): ToolArg {
   const at = arg.indexOf("@", 1);
   const name = (at < 0 ? arg : arg.slice(0, at)).trim().toLowerCase();
   const range = at < 0 ? undefined : arg.slice(at + 1).trim();
-  if (!/^[a-z0-9][a-z0-9._-]*$/.test(name)) {
+  if (!TOOL_NAME.test(name)) {
     throw new DevenvError("USAGE", `'${arg}' is not a tool name`, { hint: "Write tools as name or name@range, e.g. node@20 or zig@0.13." });
   }
   if (range !== undefined && (!range || !isValidRange(range))) {
@@ -58,8 +59,7 @@ async function lockEdited(ctx: AppContext, root: string, prior: ConfigBundle | u
   // The edited devenv.ts in place of the one on disk; the files it imports are read from disk. Only
   // devenv.ts is devenv's edit: each of them must be one the approval of the old content covered.
   const bundle = await loadConfig(ctx, root, source);
-  const approved = new Map(prior?.inputs.slice(1).map((i) => [i.rel, i.sha256]));
-  const unapproved = bundle.inputs.slice(1).filter((i) => approved.get(i.rel) !== i.sha256).map((i) => i.rel);
+  const unapproved = unapprovedImports(prior, bundle);
   if (unapproved.length) {
     throw new DevenvError("NOT_ALLOWED", `${join(root, CONFIG_FILE)} imports files that were not allowed with it: ${unapproved.join(", ")}`, {
       hint: `They changed since 'devenv allow'. Read them, run 'devenv allow', then 'devenv ${command}' again.`,
@@ -69,7 +69,7 @@ async function lockEdited(ctx: AppContext, root: string, prior: ConfigBundle | u
   const { lock: current, text } = await readLock(root);
   const lock = await lockProject(ctx, project, current);
   const installed = install ? await installTools(ctx, await projectTools(ctx, project, lock.lock)) : [];
-  await commitEdit(ctx, { root, configBefore: before, lockBefore: text, config: source, lock: lock.lock }, command);
+  await commitEdit(ctx, { root, configBefore: before, lockBefore: text, config: source, lock: lock.lock, prior, next: bundle }, command);
   return { lock, installed: installed.filter((t) => t.fresh).map((t) => `${t.name} ${t.version}`) };
 }
 
@@ -112,6 +112,6 @@ export async function initProject(ctx: AppContext): Promise<{ file: string; crea
   if (existing !== undefined) return { file, created: false };
   const source = newConfigSource([]);
   await writeFile(file, source, { flag: "wx" });
-  await allowOwnEdit(ctx, ctx.cwd, undefined, source);
+  await allowOwnEdit(ctx, ctx.cwd, undefined, await loadConfig(ctx, ctx.cwd, source));
   return { file, created: true };
 }

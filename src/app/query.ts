@@ -8,7 +8,8 @@ import type { VersionInfo } from "../registry/types.js";
 import { findInstalled } from "../store/install.js";
 import type { AppContext } from "./context.js";
 import { projectTools } from "./install.js";
-import { checkUsableEntry, staleReason } from "./lock.js";
+import { checkLockEntry } from "../resolver/check-entry.js";
+import { canonicalRequest, staleReason } from "./lock.js";
 import { recipeFor } from "./project.js";
 import { listVersions } from "./versions.js";
 
@@ -50,7 +51,7 @@ export async function outdated(ctx: AppContext, project: ProjectConfig, lock: Lo
     const recipe = await recipeFor(req);
     // The locked version is shown only from an entry that passes the checks every install makes.
     const entry = lock.tools[req.name];
-    if (entry && !staleReason(req, recipe, entry)) checkUsableEntry(req, recipe, entry);
+    if (entry && !staleReason(req, recipe, entry)) checkLockEntry(canonicalRequest(req, recipe), recipe, entry);
     const versions = await listVersions(ctx, recipe, req.options, req.inline);
     return {
       name: req.name,

@@ -124,17 +124,22 @@ export async function setTrust(ctx: AppContext, dir: string | undefined, status:
 }
 
 /**
- * After devenv itself wrote devenv.ts (add/remove/init): allow the new content if what it replaced
- * was allowed (or there was none), so the user's own edits through devenv need no second step. Only
- * devenv.ts is devenv's edit: every file it imports must be one the previous approval covered, with
- * the same bytes (a helper changed meanwhile by someone else stays unapproved).
+ * The files `next` imports that the approval of `prior` did not cover with these bytes. Only
+ * devenv.ts is devenv's own edit (add/remove): a helper changed meanwhile stays unapproved.
  */
-export async function allowOwnEdit(ctx: AppContext, root: string, before: string | undefined, after: string): Promise<void> {
-  const prior = before === undefined ? undefined : await loadConfig(ctx, root, before);
-  if (prior && bundleTrust(ctx, root, prior).state !== "allowed") return;
-  const next = await loadConfig(ctx, root, after);
+export function unapprovedImports(prior: ConfigBundle | undefined, next: ConfigBundle): string[] {
   const approved = new Map(prior?.inputs.slice(1).map((i) => [i.rel, i.sha256]));
-  if (next.inputs.slice(1).some((i) => approved.get(i.rel) !== i.sha256)) return;
+  return next.inputs.slice(1).filter((i) => approved.get(i.rel) !== i.sha256).map((i) => i.rel);
+}
+
+/**
+ * After devenv itself wrote devenv.ts (add/remove/init): allow the new config if what it replaced
+ * was allowed (or there was none) and it imports nothing that approval did not cover, so the
+ * user's own edits through devenv need no second step.
+ */
+export async function allowOwnEdit(ctx: AppContext, root: string, prior: ConfigBundle | undefined, next: ConfigBundle): Promise<void> {
+  if (prior && bundleTrust(ctx, root, prior).state !== "allowed") return;
+  if (unapprovedImports(prior, next).length) return;
   await writeTrust(ctx.dirs.state, realRoot(root), "allow", trustHash(next.inputs), filesOf(next.inputs));
   await touchStamp(ctx.dirs.state);
 }

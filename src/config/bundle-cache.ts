@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { randomId } from "../platform/fs.js";
-import { sha256Hex, sortInputs, type ConfigBundle, type ConfigEdge, type ConfigInput } from "./inputs.js";
+import { randomId, readRegularFile } from "../platform/fs.js";
+import { CONFIG_FILE_MAX_BYTES, sha256Hex, sortInputs, type ConfigBundle, type ConfigEdge, type ConfigInput } from "./inputs.js";
 import { resolveImport } from "./imports.js";
 
 /**
@@ -36,8 +36,9 @@ export function readCachedBundle(cacheDir: string, esbuildVersion: string, root:
     const path = resolve(root, rel);
     try {
       const mtimeMs = statSync(path).mtimeMs;
-      const now = sha256Hex(readFileSync(path));
-      if (now !== sha256) return undefined;
+      // Bounded like any read of a config file: a helper turned into a link to /dev/zero is a miss.
+      const bytes = readRegularFile(path, CONFIG_FILE_MAX_BYTES);
+      if (!bytes || sha256Hex(bytes) !== sha256) return undefined;
       inputs.push({ path, rel, sha256, mtimeMs });
     } catch {
       return undefined;

@@ -5,7 +5,7 @@ import type { Message, Plugin } from "esbuild";
 import { DevenvError } from "../errors.js";
 import { FileShapeError, readRegularFile } from "../platform/fs.js";
 import { readCachedBundle, writeCachedBundle } from "./bundle-cache.js";
-import { relPath, sha256Hex, sortInputs, type ConfigBundle, type ConfigEdge, type ConfigInput } from "./inputs.js";
+import { CONFIG_FILE_MAX_BYTES, relPath, sha256Hex, sortInputs, type ConfigBundle, type ConfigEdge, type ConfigInput } from "./inputs.js";
 import { LOADERS, resolveImport } from "./imports.js";
 
 const requireHere = createRequire(import.meta.url);
@@ -35,9 +35,6 @@ export async function bundleConfig(root: string, file: string, opts: BundleOptio
   if (opts.cacheDir && built.code !== undefined) writeCachedBundle(opts.cacheDir, esbuildVersion, built, main);
   return built;
 }
-
-/** The most a file of a config may hold (devenv.ts or one it imports). */
-export const CONFIG_FILE_MAX_BYTES = 4 << 20;
 
 /**
  * A file of the config, read only if it is a regular file of at most CONFIG_FILE_MAX_BYTES: an

@@ -33,6 +33,9 @@ export interface ConfigBundle {
   error?: DevenvError;
 }
 
+/** The most a file of a config may hold (devenv.ts or one it imports). */
+export const CONFIG_FILE_MAX_BYTES = 4 << 20;
+
 export const sha256Hex = (b: Uint8Array | string) => createHash("sha256").update(b).digest("hex");
 
 export const relPath = (root: string, path: string) => relative(root, path) || ".";

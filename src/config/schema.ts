@@ -3,6 +3,7 @@
  * the TypeScript types (`DevenvConfig`) and devenv.schema.json (scripts/gen-schema.ts).
  */
 import * as z from "zod";
+import { TOOL_NAME } from "../lock/names.js";
 import { UNLOCKABLE_ENV } from "./env-names.js";
 
 export const PLATFORM_KEYS = ["linux-x64", "linux-arm64", "darwin-x64", "darwin-arm64"] as const;
@@ -35,7 +36,7 @@ export const configSchema = z
   .strictObject({
     $schema: z.string().optional(),
     tools: z
-      .record(z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "a lowercase tool name (letters, digits, . _ -)"), toolSpecSchema)
+      .record(z.string().regex(TOOL_NAME, "a lowercase tool name (letters, digits, . _ -)"), toolSpecSchema)
       .optional()
       .describe("Tools by name, each a version range or an object with `version` and options"),
     env: z

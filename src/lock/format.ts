@@ -22,10 +22,10 @@ export function sortKeys(value: unknown): unknown {
   return value;
 }
 
-/** What to do about a devenv.lock devenv refuses (a pull brought it; nothing was installed from it). */
 /** The most devenv reads of a devenv.lock (one of 100 tools for four platforms is about 100 KB). */
 export const LOCK_MAX_BYTES = 16 << 20;
 
+/** What to do about a devenv.lock devenv refuses (a pull brought it; nothing was installed from it). */
 export const LOCK_HINT =
   "devenv.lock is checked before use, as a pull can change it; nothing was downloaded or installed. Restore it from version control (git checkout devenv.lock) or delete it and run 'devenv lock'.";
 

@@ -6,10 +6,10 @@
  * "14.2.0+1", "2024.12.16", "0.15.0-dev.1+abc1234", "1.24rc1", "3.12.7", "1.3.0.1-motley".
  */
 
-/** As devenv.ts allows tool names (config/schema.ts). */
-export const TOOL_NAME = /^[a-z0-9][a-z0-9._-]*$/;
-
 import { hasControl, shown } from "../text.js";
+
+/** A tool name, in devenv.ts (config/schema.ts), on the command line and in devenv.lock. */
+export const TOOL_NAME = /^[a-z0-9][a-z0-9._-]*$/;
 
 const VERSION = /^[0-9A-Za-z][0-9A-Za-z.+_-]*$/;
 const PART_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;

@@ -38,6 +38,9 @@ export function storeHash(k: StoreKey): string {
   return base32(h.digest()).slice(0, 32);
 }
 
+const BAD_ENTRY_HINT =
+  "devenv.lock names a tool or version that cannot be a store entry; restore it from version control (git checkout devenv.lock) or run 'devenv lock'.";
+
 /**
  * `<hash>-<tool>-<version>`, only from a valid tool name and version (names.ts): the name and
  * version come from devenv.lock, which a pull can change.
@@ -45,9 +48,7 @@ export function storeHash(k: StoreKey): string {
 export function entryName(k: StoreKey): string {
   const bad = toolNameProblem(k.name) ?? versionProblem(k.version);
   if (bad) {
-    throw new DevenvError("LOCK_INVALID", `refusing to make a store path for ${shown(k.name)} ${shown(k.version)}: ${bad}`, {
-      hint: "devenv.lock names a tool or version that cannot be a store entry; restore it from version control (git checkout devenv.lock) or run 'devenv lock'.",
-    });
+    throw new DevenvError("LOCK_INVALID", `refusing to make a store path for ${shown(k.name)} ${shown(k.version)}: ${bad}`, { hint: BAD_ENTRY_HINT });
   }
   return `${storeHash(k)}-${k.name}-${k.version}`;
 }
@@ -58,9 +59,7 @@ export function entryDir(store: string, k: StoreKey): string {
   const dir = join(store, name);
   const abs = resolve(dir);
   if (dirname(abs) !== resolve(store) || basename(abs) !== name) {
-    throw new DevenvError("LOCK_INVALID", `refusing store path ${shown(dir)}: not a directory directly inside the store ${store}`, {
-      hint: "devenv.lock names a tool or version that cannot be a store entry; restore it from version control (git checkout devenv.lock) or run 'devenv lock'.",
-    });
+    throw new DevenvError("LOCK_INVALID", `refusing store path ${shown(dir)}: not a directory directly inside the store ${store}`, { hint: BAD_ENTRY_HINT });
   }
   return dir;
 }

@@ -250,8 +250,20 @@ test("a devenv.lock (or a file devenv.ts imports) linked to /dev/zero, a FIFO or
     assert.match(gc.stdout + gc.stderr, /not a regular file/, "gc says it could not read that lock (and keeps what the project used)");
   }
   rmSync(lock);
-  symlinkSync("/dev/zero", join(sb.project, "helper.ts"));
+  // An import that was a file when the config was compiled (and cached), now a link to /dev/zero.
+  const helper = join(sb.project, "helper.ts");
+  writeFileSync(helper, `export const x = 1;\n`);
   writeFileSync(join(sb.project, "devenv.ts"), `import "./helper.ts";\nexport default {};\n`);
+  assertOk(await sb.run(["allow"]));
+  assertOk(await sb.run(["list"]));
+  rmSync(helper);
+  symlinkSync("/dev/zero", helper);
+  const started = Date.now();
+  const list = await sb.run(["list"]);
+  assert.equal(list.code, 1, list.stderr);
+  // Not read: the cached compile no longer matches, and what is there now is not what was allowed.
+  assert.match(list.stderr, /devenv\.ts changed since it was allowed \(no longer imported: helper\.ts\)/, list.stderr);
+  assert.ok(Date.now() - started < 10_000, `list took ${Date.now() - started} ms`);
   const allow = await sb.run(["allow"]);
   assert.match(allow.stderr, /helper\.ts is not a regular file/, allow.stderr);
 });

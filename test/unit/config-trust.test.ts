@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { createContext } from "../../src/app/context.js";
-import { allowOwnEdit, configTrust, setTrust } from "../../src/app/trust.js";
+import { allowOwnEdit, configTrust, loadConfig, setTrust } from "../../src/app/trust.js";
 import { contentHash, writeTrust } from "../../src/state/trust.js";
 
 function world(files: Record<string, string>) {
@@ -25,12 +25,12 @@ test("devenv's own edit of devenv.ts is allowed; a file it did not approve befor
 
   const same = `export default { env: { A: "2" } };\n`;
   writeFileSync(join(root, "devenv.ts"), same);
-  await allowOwnEdit(ctx, root, before, same);
+  await allowOwnEdit(ctx, root, await loadConfig(ctx, root, before), await loadConfig(ctx, root, same));
   assert.equal((await configTrust(ctx, root)).state, "allowed", "an edit of devenv.ts alone stays allowed");
 
   const importing = `import { x } from "./extra.ts";\nexport default { env: { A: x } };\n`;
   writeFileSync(join(root, "devenv.ts"), importing);
-  await allowOwnEdit(ctx, root, same, importing);
+  await allowOwnEdit(ctx, root, await loadConfig(ctx, root, same), await loadConfig(ctx, root, importing));
   const t = await configTrust(ctx, root);
   assert.equal(t.state, "changed", "extra.ts was never allowed");
   assert.equal(t.detail, " (changed: devenv.ts; new: extra.ts)");
