@@ -94,10 +94,11 @@ export async function ensureInstalled(store: string, http: Http, spec: InstallSp
   }
 }
 
-const TRANSIENT = new Set([
-  "ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "UND_ERR_SOCKET", "UND_ERR_BODY_TIMEOUT",
-  "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_RES_CONTENT_LENGTH_MISMATCH",
-]);
+/**
+ * Socket failures in the middle of a body, which the HTTP client passes through as they are. Its
+ * own timeouts (connect, first byte, idle, minimum speed) arrive as DevenvErrors, never retried.
+ */
+const TRANSIENT = new Set(["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "UND_ERR_SOCKET", "UND_ERR_RES_CONTENT_LENGTH_MISMATCH"]);
 
 /** A network failure mid-download is worth another try; a bad archive or checksum is not. */
 function isTransient(e: unknown): boolean {

@@ -21,13 +21,10 @@ export function fsSpace(dir: string): { free: number; total: number; freeInodes:
   }
 }
 
-/**
- * What an install leaves free on the store's filesystem: DEVENV_MIN_FREE if set ("0" for nothing),
- * else 5 % of its size, at most 1 GiB.
- */
-export function reserveFor(total: number, env: NodeJS.ProcessEnv = process.env): number {
+/** DEVENV_MIN_FREE: what an install must leave free ("0": nothing); undefined when unset (the default rule). */
+export function minFreeSetting(env: NodeJS.ProcessEnv = process.env): number | undefined {
   const raw = env.DEVENV_MIN_FREE?.trim();
-  if (raw === undefined || raw === "") return Math.min(GiB, Math.floor(total * 0.05));
+  if (raw === undefined || raw === "") return undefined;
   const n = raw === "0" ? 0 : parseSize(raw);
   if (n === undefined) {
     throw new DevenvError("USAGE", `DEVENV_MIN_FREE: '${raw}' is not a size`, {
@@ -36,6 +33,9 @@ export function reserveFor(total: number, env: NodeJS.ProcessEnv = process.env):
   }
   return n;
 }
+
+/** What an install leaves free on a filesystem of `total` bytes: the setting, else 5 % of it, at most 1 GiB. */
+export const reserveFor = (total: number, minFree: number | undefined): number => minFree ?? Math.min(GiB, Math.floor(total * 0.05));
 
 export function formatBytes(n: number): string {
   if (n >= 10 * GiB) return `${(n / GiB).toFixed(1)} GB`;
@@ -94,6 +94,9 @@ export class SpaceGuard {
    * @param label e.g. "zig 0.13.0: unpacking" — starts each error message.
    * @param cap the most that may be charged (DEVENV_UNPACK_LIMIT), undefined for none.
    */
+  /** DEVENV_MIN_FREE, read (and a bad value refused) before anything is written. */
+  private readonly minFree = minFreeSetting();
+
   constructor(readonly dir: string, private readonly label: string, private readonly cap: number | undefined) {}
 
   /** Call before writing `n` bytes (or with 0 for a new directory/link/empty file entry). */
@@ -115,7 +118,7 @@ export class SpaceGuard {
       this.nextCheck = Number.POSITIVE_INFINITY;
       return;
     }
-    const reserve = reserveFor(space.total);
+    const reserve = reserveFor(space.total, this.minFree);
     const room = space.free - reserve - n;
     if (room < 0) {
       throw new DevenvError("IO", `${this.label}: stopped after ${formatBytes(this.written - n)} written to ${this.dir}: ${formatBytes(space.free)} is free on that filesystem and devenv leaves at least ${formatBytes(reserve)} free`, {

@@ -71,6 +71,13 @@ test("DEVENV_UNPACK_LIMIT: a verified archive unpacking to more stops with the s
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /devenv: DEVENV_UNPACK_LIMIT: '10x' is not a size\n  hint: Give a size like 4G/);
 
+  // A bad DEVENV_MIN_FREE is refused before anything is downloaded.
+  const before = fake.count("/downloads.example.com/big-1.0.0-linux-x64.tar.gz");
+  r = await sb.run(["install"], { env: { DEVENV_MIN_FREE: "lots" } });
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /devenv: DEVENV_MIN_FREE: 'lots' is not a size\n  hint: Give a size like 200M/);
+  assert.equal(fake.count("/downloads.example.com/big-1.0.0-linux-x64.tar.gz"), before, "not downloaded");
+
   r = await sb.run(["install"], { env: { DEVENV_UNPACK_LIMIT: "64M" } });
   assertOk(r);
   assert.equal((await sb.run(["exec", "--", "big"])).stdout, "big\n");

@@ -2,20 +2,20 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { DevenvError } from "../../src/errors.js";
-import { parseSize, reserveFor, unpackCap } from "../../src/store/space.js";
+import { minFreeSetting, parseSize, reserveFor, unpackCap } from "../../src/store/space.js";
 
 const GiB = 1024 ** 3;
 
 test("the default reserve is 5 % of the filesystem, at most 1 GiB", () => {
-  assert.equal(reserveFor(10 * GiB, {}), Math.floor(0.5 * GiB));
-  assert.equal(reserveFor(252 * GiB, {}), GiB);
+  assert.equal(reserveFor(10 * GiB, minFreeSetting({})), Math.floor(0.5 * GiB));
+  assert.equal(reserveFor(252 * GiB, minFreeSetting({})), GiB);
 });
 
 test("DEVENV_MIN_FREE sets the reserve: a size, or 0 for none; anything else is a usage error naming it", () => {
-  assert.equal(reserveFor(252 * GiB, { DEVENV_MIN_FREE: "100M" }), 100 * 1024 ** 2);
-  assert.equal(reserveFor(252 * GiB, { DEVENV_MIN_FREE: "0" }), 0);
-  assert.equal(reserveFor(252 * GiB, { DEVENV_MIN_FREE: "" }), GiB);
-  assert.throws(() => reserveFor(GiB, { DEVENV_MIN_FREE: "lots" }), (e: unknown) =>
+  assert.equal(reserveFor(252 * GiB, minFreeSetting({ DEVENV_MIN_FREE: "100M" })), 100 * 1024 ** 2);
+  assert.equal(reserveFor(252 * GiB, minFreeSetting({ DEVENV_MIN_FREE: "0" })), 0);
+  assert.equal(reserveFor(252 * GiB, minFreeSetting({ DEVENV_MIN_FREE: "" })), GiB);
+  assert.throws(() => minFreeSetting({ DEVENV_MIN_FREE: "lots" }), (e: unknown) =>
     e instanceof DevenvError && e.code === "USAGE" && /^DEVENV_MIN_FREE: 'lots' is not a size$/.test(e.message));
 });
 
