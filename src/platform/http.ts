@@ -47,6 +47,13 @@ const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 /** Failures that come quickly and often pass: retried. A timeout is never retried (see timeoutError). */
 const RETRYABLE_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "EAI_AGAIN", "UND_ERR_SOCKET"]);
 
+/**
+ * The most devenv reads of a metadata document: the largest real ones (an npm packument of a
+ * package with thousands of versions, a page of 100 GitHub releases with their assets) are a few
+ * MB; a server that never stops sending must not fill memory.
+ */
+export const METADATA_MAX_BYTES = 64 << 20;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function createHttp(opts: HttpOptions): Http {
@@ -121,10 +128,21 @@ export function createHttp(opts: HttpOptions): Http {
     });
   }
 
+  /** A metadata document (index, checksum file, API page, packument), at most METADATA_MAX_BYTES. */
   async function read(res: HttpResponse): Promise<string> {
     const chunks: Buffer[] = [];
+    let total = 0;
     try {
-      for await (const c of res.body) chunks.push(c as Buffer);
+      for await (const c of res.body) {
+        total += (c as Buffer).length;
+        if (total > METADATA_MAX_BYTES) {
+          res.body.destroy();
+          throw new DevenvError("HTTP", `${hostOf(res.finalUrl)} sent more than ${METADATA_MAX_BYTES >> 20} MiB for ${redactUrl(res.finalUrl)}, which should be a small document (an index, a checksum file, a release list)`, {
+            hint: "A mirror or proxy may be answering with something else: check DEVENV_MIRRORS and HTTPS_PROXY, or retry later.",
+          });
+        }
+        chunks.push(c as Buffer);
+      }
     } catch (e) {
       if (e instanceof DevenvError) throw e;
       throw new DevenvError("HTTP", `reading ${redactUrl(res.finalUrl)} from ${hostOf(res.finalUrl)} failed: ${(e as Error)?.message ?? e}`, {

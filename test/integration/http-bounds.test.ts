@@ -146,3 +146,13 @@ test("a cross-host redirect is followed without the credentials; a failure after
   assert.match(refused.e.message, new RegExp(`^could not fetch ${b.origin}/objects/4 from ${b.host}: `));
   b = await startHostile();
 });
+
+test("a metadata document that never ends is cut at 64 MiB with an error naming the host (memory stays bounded)", async () => {
+  a.on("/endless.json", { kind: "endless", chunk: Buffer.alloc(1 << 16, 0x20) });
+  const { e, ms } = await failure(() => client({ limits: { ...SHORT, minSpeed: 0 } }).text(`${a.origin}/endless.json`));
+  assert.ok(ms < 20_000, `failed after ${ms} ms`);
+  assert.equal(e.code, "HTTP");
+  assert.equal(e.message, `${a.host} sent more than 64 MiB for ${a.origin}/endless.json, which should be a small document (an index, a checksum file, a release list)`);
+  assert.match(e.hint ?? "", /DEVENV_MIRRORS/);
+  assert.equal(a.hits("/endless.json"), 1, "not retried");
+});

@@ -1,6 +1,6 @@
 /**
  * A loopback HTTP server that misbehaves on purpose, for the network-bound tests: it accepts and
- * never answers, sends headers and then stalls, trickles bytes, or redirects in circles. Paths not
+ * never answers, sends headers and then stalls, trickles bytes, never stops sending, or redirects in circles. Paths not
  * given a behaviour get a 404.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -16,7 +16,9 @@ export type Behaviour =
   /** Answer 302 to `to` (absolute, or a path on this server). */
   | { kind: "redirect"; to: string }
   /** Answer 200 with `body`. */
-  | { kind: "serve"; body: Buffer | string };
+  | { kind: "serve"; body: Buffer | string }
+  /** Answer 200 (chunked, no length) and send `chunk` as fast as the client reads, forever. */
+  | { kind: "endless"; chunk: Buffer };
 
 export interface HostileServer {
   origin: string;
@@ -60,6 +62,15 @@ export async function startHostile(): Promise<HostileServer> {
         res.flushHeaders();
         if (b.prefix?.length) res.write(b.prefix);
         return;
+      case "endless": {
+        res.writeHead(200, { "content-type": "application/json" });
+        const pump = () => {
+          while (!res.destroyed && res.write(b.chunk));
+        };
+        res.on("drain", pump);
+        pump();
+        return;
+      }
       case "trickle": {
         res.writeHead(200, { "content-length": b.length, "content-type": "application/octet-stream" });
         res.flushHeaders();
