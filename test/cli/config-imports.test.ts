@@ -93,7 +93,7 @@ test("devenv.ts importing ./helper.ts and ./lib/util.js: loads once allowed; all
   assert.equal((await hookRefresh(sb)).status, "ok");
 });
 
-test("an edited helper.js is not run from the compiled-config cache; restoring its bytes restores the approval", async () => {
+test("an edited helper.js is not run from the compiled-config cache: refused until allowed, then the new one runs", async () => {
   const sb = sandbox(fake.mirrors);
   write(sb.project, {
     "devenv.ts": `import { value } from "./helper.js";\nexport default { env: { VALUE: value } };\n`,
@@ -107,8 +107,13 @@ test("an edited helper.js is not run from the compiled-config cache; restoring i
   const changed = await sb.run(["env", "--json"]);
   assert.equal(changed.code, 1, changed.stdout);
   assert.match(changed.stderr, /changed since it was allowed \(changed: helper\.js\)/);
+  // Allowed as it is now: what runs is the new helper, not the compile cached for the old one.
+  assertOk(await sb.run(["allow"]));
+  assert.equal(JSON.parse((await sb.run(["env", "--json"])).stdout).VALUE, "two", "the allowed new helper runs");
 
   writeFileSync(join(sb.project, "helper.js"), `export const value = "one";\n`);
+  assert.equal((await sb.run(["env", "--json"])).code, 1, "back to the old bytes: a change again");
+  assertOk(await sb.run(["allow"]));
   assert.equal(JSON.parse((await sb.run(["env", "--json"])).stdout).VALUE, "one");
 
   // A helper.ts appearing next to helper.js changes what "./helper" names: a new file, not yet allowed.

@@ -109,7 +109,8 @@ async function hookEnv(sb: Sandbox) {
 test("an inline tool's lock version with ../ is refused by install, install --frozen, exec and the hook; nothing lands outside the store", async () => {
   const config = inlineConfig(TOOL_URL, sha256hex(GOOD));
   const lock = inlineLock({ version: ESCAPE });
-  const field = /devenv\.lock: tools\.mytool\.version: /;
+  // Refused as a version (the schema), before it is even compared with devenv.ts's.
+  const field = /devenv\.lock: tools\.mytool\.version: "\.\.\/\.\.\/\.\.\/\.\.\/outside\/escaped" is not a version/;
   for (const args of [["install"], ["install", "--frozen"], ["exec", "--", "mytool"]]) {
     const h = await hostile(config, lock);
     assert.equal(join(h.sb.home, "store", `x-mytool-${ESCAPE}`), h.target, "the version would lead there");
@@ -119,7 +120,7 @@ test("an inline tool's lock version with ../ is refused by install, install --fr
   const h = await hostile(config, lock);
   const act = await hookEnv(h.sb);
   assert.equal(act.status, "error");
-  assert.match(act.message, /^devenv: .*: .*devenv\.lock: tools\.mytool\.version: /);
+  assert.match(act.message, /^devenv: .*: .*devenv\.lock: tools\.mytool\.version: ".*" is not a version/);
   assert.deepEqual(act.dirs, []);
   assertUntouched(h, "hook-env");
 });
@@ -245,9 +246,15 @@ test("a devenv.lock (or a file devenv.ts imports) linked to /dev/zero, a FIFO or
     const a = decodeActivation(readFileSync(currentActivationFile(act, sb.project)!, "utf8"))!;
     assert.equal(a.status, "error");
     assert.match(a.message, /devenv\.lock: not a regular file/);
-    const gc = await sb.run(["gc", "--dry-run"]);
+    // A real gc: it says it could not read that lock, and keeps what the project last used.
+    const entries = sb.storeEntries();
+    const gc = await sb.run(["gc", "--json"]);
     assert.equal(gc.code, 0, gc.stderr);
-    assert.match(gc.stdout + gc.stderr, /not a regular file/, "gc says it could not read that lock (and keeps what the project used)");
+    const report = JSON.parse(gc.stdout) as { removed: unknown[]; unreadableLocks: Array<{ reason: string }> };
+    assert.deepEqual(report.removed, [], `-> ${target}: nothing removed`);
+    assert.match(report.unreadableLocks[0]?.reason ?? "", /not a regular file/);
+    assert.deepEqual(sb.storeEntries(), entries, "zig is still in the store");
+    assert.ok(entries.some((e) => e.endsWith("-zig-0.13.0")), entries.join(", "));
   }
   rmSync(lock);
   // An import that was a file when the config was compiled (and cached), now a link to /dev/zero.

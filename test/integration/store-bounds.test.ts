@@ -38,6 +38,10 @@ describe("verify before unpacking", () => {
     const pauseAt = Math.floor(body.length / 2);
     const held = await serveHeld(body, { ext: "tar.gz", pauseAt });
     const { base, store } = kit.newStore();
+    // An installer that unpacked before comparing the digest would stop at this cap (an unpack error),
+    // never reaching the checksum mismatch this test expects.
+    const cap = process.env.DEVENV_UNPACK_LIMIT;
+    process.env.DEVENV_UNPACK_LIMIT = "1M";
     try {
       const spec = makeSpec(held.url, body, { format: "tar.gz", sha256: sha256hex("something else") });
       const install = ensureInstalled(store, held.http, spec, silentReporter).then(() => undefined, (e: unknown) => e);
@@ -56,6 +60,8 @@ describe("verify before unpacking", () => {
       assert.match(err.message, /checksum mismatch for https:\/\/held\.example\.com\/.*: expected sha256 [0-9a-f]{64}, got [0-9a-f]{64}/);
       assertNothingInstalled(base, store);
     } finally {
+      if (cap === undefined) delete process.env.DEVENV_UNPACK_LIMIT;
+      else process.env.DEVENV_UNPACK_LIMIT = cap;
       await held.close();
     }
   });
