@@ -64,11 +64,11 @@ export function unpackError(e: unknown, where: UnpackWhere, format: string): unk
   if (err?.tarCode || /^TAR_/.test(err?.code ?? "")) {
     return new DevenvError("ARCHIVE", `${where.label}: ${where.archive} is not a readable tar archive: ${msg.replace(/^TAR_[A-Z_]+: /, "")} (${err.tarCode ?? err.code})`, {
       cause: e,
-      hint: `${PUBLISHED} For an inline tool, check that 'format' in devenv.ts (${format}) is right.`,
+      hint: `${PUBLISHED} For an inline tool, check that the url in devenv.ts ends in the extension of what it serves (read as ${format}: .tar.gz, .tar.xz, .tar.zst, .tar, .zip or none for a plain file).`,
     });
   }
   return new DevenvError("ARCHIVE", `${where.label}: ${where.archive} cannot be unpacked as ${format}: ${msg}`, {
     cause: e,
-    hint: `${PUBLISHED} For an inline tool, check that 'format' in devenv.ts (${format}) is right.`,
+    hint: `${PUBLISHED} For an inline tool, check that the url in devenv.ts ends in the extension of what it serves (read as ${format}: .tar.gz, .tar.xz, .tar.zst, .tar, .zip or none for a plain file).`,
   });
 }

@@ -93,6 +93,6 @@ function zipError(where: UnpackWhere, e: unknown): DevenvError {
   }
   return new DevenvError("ARCHIVE", `${where.label}: ${where.archive} is not a valid zip (${msg})`, {
     cause: e,
-    hint: "Nothing was installed. The file matched its checksum, so this is how it was published: report it to the publisher, or for an inline tool check that 'format' in devenv.ts is right.",
+    hint: "Nothing was installed. The file matched its checksum, so this is how it was published: report it to the publisher, or for an inline tool check that the url in devenv.ts ends in .zip only if it serves a zip.",
   });
 }

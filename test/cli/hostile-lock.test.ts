@@ -235,13 +235,14 @@ test("a devenv.lock (or a file devenv.ts imports) linked to /dev/zero, a FIFO or
     symlinkSync(target, lock);
     for (const args of [["list"], ["install"], ["exec", "--", "true"]]) {
       const started = Date.now();
-      const r = await sb.run(args);
+      // Killed (failing the test) if it blocks on the FIFO or keeps reading /dev/zero.
+      const r = await sb.run(args, { timeoutMs: 20_000 });
       assert.equal(r.code, 1, `${args.join(" ")} with devenv.lock -> ${target}: ${r.stderr}`);
       assert.match(r.stderr, /devenv\.lock: not a regular file\n/, `${args.join(" ")} -> ${target}`);
       assert.ok(Date.now() - started < 10_000, `${args.join(" ")} -> ${target} took ${Date.now() - started} ms`);
     }
     const act = activationsRoot(join(sb.home, "state"));
-    const r = await sb.run(["hook-env", "--activations", act, "--", sb.project]);
+    const r = await sb.run(["hook-env", "--activations", act, "--", sb.project], { timeoutMs: 20_000 });
     assert.equal(r.code, 0, r.stderr);
     const a = decodeActivation(readFileSync(currentActivationFile(act, sb.project)!, "utf8"))!;
     assert.equal(a.status, "error");

@@ -22,7 +22,7 @@ export interface Sandbox {
   home: string;
   project: string;
   env: NodeJS.ProcessEnv;
-  run(args: string[], opts?: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string }): Promise<RunResult>;
+  run(args: string[], opts?: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number }): Promise<RunResult>;
   storeEntries(): string[];
   /** Write devenv.ts (in the project or `dir`) and allow it, as a user would after reading it. */
   writeConfig(source: string, dir?: string): Promise<void>;
@@ -48,7 +48,7 @@ export function sandbox(mirrors: string, extraEnv: NodeJS.ProcessEnv = {}): Sand
     project,
     env,
     run(args, opts = {}) {
-      return runDevenv(args, { cwd: opts.cwd ?? project, env: { ...env, ...opts.env }, ...(opts.input ? { input: opts.input } : {}) });
+      return runDevenv(args, { cwd: opts.cwd ?? project, env: { ...env, ...opts.env }, ...(opts.input ? { input: opts.input } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
     },
     async writeConfig(source, dir = project) {
       mkdirSync(dir, { recursive: true });
@@ -70,16 +70,26 @@ export function assertOk(r: RunResult): void {
   assert.equal(r.code, 0, `exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
 }
 
+/** Longest a devenv command may run in a test before it is killed and the test fails (a hang is a bug). */
+export const RUN_TIMEOUT_MS = 300_000;
+
 /** Async on purpose: the fake upstream runs in this process and must keep serving. */
-export function runDevenv(args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; input?: string }): Promise<RunResult> {
+export function runDevenv(args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; input?: string; timeoutMs?: number }): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [devenvBin, ...args], { cwd: opts.cwd, env: opts.env, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`devenv ${args.join(" ")} still running after ${(opts.timeoutMs ?? RUN_TIMEOUT_MS) / 1000} s: killed\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, opts.timeoutMs ?? RUN_TIMEOUT_MS);
     child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
     child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
     child.on("error", reject);
-    child.on("close", (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolvePromise({ code, signal, stdout, stderr });
+    });
     child.stdin.end(opts.input ?? "");
   });
 }

@@ -67,7 +67,7 @@ test("ENAMETOOLONG: a 300-byte name (a pax path)", () =>
 test("TAR_ENTRY_INVALID: a header whose checksum does not match (a damaged tar that was published like that)", () => {
   const tar = tarEntries([ok("a"), ok("b")]);
   tar[1024 + 1] = 0x41; // a byte of the second header's name: its checksum no longer matches
-  return assertArchiveError(tar, / is not a readable tar archive: checksum failure \(TAR_ENTRY_INVALID\)$/, new RegExp(`${PUBLISHED.source}.* check that 'format' in devenv\\.ts \\(tar\\.gz\\) is right`));
+  return assertArchiveError(tar, / is not a readable tar archive: checksum failure \(TAR_ENTRY_INVALID\)$/, new RegExp(`${PUBLISHED.source}.* check that the url in devenv\\.ts ends in the extension of what it serves \\(read as tar\\.gz`));
 });
 
 test("a verified file that is not gzip at all: an ARCHIVE error about the format, no retry hint", async () => {
