@@ -14,6 +14,21 @@ export const splitPlatform = (p: PlatformKey): { os: Os; arch: Arch } => {
 export type ArchiveFormat = "tar.gz" | "tar.xz" | "tar.zst" | "tar" | "zip" | "raw";
 
 /**
+ * Where an artifact's checksum came from, recorded in devenv.lock for every file:
+ * - `digest`: the GitHub release asset's own `digest` (only assets uploaded since 2025-06-03 have one);
+ * - `checksum-file`: a checksum document the upstream publishes (SHASUMS256.txt, SHA256SUMS, a `.sha`
+ *   sidecar, an index or manifest carrying the hash);
+ * - `table`: a checksum table shipped with devenv's recipes (registry/checksums/), each block with its
+ *   provenance, for upstreams that publish none;
+ * - `integrity`: the npm registry's SRI `dist.integrity`;
+ * - `inline`: the sha256 written in devenv.ts for an inline tool;
+ * - `first-download`: nothing trustworthy was published; the user opted in, and devenv hashed the bytes
+ *   it downloaded when it locked (refused under the strict setting).
+ */
+export type ChecksumSource = "digest" | "checksum-file" | "table" | "integrity" | "inline" | "first-download";
+export const CHECKSUM_SOURCES: readonly ChecksumSource[] = ["digest", "checksum-file", "table", "integrity", "inline", "first-download"];
+
+/**
  * One downloadable file: where it is and what it must hash to. `sha256` (hex) is the rule;
  * `integrity` (an SRI string, `sha512-<base64>`) stands in for upstreams that publish no sha256
  * (npm packages). Exactly one of the two is set.
@@ -24,6 +39,8 @@ export interface ArtifactFile {
   url: string;
   sha256?: string;
   integrity?: string;
+  /** Where `sha256`/`integrity` came from (the lock records it). */
+  checksum?: ChecksumSource;
   format: ArchiveFormat;
   /** Leading path components to drop when unpacking; "auto" drops a lone top directory. */
   strip: number | "auto";
