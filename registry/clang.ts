@@ -1,6 +1,7 @@
 import semver from "semver";
 import { DevenvError } from "../src/errors.js";
-import { digestToSha256 } from "../src/registry/checksums.js";
+import { assetChecksum, checkTableLocked, firstDownloadHint } from "../src/registry/checksum-table.js";
+import { ChecksumMissingError, digestToSha256 } from "../src/registry/checksums.js";
 import type { Http } from "../src/platform/http.js";
 import { githubRelease, githubReleases, type GithubAsset, type GithubRelease } from "../src/registry/sources/github.js";
 import { ALL_PLATFORMS, defineRecipe, type Artifact, type HostRequirements, type PlatformKey, type Recipe } from "../src/registry/types.js";
@@ -33,9 +34,14 @@ function assetPatterns(version: string, platform: PlatformKey): RegExp[] {
     case "darwin-arm64":
       return [re(`LLVM-${v}-macOS-ARM64`), re(`clang\\+llvm-${v}-arm64-apple-(?:darwin|macos)\\d+(?:\\.\\d+)*`)];
     case "darwin-x64":
-      return [re(`LLVM-${v}-macOS-X64`), re(`clang\\+llvm-${v}-x86_64-apple-(?:darwin|macos)\\d+(?:\\.\\d+)*`)];
+      // 10.x–15.0.6 name it `x86_64-apple-darwin` without a Darwin version.
+      return [re(`LLVM-${v}-macOS-X64`), re(`clang\\+llvm-${v}-x86_64-apple-(?:darwin|macos)(?:\\d+(?:\\.\\d+)*)?`)];
   }
 }
+
+/** Is `name` a tarball of `version` for `platform`, in a shape the recipe takes? (The checksum table keeps only these.) */
+export const llvmAssetShape = (version: string, platform: PlatformKey, name: string): boolean =>
+  assetPatterns(version, platform).some((p) => p.test(name));
 
 const ubuntuOf = (name: string): string | undefined => /-ubuntu-(\d+\.\d+)\.tar\.xz$/.exec(name)?.[1];
 
@@ -127,7 +133,7 @@ async function missingPlatform(http: Http, tool: string, version: string, platfo
 export function llvmRecipe(tool: string): Recipe {
   return defineRecipe({
     name: tool,
-    description: "LLVM/Clang release toolchains (llvm/llvm-project GitHub releases, asset digests)",
+    description: "LLVM/Clang release toolchains (llvm/llvm-project GitHub releases; asset digests, else devenv's checksum table)",
     homepage: "https://llvm.org",
     revision: 1,
     platforms: ["linux-x64", "linux-arm64", "darwin-x64", "darwin-arm64"],
@@ -145,18 +151,22 @@ export function llvmRecipe(tool: string): Recipe {
       const release = await githubRelease(http, REPO, `${TAG_PREFIX}${version}`);
       const asset = llvmAssetFor(version, platform, release.assets);
       if (!asset) throw await missingPlatform(http, tool, version, platform, release);
-      // LLVM publishes no checksum file (only .sig / .jsonl attestations): the asset digest is the sha256.
-      const sha256 = digestToSha256(asset.digest);
-      if (!sha256) {
-        throw new DevenvError("CHECKSUM_MISSING", `${tool} ${version}: no published sha256 for ${asset.name}`, {
-          hint: `GitHub lists no digest for this asset and LLVM ships no checksum file. Check ${asset.name}.sig against https://releases.llvm.org/release-keys.asc and give it inline with { version, url, sha256 }, or pick another version.`,
-        });
+      // LLVM publishes no checksum file (only .sig / .jsonl attestations): the asset digest is the
+      // sha256 for assets uploaded since 2025-06-03 (20.1.7 on); older ones are in devenv's table.
+      const url = `${downloadBase(version)}/${asset.name}`;
+      const sum = assetChecksum({ tool, version, table: "llvm", key: `${TAG_PREFIX}${version}/${asset.name}`, digest: digestToSha256(asset.digest) });
+      if (!sum) {
+        throw new ChecksumMissingError(`${tool} ${version}: no published sha256 for ${asset.name} (GitHub lists no digest for it, LLVM ships no checksum file, and devenv's checksum table has no entry)`,
+          { url, format: "tar.xz", strip: 1, size: asset.size }, {
+            hint: `Pick a version the table covers (clang 10.0.0–22.1.8, 'devenv versions ${tool}'), or ${firstDownloadHint(tool)}; check ${asset.name}.sig against https://releases.llvm.org/release-keys.asc if you do.`,
+          });
       }
       const glibc = platform.startsWith("linux") ? llvmGlibc(asset.name) : undefined;
       const requires: HostRequirements | undefined = glibc ? { glibc } : undefined;
       return {
-        url: `${downloadBase(version)}/${asset.name}`,
-        sha256,
+        url,
+        sha256: sum.sha256,
+        checksum: sum.checksum,
         format: "tar.xz",
         // The top directory is the basename (`LLVM-19.1.7-Linux-X64/`, `clang+llvm-17.0.6-…/`).
         strip: 1,
@@ -170,6 +180,13 @@ export function llvmRecipe(tool: string): Recipe {
       if (!url.startsWith(base)) return false;
       const name = url.slice(base.length);
       return assetPatterns(version, platform).some((p) => p.test(name));
+    },
+
+    // A tarball the table covers must be locked with the table's value (a lock devenv wrote agrees).
+    checkLocked(version, _platform, artifact) {
+      const base = `${downloadBase(version)}/`;
+      if (!artifact.url.startsWith(base)) return undefined;
+      return checkTableLocked("llvm", `${TAG_PREFIX}${version}/${artifact.url.slice(base.length)}`, artifact);
     },
 
     bin: () => ["bin"],

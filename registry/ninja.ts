@@ -1,6 +1,7 @@
 import semver from "semver";
 import { DevenvError } from "../src/errors.js";
-import { digestToSha256 } from "../src/registry/checksums.js";
+import { assetChecksum, checkTableLocked, firstDownloadHint } from "../src/registry/checksum-table.js";
+import { ChecksumMissingError, digestToSha256 } from "../src/registry/checksums.js";
 import { githubRelease, githubReleases, releaseAsset, releaseVersions } from "../src/registry/sources/github.js";
 import { defineRecipe, type PlatformKey } from "../src/registry/types.js";
 
@@ -27,7 +28,7 @@ const downloadBase = (version: string) => `https://github.com/${REPO}/releases/d
 
 export default defineRecipe({
   name: "ninja",
-  description: "Ninja small build system (ninja-build GitHub releases, asset digests)",
+  description: "Ninja small build system (ninja-build GitHub releases; asset digests, else devenv's checksum table)",
   homepage: "https://ninja-build.org",
   revision: 1,
   platforms: ["linux-x64", "linux-arm64", "darwin-x64", "darwin-arm64"],
@@ -46,18 +47,25 @@ export default defineRecipe({
     const release = await githubRelease(http, REPO, `v${version}`);
     const name = ninjaAsset(platform);
     const asset = releaseAsset("ninja", version, platform, release, name, ".zip");
-    // No checksum file is published: the release asset's digest is the only upstream sha256.
-    const sha256 = digestToSha256(asset.digest);
-    if (!sha256) {
-      throw new DevenvError("CHECKSUM_MISSING", `ninja ${version}: no published sha256 for ${name}`, {
-        hint: "GitHub lists no digest for this asset (uploaded before digests existed); pick another version or give it inline with { version, url, sha256 }.",
-      });
+    // No checksum file is published: the asset digest (uploads since 2025-06-03: 1.13.0 on) or
+    // devenv's table (hermit-packages' sha256sums, 1.10.2 on).
+    const url = `${downloadBase(version)}/${name}`;
+    const sum = assetChecksum({ tool: "ninja", version, table: "ninja", key: `v${version}/${name}`, digest: digestToSha256(asset.digest) });
+    if (!sum) {
+      throw new ChecksumMissingError(`ninja ${version}: no published sha256 for ${name} (GitHub lists no digest for it, ninja ships no checksum file, and devenv's checksum table has no entry)`,
+        { url, format: "zip", strip: 0, size: asset.size }, {
+          hint: `Pick a version the table covers (ninja 1.10.2 and newer: ninja: "1.12"), or ${firstDownloadHint("ninja")}.`,
+        });
     }
-    return { url: `${downloadBase(version)}/${name}`, sha256, format: "zip", strip: 0, size: asset.size };
+    return { url, sha256: sum.sha256, checksum: sum.checksum, format: "zip", strip: 0, size: asset.size };
   },
 
   acceptsUrl(version, platform, url) {
     return url === `${downloadBase(version)}/${ninjaAsset(platform)}`;
+  },
+
+  checkLocked(version, platform, artifact) {
+    return checkTableLocked("ninja", `v${version}/${ninjaAsset(platform)}`, artifact);
   },
 
   // A lone `ninja` at the top of the zip (no bin/); zips need not carry the mode, so chmod it.

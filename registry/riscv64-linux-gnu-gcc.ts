@@ -1,6 +1,7 @@
 import semver from "semver";
 import { DevenvError } from "../src/errors.js";
-import { digestToSha256 } from "../src/registry/checksums.js";
+import { firstDownloadHint } from "../src/registry/checksum-table.js";
+import { ChecksumMissingError, digestToSha256 } from "../src/registry/checksums.js";
 import { githubRelease, githubReleases, type GithubAsset, type GithubRelease } from "../src/registry/sources/github.js";
 import { defineRecipe, type ArchiveFormat, type PlatformKey, type ToolOptions } from "../src/registry/types.js";
 
@@ -17,6 +18,9 @@ export const UBUNTU_GLIBC: Readonly<Record<string, string>> = { "18.04": "2.27",
 
 /** The last nightly date that can have an ubuntu-20.04 build (the runner was dropped from the CI matrix on 2024-09-30). */
 const LAST_WITH_UBUNTU_2004 = "2024.9.29";
+
+/** GitHub gives release assets a sha256 `digest` only if they were uploaded on or after this day (never backfilled). */
+const DIGESTS_SINCE = "2025-06-03";
 
 /** Nightly tags are UTC dates `YYYY.MM.DD`; devenv versions drop the zero padding so they are semver. */
 export function tagToVersion(tag: string): string | undefined {
@@ -94,7 +98,7 @@ function hostAlternatives(platform: PlatformKey): string {
 
 export default defineRecipe({
   name: NAME,
-  description: "RISC-V 64-bit Linux (glibc) cross GCC, riscv64-unknown-linux-gnu-* (riscv-collab/riscv-gnu-toolchain nightlies, asset digests; x86_64 Linux hosts)",
+  description: "RISC-V 64-bit Linux (glibc) cross GCC, riscv64-unknown-linux-gnu-* (riscv-collab/riscv-gnu-toolchain nightlies, asset digests: uploads since 2025-06-03; x86_64 Linux hosts)",
   homepage: `https://github.com/${REPO}`,
   revision: 1,
   platforms: [HOST],
@@ -129,16 +133,21 @@ export default defineRecipe({
       });
     }
     const { asset, info } = picked;
-    // No checksum files are published: the release asset's digest is the only upstream sha256.
+    // No checksum files are published: the release asset's digest is the only upstream sha256, and
+    // GitHub records one only for uploads since 2025-06-03 (older nightlies have none, and no
+    // public table covers them).
+    const url = `${DOWNLOAD}/${tag}/${asset.name}`;
     const sha256 = digestToSha256(asset.digest);
     if (!sha256) {
-      throw new DevenvError("CHECKSUM_MISSING", `${NAME} ${version}: GitHub publishes no sha256 digest for ${asset.name} (release ${tag})`, {
-        hint: "riscv-collab publishes no checksum files, and GitHub lists no digest for this asset (older uploads may have none). Pick a newer nightly, or pin this file yourself with an inline { version, url, sha256 } entry after checking it.",
-      });
+      throw new ChecksumMissingError(`${NAME} ${version}: no published sha256 for ${asset.name} (release ${tag}: GitHub lists no digest for it and riscv-collab publishes no checksum file)`,
+        { url, format: info.format, strip: 1, size: asset.size, requires: { glibc: UBUNTU_GLIBC[info.ubuntu]! } }, {
+          hint: `GitHub records digests only for files uploaded since ${DIGESTS_SINCE}: pick a nightly from then on (${JSON.stringify(NAME)}: "2025" takes the newest 2025 one), or ${firstDownloadHint(NAME)}.`,
+        });
     }
     return {
-      url: `${DOWNLOAD}/${tag}/${asset.name}`,
+      url,
       sha256,
+      checksum: "digest",
       format: info.format,
       // Everything is under `riscv/` (tar -C /mnt riscv/): bin/, sysroot/, lib/, libexec/, share/.
       strip: 1,
@@ -164,6 +173,7 @@ export default defineRecipe({
     if (pinned && semver.valid(version) && semver.lte(version, LAST_WITH_UBUNTU_2004)) {
       return "Drop the ubuntu option: where this nightly has an ubuntu-20.04 build, it needs only glibc 2.31";
     }
-    return `Nightlies up to ${LAST_WITH_UBUNTU_2004} ('${NAME}@<=${LAST_WITH_UBUNTU_2004}'${pinned ? ", without the ubuntu option" : ""}) ship an ubuntu-20.04 build that needs only glibc 2.31, and some from 2022 and earlier an ubuntu-18.04 one (glibc 2.27)`;
+    // Those older builds were uploaded before GitHub recorded digests: they lock only with the opt-in.
+    return `Nightlies up to ${LAST_WITH_UBUNTU_2004} ('${NAME}@<=${LAST_WITH_UBUNTU_2004}'${pinned ? ", without the ubuntu option" : ""}) ship an ubuntu-20.04 build that needs only glibc 2.31 (some from 2022 and earlier an ubuntu-18.04 one, glibc 2.27); no sha256 is published for them, so they lock only with checksum: "first-download" on ${NAME} in devenv.ts (or --trust-first-download)`;
   },
 });

@@ -65,7 +65,8 @@ export function createContext(opts: { cwd?: string; env?: NodeJS.ProcessEnv; off
     http: createHttp({
       mirrors,
       offline,
-      ...(env.GITHUB_TOKEN ? { githubToken: env.GITHUB_TOKEN } : {}),
+      // GH_TOKEN is the GitHub CLI's name for the same token.
+      ...(env.GITHUB_TOKEN || env.GH_TOKEN ? { githubToken: (env.GITHUB_TOKEN || env.GH_TOKEN)! } : {}),
       ...(env.DEVENV_HTTP_BACKOFF_MS ? { backoffMs: Number(env.DEVENV_HTTP_BACKOFF_MS) } : {}),
       npmRegistry: npmRegistryResolver({ env }),
       // Read at the first request: a bad DEVENV_HTTP_* value fails what needs the network, not `exec`.

@@ -118,8 +118,10 @@ export function createHttp(opts: HttpOptions): Http {
         };
       }
       discard(res.body);
-      lastError = statusError(res.statusCode, hop.url);
-      if (!RETRYABLE_STATUS.has(res.statusCode)) break;
+      // A spent rate limit is not retried: it lasts until its reset time.
+      const limited = rateLimitError(res.statusCode, hop.url, res.headers, headers.authorization !== undefined);
+      lastError = limited ?? statusError(res.statusCode, hop.url);
+      if (limited || !RETRYABLE_STATUS.has(res.statusCode)) break;
     }
     if (lastError instanceof DevenvError) throw lastError;
     throw new DevenvError("HTTP", `could not fetch ${redactUrl(at)} from ${hostOf(at)}: ${(lastError as Error)?.message ?? lastError}`, {
@@ -214,6 +216,35 @@ function statusError(status: number, target: string): DevenvError {
       : status === 403 || status === 429
         ? "Rate limited or forbidden: set GITHUB_TOKEN for GitHub, or retry later."
         : "Retry later, or point DEVENV_MIRRORS at a mirror.",
+  });
+}
+
+type Headers = Record<string, string | string[] | undefined>;
+const header = (h: Headers, name: string): string | undefined => {
+  const v = h[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+/**
+ * GitHub's answer when the API rate limit is spent (403 or 429 with `x-ratelimit-remaining: 0`; the
+ * reset time from `retry-after` if given, else `x-ratelimit-reset`): what happened, when it resets,
+ * and what to do. Never retried (it lasts until the reset). Undefined for any other answer.
+ */
+export function rateLimitError(status: number, target: string, h: Headers, sentToken: boolean, now = Date.now()): DevenvError | undefined {
+  if (status !== 403 && status !== 429) return undefined;
+  const remaining = header(h, "x-ratelimit-remaining");
+  const retryAfter = Number.parseInt(header(h, "retry-after") ?? "", 10);
+  if (remaining !== "0") return undefined;
+  const resetSec = Number.parseInt(header(h, "x-ratelimit-reset") ?? "", 10);
+  const resetMs = Number.isFinite(retryAfter) ? now + retryAfter * 1000 : Number.isFinite(resetSec) ? resetSec * 1000 : undefined;
+  const when = resetMs === undefined
+    ? "later"
+    : `after ${new Date(resetMs).toISOString().replace(/\.\d{3}Z$/, "Z")} (in ${Math.max(1, Math.ceil((resetMs - now) / 60_000))} min)`;
+  const limit = header(h, "x-ratelimit-limit");
+  return new DevenvError("HTTP", `${hostOf(target)} refused ${redactUrl(target)}: API rate limit exceeded (HTTP ${status}${limit ? `, ${limit} requests an hour` : ""})`, {
+    hint: sentToken
+      ? `The limit of the token in GITHUB_TOKEN is spent: retry ${when}.`
+      : `Retry ${when}, or set GITHUB_TOKEN (or GH_TOKEN) to a GitHub token for 5000 requests an hour: devenv sends it only to api.github.com, or to the mirror your DEVENV_MIRRORS or user config puts in its place.`,
   });
 }
 

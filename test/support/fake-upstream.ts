@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo, Socket } from "node:net";
 import { sha256hex } from "./archives.js";
 import { cmakeUpstream, type CmakeVersionSpec } from "./upstreams/cmake.js";
+import { GithubRateLimit } from "./upstreams/github.js";
 import { goUpstream, type GoVersionSpec } from "./upstreams/go.js";
 import { llvmUpstream, type LlvmVersionSpec } from "./upstreams/llvm.js";
 import { ninjaUpstream, type NinjaVersionSpec } from "./upstreams/ninja.js";
@@ -48,8 +49,13 @@ export interface FakeUpstreamOptions {
   rust?: RustVersionSpec[];
   /** Server-side cap on the GitHub releases per_page (real: 100). Small values force pagination. */
   githubPageSize?: number;
-  /** Emit `digest: "sha256:…"` on GitHub assets (default true); false → `digest: null`. */
+  /**
+   * Override the real digest rule on GitHub assets (default: `digest: null` for uploads before
+   * 2025-06-03, `sha256:…` after): true → every asset has one, false → none.
+   */
   githubDigests?: boolean;
+  /** The GitHub API's unauthenticated rate limit: after this many requests, 403 with x-ratelimit-remaining: 0 (or a ready limiter). */
+  githubRateLimit?: number | GithubRateLimit;
   /** github.com downloads answer 302 → local /objects.githubusercontent.com/… (default false: 200 directly). */
   githubRedirect?: boolean;
   /** npm registry packages, served under `/npm/` (reach it with npm_config_registry=npmRegistryUrl(origin), not DEVENV_MIRRORS). */
@@ -90,7 +96,9 @@ export interface FakeUpstream {
   /** The untampered bytes served at `path` (undefined if 404). */
   get(path: string): Promise<Buffer | undefined>;
   sha256(path: string): Promise<string>;
-  /** Drop fault rules and clear the request log. */
+  /** The GitHub API rate limiter, when `githubRateLimit` was given. */
+  readonly githubRateLimit: GithubRateLimit | undefined;
+  /** Drop fault rules and clear the request log (and the rate limiter's count). */
   reset(): void;
   close(): Promise<void>;
 }
@@ -127,6 +135,7 @@ export async function startFakeUpstream(opts: FakeUpstreamOptions = {}): Promise
     npmRegistryUpstream(opts.npm),
     ...(opts.upstreams ?? []),
   ];
+  const rateLimit = typeof opts.githubRateLimit === "number" ? new GithubRateLimit(opts.githubRateLimit) : opts.githubRateLimit;
   const files = new Map<string, FakeResponse>();
   const extraOrigins = new Set<string>();
   const tampers: { m: Matcher; how: TamperHow }[] = [];
@@ -174,6 +183,8 @@ export async function startFakeUpstream(opts: FakeUpstreamOptions = {}): Promise
       return send(fail.status, { "content-type": "text/plain", ...fail.headers }, Buffer.from(fail.body));
     }
     if (method !== "GET" && method !== "HEAD") return send(405, { "content-type": "text/plain" }, Buffer.from("method not allowed\n"));
+    const limited = rateLimit?.take(freq);
+    if (limited) return send(limited.status ?? 403, { "content-type": limited.contentType ?? "application/json", ...limited.headers }, Buffer.from(limited.body ?? ""));
 
     const r = await resolve(freq);
     if (!r) {
@@ -186,6 +197,7 @@ export async function startFakeUpstream(opts: FakeUpstreamOptions = {}): Promise
     const status = r.status ?? 200;
     let body = typeof r.body === "string" ? Buffer.from(r.body) : r.body ?? Buffer.alloc(0);
     const headers: Record<string, string | number> = { "content-type": r.contentType ?? "application/octet-stream", ...r.headers };
+    if (rateLimit && freq.path.startsWith("/api.github.com/") && req.headers.authorization === undefined) Object.assign(headers, rateLimit.headers());
     if (status !== 200) return send(status, headers, body);
 
     for (const t of tampers) {
@@ -299,7 +311,9 @@ export async function startFakeUpstream(opts: FakeUpstreamOptions = {}): Promise
     reset() {
       tampers.length = fails.length = drops.length = slows.length = 0;
       requests.length = log.length = 0;
+      rateLimit?.reset();
     },
+    githubRateLimit: rateLimit,
     close: () =>
       new Promise<void>((ok) => {
         for (const s of sockets) s.destroy();

@@ -1,7 +1,12 @@
 /**
  * Generic GitHub releases for one repository: the REST API (list with per_page/page + Link header,
  * tags/{tag}, latest, by id, assets/{id}) and github.com/{owner}/{repo}/releases/download/{tag}/{asset}.
- * Repository-specific modules (cmake.ts; later LLVM, python-build-standalone) only describe releases.
+ * Repository-specific modules (cmake.ts, llvm.ts, pbs.ts, …) only describe releases.
+ *
+ * As the real API (see test/fixtures/real/github-digest-evidence.txt): an asset has
+ * `digest: "sha256:…"` only if it was uploaded on or after 2025-06-03 (its `created_at`); older ones
+ * have `digest: null` (never backfilled). `GithubRateLimit` answers 403 once the unauthenticated
+ * budget (60 an hour for real) is spent.
  */
 import { sha256hex } from "../archives.js";
 import { bytes, compareVersions, json, Lazy, versionDate, type FakeRequest, type FakeResponse, type Upstream } from "./types.js";
@@ -9,6 +14,8 @@ import { bytes, compareVersions, json, Lazy, versionDate, type FakeRequest, type
 export interface GithubAssetSpec {
   name: string;
   contentType?: string;
+  /** ISO timestamp of the upload (`created_at`; decides the digest); default: the release's publish time. */
+  uploadedAt?: string;
   /** Called at most once (memoised). */
   build: () => Promise<Buffer> | Buffer;
 }
@@ -33,7 +40,10 @@ export interface GithubRepoOptions {
   releases: GithubReleaseSpec[];
   /** Server-side cap on per_page (the real API caps at 100; default per_page is 30). */
   pageSize?: number;
-  /** Include `digest: "sha256:…"` on assets (default true); false gives `digest: null` like pre-2025 uploads. */
+  /**
+   * Override of the real rule (by default an asset uploaded before 2025-06-03 has `digest: null`):
+   * true gives every asset a digest, false none.
+   */
   digests?: boolean;
   /** Answer downloads with a 302 to a local `/objects.githubusercontent.com/…` URL, like github.com does. */
   redirectDownloads?: boolean;
@@ -42,6 +52,57 @@ export interface GithubRepoOptions {
 const API = "https://api.github.com";
 const WEB = "https://github.com";
 const API_HEADERS = { "x-ratelimit-limit": "60", "x-ratelimit-remaining": "59", "x-github-api-version-selected": "2022-11-28" };
+
+/** The day GitHub began recording release-asset digests (github.blog changelog 2025-06-03). */
+export const DIGESTS_SINCE = "2025-06-03T00:00:00Z";
+
+/** Does GitHub list a digest for an asset uploaded at `createdAt`? (`override`: the `digests` option.) */
+export const hasDigest = (createdAt: string, override?: boolean): boolean =>
+  override ?? Date.parse(createdAt) >= Date.parse(DIGESTS_SINCE);
+
+const addMinutes = (iso: string, m: number) => new Date(Date.parse(iso) + m * 60_000).toISOString().replace(/\.000Z$/, "Z");
+
+/**
+ * The API's primary rate limit for one client address, shared by every repository of the fake:
+ * unauthenticated requests (no Authorization header) to api.github.com count; past `limit` they get
+ * the real 403 (`x-ratelimit-remaining: 0`, `x-ratelimit-reset`, "API rate limit exceeded for …").
+ * Authenticated requests have the real 5000 and are not counted here.
+ */
+export class GithubRateLimit {
+  used = 0;
+  constructor(readonly limit = 60, readonly resetAt = Math.floor(Date.now() / 1000) + 3600) {}
+
+  /** Count a request to the fake; a 403 response once the budget is spent (undefined: let it through). */
+  take(req: FakeRequest): FakeResponse | undefined {
+    if (!req.path.startsWith("/api.github.com/") || req.headers.authorization !== undefined) return undefined;
+    if (this.used >= this.limit) {
+      return {
+        status: 403,
+        contentType: "application/json; charset=utf-8",
+        headers: { ...this.headers(), "x-ratelimit-used": String(this.used), "x-ratelimit-resource": "core" },
+        body: `${JSON.stringify({
+          message: "API rate limit exceeded for 127.0.0.1. (But here's the good news: Authenticated requests get a higher rate limit. Check out the documentation for more details.)",
+          documentation_url: "https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting",
+        })}\n`,
+      };
+    }
+    this.used++;
+    return undefined;
+  }
+
+  /** The x-ratelimit-* headers of an unauthenticated API answer now. */
+  headers(): Record<string, string> {
+    return {
+      "x-ratelimit-limit": String(this.limit),
+      "x-ratelimit-remaining": String(Math.max(0, this.limit - this.used)),
+      "x-ratelimit-reset": String(this.resetAt),
+    };
+  }
+
+  reset(): void {
+    this.used = 0;
+  }
+}
 
 const notFound = (doc: string): FakeResponse => ({
   ...json({ message: "Not Found", documentation_url: `https://docs.github.com/rest/releases/${doc}`, status: "404" }, API_HEADERS),
@@ -65,6 +126,7 @@ export function githubRepoUpstream(o: GithubRepoOptions): Upstream {
     const a = r.assets[j]!;
     const buf = await data(i, j);
     const id = assetId(i, j);
+    const created = a.uploadedAt ?? r.publishedAt;
     return {
       url: `${API}/repos/${full}/releases/assets/${id}`,
       id,
@@ -75,10 +137,11 @@ export function githubRepoUpstream(o: GithubRepoOptions): Upstream {
       content_type: a.contentType ?? "application/octet-stream",
       state: "uploaded",
       size: buf.length,
-      digest: o.digests === false ? null : `sha256:${sha256hex(buf)}`,
+      digest: hasDigest(created, o.digests) ? `sha256:${sha256hex(buf)}` : null,
       download_count: 0,
-      created_at: r.publishedAt,
-      updated_at: r.publishedAt,
+      created_at: created,
+      // Upload finished a little later (a multi-megabyte upload).
+      updated_at: addMinutes(created, 1),
       browser_download_url: `${WEB}/${full}/releases/download/${r.tag}/${a.name}`,
     };
   };
@@ -100,7 +163,8 @@ export function githubRepoUpstream(o: GithubRepoOptions): Upstream {
       draft: r.draft ?? false,
       immutable: false,
       prerelease: r.prerelease ?? false,
-      created_at: r.publishedAt,
+      // The release object was created (from its tag) before it was published.
+      created_at: addMinutes(r.publishedAt, -30),
       updated_at: r.publishedAt,
       published_at: r.draft ? null : r.publishedAt,
       assets: await Promise.all(r.assets.map((_, j) => assetJson(i, j))),
