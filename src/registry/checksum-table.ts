@@ -24,11 +24,11 @@ export interface ChecksumTable {
 }
 
 /**
- * Test hook, never read from devenv.ts or devenv.lock: a JSON file `{ "<table>": { "<tag>/<asset>": "<sha256>" } }`
- * whose entries are added where the shipped table has none (a shipped entry always wins). Tests use it
- * for archives they build themselves.
+ * Test hook, never read from devenv.ts or devenv.lock (devenv.ts cannot set DEVENV_* variables): a
+ * JSON file `{ "<table>": { "<tag>/<asset>": "<sha256>" } }` whose tables stand in for the shipped
+ * ones of those names, so tests can install archives they built themselves under real asset names.
  */
-export const EXTRA_TABLE_ENV = "DEVENV_TEST_CHECKSUM_TABLE";
+export const TEST_TABLE_ENV = "DEVENV_TEST_CHECKSUM_TABLE";
 
 const cache = new Map<TableName, ChecksumTable>();
 
@@ -53,6 +53,8 @@ function broken(path: string, why: string): DevenvError {
 }
 
 function readTable(name: TableName): ChecksumTable {
+  const test = testTable(name);
+  if (test) return test;
   const path = tableFile(name);
   let doc: unknown;
   try {
@@ -64,30 +66,32 @@ function readTable(name: TableName): ChecksumTable {
   if (!d || typeof d.files !== "object" || d.files === null || typeof d.provenance !== "object" || d.provenance === null) {
     throw broken(path, "it needs 'provenance' and 'files'");
   }
-  const files = new Map<string, string>();
-  for (const [k, v] of Object.entries(d.files)) {
-    if (!isSha256(v)) throw broken(path, `files[${JSON.stringify(k)}] is not a lower-case sha256`);
-    files.set(k, v);
-  }
-  addExtra(name, files);
-  return { name, path, provenance: d.provenance as Record<string, unknown>, files };
+  return { name, path, provenance: d.provenance as Record<string, unknown>, files: shaMap(d.files, (k) => broken(path, `files[${JSON.stringify(k)}] is not a lower-case sha256`)) };
 }
 
-function addExtra(name: TableName, files: Map<string, string>): void {
-  const extra = process.env[EXTRA_TABLE_ENV];
-  if (!extra) return;
+function shaMap(o: object, bad: (key: string) => DevenvError): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const [k, v] of Object.entries(o)) {
+    if (!isSha256(v)) throw bad(k);
+    files.set(k, v);
+  }
+  return files;
+}
+
+function testTable(name: TableName): ChecksumTable | undefined {
+  const path = process.env[TEST_TABLE_ENV];
+  if (!path) return undefined;
+  const bad = (why: string) => new DevenvError("USAGE", `${TEST_TABLE_ENV}=${path}: ${why}`, { hint: `Unset ${TEST_TABLE_ENV} (a test hook).` });
   let doc: unknown;
   try {
-    doc = JSON.parse(readFileSync(extra, "utf8"));
+    doc = JSON.parse(readFileSync(path, "utf8"));
   } catch (e) {
-    throw new DevenvError("USAGE", `${EXTRA_TABLE_ENV}=${extra}: ${(e as Error).message}`, { hint: `Unset ${EXTRA_TABLE_ENV} (a test hook).` });
+    throw bad((e as Error).message);
   }
   const block = (doc as Record<string, unknown> | null)?.[name];
-  if (!block || typeof block !== "object") return;
-  for (const [k, v] of Object.entries(block)) {
-    if (!isSha256(v)) throw new DevenvError("USAGE", `${EXTRA_TABLE_ENV}=${extra}: ${name}[${JSON.stringify(k)}] is not a lower-case sha256`, { hint: `Unset ${EXTRA_TABLE_ENV} (a test hook).` });
-    if (!files.has(k)) files.set(k, v);
-  }
+  if (!block || typeof block !== "object") return undefined;
+  const files = shaMap(block, (k) => bad(`${name}[${JSON.stringify(k)}] is not a lower-case sha256`));
+  return { name, path, provenance: { source: `the test table ${path}` }, files };
 }
 
 /** The table, read on first use. */

@@ -1,8 +1,10 @@
 /**
  * The clang (alias llvm) recipe against fake llvm/llvm-project GitHub releases that reproduce the
  * real asset irregularities (test/support/upstreams/llvm.ts): the tarball for a platform is found in
- * each release's actual asset list, its sha256 is the API's asset digest, and a missing platform
- * names what the release does publish and a nearby version that has it.
+ * each release's actual asset list, its sha256 is the API's asset digest (uploads since 2025-06-03) or
+ * the checksum table's (a test table holding the fake's own values stands in for the shipped one here;
+ * test/cli/real-checksums.test.ts runs the shipped one), and a missing platform names what the release
+ * does publish and a nearby version that has it.
  */
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -13,18 +15,25 @@ import llvm from "../../registry/llvm.js";
 import { createHttp } from "../../src/platform/http.js";
 import { parseMirrors } from "../../src/platform/mirrors.js";
 import type { PlatformKey } from "../../src/registry/types.js";
+import { writeTestChecksumTable } from "../support/checksum-tables.js";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
+import { llvmTarballs } from "../support/upstreams/llvm.js";
 import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
 import { assertOk, sandbox, type Sandbox } from "../helpers/cli.js";
 
 installNetGuard();
 let fake: FakeUpstream;
+let table: string;
 
 const RELEASES = ["tag:llvmorg-17-init", "17.0.5", "17.0.6", "18.1.5", "18.1.8", "19.1.5", "19.1.7", "20.1.0-rc2", "20.1.8", "21.1.0-rc1"];
 
 before(async () => {
   // A small page size makes the recipe follow the API's Link pagination.
   fake = await startFakeUpstream({ llvm: RELEASES, githubPageSize: 3 });
+  const versions = RELEASES.filter((v) => !v.startsWith("tag:"));
+  table = await writeTestChecksumTable(fake, { llvm: versions.flatMap((v) => llvmTarballs(v).map((n) => ["llvm/llvm-project", `llvmorg-${v}`, n] as [string, string, string])) });
+  // The recipe run in this process (the glibc test) reads the same test table.
+  process.env.DEVENV_TEST_CHECKSUM_TABLE = table;
 });
 after(async () => {
   await fake.close();
@@ -34,23 +43,25 @@ after(async () => {
 const ok = assertOk;
 const DL = "https://github.com/llvm/llvm-project/releases/download";
 const fresh = async (src?: string): Promise<Sandbox> => {
-  const sb = sandbox(fake.mirrors);
+  const sb = sandbox(fake.mirrors, { DEVENV_TEST_CHECKSUM_TABLE: table });
   mkdirSync(sb.project, { recursive: true });
   if (src !== undefined) await sb.writeConfig(src);
   return sb;
 };
 const lockOf = (sb: Sandbox) => JSON.parse(readFileSync(join(sb.project, "devenv.lock"), "utf8"));
+/** The sha256 of the served bytes; the API lists it as the digest only for uploads since 2025-06-03 (as GitHub does). */
 const digestOf = async (version: string, name: string): Promise<string> => {
   const rel = JSON.parse((await fake.get(`/api.github.com/repos/llvm/llvm-project/releases/tags/llvmorg-${version}`))!.toString("utf8")) as {
-    assets: { name: string; digest: string }[];
+    assets: { name: string; digest: string | null; created_at: string }[];
   };
   const asset = rel.assets.find((a) => a.name === name);
   assert.ok(asset, `llvmorg-${version} has ${name}`);
-  assert.match(asset.digest, /^sha256:[0-9a-f]{64}$/);
-  return asset.digest.slice("sha256:".length);
+  const served = await fake.sha256(`/github.com/llvm/llvm-project/releases/download/llvmorg-${version}/${name}`);
+  assert.equal(asset.digest, asset.created_at >= "2025-06-03" ? `sha256:${served}` : null, `${name} uploaded ${asset.created_at}`);
+  return served;
 };
 
-/** The lock entry of one platform: url, digest == the fake's asset digest and the served bytes, format, strip. */
+/** The lock entry of one platform: url, sha256 == the served bytes (digest or table), format, strip. */
 async function assertLocked(entry: Record<string, unknown> | undefined, version: string, name: string, glibc?: string): Promise<void> {
   assert.ok(entry, `a lock entry for ${name}`);
   assert.equal(entry.url, `${DL}/llvmorg-${version}/${name}`);
@@ -278,15 +289,15 @@ test("a lock entry pointing at another asset of the release is refused before do
   assert.equal(fake.count(/\.tar\.xz$/), 0);
 });
 
-test("an asset without a digest is a CHECKSUM_MISSING error with a way out", async () => {
-  const bare = await startFakeUpstream({ llvm: ["17.0.6"], githubDigests: false });
+test("an asset with neither a digest nor a table entry is a CHECKSUM_MISSING error naming the first-download opt-in", async () => {
+  const bare = await startFakeUpstream({ llvm: ["23.1.0"], githubDigests: false });
   try {
     const sb = sandbox(bare.mirrors);
-    await sb.writeConfig(`export default { tools: { clang: "17" } };\n`);
+    await sb.writeConfig(`export default { tools: { clang: "23" } };\n`);
     const r = await sb.run(["lock"]);
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /clang 17\.0\.6: no published sha256 for clang\+llvm-17\.0\.6-x86_64-linux-gnu-ubuntu-22\.04\.tar\.xz/);
-    assert.match(r.stderr, /hint: GitHub lists no digest for this asset.*\.sig.*\{ version, url, sha256 \}/);
+    assert.match(r.stderr, /clang 23\.1\.0: no published sha256 for LLVM-23\.1\.0-Linux-X64\.tar\.xz \(GitHub lists no digest for it, LLVM ships no checksum file, and devenv's checksum table has no entry\)/);
+    assert.match(r.stderr, /hint: Pick a version the table covers \(clang 10\.0\.0–22\.1\.8, 'devenv versions clang'\), or to trust the bytes of the first download, set checksum: "first-download" on clang in devenv\.ts .* or pass --trust-first-download to 'devenv add' or 'devenv lock'/);
     assert.equal(bare.count(/\.tar\.xz$/), 0);
   } finally {
     await bare.close();

@@ -6,7 +6,11 @@
  * | 17.0.x| clang+llvm-V-x86_64-linux-gnu-ubuntu-22.04 (.2/.4/.5/.6) | clang+llvm-V-aarch64-linux-gnu | clang+llvm-V-arm64-apple-darwin22.0 | none |
  * | 18.1.x| clang+llvm-V-x86_64-linux-gnu-ubuntu-18.04 (.4/.7/.8)    | clang+llvm-V-aarch64-linux-gnu | clang+llvm-V-arm64-apple-macos11 (.8 only) | none |
  * | 19.1.x| LLVM-V-Linux-X64                           | clang+llvm-V-aarch64-linux-gnu | LLVM-V-macOS-ARM64 (not .5)      | LLVM-V-macOS-X64 (not .1/.2) |
- * | ≥20   | LLVM-V-Linux-X64                           | LLVM-V-Linux-ARM64             | LLVM-V-macOS-ARM64               | LLVM-V-macOS-X64 (20.1.3/.7 only) |
+ * | ≥20   | LLVM-V-Linux-X64                           | LLVM-V-Linux-ARM64             | LLVM-V-macOS-ARM64 (not 20.1.5/.6, 21.1.0–.5/.7) | LLVM-V-macOS-X64 (20.1.3/.7 only) |
+ *
+ * (test/fixtures/real/toolchains_llvm-github*.jsonc lists every one of them; a conformance test checks
+ * this table against it.) GitHub gives the tarballs a `digest` only if uploaded since 2025-06-03 (20.1.7 on);
+ * release dates are the real ones where known (llvmPublishedAt).
  *
  * Beside them, as upstream: `.sig` for every file, `.jsonl` attestations for workflow-built `LLVM-*`
  * files (19 on), Windows installers and tarballs, and the source tarball. No checksum file: the API
@@ -54,7 +58,9 @@ export function llvmTarballs(v: string): string[] {
     if (!(patch === 5 && final)) out.push(`LLVM-${v}-macOS-ARM64.tar.xz`);
     if (!([1, 2].includes(patch) && final)) out.push(`LLVM-${v}-macOS-X64.tar.xz`);
   } else {
-    out.push(`LLVM-${v}-Linux-X64.tar.xz`, `LLVM-${v}-Linux-ARM64.tar.xz`, `LLVM-${v}-macOS-ARM64.tar.xz`);
+    out.push(`LLVM-${v}-Linux-X64.tar.xz`, `LLVM-${v}-Linux-ARM64.tar.xz`);
+    const noMacArm = final && ((major === 20 && [5, 6].includes(patch)) || (major === 21 && [0, 1, 2, 3, 4, 5, 7].includes(patch)));
+    if (!noMacArm) out.push(`LLVM-${v}-macOS-ARM64.tar.xz`);
     if (major === 20 && [3, 7].includes(patch) && final) out.push(`LLVM-${v}-macOS-X64.tar.xz`);
   }
   return out;
@@ -115,8 +121,16 @@ export function llvmTree(v: string, name: string): Entry[] {
   ];
 }
 
-/** Plausible publish times: 17.0.1 ≈ 2023-09-19, one major ≈ 6 months, patches ≈ 2 weeks, rcs before .0. */
+/** Publish days of some releases (the GitHub release pages; ± a day). 20.1.6 is the last before digests. */
+const KNOWN_DATES: Record<string, string> = {
+  "17.0.6": "2023-11-28", "18.1.8": "2024-06-19", "19.1.7": "2025-01-14", "20.1.0": "2025-03-04",
+  "20.1.6": "2025-05-28", "20.1.7": "2025-06-13", "20.1.8": "2025-07-08", "21.1.0": "2025-08-26",
+};
+
+/** Publish times: known ones as above, else 17.0.1 ≈ 2023-09-19, one major ≈ 6 months, patches ≈ 2 weeks, rcs before .0. */
 export function llvmPublishedAt(v: string): string {
+  const known = KNOWN_DATES[v];
+  if (known) return `${known}T16:00:00Z`;
   const { major, minor, patch, pre } = parse(v);
   const rc = pre ? Number(/rc(\d+)/.exec(pre)?.[1] ?? 1) : 0;
   const days = (major - 17) * 175 + minor * 3 + patch * 14 - (pre ? 40 - rc * 7 : 0);
