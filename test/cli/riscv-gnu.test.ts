@@ -32,7 +32,10 @@ const RELEASES = [
 
 let fake: FakeUpstream;
 before(async () => {
-  fake = await startFakeUpstream({ riscvCollab: RELEASES, githubPageSize: 2 });
+  // This file tests the choice of build across naming eras, so every asset has a digest here (the
+  // override): real nightlies before 2025-06-03 have none and lock only with the first-download
+  // opt-in (the last test, and test/cli/real-checksums.test.ts, run the real rule).
+  fake = await startFakeUpstream({ riscvCollab: RELEASES, githubPageSize: 2, githubDigests: true });
 });
 after(async () => {
   await fake.close();
@@ -179,9 +182,9 @@ test("a host glibc older than the build's floor is refused before downloading, p
   const r = await sb.run(["install"], { env: { DEVENV_HOST_GLIBC: "2.31" } });
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /riscv64-linux-gnu-gcc 2024\.12\.16 cannot run here: it needs glibc 2\.35 or newer and this system has glibc 2\.31/);
-  assert.match(r.stderr, /Nightlies up to 2024\.9\.29 \('riscv64-linux-gnu-gcc@<=2024\.9\.29'\) ship an ubuntu-20\.04 build that needs only glibc 2\.31, and some from 2022 and earlier an ubuntu-18\.04 one \(glibc 2\.27\)/);
+  assert.match(r.stderr, /Nightlies up to 2024\.9\.29 \('riscv64-linux-gnu-gcc@<=2024\.9\.29'\) ship an ubuntu-20\.04 build that needs only glibc 2\.31 \(some from 2022 and earlier an ubuntu-18\.04 one, glibc 2\.27\); no sha256 is published for them, so they lock only with checksum: "first-download" on riscv64-linux-gnu-gcc in devenv\.ts \(or --trust-first-download\)/);
   assert.equal(fake.count(/\.tar\.(gz|xz)$/), 0);
-  // Following the hint works there: 2024.9.3's ubuntu-20.04 build.
+  // Following the hint works there (this fake gives 2024 nightlies digests; for real, with the opt-in): 2024.9.3's ubuntu-20.04 build.
   await sb.writeConfig(`export default { tools: { "${TOOL}": "<=2024.9.29" } };\n`);
   ok(await sb.run(["install"], { env: { DEVENV_HOST_GLIBC: "2.31" } }));
   assert.match(lockOf(sb).tools[TOOL].platforms["linux-x64"].url, /\/2024\.09\.03\/riscv64-glibc-ubuntu-20\.04-gcc-nightly-2024\.09\.03-nightly\.tar\.gz$/);
@@ -216,14 +219,22 @@ test("lock --platform darwin-arm64 leaves the tool out of that platform and says
   assertOk(await pinned.run(["install", "--frozen"]));
 });
 
-test("no asset digest (upload before GitHub computed them): CHECKSUM_MISSING, nothing downloaded", async () => {
-  const f = await startFakeUpstream({ riscvCollab: ["2024.12.16"], githubDigests: false });
+test("a nightly uploaded before 2025-06-03 has no digest: CHECKSUM_MISSING naming what works, nothing downloaded; the hint's \"2025\" locks", async () => {
+  // The real rule: 2024.12.16 has digest null, 2025.11.07 a digest.
+  const f = await startFakeUpstream({ riscvCollab: ["2024.12.16", "2025.11.07"] });
   try {
     const sb = await fresh(`export default { tools: { "${TOOL}": "2024" } };\n`, f);
     const r = await sb.run(["lock"]);
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /riscv64-linux-gnu-gcc 2024\.12\.16: GitHub publishes no sha256 digest for riscv64-glibc-ubuntu-22\.04-gcc-nightly-2024\.12\.16-nightly\.tar\.xz/);
-    assert.match(r.stderr, /inline \{ version, url, sha256 \}/);
+    assert.match(r.stderr, /riscv64-linux-gnu-gcc 2024\.12\.16: no published sha256 for riscv64-glibc-ubuntu-22\.04-gcc-nightly-2024\.12\.16-nightly\.tar\.xz \(release 2024\.12\.16: GitHub lists no digest for it and riscv-collab publishes no checksum file\)/);
+    assert.match(r.stderr, /hint: GitHub records digests only for files uploaded since 2025-06-03: pick a nightly from then on \("riscv64-linux-gnu-gcc": "2025" takes the newest 2025 one\), or to trust the bytes of the first download, set checksum: "first-download" on riscv64-linux-gnu-gcc in devenv\.ts/);
+    assert.equal(f.count(/\.tar\.(gz|xz)$/), 0);
+    // The hint's way out works.
+    await sb.writeConfig(`export default { tools: { "${TOOL}": "2025" } };\n`);
+    ok(await sb.run(["lock"]));
+    const a = lockOf(sb).tools[TOOL].platforms["linux-x64"];
+    assert.equal(a.url, `${DL}/2025.11.07/riscv64-glibc-ubuntu-22.04-gcc.tar.xz`);
+    assert.equal(a.sha256, await f.sha256(`/github.com/${REPO}/releases/download/2025.11.07/riscv64-glibc-ubuntu-22.04-gcc.tar.xz`));
     assert.equal(f.count(/\.tar\.(gz|xz)$/), 0);
   } finally {
     await f.close();

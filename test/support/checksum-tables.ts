@@ -20,3 +20,19 @@ export async function writeTestChecksumTable(fake: FakeUpstream, tables: Record<
   writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
   return file;
 }
+
+/**
+ * The sha256 of the bytes a fake GitHub serves for an asset, after checking the API lists it as the
+ * asset's digest exactly when GitHub would (uploads since 2025-06-03) and as null before.
+ */
+export async function servedSha256(fake: FakeUpstream, repo: string, tag: string, asset: string): Promise<string> {
+  const rel = JSON.parse((await fake.get(`/api.github.com/repos/${repo}/releases/tags/${tag}`))!.toString("utf8")) as {
+    assets: { name: string; digest: string | null; created_at: string }[];
+  };
+  const a = rel.assets.find((x) => x.name === asset);
+  if (!a) throw new Error(`${repo} ${tag} has no asset ${asset}`);
+  const served = await fake.sha256(`/github.com/${repo}/releases/download/${tag}/${asset}`);
+  const want = a.created_at >= "2025-06-03" ? `sha256:${served}` : null;
+  if (a.digest !== want) throw new Error(`${repo} ${tag}/${asset} (uploaded ${a.created_at}): digest ${a.digest}, expected ${want}`);
+  return served;
+}

@@ -2,6 +2,8 @@
  * ninja-build/ninja GitHub releases: `ninja-{linux,linux-aarch64,mac,win,winarm64}.zip`, each a zip
  * holding a lone `ninja` at its root. No checksum file: the API's asset `digest` is the only sha256.
  * A spec starting with `release-` is published under that tag verbatim (old-style tags the recipe ignores).
+ * Releases carry their real dates (NINJA_DATES), so GitHub's digest rule applies: assets of 1.13.0 on
+ * (uploaded since 2025-06-03) have a digest, 1.12.1 and older none.
  */
 import { zipEntries } from "../archives.js";
 import { githubRepoUpstream, type GithubAssetSpec, type GithubRepoOptions } from "./github.js";
@@ -15,6 +17,12 @@ export interface NinjaVersionInfo {
 export type NinjaVersionSpec = VersionSpec<NinjaVersionInfo>;
 
 export type NinjaUpstreamOptions = Pick<GithubRepoOptions, "pageSize" | "digests" | "redirectDownloads">;
+
+/** Real publish days of ninja releases (GitHub release pages; ninja-asset-evidence.txt). */
+export const NINJA_DATES: Readonly<Record<string, string>> = {
+  "1.10.0": "2020-01-27", "1.10.1": "2020-08-15", "1.10.2": "2020-11-28", "1.11.0": "2022-05-15", "1.11.1": "2022-08-30",
+  "1.12.0": "2024-04-11", "1.12.1": "2024-05-12", "1.13.0": "2025-06-18", "1.13.1": "2025-07-11", "1.13.2": "2025-11-20",
+};
 
 /** Zip suffixes published for a version: linux-aarch64 from 1.12.0, winarm64 from 1.12.0 too. */
 export function ninjaZipPlatforms(v: string): string[] {
@@ -64,7 +72,7 @@ export function ninjaUpstream(specs: readonly NinjaVersionSpec[] = [], opts: Nin
         name: old ? `Ninja ${v}` : tag,
         prerelease: s.prerelease ?? v.includes("-"),
         draft: s.draft ?? false,
-        ...(s.publishedAt ? { publishedAt: s.publishedAt } : old ? { publishedAt: "2012-10-01T12:00:00Z" } : {}),
+        ...(s.publishedAt ? { publishedAt: s.publishedAt } : old ? { publishedAt: "2012-10-01T12:00:00Z" } : NINJA_DATES[v] ? { publishedAt: `${NINJA_DATES[v]}T18:00:00Z` } : {}),
         body: `Ninja ${v}`,
         assets: old ? [] : ninjaAssets(v),
       };

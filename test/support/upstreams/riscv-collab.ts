@@ -1,13 +1,15 @@
 /**
- * riscv-collab/riscv-gnu-toolchain nightly GitHub releases. Tags are UTC dates (`2024.12.16`); no
- * checksum files, so the API's asset `digest` is the only sha256. Asset names follow the era of the
- * tag (from the repository's workflow history):
+ * riscv-collab/riscv-gnu-toolchain nightly GitHub releases. Tags are UTC dates (`2024.12.16`) and the
+ * release is published that day, so GitHub's rule applies: nightlies before 2025-06-03 have
+ * `digest: null`, later ones a digest (no checksum files either way). Asset names follow the era of the
+ * tag (from the repository's workflow history and test/fixtures/real/riscv-collab-asset-names.txt):
  *   to mid-2023        riscv64-glibc-ubuntu-22.04-nightly-2022.12.17-nightly.tar.gz (no compiler;
  *                      seen up to 2023.05.27, so the fake switches on 2023.06.01)
  *   → 2024-11-08       riscv64-glibc-ubuntu-20.04-gcc-nightly-2023.10.18-nightly.tar.gz (+ llvm)
  *   2024-11-09 → 2025-09  same names, .tar.xz
  *   from 2025-10       riscv64-glibc-ubuntu-24.04-gcc.tar.xz, no date (reusable workflow)
- * ubuntu-20.04 builds stop 2024-09-30 (22.04 only, then 22.04 + 24.04); uclibc-ng starts 2024-10.
+ * ubuntu-20.04 builds stop 2024-09-30 (22.04 only; 22.04 + 24.04 from 2025-01, as 2025.01.16 has a
+ * 24.04 build); uclibc-ng starts 2024-10.
  * (Older nightlies also had ubuntu-18.04 builds; give `assets` explicitly to publish those.)
  * Every tarball has the real layout: one top dir `riscv/` holding bin/<triple>-gcc (a script that
  * answers --version like GCC) and, for Linux libcs, sysroot/usr/include/stdio.h.
@@ -44,7 +46,7 @@ export function riscvCollabAssetNames(tag: string): string[] {
     }
     return out;
   }
-  const oses = tag < "2024.09.30" ? ["20.04", "22.04"] : ["22.04"];
+  const oses = tag < "2024.09.30" ? ["20.04", "22.04"] : tag < "2025.01.01" ? ["22.04"] : ["22.04", "24.04"];
   const modes = ["elf", "glibc", "musl", ...(tag >= "2024.10.01" ? ["uclibc-ng"] : [])];
   const ext = tag >= "2024.11.09" ? "tar.xz" : "tar.gz";
   for (const bits of BITS) {
