@@ -28,6 +28,9 @@ before(async () => {
     ],
     xpackRiscv: ["13.2.0-2", "14.2.0-2", "14.2.0-3", "14.2.0-3.1"],
     githubPageSize: 2,
+    // These tests check the .sha sidecar against GitHub's digest, so every asset has one here (real
+    // xPack 13.x/14.x assets predate digests: the githubDigests: false test below is that case).
+    githubDigests: true,
   });
 });
 after(async () => {

@@ -23,7 +23,8 @@ const DL = `https://github.com/${REPO}/releases/download`;
 
 before(async () => {
   // Two releases per page: the recipe must follow the Link header through all of them.
-  fake = await startFakeUpstream({ pbs: PBS_RELEASES, githubPageSize: 2 });
+  // Every asset has a digest here, as publishedSha cross-checks SHA256SUMS with it (real 2024 assets have none).
+  fake = await startFakeUpstream({ pbs: PBS_RELEASES, githubPageSize: 2, githubDigests: true });
 });
 after(async () => {
   await fake.close();

@@ -23,6 +23,8 @@ before(async () => {
     zig: ["0.13.0", "0.14.1"],
     cmake: ["3.31.5", "3.30.0", "4.0.0-rc1", "3.29.9", "3.28.6"],
     githubPageSize: 2,
+    // The cmake test compares digests with SHA-256.txt: every asset has one here (the era rule: github-fake.test.ts).
+    githubDigests: true,
   });
 });
 after(async () => {
