@@ -13,6 +13,8 @@ export interface NinjaVersionInfo {
   prerelease: boolean;
   draft: boolean;
   publishedAt: string;
+  /** Asset name → the sha256 the API reports as its digest (real values; the bytes served stay the fake's). */
+  digests: Record<string, string>;
 }
 export type NinjaVersionSpec = VersionSpec<NinjaVersionInfo>;
 
@@ -49,9 +51,10 @@ export function ninjaZip(v: string, plat: string): Buffer {
   return zipEntries([{ path: "ninja", content: script, mode: 0o644 }]);
 }
 
-export function ninjaAssets(v: string, lazy = new Lazy()): GithubAssetSpec[] {
+export function ninjaAssets(v: string, lazy = new Lazy(), digests: Record<string, string> = {}): GithubAssetSpec[] {
   return ninjaZipPlatforms(v).map((plat) => ({
     name: `ninja-${plat}.zip`,
+    ...(digests[`ninja-${plat}.zip`] ? { digest: digests[`ninja-${plat}.zip`] } : {}),
     contentType: "application/zip",
     build: () => lazy.get(plat, () => ninjaZip(v, plat)),
   }));
@@ -74,7 +77,7 @@ export function ninjaUpstream(specs: readonly NinjaVersionSpec[] = [], opts: Nin
         draft: s.draft ?? false,
         ...(s.publishedAt ? { publishedAt: s.publishedAt } : old ? { publishedAt: "2012-10-01T12:00:00Z" } : NINJA_DATES[v] ? { publishedAt: `${NINJA_DATES[v]}T18:00:00Z` } : {}),
         body: `Ninja ${v}`,
-        assets: old ? [] : ninjaAssets(v),
+        assets: old ? [] : ninjaAssets(v, new Lazy(), s.digests),
       };
     }),
   });
