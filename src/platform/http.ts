@@ -241,7 +241,7 @@ export function rateLimitError(status: number, target: string, h: Headers, sentT
     ? "later"
     : `after ${new Date(resetMs).toISOString().replace(/\.\d{3}Z$/, "Z")} (in ${Math.max(1, Math.ceil((resetMs - now) / 60_000))} min)`;
   const limit = header(h, "x-ratelimit-limit");
-  return new DevenvError("HTTP", `${hostOf(target)} refused ${redactUrl(target)}: API rate limit exceeded (HTTP ${status}${limit ? `, ${limit} requests an hour` : ""})`, {
+  return new DevenvError("HTTP", `${hostOf(target)} refused ${redactUrl(target)}: GitHub API rate limit exceeded (HTTP ${status}${limit ? `; limit: ${limit} requests an hour` : ""})`, {
     hint: sentToken
       ? `The limit of the token in GITHUB_TOKEN is spent: retry ${when}.`
       : `Retry ${when}, or set GITHUB_TOKEN (or GH_TOKEN) to a GitHub token for 5000 requests an hour: devenv sends it only to api.github.com, or to the mirror your DEVENV_MIRRORS or user config puts in its place.`,
