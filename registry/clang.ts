@@ -154,25 +154,17 @@ export function llvmRecipe(tool: string): Recipe {
       // LLVM publishes no checksum file (only .sig / .jsonl attestations): the asset digest is the
       // sha256 for assets uploaded since 2025-06-03 (20.1.7 on); older ones are in devenv's table.
       const url = `${downloadBase(version)}/${asset.name}`;
-      const sum = assetChecksum({ tool, version, table: "llvm", key: `${TAG_PREFIX}${version}/${asset.name}`, digest: digestToSha256(asset.digest) });
-      if (!sum) {
-        throw new ChecksumMissingError(`${tool} ${version}: no published sha256 for ${asset.name} (GitHub lists no digest for it, LLVM ships no checksum file, and devenv's checksum table has no entry)`,
-          { url, format: "tar.xz", strip: 1, size: asset.size }, {
-            hint: `Pick a version the table covers (clang 10.0.0–22.1.8, 'devenv versions ${tool}'), or ${firstDownloadHint(tool)}; check ${asset.name}.sig against https://releases.llvm.org/release-keys.asc if you do.`,
-          });
-      }
       const glibc = platform.startsWith("linux") ? llvmGlibc(asset.name) : undefined;
       const requires: HostRequirements | undefined = glibc ? { glibc } : undefined;
-      return {
-        url,
-        sha256: sum.sha256,
-        checksum: sum.checksum,
-        format: "tar.xz",
-        // The top directory is the basename (`LLVM-19.1.7-Linux-X64/`, `clang+llvm-17.0.6-…/`).
-        strip: 1,
-        size: asset.size,
-        ...(requires ? { requires } : {}),
-      };
+      // The top directory is the basename (`LLVM-19.1.7-Linux-X64/`, `clang+llvm-17.0.6-…/`).
+      const file = { url, format: "tar.xz" as const, strip: 1, size: asset.size, ...(requires ? { requires } : {}) };
+      const sum = assetChecksum({ tool, version, table: "llvm", key: `${TAG_PREFIX}${version}/${asset.name}`, digest: digestToSha256(asset.digest) });
+      if (!sum) {
+        throw new ChecksumMissingError(`${tool} ${version}: no published sha256 for ${asset.name} (GitHub lists no digest for it, LLVM ships no checksum file, and devenv's checksum table has no entry)`, file, {
+          hint: `Pick a version the table covers (${tool} 10.0.0–22.1.8 releases, 'devenv versions ${tool}') or one uploaded since 2025-06-03, or ${firstDownloadHint(tool)}; check ${asset.name}.sig against https://releases.llvm.org/release-keys.asc if you do.`,
+        });
+      }
+      return { ...file, sha256: sum.sha256, checksum: sum.checksum };
     },
 
     acceptsUrl(version, platform, url) {
