@@ -1,6 +1,6 @@
 import semver from "semver";
 import { DevenvError } from "../src/errors.js";
-import { digestToSha256, parseShaSums } from "../src/registry/checksums.js";
+import { ChecksumMissingError, digestToSha256, parseShaSums } from "../src/registry/checksums.js";
 import { githubRelease, githubReleases, releaseAsset, releaseVersions } from "../src/registry/sources/github.js";
 import { checkFrom, fromNpm, npmBinaryArtifact, npmBinaryUrlOk, npmBinaryVersions } from "../src/registry/sources/npm-binaries.js";
 import { defineRecipe, type PlatformKey } from "../src/registry/types.js";
@@ -44,17 +44,16 @@ export default defineRecipe({
     const release = await githubRelease(http, REPO, `v${version}`);
     const name = cmakeAsset(version, platform);
     const asset = releaseAsset("cmake", version, platform, release, name, ".tar.gz");
-    let sha256: string | undefined;
     const sumsAsset = release.assets.find((a) => a.name === `cmake-${version}-SHA-256.txt`);
-    if (sumsAsset) sha256 = parseShaSums(await http.text(sumsAsset.browser_download_url)).get(name);
-    sha256 ??= digestToSha256(asset.digest);
-    if (!sha256) {
-      throw new DevenvError("CHECKSUM_MISSING", `cmake ${version}: no published sha256 for ${name}`, {
-        hint: "Neither cmake-<version>-SHA-256.txt nor the asset digest lists it; pick another version.",
-      });
-    }
+    const listed = sumsAsset ? parseShaSums(await http.text(sumsAsset.browser_download_url)).get(name) : undefined;
+    const digest = digestToSha256(asset.digest);
     const strip = platform.startsWith("darwin") && !name.includes("Darwin") ? 3 : 1;
-    return { url: `${downloadBase(version)}/${name}`, sha256, format: "tar.gz", strip, size: asset.size };
+    const file = { url: `${downloadBase(version)}/${name}`, format: "tar.gz" as const, strip, size: asset.size };
+    if (listed) return { ...file, sha256: listed, checksum: "checksum-file" };
+    if (digest) return { ...file, sha256: digest, checksum: "digest" };
+    throw new ChecksumMissingError(`cmake ${version}: no published sha256 for ${name}`, file, {
+      hint: "Neither cmake-<version>-SHA-256.txt nor the asset digest lists it; pick another version.",
+    });
   },
 
   acceptsUrl(version, platform, url, options) {

@@ -81,6 +81,7 @@ export default defineRecipe({
     return {
       url: `${DL}/${file.filename}`,
       sha256: file.sha256,
+      checksum: "checksum-file",
       format: "tar.gz",
       strip: 1,
       ...(typeof file.size === "number" && file.size > 0 ? { size: file.size } : {}),

@@ -53,7 +53,7 @@ export default defineRecipe({
       const sha256 = sums.get(name);
       if (sha256) {
         return {
-          url: `${DIST}/v${version}/${name}`, sha256, format: ext === "xz" ? "tar.xz" : "tar.gz", strip: 1,
+          url: `${DIST}/v${version}/${name}`, sha256, checksum: "checksum-file", format: ext === "xz" ? "tar.xz" : "tar.gz", strip: 1,
           ...requires(version, platform),
         };
       }

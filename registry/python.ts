@@ -85,7 +85,7 @@ export function indexBuilds(releases: GithubRelease[]): Build[] {
 }
 
 /** Where a build's sha256 comes from: SHA256SUMS of its release, the asset digest as check and fallback. */
-async function checksum(http: Http, b: Build): Promise<string> {
+async function checksum(http: Http, b: Build): Promise<{ sha256: string; checksum: "checksum-file" | "digest" }> {
   const name = b.asset.name;
   const digest = digestToSha256(b.asset.digest);
   const sums = b.release.assets.find((a) => a.name === "SHA256SUMS");
@@ -95,13 +95,13 @@ async function checksum(http: Http, b: Build): Promise<string> {
       hint: "The release was changed after its checksums were published; report it upstream and pick another version meanwhile.",
     });
   }
-  const sha256 = listed ?? digest;
-  if (!sha256) {
+  if (listed) return { sha256: listed, checksum: "checksum-file" };
+  if (!digest) {
     throw new DevenvError("CHECKSUM_MISSING", `python ${b.version}: release ${b.tag} publishes no sha256 for ${name}`, {
       hint: "Neither its SHA256SUMS nor GitHub's asset digest lists it; pick another version ('devenv versions python').",
     });
   }
-  return sha256;
+  return { sha256: digest, checksum: "digest" };
 }
 
 // ---------------------------------------------------------------- build-path patching
@@ -179,10 +179,9 @@ export default defineRecipe({
         hint: `python ${version} is built for: ${has.join(", ")}. Pick another version ('devenv versions python') or drop ${platform} from the lock.`,
       });
     }
-    const sha256 = await checksum(http, build);
     return {
       url: pbsUrl(version, build.tag, platform),
-      sha256,
+      ...(await checksum(http, build)),
       format: "tar.gz",
       // Everything sits under a top `python/` directory.
       strip: 1,

@@ -117,9 +117,9 @@ const availableTargets = (entry: PkgEntry | undefined): string[] =>
   Object.entries(entry?.target ?? {}).filter(([, t]) => t.available === true).map(([k]) => k).sort();
 
 /** One tarball of the manifest: the xz one if listed, else the gzip one; its sha256 from the manifest. */
-function tarball(version: string, platform: PlatformKey, what: string, t: TargetEntry): { url: string; sha256: string; format: "tar.xz" | "tar.gz" } {
-  const pick = t.xz_url && t.xz_hash ? { url: t.xz_url, sha256: t.xz_hash, format: "tar.xz" as const }
-    : t.url && t.hash ? { url: t.url, sha256: t.hash, format: "tar.gz" as const } : undefined;
+function tarball(version: string, platform: PlatformKey, what: string, t: TargetEntry): { url: string; sha256: string; checksum: "checksum-file"; format: "tar.xz" | "tar.gz" } {
+  const pick = t.xz_url && t.xz_hash ? { url: t.xz_url, sha256: t.xz_hash, checksum: "checksum-file" as const, format: "tar.xz" as const }
+    : t.url && t.hash ? { url: t.url, sha256: t.hash, checksum: "checksum-file" as const, format: "tar.gz" as const } : undefined;
   if (!pick) throw new DevenvError("CHECKSUM_MISSING", `rust ${version}: the channel manifest lists no url and hash for ${what}`);
   if (!isSha256(pick.sha256)) throw new DevenvError("CHECKSUM_MISSING", `rust ${version}: the channel manifest's hash for ${what} is not a sha256 (${pick.sha256})`);
   if (!rustAcceptsUrl(version, platform, pick.url)) {

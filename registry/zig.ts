@@ -47,7 +47,7 @@ export default defineRecipe({
       throw new DevenvError("CHECKSUM_MISSING", `zig ${version}: the index has no sha256 for ${t.arch}-${t.os}`);
     }
     const size = entry.size ? Number.parseInt(entry.size, 10) : undefined;
-    return { url: entry.tarball, sha256: entry.shasum, format: "tar.xz", strip: 1, ...(size ? { size } : {}) };
+    return { url: entry.tarball, sha256: entry.shasum, checksum: "checksum-file", format: "tar.xz", strip: 1, ...(size ? { size } : {}) };
   },
 
   acceptsUrl(version, platform, url) {

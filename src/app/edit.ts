@@ -11,7 +11,7 @@ import { isValidRange } from "../resolver/range.js";
 import type { ConfigBundle } from "../config/inputs.js";
 import type { AppContext } from "./context.js";
 import { installTools, projectTools } from "./install.js";
-import { lockProject, type LockResult } from "./lock.js";
+import { lockProject, type LockOptions, type LockResult } from "./lock.js";
 import { commitEdit } from "./edit-commit.js";
 import { evaluateBundle, readLock, requireRoot } from "./project.js";
 import { listVersions } from "./versions.js";
@@ -55,7 +55,7 @@ export interface EditResult {
  * devenv.lock and the trust record (commitEdit). A failure, Ctrl-C or kill before that point leaves
  * the project's files and its trust record exactly as they were, including "no devenv.lock".
  */
-async function lockEdited(ctx: AppContext, root: string, prior: ConfigBundle | undefined, before: string | undefined, source: string, install: boolean, command: string) {
+async function lockEdited(ctx: AppContext, root: string, prior: ConfigBundle | undefined, before: string | undefined, source: string, install: boolean, command: string, lockOpts: LockOptions = {}) {
   // The edited devenv.ts in place of the one on disk; the files it imports are read from disk. Only
   // devenv.ts is devenv's edit: each of them must be one the approval of the old content covered.
   const bundle = await loadConfig(ctx, root, source);
@@ -67,13 +67,13 @@ async function lockEdited(ctx: AppContext, root: string, prior: ConfigBundle | u
   }
   const project = await evaluateBundle(bundle);
   const { lock: current, text } = await readLock(root);
-  const lock = await lockProject(ctx, project, current);
+  const lock = await lockProject(ctx, project, current, lockOpts);
   const installed = install ? await installTools(ctx, await projectTools(ctx, project, lock.lock)) : [];
   await commitEdit(ctx, { root, configBefore: before, lockBefore: text, config: source, lock: lock.lock, prior, next: bundle }, command);
   return { lock, installed: installed.filter((t) => t.fresh).map((t) => `${t.name} ${t.version}`) };
 }
 
-export async function addTools(ctx: AppContext, args: ToolArg[], opts: { install: boolean }): Promise<EditResult> {
+export async function addTools(ctx: AppContext, args: ToolArg[], opts: { install: boolean } & Pick<LockOptions, "strict" | "trustFirstDownload">): Promise<EditResult> {
   for (const a of args) if (!hasRecipe(a.name)) throw unknownTool(a.name);
   const root = findProjectRoot(ctx.cwd) ?? ctx.cwd;
   const file = join(root, CONFIG_FILE);
@@ -87,7 +87,7 @@ export async function addTools(ctx: AppContext, args: ToolArg[], opts: { install
     return { name: a.name, spec: defaultRange(latest.version) };
   }));
   const source = old === undefined ? newConfigSource(tools) : setTools(old, tools, file);
-  return { root, created: old === undefined, ...(await lockEdited(ctx, root, prior, old, source, opts.install, "add")) };
+  return { root, created: old === undefined, ...(await lockEdited(ctx, root, prior, old, source, opts.install, "add", { strict: opts.strict, trustFirstDownload: opts.trustFirstDownload })) };
 }
 
 export async function removeToolsFromProject(ctx: AppContext, names: string[]): Promise<EditResult & { removed: string[] }> {

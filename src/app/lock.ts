@@ -11,12 +11,17 @@ import type { Artifact, ArtifactFile, PlatformKey, Recipe } from "../registry/ty
 import type { AppContext } from "./context.js";
 import { recipeFor } from "./project.js";
 import { listVersions } from "./versions.js";
+import { artifactWithPolicy, checksumPolicy, firstDownloadValues, refuseFirstDownload, type ChecksumPolicy, type FirstDownloadValue } from "./first-download.js";
 
 export interface LockOptions {
   update?: ReadonlySet<string> | "all";
   frozen?: boolean;
   /** Extra platforms to record besides the host and devenv.ts `platforms`. */
   platforms?: readonly PlatformKey[];
+  /** --strict: refuse first-download checksums (also strictChecksums in devenv.ts, DEVENV_STRICT_CHECKSUMS=1). */
+  strict?: boolean;
+  /** --trust-first-download: a file no upstream hashed may be hashed on first download, for every tool locked now. */
+  trustFirstDownload?: boolean;
 }
 
 export interface LockResult {
@@ -25,6 +30,8 @@ export interface LockResult {
   dropped: string[];
   /** Tools left out of some wanted platforms because their upstream publishes nothing for them. */
   unpublished: Array<{ name: string; platforms: PlatformKey[] }>;
+  /** Every file of the resulting lock whose sha256 was trusted on first download (the CLI prints a line each). */
+  firstDownload: FirstDownloadValue[];
 }
 
 export const lockPlatforms = (ctx: AppContext, project: ProjectConfig, extra: readonly PlatformKey[] = []): PlatformKey[] =>
@@ -37,6 +44,7 @@ export const lockPlatforms = (ctx: AppContext, project: ProjectConfig, extra: re
  */
 export async function lockProject(ctx: AppContext, project: ProjectConfig, current: LockFile, opts: LockOptions = {}): Promise<LockResult> {
   const platforms = lockPlatforms(ctx, project, opts.platforms);
+  const policy = checksumPolicy(ctx, project, opts);
   const recipes = new Map<string, Recipe>();
   for (const req of project.tools) recipes.set(req.name, await recipeFor(req));
   const requests = project.tools.map((req) => canonicalRequest(req, recipes.get(req.name)!));
@@ -44,6 +52,7 @@ export async function lockProject(ctx: AppContext, project: ProjectConfig, curre
   const plan = planLock(requests, current, platforms, opts.update, (name) => recipe(name).platforms, (name) => recipe(name).revision);
   // devenv.lock came with a pull: every entry kept is checked before anything is fetched or written.
   for (const k of plan.keep) checkLockEntry(k.req, recipe(k.req.name), k.entry, { artifacts: !k.relock });
+  refuseFirstDownload(policy, plan.keep.filter((k) => !k.relock).map((k) => ({ name: k.req.name, entry: k.entry })));
   const unpublished = requests
     .map((req) => ({ name: req.name, platforms: platforms.filter((p) => !recipes.get(req.name)!.platforms.includes(p)) }))
     .filter((u) => u.platforms.length);
@@ -64,20 +73,20 @@ export async function lockProject(ctx: AppContext, project: ProjectConfig, curre
       // Made with an older recipe: the same version, every platform's artifact as this recipe gives it.
       const wanted = [...new Set([...(Object.keys(entry.platforms) as PlatformKey[]), ...missing])].filter((p) => r.platforms.includes(p));
       work.push((async () => {
-        tools[req.name] = { ...entry, recipeRevision: r.revision, platforms: await artifacts(ctx, r, req, entry.version, wanted) };
+        tools[req.name] = { ...entry, recipeRevision: r.revision, platforms: await artifacts(ctx, r, req, entry.version, wanted, policy) };
       })());
       continue;
     }
     tools[req.name] = entry;
     if (missing.length) {
       work.push((async () => {
-        tools[req.name] = { ...entry, platforms: { ...entry.platforms, ...(await artifacts(ctx, r, req, entry.version, missing)) } };
+        tools[req.name] = { ...entry, platforms: { ...entry.platforms, ...(await artifacts(ctx, r, req, entry.version, missing, policy)) } };
       })());
     }
   }
   for (const { req } of plan.resolve) {
     work.push((async () => {
-      const entry = await resolveTool(ctx, req, recipes.get(req.name)!, platforms);
+      const entry = await resolveTool(ctx, req, recipes.get(req.name)!, platforms, policy);
       tools[req.name] = entry;
       const from = current.tools[req.name]?.version;
       if (from !== entry.version || current.tools[req.name]?.request !== entry.request) {
@@ -88,7 +97,7 @@ export async function lockProject(ctx: AppContext, project: ProjectConfig, curre
   await Promise.all(work);
   const lock = { lockVersion: current.lockVersion, tools };
   if (work.length) checkOwnLock(lock, requests, recipe);
-  return { lock, changed, dropped: plan.drop, unpublished };
+  return { lock, changed, dropped: plan.drop, unpublished, firstDownload: firstDownloadValues(lock.tools) };
 }
 
 /**
@@ -107,7 +116,7 @@ function checkOwnLock(lock: LockFile, requests: readonly ToolRequest[], recipe: 
   }
 }
 
-export async function resolveTool(ctx: AppContext, req: ToolRequest, recipe: Recipe, platforms: readonly PlatformKey[]): Promise<LockEntry> {
+export async function resolveTool(ctx: AppContext, req: ToolRequest, recipe: Recipe, platforms: readonly PlatformKey[], policy: ChecksumPolicy = NO_POLICY): Promise<LockEntry> {
   if (!recipe.platforms.includes(ctx.platform)) {
     throw new DevenvError("UNSUPPORTED_PLATFORM", `${req.name} is not published for ${ctx.platform}`, {
       hint: `${req.name} is available for: ${recipe.platforms.join(", ") || "no platform"}.`,
@@ -129,14 +138,17 @@ export async function resolveTool(ctx: AppContext, req: ToolRequest, recipe: Rec
     source: sourceOf(req),
     recipeRevision: recipe.revision,
     ...(Object.keys(req.options).length ? { options: req.options } : {}),
-    platforms: await artifacts(ctx, recipe, req, picked.version, wanted),
+    platforms: await artifacts(ctx, recipe, req, picked.version, wanted, policy),
   };
 }
 
-async function artifacts(ctx: AppContext, recipe: Recipe, req: ToolRequest, version: string, platforms: readonly PlatformKey[]) {
+const NO_POLICY: ChecksumPolicy = { strict: undefined, trustFirstDownload: false };
+
+async function artifacts(ctx: AppContext, recipe: Recipe, req: ToolRequest, version: string, platforms: readonly PlatformKey[], policy: ChecksumPolicy) {
   const out: LockEntry["platforms"] = {};
   await Promise.all(platforms.map(async (p) => {
-    out[p] = lockedArtifact(await recipe.artifact({ http: ctx.http }, version, p, req.options));
+    const get = () => recipe.artifact({ http: ctx.http }, version, p, req.options);
+    out[p] = lockedArtifact(await artifactWithPolicy(ctx, get, req, version, p, policy));
   }));
   return out;
 }
@@ -145,6 +157,7 @@ const fileFields = (a: ArtifactFile) => ({
   url: a.url,
   ...(a.sha256 !== undefined ? { sha256: a.sha256 } : {}),
   ...(a.integrity !== undefined ? { integrity: a.integrity } : {}),
+  ...(a.checksum !== undefined ? { checksum: a.checksum } : {}),
   format: a.format,
   strip: a.strip,
   ...(a.size !== undefined ? { size: a.size } : {}),

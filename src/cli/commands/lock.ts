@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { describeFirstDownload } from "../../app/first-download.js";
 import type { LockResult } from "../../app/lock.js";
 import { lockProject } from "../../app/lock.js";
 import { loadProject, readLock, writeLock } from "../../app/project.js";
@@ -14,12 +15,26 @@ export function describeLockChanges(r: LockResult): string[] {
   ];
 }
 
-export default async function lock(opts: { platform?: PlatformKey[] }, cmd: Command): Promise<void> {
+/** One line per checksum of the lock that was trusted on first download: printed on every lock. */
+export const describeTrusted = (r: Pick<LockResult, "firstDownload">): string[] => r.firstDownload.map(describeFirstDownload);
+
+/** The checksum flags of add, lock, install and update. */
+export interface ChecksumFlags {
+  strict?: boolean;
+  trustFirstDownload?: boolean;
+}
+
+export const checksumFlags = (o: ChecksumFlags): ChecksumFlags => ({
+  ...(o.strict ? { strict: true } : {}),
+  ...(o.trustFirstDownload ? { trustFirstDownload: true } : {}),
+});
+
+export default async function lock(opts: { platform?: PlatformKey[] } & ChecksumFlags, cmd: Command): Promise<void> {
   const ctx = contextFor(cmd);
   const project = await loadProject(ctx);
   const { lock: current, text } = await readLock(project.root);
-  const result = await lockProject(ctx, project, current, { platforms: opts.platform ?? [] });
+  const result = await lockProject(ctx, project, current, { platforms: opts.platform ?? [], ...checksumFlags(opts) });
   const written = await writeLock(project.root, result.lock, text);
   const lines = describeLockChanges(result);
-  printText((written ? [...lines, "wrote devenv.lock"] : ["devenv.lock is up to date"]).join("\n") + "\n");
+  printText([...(written ? [...lines, "wrote devenv.lock"] : ["devenv.lock is up to date"]), ...describeTrusted(result)].join("\n") + "\n");
 }
