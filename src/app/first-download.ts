@@ -11,7 +11,9 @@
  */
 import type { ProjectConfig, ToolRequest } from "../config/normalise.js";
 import { DevenvError, redactUrl } from "../errors.js";
-import type { LockEntry, LockFile } from "../lock/types.js";
+import type { LockEntry, LockedArtifact, LockFile } from "../lock/types.js";
+
+type LockedFile = Pick<LockedArtifact, "url" | "sha256" | "checksum">;
 import { ChecksumMissingError } from "../registry/checksums.js";
 import type { Artifact, ArtifactFile, PlatformKey } from "../registry/types.js";
 import { downloadToFile } from "../store/download.js";
@@ -101,6 +103,7 @@ export async function artifactWithPolicy(
   version: string,
   platform: PlatformKey,
   policy: ChecksumPolicy,
+  previous?: LockedArtifact,
 ): Promise<Artifact> {
   try {
     return await get();
@@ -108,7 +111,7 @@ export async function artifactWithPolicy(
     if (!(e instanceof ChecksumMissingError)) throw e;
     const optedIn = req.checksum === "first-download" || policy.trustFirstDownload;
     if (!optedIn || policy.strict) throw missingWithOptIn(e, req.name, policy);
-    return await hashOnDownload(ctx, e.artifact, `${req.name} ${version} (${platform})`);
+    return await hashOnDownload(ctx, e.artifact, `${req.name} ${version} (${platform})`, previous);
   }
 }
 
@@ -120,9 +123,19 @@ function missingWithOptIn(e: ChecksumMissingError, name: string, policy: Checksu
   return new DevenvError("CHECKSUM_MISSING", e.message, { hint, cause: e });
 }
 
-async function hashOnDownload(ctx: AppContext, a: ChecksumMissingError["artifact"], label: string): Promise<Artifact> {
-  const main = await hashFile(ctx, a, label);
-  const parts = a.parts && (await Promise.all(a.parts.map(async (p) => (p.sha256 !== undefined || p.integrity !== undefined ? p : { ...p, ...(await hashFile(ctx, p, `${label} ${p.name}`)) }))));
+/**
+ * Hash each file the recipe could not give a checksum for. A value this lock already trusted on first
+ * download for the same URL (a relock of the same version) is kept, not replaced by whatever the server
+ * sends now: trust on first download means the first one.
+ */
+async function hashOnDownload(ctx: AppContext, a: ChecksumMissingError["artifact"], label: string, previous: LockedArtifact | undefined): Promise<Artifact> {
+  const hashed = async (f: Omit<ArtifactFile, "sha256" | "integrity" | "checksum">, was: LockedFile | undefined, what: string) =>
+    was?.checksum === "first-download" && was.url === f.url && was.sha256 !== undefined
+      ? { sha256: was.sha256, checksum: "first-download" as const }
+      : await hashFile(ctx, f, what);
+  const main = await hashed(a, previous, label);
+  const parts = a.parts && (await Promise.all(a.parts.map(async (p) =>
+    p.sha256 !== undefined || p.integrity !== undefined ? p : { ...p, ...(await hashed(p, previous?.parts?.find((q) => q.name === p.name), `${label} ${p.name}`)) })));
   return { ...a, ...main, ...(parts ? { parts } : {}) };
 }
 

@@ -73,7 +73,7 @@ export async function lockProject(ctx: AppContext, project: ProjectConfig, curre
       // Made with an older recipe: the same version, every platform's artifact as this recipe gives it.
       const wanted = [...new Set([...(Object.keys(entry.platforms) as PlatformKey[]), ...missing])].filter((p) => r.platforms.includes(p));
       work.push((async () => {
-        tools[req.name] = { ...entry, recipeRevision: r.revision, platforms: await artifacts(ctx, r, req, entry.version, wanted, policy) };
+        tools[req.name] = { ...entry, recipeRevision: r.revision, platforms: await artifacts(ctx, r, req, entry.version, wanted, policy, entry.platforms) };
       })());
       continue;
     }
@@ -144,11 +144,12 @@ export async function resolveTool(ctx: AppContext, req: ToolRequest, recipe: Rec
 
 const NO_POLICY: ChecksumPolicy = { strict: undefined, trustFirstDownload: false };
 
-async function artifacts(ctx: AppContext, recipe: Recipe, req: ToolRequest, version: string, platforms: readonly PlatformKey[], policy: ChecksumPolicy) {
+/** `previous`: the same version's artifacts as locked before (a relock), whose first-download values are kept. */
+async function artifacts(ctx: AppContext, recipe: Recipe, req: ToolRequest, version: string, platforms: readonly PlatformKey[], policy: ChecksumPolicy, previous?: LockEntry["platforms"]) {
   const out: LockEntry["platforms"] = {};
   await Promise.all(platforms.map(async (p) => {
     const get = () => recipe.artifact({ http: ctx.http }, version, p, req.options);
-    out[p] = lockedArtifact(await artifactWithPolicy(ctx, get, req, version, p, policy));
+    out[p] = lockedArtifact(await artifactWithPolicy(ctx, get, req, version, p, policy, previous?.[p]));
   }));
   return out;
 }

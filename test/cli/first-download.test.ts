@@ -3,7 +3,7 @@
  * release whose assets GitHub never hashed (no digest) and whose SHA-256.txt lists no tarball.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, beforeEach, test } from "node:test";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
@@ -25,10 +25,12 @@ after(async () => {
   await fake.close();
   assertNoExternalRequests();
 });
+/** The release's SHA-256.txt lists the installers and the source, no binary tarball. */
+const hideTarballSums = () =>
+  fake.tamper(`${BASE}/cmake-${V}-SHA-256.txt`, (body) => Buffer.from(body.toString("utf8").split("\n").filter((l) => !/-(linux|macos)[^ ]*\.tar\.gz$/.test(l)).join("\n")));
 beforeEach(() => {
   fake.reset();
-  // The release's SHA-256.txt lists the installers and the source, no binary tarball.
-  fake.tamper(`${BASE}/cmake-${V}-SHA-256.txt`, (body) => Buffer.from(body.toString("utf8").split("\n").filter((l) => !/-(linux|macos)[^ ]*\.tar\.gz$/.test(l)).join("\n")));
+  hideTarballSums();
 });
 
 const OPTED_IN = `export default { tools: { cmake: { version: "3.31", checksum: "first-download" } } };\n`;
@@ -145,6 +147,26 @@ test("strict checksums refuse a devenv.lock that holds a first-download value", 
   await refusedBy(["install"]);
   assert.equal(readFileSync(join(sb.project, "devenv.lock"), "utf8"), before);
   assert.deepEqual(sb.storeEntries().filter((n) => n.includes("cmake")), [], "nothing installed");
+});
+
+test("locking the same version again (an older recipe revision) keeps the value first downloaded, not what the server sends now", async () => {
+  const sb = await fresh(OPTED_IN);
+  ok(await sb.run(["lock"]));
+  const first = lockOf(sb);
+  const sha = first.tools.cmake.platforms["linux-x64"].sha256;
+  first.tools.cmake.recipeRevision = 0;
+  writeFileSync(join(sb.project, "devenv.lock"), JSON.stringify(first));
+  fake.reset();
+  hideTarballSums();
+  fake.tamper(LINUX);
+  const r = await sb.run(["lock"]);
+  ok(r);
+  const again = lockOf(sb).tools.cmake;
+  assert.equal(again.recipeRevision, 1, "relocked");
+  assert.equal(again.platforms["linux-x64"].sha256, sha);
+  assert.equal(again.platforms["linux-x64"].checksum, "first-download");
+  assert.equal(fake.count(LINUX), 0, "not downloaded again");
+  failed(await sb.run(["install"]), "CHECKSUM_MISMATCH");
 });
 
 test("a file served differently after it was trusted on first download is refused at install", async () => {
