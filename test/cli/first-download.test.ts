@@ -169,6 +169,22 @@ test("locking the same version again (an older recipe revision) keeps the value 
   failed(await sb.run(["install"]), "CHECKSUM_MISMATCH");
 });
 
+test("a pulled devenv.lock with an unknown checksum source, or 'integrity' on a sha256, is refused naming the field", async () => {
+  const sb = await fresh(OPTED_IN);
+  ok(await sb.run(["lock"]));
+  const good = lockOf(sb);
+  for (const [value, why] of [["trusted", /"trusted" is not a checksum source/], ["integrity", /"integrity" for a file checked by its sha256/]] as const) {
+    const bad = structuredClone(good);
+    bad.tools.cmake.platforms["linux-x64"].checksum = value;
+    writeFileSync(join(sb.project, "devenv.lock"), JSON.stringify(bad));
+    const r = await sb.run(["install"]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /devenv\.lock: tools\.cmake\.platforms\.linux-x64\.checksum: /);
+    assert.match(r.stderr, why);
+  }
+  assert.deepEqual(sb.storeEntries().filter((n) => n.includes("cmake")), []);
+});
+
 test("a file served differently after it was trusted on first download is refused at install", async () => {
   const sb = await fresh(OPTED_IN);
   ok(await sb.run(["lock"]));
