@@ -90,7 +90,7 @@ test("the real 1.86.0 manifest locks thumbv8m.main-none-eabihf and the riscv tar
   // (URLs with a dotted target pass the lock check).
   const o = await sb.run(["outdated", "--json"]);
   assertOk(o);
-  assert.equal((JSON.parse(o.stdout) as { locked: string }[])[0]!.locked, "1.86.0");
+  assert.deepEqual(JSON.parse(o.stdout), [], "1.86.0 is locked and up to date");
 });
 
 test("a target the manifest lacks is refused, naming near targets from the manifest", async () => {
