@@ -173,19 +173,17 @@ function distance(a: string, b: string): number {
 }
 
 /**
- * Manifest targets near a name it lacks: a few edits away (`thumbv8m-main-none-eabihf`,
- * `riscv64-unknown-linux-gnu`), or of the same architecture and OS fields; closest first, at most 8.
+ * Manifest targets near a name it lacks: a few edits away (`thumbv8m.main-none-eabhf`), or of the
+ * same architecture family (the leading letters: riscv32imac-… for riscv64-…); closest first, at most 8.
  */
 export function nearTargets(target: string, have: readonly string[]): string[] {
-  const [arch = "", ...rest] = target.split("-");
-  const family = /^[a-z]+(?:\d+)?/.exec(arch)?.[0] ?? arch;
-  const scored = have.map((h) => {
-    const d = distance(target, h);
-    const [hArch = "", ...hRest] = h.split("-");
-    const sameFamily = hArch.startsWith(family) && hRest.some((f) => rest.includes(f) && f !== "unknown");
-    return { h, d, near: d <= 4 || sameFamily };
-  });
-  return scored.filter((x) => x.near).sort((a, b) => a.d - b.d || a.h.localeCompare(b.h)).slice(0, 8).map((x) => x.h);
+  const family = /^[a-z]+/.exec(target)?.[0] ?? target;
+  return have
+    .map((h) => ({ h, d: distance(target, h) }))
+    .filter((x) => x.d <= 4 || x.h.startsWith(family))
+    .sort((a, b) => a.d - b.d || a.h.localeCompare(b.h))
+    .slice(0, 8)
+    .map((x) => x.h);
 }
 
 const shorten = (names: string[], max = 40) =>
