@@ -117,3 +117,13 @@ test("versions python reads every page, 10 at a time", async () => {
     "/api.github.com/repositories/162334160/releases?per_page=10&page=2",
   ]);
 });
+
+test("add python without a range reads only the pages the newest stable version needs", async () => {
+  const sb = sandbox(fake.mirrors);
+  mkdirSync(sb.project, { recursive: true });
+  fake.reset();
+  assertOk(await sb.run(["add", "python", "--no-install"]));
+  assert.match(readFileSync(join(sb.project, "devenv.ts"), "utf8"), /python: "3"/);
+  assert.equal(JSON.parse(readFileSync(join(sb.project, "devenv.lock"), "utf8")).tools.python.version, "3.12.7");
+  assert.deepEqual(fake.requests.filter((u) => u.includes("/releases?")), [`/api.github.com/repos/${REPO}/releases?per_page=10`]);
+});
