@@ -1,7 +1,7 @@
 import semver from "semver";
 import { DevenvError } from "../src/errors.js";
 import { isSha256 } from "../src/registry/checksums.js";
-import { defineRecipe, splitPlatform, type PlatformKey } from "../src/registry/types.js";
+import { ALL_PLATFORMS, defineRecipe, splitPlatform, type PlatformKey } from "../src/registry/types.js";
 
 const INDEX = "https://ziglang.org/download/index.json";
 
@@ -20,6 +20,11 @@ export function zigTarballName(version: string, platform: PlatformKey): string {
   return newStyle ? `zig-${t.arch}-${t.os}-${version}.tar.xz` : `zig-${t.os}-${t.arch}-${version}.tar.xz`;
 }
 
+const hasBuild = (entry: Record<string, unknown>, p: PlatformKey): boolean => {
+  const t = zigTarget(p);
+  return typeof (entry[`${t.arch}-${t.os}`] as ZigFile | undefined)?.tarball === "string";
+};
+
 export default defineRecipe({
   name: "zig",
   description: "Zig compiler and toolchain (ziglang.org download index, sha256 inline)",
@@ -30,7 +35,8 @@ export default defineRecipe({
   async versions({ http }) {
     const index = await http.json<ZigIndex>(INDEX);
     return Object.entries(index)
-      .filter(([k]) => k !== "master" && semver.valid(k))
+      // 0.1.1 has a Windows build only: a version no platform here can install is not listed.
+      .filter(([k, v]) => k !== "master" && semver.valid(k) && ALL_PLATFORMS.some((p) => hasBuild(v, p)))
       .map(([version, v]) => ({ version, ...(typeof v.date === "string" ? { date: v.date } : {}) }));
   },
 

@@ -6,7 +6,7 @@ import { newConfigSource, removeTools, setTools } from "../config/edit.js";
 import { DevenvError } from "../errors.js";
 import { TOOL_NAME } from "../lock/names.js";
 import { hasRecipe, loadRecipe, unknownTool } from "../registry/index.js";
-import { pickVersion } from "../resolver/range.js";
+import { pickVersion, rangeAllows } from "../resolver/range.js";
 import { isValidRange } from "../resolver/range.js";
 import type { ConfigBundle } from "../config/inputs.js";
 import type { AppContext } from "./context.js";
@@ -82,7 +82,9 @@ export async function addTools(ctx: AppContext, args: ToolArg[], opts: { install
   const tools = await Promise.all(args.map(async (a) => {
     if (a.range !== undefined) return { name: a.name, spec: a.range };
     const recipe = await loadRecipe(a.name);
-    const latest = pickVersion("latest", await listVersions(ctx, recipe, {}, false));
+    // Only as much of a long list as the newest stable version for this machine needs (python's releases).
+    const query = { satisfies: (v: string) => rangeAllows("latest", v), platforms: [ctx.platform] };
+    const latest = pickVersion("latest", await listVersions(ctx, recipe, {}, false, query));
     if (!latest) throw new DevenvError("NO_MATCHING_VERSION", `${a.name}: no stable version published`, { hint: `Give a range: devenv add ${a.name}@<range>.` });
     return { name: a.name, spec: defaultRange(latest.version) };
   }));

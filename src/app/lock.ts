@@ -6,7 +6,7 @@ import { versionProblem } from "../lock/names.js";
 import type { LockEntry, LockFile, LockedArtifact } from "../lock/types.js";
 import { checkLockEntry } from "../resolver/check-entry.js";
 import { entryMismatch, entryOutdated, frozenProblems, planLock, sourceOf } from "../resolver/plan.js";
-import { pickVersion, sortVersions } from "../resolver/range.js";
+import { pickVersion, rangeAllows, sortVersions } from "../resolver/range.js";
 import type { Artifact, ArtifactFile, PlatformKey, Recipe } from "../registry/types.js";
 import type { AppContext } from "./context.js";
 import { recipeFor } from "./project.js";
@@ -123,7 +123,9 @@ export async function resolveTool(ctx: AppContext, req: ToolRequest, recipe: Rec
     });
   }
   // A version that could not be a store entry's name is never locked (devenv would refuse its own lock).
-  const versions = (await listVersions(ctx, recipe, req.options, req.inline)).filter((v) => !versionProblem(v.version));
+  const wanted = platforms.filter((p) => recipe.platforms.includes(p));
+  const query = { satisfies: (v: string) => rangeAllows(req.range, v), platforms: wanted };
+  const versions = (await listVersions(ctx, recipe, req.options, req.inline, query)).filter((v) => !versionProblem(v.version));
   const picked = pickVersion(req.range, versions);
   if (!picked) {
     const newest = sortVersions(versions).slice(0, 5).map((v) => v.version);
@@ -131,7 +133,6 @@ export async function resolveTool(ctx: AppContext, req: ToolRequest, recipe: Rec
       hint: newest.length ? `Newest versions: ${newest.join(", ")}. 'devenv versions ${req.name}' lists them all.` : `${req.name} lists no versions.`,
     });
   }
-  const wanted = platforms.filter((p) => recipe.platforms.includes(p));
   return {
     request: req.range,
     version: picked.version,

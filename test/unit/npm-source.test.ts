@@ -28,6 +28,7 @@ function stubHttp(docs: Record<string, unknown>, status: Record<string, number> 
     json: () => Promise.reject(new Error("unused")),
     get: () => Promise.reject(new Error("unused")),
     jsonPages: () => Promise.reject(new Error("unused")),
+    jsonPageWalk: () => { throw new Error("unused"); },
     resolve: (u) => (u.startsWith("npm:") ? REG + u.slice(4) : u),
     offline: false,
   };
