@@ -1,7 +1,7 @@
 import semver from "semver";
 import { DevenvError } from "../src/errors.js";
 import { isSha256 } from "../src/registry/checksums.js";
-import { defineRecipe, splitPlatform, type PlatformKey } from "../src/registry/types.js";
+import { ALL_PLATFORMS, defineRecipe, splitPlatform, type PlatformKey } from "../src/registry/types.js";
 
 const INDEX = "https://ziglang.org/download/index.json";
 
@@ -31,7 +31,15 @@ export default defineRecipe({
     const index = await http.json<ZigIndex>(INDEX);
     return Object.entries(index)
       .filter(([k]) => k !== "master" && semver.valid(k))
-      .map(([version, v]) => ({ version, ...(typeof v.date === "string" ? { date: v.date } : {}) }));
+      .map(([version, v]) => ({
+        version,
+        ...(typeof v.date === "string" ? { date: v.date } : {}),
+        // Each target the index lists for a version is a build of it.
+        platforms: ALL_PLATFORMS.filter((p) => {
+          const t = zigTarget(p);
+          return typeof (v[`${t.arch}-${t.os}`] as ZigFile | undefined)?.tarball === "string";
+        }),
+      }));
   },
 
   async artifact({ http }, version, platform) {
