@@ -30,13 +30,24 @@ export interface PickRequest {
  */
 export async function pickAndFetch(req: PickRequest, versions: readonly VersionInfo[], fetch: ArtifactsFor): Promise<PickedOnPlatforms> {
   const probed = new Map<string, PlatformKey[]>();
+  // The recipe's own UNSUPPORTED_PLATFORM errors per probed version: their message and hint say more
+  // (what the release does publish, the nearest version that has the platform).
+  const said = new Map<string, DevenvError[]>();
   for (;;) {
     const r = pickOnPlatforms(req.range, versions, req.platforms, probed);
     const candidate = r.picked ?? r.probe;
-    if (!candidate) throw noVersionOnAll(req, versions, r.skipped, r.unchecked);
+    if (!candidate) {
+      const skipped = r.skipped.map((g) => {
+        const errors = said.get(g.version);
+        return errors ? { ...g, detail: errors.map((e) => e.message).join("; ") } : g;
+      });
+      const first = skipped.find((g) => said.has(g.version));
+      throw noVersionOnAll(req, versions, skipped, r.unchecked, first && said.get(first.version)![0]!.hint);
+    }
     const tried = await tryPlatforms(candidate.version, req.platforms, fetch);
     if (!tried.lacks.length) return { picked: candidate, skipped: r.skipped, platforms: tried.platforms };
     probed.set(candidate.version, tried.lacks);
+    said.set(candidate.version, tried.errors);
   }
 }
 
@@ -44,20 +55,26 @@ async function tryPlatforms(version: string, platforms: readonly PlatformKey[], 
   const settled = await Promise.allSettled(platforms.map((p) => fetch(version, [p])));
   const out: LockEntry["platforms"] = {};
   const lacks: PlatformKey[] = [];
+  const errors: DevenvError[] = [];
   for (const [i, s] of settled.entries()) {
     if (s.status === "fulfilled") Object.assign(out, s.value);
-    else if (s.reason instanceof DevenvError && s.reason.code === "UNSUPPORTED_PLATFORM") lacks.push(platforms[i]!);
+    else if (isUnsupported(s.reason)) {
+      lacks.push(platforms[i]!);
+      errors.push(s.reason);
+    }
   }
-  const fatal = settled.find((s): s is PromiseRejectedResult => s.status === "rejected" && !(s.reason instanceof DevenvError && s.reason.code === "UNSUPPORTED_PLATFORM"));
+  const fatal = settled.find((s): s is PromiseRejectedResult => s.status === "rejected" && !isUnsupported(s.reason));
   if (fatal) throw fatal.reason;
-  return { platforms: out, lacks };
+  return { platforms: out, lacks, errors };
 }
 
-function noVersionOnAll(req: PickRequest, versions: readonly VersionInfo[], skipped: readonly Gap[], unchecked: number): DevenvError {
+const isUnsupported = (e: unknown): e is DevenvError => e instanceof DevenvError && e.code === "UNSUPPORTED_PLATFORM";
+
+function noVersionOnAll(req: PickRequest, versions: readonly VersionInfo[], skipped: readonly Gap[], unchecked: number, recipeHint?: string): DevenvError {
   const lacks = [...new Set(skipped.flatMap((g) => g.lacks))];
   const droppable = lacks.filter((p) => p !== req.host);
   const newest = newestOnAll(versions, req.platforms);
-  const hint = [
+  const hint = recipeHint ? [recipeHint, lacks.includes(req.host) ? `${req.host} is this machine: a version without it cannot be used here.` : ""].filter(Boolean).join(" ") : [
     newest ? `The newest ${req.name} with a build for all of them is ${newest}: ask for it (or a range that allows it).` : `Pick a version that has a build for all of them ('devenv versions ${req.name}').`,
     droppable.length ? `Or drop ${droppable.join(", ")} from 'platforms' in devenv.ts (and from 'devenv lock --platform'): devenv.lock then has no ${droppable.join(", ")} entry.` : "",
     lacks.includes(req.host) ? `${req.host} is this machine: a version without it cannot be used here.` : "",

@@ -13,6 +13,8 @@ import { rangeAllows, sortVersions } from "./range.js";
 export interface Gap {
   version: string;
   lacks: PlatformKey[];
+  /** What the recipe said when its artifact was asked for (set for probed versions). */
+  detail?: string;
 }
 
 export interface PlatformPick {
@@ -102,7 +104,7 @@ const LISTED = 8;
 
 /** The lines of the "no version has every platform" error: each candidate and what it lacks, newest first, bounded. */
 export function gapLines(skipped: readonly Gap[], unchecked: number): string[] {
-  const lines = skipped.slice(0, LISTED).map((g) => `${g.version}: ${buildsOf(g.lacks)}`);
+  const lines = skipped.slice(0, LISTED).map((g) => `${g.version}: ${g.detail ?? buildsOf(g.lacks)}`);
   const rest = skipped.slice(LISTED);
   if (rest.length) {
     const lacks = [...new Set(rest.flatMap((g) => g.lacks))];
