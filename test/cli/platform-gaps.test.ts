@@ -40,7 +40,7 @@ const PACKAGES: NpmPackageSpec[] = [
 
 let fake: FakeUpstream;
 before(async () => {
-  fake = await startFakeUpstream({ node: NODE, npm: PACKAGES });
+  fake = await startFakeUpstream({ node: NODE, npm: PACKAGES, llvm: ["20.1.7", "20.1.8"] });
 });
 after(async () => {
   await fake.close();
@@ -166,4 +166,16 @@ test("add without a range picks the major of the newest stable that every locked
   const x = await fresh(config(["linux-x64", "darwin-x64"], ""));
   assertOk(await x.run(["add", "--no-install", "node"]));
   assert.equal(lockOf(x).tools.node.request, "14");
+});
+
+test("a recipe whose version list does not give platforms (clang): newer releases are tried one by one, 20.1.8 skipped for darwin-x64", async () => {
+  const sb = await fresh(config(["linux-x64", "darwin-x64"], `clang: "20"`));
+  fake.reset();
+  const r = await sb.run(["lock"]);
+  assertOk(r);
+  assert.match(r.stdout, /^clang: 20\.1\.7 picked; 20\.1\.8 skipped: no darwin-x64 build$/m);
+  const p = lockOf(sb).tools.clang.platforms;
+  assert.equal(p["darwin-x64"].url, "https://github.com/llvm/llvm-project/releases/download/llvmorg-20.1.7/LLVM-20.1.7-macOS-X64.tar.xz");
+  assert.equal(p["linux-x64"].url, "https://github.com/llvm/llvm-project/releases/download/llvmorg-20.1.7/LLVM-20.1.7-Linux-X64.tar.xz");
+  assert.equal(fake.count(/\.tar\.xz$/), 0, "nothing downloaded");
 });
