@@ -100,7 +100,7 @@ export async function lockProject(ctx: AppContext, project: ProjectConfig, curre
   await Promise.all(relockLacking.map(resolve));
   const lock = { lockVersion: current.lockVersion, tools };
   if (work.length) checkOwnLock(lock, requests, recipe);
-  return { lock, changed, dropped: plan.drop, unpublished, skipped };
+  return { lock, changed, dropped: plan.drop, unpublished, skipped: skipped.sort((a, b) => (a.name < b.name ? -1 : 1)) };
 }
 
 const lacksPlatform = (e: unknown) => e instanceof DevenvError && e.code === "UNSUPPORTED_PLATFORM";
