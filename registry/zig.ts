@@ -37,7 +37,12 @@ export default defineRecipe({
     return Object.entries(index)
       // 0.1.1 has a Windows build only: a version no platform here can install is not listed.
       .filter(([k, v]) => k !== "master" && semver.valid(k) && ALL_PLATFORMS.some((p) => hasBuild(v, p)))
-      .map(([version, v]) => ({ version, ...(typeof v.date === "string" ? { date: v.date } : {}) }));
+      .map(([version, v]) => ({
+        version,
+        ...(typeof v.date === "string" ? { date: v.date } : {}),
+        // Each target the index lists for a version is a build of it.
+        platforms: ALL_PLATFORMS.filter((p) => hasBuild(v, p)),
+      }));
   },
 
   async artifact({ http }, version, platform) {

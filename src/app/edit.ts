@@ -6,7 +6,8 @@ import { newConfigSource, removeTools, setTools } from "../config/edit.js";
 import { DevenvError } from "../errors.js";
 import { TOOL_NAME } from "../lock/names.js";
 import { hasRecipe, loadRecipe, unknownTool } from "../registry/index.js";
-import { pickVersion, rangeAllows } from "../resolver/range.js";
+import { rangeAllows } from "../resolver/range.js";
+import { pickOnPlatforms } from "../resolver/platform-pick.js";
 import { isValidRange } from "../resolver/range.js";
 import type { ConfigBundle } from "../config/inputs.js";
 import type { AppContext } from "./context.js";
@@ -79,12 +80,21 @@ export async function addTools(ctx: AppContext, args: ToolArg[], opts: { install
   const file = join(root, CONFIG_FILE);
   const old = await readFile(file, "utf8").catch(() => undefined);
   const prior = old === undefined ? undefined : await requireTrustedConfig(ctx, root, old);
+  // No range given: the major of the newest stable with a build for every platform the project locks.
+  const platforms = [...new Set([ctx.platform, ...(prior ? (await evaluateBundle(prior)).platforms : [])])];
   const tools = await Promise.all(args.map(async (a) => {
     if (a.range !== undefined) return { name: a.name, spec: a.range };
     const recipe = await loadRecipe(a.name);
-    // Only as much of a long list as the newest stable version for this machine needs (python's releases).
-    const query = { satisfies: (v: string) => rangeAllows("latest", v), platforms: [ctx.platform] };
-    const latest = pickVersion("latest", await listVersions(ctx, recipe, {}, false, query));
+    const wanted = platforms.filter((p) => recipe.platforms.includes(p));
+    // Only as much of a long list as the newest stable version for these platforms needs (python's releases).
+    const query = { satisfies: (v: string) => rangeAllows("latest", v), platforms: wanted };
+    const r = pickOnPlatforms("latest", await listVersions(ctx, recipe, {}, false, query), wanted);
+    const latest = r.picked ?? r.probe;
+    if (!latest && r.skipped.length) {
+      throw new DevenvError("UNSUPPORTED_PLATFORM", `${a.name}: no stable version has a build for every platform this project locks (${platforms.join(", ")})`, {
+        hint: `Give a range ('devenv versions ${a.name}' shows what each version lacks), or drop a platform from 'platforms' in devenv.ts.`,
+      });
+    }
     if (!latest) throw new DevenvError("NO_MATCHING_VERSION", `${a.name}: no stable version published`, { hint: `Give a range: devenv add ${a.name}@<range>.` });
     return { name: a.name, spec: defaultRange(latest.version) };
   }));

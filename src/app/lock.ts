@@ -6,10 +6,12 @@ import { versionProblem } from "../lock/names.js";
 import type { LockEntry, LockFile, LockedArtifact } from "../lock/types.js";
 import { checkLockEntry } from "../resolver/check-entry.js";
 import { entryMismatch, entryOutdated, frozenProblems, planLock, sourceOf } from "../resolver/plan.js";
-import { pickVersion, rangeAllows, sortVersions } from "../resolver/range.js";
+import { rangeAllows, sortVersions } from "../resolver/range.js";
+import { rangeCandidates, type Gap } from "../resolver/platform-pick.js";
 import type { Artifact, ArtifactFile, PlatformKey, Recipe } from "../registry/types.js";
 import type { AppContext } from "./context.js";
 import { recipeFor } from "./project.js";
+import { pickAndFetch } from "./pick.js";
 import { listVersions } from "./versions.js";
 import { artifactWithPolicy, checksumPolicy, firstDownloadValues, refuseFirstDownload, type ChecksumPolicy, type FirstDownloadValue } from "./first-download.js";
 
@@ -32,6 +34,8 @@ export interface LockResult {
   unpublished: Array<{ name: string; platforms: PlatformKey[] }>;
   /** Every file of the resulting lock whose sha256 was trusted on first download (the CLI prints a line each). */
   firstDownload: FirstDownloadValue[];
+  /** Tools locked at an older version than their range allows, because newer ones lack a locked platform. */
+  skipped: Array<{ name: string; version: string; skipped: Gap[] }>;
 }
 
 export const lockPlatforms = (ctx: AppContext, project: ProjectConfig, extra: readonly PlatformKey[] = []): PlatformKey[] =>
@@ -67,38 +71,48 @@ export async function lockProject(ctx: AppContext, project: ProjectConfig, curre
   const tools: Record<string, LockEntry> = {};
   const changed: LockResult["changed"] = [];
   const work: Array<Promise<void>> = [];
+  const relockLacking: ToolRequest[] = [];
+  const orRelock = (req: ToolRequest, p: Promise<void>) => p.catch((e: unknown) => {
+    if (!lacksPlatform(e)) throw e;
+    relockLacking.push(req);
+  });
   for (const { req, entry, missing, relock } of plan.keep) {
     const r = recipe(req.name);
     if (relock) {
       // Made with an older recipe: the same version, every platform's artifact as this recipe gives it.
       const wanted = [...new Set([...(Object.keys(entry.platforms) as PlatformKey[]), ...missing])].filter((p) => r.platforms.includes(p));
-      work.push((async () => {
+      work.push(orRelock(req, (async () => {
         tools[req.name] = { ...entry, recipeRevision: r.revision, platforms: await artifacts(ctx, r, req, entry.version, wanted, policy, entry.platforms) };
-      })());
+      })()));
       continue;
     }
     tools[req.name] = entry;
     if (missing.length) {
-      work.push((async () => {
+      work.push(orRelock(req, (async () => {
         tools[req.name] = { ...entry, platforms: { ...entry.platforms, ...(await artifacts(ctx, r, req, entry.version, missing, policy)) } };
-      })());
+      })()));
     }
   }
-  for (const { req } of plan.resolve) {
-    work.push((async () => {
-      const entry = await resolveTool(ctx, req, recipes.get(req.name)!, platforms, policy);
-      tools[req.name] = entry;
-      const from = current.tools[req.name]?.version;
-      if (from !== entry.version || current.tools[req.name]?.request !== entry.request) {
-        changed.push({ name: req.name, ...(from ? { from } : {}), to: entry.version });
-      }
-    })());
-  }
+  const skipped: LockResult["skipped"] = [];
+  const resolve = async (req: ToolRequest) => {
+    const { entry, skipped: passed } = await resolveTool(ctx, req, recipes.get(req.name)!, platforms, policy);
+    tools[req.name] = entry;
+    if (passed.length) skipped.push({ name: req.name, version: entry.version, skipped: passed });
+    const from = current.tools[req.name]?.version;
+    if (from !== entry.version || current.tools[req.name]?.request !== entry.request) {
+      changed.push({ name: req.name, ...(from ? { from } : {}), to: entry.version });
+    }
+  };
+  for (const { req } of plan.resolve) work.push(resolve(req));
   await Promise.all(work);
+  // A kept version without a build for a platform added since: resolve the range again (same rule).
+  await Promise.all(relockLacking.map(resolve));
   const lock = { lockVersion: current.lockVersion, tools };
   if (work.length) checkOwnLock(lock, requests, recipe);
-  return { lock, changed, dropped: plan.drop, unpublished, firstDownload: firstDownloadValues(lock.tools) };
+  return { lock, changed, dropped: plan.drop, unpublished, firstDownload: firstDownloadValues(lock.tools), skipped: skipped.sort((a, b) => (a.name < b.name ? -1 : 1)) };
 }
+
+const lacksPlatform = (e: unknown) => e instanceof DevenvError && e.code === "UNSUPPORTED_PLATFORM";
 
 /**
  * Never write a lock the next run would refuse: what an upstream listed (a URL, a version, a part)
@@ -116,7 +130,11 @@ function checkOwnLock(lock: LockFile, requests: readonly ToolRequest[], recipe: 
   }
 }
 
-export async function resolveTool(ctx: AppContext, req: ToolRequest, recipe: Recipe, platforms: readonly PlatformKey[], policy: ChecksumPolicy = NO_POLICY): Promise<LockEntry> {
+/**
+ * The newest version the range allows with a build for every platform to lock that the recipe
+ * publishes at all (app/pick.ts), its artifacts, and the newer versions passed over.
+ */
+export async function resolveTool(ctx: AppContext, req: ToolRequest, recipe: Recipe, platforms: readonly PlatformKey[], policy: ChecksumPolicy = NO_POLICY): Promise<{ entry: LockEntry; skipped: Gap[] }> {
   if (!recipe.platforms.includes(ctx.platform)) {
     throw new DevenvError("UNSUPPORTED_PLATFORM", `${req.name} is not published for ${ctx.platform}`, {
       hint: `${req.name} is available for: ${recipe.platforms.join(", ") || "no platform"}.`,
@@ -126,21 +144,23 @@ export async function resolveTool(ctx: AppContext, req: ToolRequest, recipe: Rec
   const wanted = platforms.filter((p) => recipe.platforms.includes(p));
   const query = { satisfies: (v: string) => rangeAllows(req.range, v), platforms: wanted };
   const versions = (await listVersions(ctx, recipe, req.options, req.inline, query)).filter((v) => !versionProblem(v.version));
-  const picked = pickVersion(req.range, versions);
-  if (!picked) {
+  if (!rangeCandidates(req.range, versions).length) {
     const newest = sortVersions(versions).slice(0, 5).map((v) => v.version);
     throw new DevenvError("NO_MATCHING_VERSION", `${req.name}: no version matches '${req.range}'`, {
       hint: newest.length ? `Newest versions: ${newest.join(", ")}. 'devenv versions ${req.name}' lists them all.` : `${req.name} lists no versions.`,
     });
   }
-  return {
+    const pick = await pickAndFetch({ name: req.name, range: req.range, platforms: wanted, host: ctx.platform }, versions,
+    (version, ps) => artifacts(ctx, recipe, req, version, ps, policy));
+  const entry: LockEntry = {
     request: req.range,
-    version: picked.version,
+    version: pick.picked.version,
     source: sourceOf(req),
     recipeRevision: recipe.revision,
     ...(Object.keys(req.options).length ? { options: req.options } : {}),
-    platforms: await artifacts(ctx, recipe, req, picked.version, wanted, policy),
+    platforms: pick.platforms,
   };
+  return { entry, skipped: pick.skipped };
 }
 
 const NO_POLICY: ChecksumPolicy = { strict: undefined, trustFirstDownload: false };

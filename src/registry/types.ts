@@ -95,6 +95,12 @@ export interface VersionInfo {
   /** Set for tools with LTS lines (Node). */
   lts?: string;
   date?: string;
+  /**
+   * The platforms this version has a build for, when the version list already says so cheaply
+   * (node's index.json `files`, one npm package per platform, zig's index). Absent: not known; the
+   * lock then tries the artifact per platform. Platforms outside `Recipe.platforms` never count.
+   */
+  platforms?: PlatformKey[];
 }
 
 /** Options a tool accepts in devenv.ts besides `version`. */

@@ -4,6 +4,7 @@ import type { LockResult } from "../../app/lock.js";
 import { lockProject } from "../../app/lock.js";
 import { loadProject, readLock, writeLock } from "../../app/project.js";
 import type { PlatformKey } from "../../registry/types.js";
+import { skippedLine } from "../../resolver/platform-pick.js";
 import { contextFor } from "../common.js";
 import { printText } from "../output.js";
 
@@ -12,6 +13,7 @@ export function describeLockChanges(r: LockResult): string[] {
     ...r.changed.map((c) => (c.from ? `${c.name} ${c.from} → ${c.to}` : `${c.name} ${c.to}`)),
     ...r.dropped.map((n) => `${n} dropped from devenv.lock`),
     ...r.unpublished.map((u) => `${u.name}: not published for ${u.platforms.join(", ")} (left out of devenv.lock)`),
+    ...r.skipped.map((s) => skippedLine(s.name, s.version, s.skipped)),
   ];
 }
 
