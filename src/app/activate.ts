@@ -13,7 +13,8 @@ import { serializeLock } from "../lock/format.js";
 import { projectStateDir } from "../state/projects.js";
 import { pinSpecs, recordUse } from "./references.js";
 import { realRoot } from "./trust.js";
-import { lockProject } from "./lock.js";
+import { lockProject, type LockOptions } from "./lock.js";
+import type { FirstDownloadValue } from "./first-download.js";
 import { loadProject, readLock, writeLock } from "./project.js";
 
 export interface PreparedProject {
@@ -22,16 +23,18 @@ export interface PreparedProject {
   installed: InstalledTool[];
   plan: EnvPlan;
   lockWritten: boolean;
+  /** The lock's checksums trusted on first download (install prints them). */
+  firstDownload: FirstDownloadValue[];
 }
 
 /**
  * The common path of install/exec/env/shell: load devenv.ts, bring the lock up to date (or
  * check it with `frozen`), install what is missing, and plan the environment.
  */
-export async function prepareProject(ctx: AppContext, opts: { frozen?: boolean } = {}): Promise<PreparedProject> {
+export async function prepareProject(ctx: AppContext, opts: { frozen?: boolean } & Pick<LockOptions, "strict" | "trustFirstDownload"> = {}): Promise<PreparedProject> {
   const project = await loadProject(ctx);
   const { lock: current, text } = await readLock(project.root);
-  const { lock } = await lockProject(ctx, project, current, { frozen: opts.frozen ?? false });
+  const { lock, firstDownload } = await lockProject(ctx, project, current, { ...opts, frozen: opts.frozen ?? false });
   const lockWritten = opts.frozen ? false : await writeLock(project.root, lock, text);
   const tools = await projectTools(ctx, project, lock);
   // Pinned until the project is a registered root: a gc running meanwhile keeps these entries.
@@ -44,7 +47,7 @@ export async function prepareProject(ctx: AppContext, opts: { frozen?: boolean }
     await pin.release();
   }
   const plan = planProjectEnv(ctx, project, tools, installed);
-  return { project, lock, installed, plan, lockWritten };
+  return { project, lock, installed, plan, lockWritten, firstDownload };
 }
 
 /**

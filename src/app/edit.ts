@@ -6,12 +6,13 @@ import { newConfigSource, removeTools, setTools } from "../config/edit.js";
 import { DevenvError } from "../errors.js";
 import { TOOL_NAME } from "../lock/names.js";
 import { hasRecipe, loadRecipe, unknownTool } from "../registry/index.js";
-import { pickVersion } from "../resolver/range.js";
+import { rangeAllows } from "../resolver/range.js";
+import { pickOnPlatforms } from "../resolver/platform-pick.js";
 import { isValidRange } from "../resolver/range.js";
 import type { ConfigBundle } from "../config/inputs.js";
 import type { AppContext } from "./context.js";
 import { installTools, projectTools } from "./install.js";
-import { lockProject, type LockResult } from "./lock.js";
+import { lockProject, type LockOptions, type LockResult } from "./lock.js";
 import { commitEdit } from "./edit-commit.js";
 import { evaluateBundle, readLock, requireRoot } from "./project.js";
 import { listVersions } from "./versions.js";
@@ -55,7 +56,7 @@ export interface EditResult {
  * devenv.lock and the trust record (commitEdit). A failure, Ctrl-C or kill before that point leaves
  * the project's files and its trust record exactly as they were, including "no devenv.lock".
  */
-async function lockEdited(ctx: AppContext, root: string, prior: ConfigBundle | undefined, before: string | undefined, source: string, install: boolean, command: string) {
+async function lockEdited(ctx: AppContext, root: string, prior: ConfigBundle | undefined, before: string | undefined, source: string, install: boolean, command: string, lockOpts: LockOptions = {}) {
   // The edited devenv.ts in place of the one on disk; the files it imports are read from disk. Only
   // devenv.ts is devenv's edit: each of them must be one the approval of the old content covered.
   const bundle = await loadConfig(ctx, root, source);
@@ -67,27 +68,38 @@ async function lockEdited(ctx: AppContext, root: string, prior: ConfigBundle | u
   }
   const project = await evaluateBundle(bundle);
   const { lock: current, text } = await readLock(root);
-  const lock = await lockProject(ctx, project, current);
+  const lock = await lockProject(ctx, project, current, lockOpts);
   const installed = install ? await installTools(ctx, await projectTools(ctx, project, lock.lock)) : [];
   await commitEdit(ctx, { root, configBefore: before, lockBefore: text, config: source, lock: lock.lock, prior, next: bundle }, command);
   return { lock, installed: installed.filter((t) => t.fresh).map((t) => `${t.name} ${t.version}`) };
 }
 
-export async function addTools(ctx: AppContext, args: ToolArg[], opts: { install: boolean }): Promise<EditResult> {
+export async function addTools(ctx: AppContext, args: ToolArg[], opts: { install: boolean } & Pick<LockOptions, "strict" | "trustFirstDownload">): Promise<EditResult> {
   for (const a of args) if (!hasRecipe(a.name)) throw unknownTool(a.name);
   const root = findProjectRoot(ctx.cwd) ?? ctx.cwd;
   const file = join(root, CONFIG_FILE);
   const old = await readFile(file, "utf8").catch(() => undefined);
   const prior = old === undefined ? undefined : await requireTrustedConfig(ctx, root, old);
+  // No range given: the major of the newest stable with a build for every platform the project locks.
+  const platforms = [...new Set([ctx.platform, ...(prior ? (await evaluateBundle(prior)).platforms : [])])];
   const tools = await Promise.all(args.map(async (a) => {
     if (a.range !== undefined) return { name: a.name, spec: a.range };
     const recipe = await loadRecipe(a.name);
-    const latest = pickVersion("latest", await listVersions(ctx, recipe, {}, false));
+    const wanted = platforms.filter((p) => recipe.platforms.includes(p));
+    // Only as much of a long list as the newest stable version for these platforms needs (python's releases).
+    const query = { satisfies: (v: string) => rangeAllows("latest", v), platforms: wanted };
+    const r = pickOnPlatforms("latest", await listVersions(ctx, recipe, {}, false, query), wanted);
+    const latest = r.picked ?? r.probe;
+    if (!latest && r.skipped.length) {
+      throw new DevenvError("UNSUPPORTED_PLATFORM", `${a.name}: no stable version has a build for every platform this project locks (${platforms.join(", ")})`, {
+        hint: `Give a range ('devenv versions ${a.name}' shows what each version lacks), or drop a platform from 'platforms' in devenv.ts.`,
+      });
+    }
     if (!latest) throw new DevenvError("NO_MATCHING_VERSION", `${a.name}: no stable version published`, { hint: `Give a range: devenv add ${a.name}@<range>.` });
     return { name: a.name, spec: defaultRange(latest.version) };
   }));
   const source = old === undefined ? newConfigSource(tools) : setTools(old, tools, file);
-  return { root, created: old === undefined, ...(await lockEdited(ctx, root, prior, old, source, opts.install, "add")) };
+  return { root, created: old === undefined, ...(await lockEdited(ctx, root, prior, old, source, opts.install, "add", { strict: opts.strict, trustFirstDownload: opts.trustFirstDownload })) };
 }
 
 export async function removeToolsFromProject(ctx: AppContext, names: string[]): Promise<EditResult & { removed: string[] }> {

@@ -6,17 +6,24 @@ import { versionProblem } from "../lock/names.js";
 import type { LockEntry, LockFile, LockedArtifact } from "../lock/types.js";
 import { checkLockEntry } from "../resolver/check-entry.js";
 import { entryMismatch, entryOutdated, frozenProblems, planLock, sourceOf } from "../resolver/plan.js";
-import { pickVersion, sortVersions } from "../resolver/range.js";
+import { rangeAllows, sortVersions } from "../resolver/range.js";
+import { rangeCandidates, type Gap } from "../resolver/platform-pick.js";
 import type { Artifact, ArtifactFile, PlatformKey, Recipe } from "../registry/types.js";
 import type { AppContext } from "./context.js";
 import { recipeFor } from "./project.js";
+import { pickAndFetch } from "./pick.js";
 import { listVersions } from "./versions.js";
+import { artifactWithPolicy, checksumPolicy, firstDownloadValues, refuseFirstDownload, type ChecksumPolicy, type FirstDownloadValue } from "./first-download.js";
 
 export interface LockOptions {
   update?: ReadonlySet<string> | "all";
   frozen?: boolean;
   /** Extra platforms to record besides the host and devenv.ts `platforms`. */
   platforms?: readonly PlatformKey[];
+  /** --strict: refuse first-download checksums (also strictChecksums in devenv.ts, DEVENV_STRICT_CHECKSUMS=1). */
+  strict?: boolean;
+  /** --trust-first-download: a file no upstream hashed may be hashed on first download, for every tool locked now. */
+  trustFirstDownload?: boolean;
 }
 
 export interface LockResult {
@@ -25,6 +32,10 @@ export interface LockResult {
   dropped: string[];
   /** Tools left out of some wanted platforms because their upstream publishes nothing for them. */
   unpublished: Array<{ name: string; platforms: PlatformKey[] }>;
+  /** Every file of the resulting lock whose sha256 was trusted on first download (the CLI prints a line each). */
+  firstDownload: FirstDownloadValue[];
+  /** Tools locked at an older version than their range allows, because newer ones lack a locked platform. */
+  skipped: Array<{ name: string; version: string; skipped: Gap[] }>;
 }
 
 export const lockPlatforms = (ctx: AppContext, project: ProjectConfig, extra: readonly PlatformKey[] = []): PlatformKey[] =>
@@ -37,6 +48,7 @@ export const lockPlatforms = (ctx: AppContext, project: ProjectConfig, extra: re
  */
 export async function lockProject(ctx: AppContext, project: ProjectConfig, current: LockFile, opts: LockOptions = {}): Promise<LockResult> {
   const platforms = lockPlatforms(ctx, project, opts.platforms);
+  const policy = checksumPolicy(ctx, project, opts);
   const recipes = new Map<string, Recipe>();
   for (const req of project.tools) recipes.set(req.name, await recipeFor(req));
   const requests = project.tools.map((req) => canonicalRequest(req, recipes.get(req.name)!));
@@ -44,6 +56,7 @@ export async function lockProject(ctx: AppContext, project: ProjectConfig, curre
   const plan = planLock(requests, current, platforms, opts.update, (name) => recipe(name).platforms, (name) => recipe(name).revision);
   // devenv.lock came with a pull: every entry kept is checked before anything is fetched or written.
   for (const k of plan.keep) checkLockEntry(k.req, recipe(k.req.name), k.entry, { artifacts: !k.relock });
+  refuseFirstDownload(policy, plan.keep.filter((k) => !k.relock).map((k) => ({ name: k.req.name, entry: k.entry })));
   const unpublished = requests
     .map((req) => ({ name: req.name, platforms: platforms.filter((p) => !recipes.get(req.name)!.platforms.includes(p)) }))
     .filter((u) => u.platforms.length);
@@ -58,38 +71,48 @@ export async function lockProject(ctx: AppContext, project: ProjectConfig, curre
   const tools: Record<string, LockEntry> = {};
   const changed: LockResult["changed"] = [];
   const work: Array<Promise<void>> = [];
+  const relockLacking: ToolRequest[] = [];
+  const orRelock = (req: ToolRequest, p: Promise<void>) => p.catch((e: unknown) => {
+    if (!lacksPlatform(e)) throw e;
+    relockLacking.push(req);
+  });
   for (const { req, entry, missing, relock } of plan.keep) {
     const r = recipe(req.name);
     if (relock) {
       // Made with an older recipe: the same version, every platform's artifact as this recipe gives it.
       const wanted = [...new Set([...(Object.keys(entry.platforms) as PlatformKey[]), ...missing])].filter((p) => r.platforms.includes(p));
-      work.push((async () => {
-        tools[req.name] = { ...entry, recipeRevision: r.revision, platforms: await artifacts(ctx, r, req, entry.version, wanted) };
-      })());
+      work.push(orRelock(req, (async () => {
+        tools[req.name] = { ...entry, recipeRevision: r.revision, platforms: await artifacts(ctx, r, req, entry.version, wanted, policy, entry.platforms) };
+      })()));
       continue;
     }
     tools[req.name] = entry;
     if (missing.length) {
-      work.push((async () => {
-        tools[req.name] = { ...entry, platforms: { ...entry.platforms, ...(await artifacts(ctx, r, req, entry.version, missing)) } };
-      })());
+      work.push(orRelock(req, (async () => {
+        tools[req.name] = { ...entry, platforms: { ...entry.platforms, ...(await artifacts(ctx, r, req, entry.version, missing, policy)) } };
+      })()));
     }
   }
-  for (const { req } of plan.resolve) {
-    work.push((async () => {
-      const entry = await resolveTool(ctx, req, recipes.get(req.name)!, platforms);
-      tools[req.name] = entry;
-      const from = current.tools[req.name]?.version;
-      if (from !== entry.version || current.tools[req.name]?.request !== entry.request) {
-        changed.push({ name: req.name, ...(from ? { from } : {}), to: entry.version });
-      }
-    })());
-  }
+  const skipped: LockResult["skipped"] = [];
+  const resolve = async (req: ToolRequest) => {
+    const { entry, skipped: passed } = await resolveTool(ctx, req, recipes.get(req.name)!, platforms, policy);
+    tools[req.name] = entry;
+    if (passed.length) skipped.push({ name: req.name, version: entry.version, skipped: passed });
+    const from = current.tools[req.name]?.version;
+    if (from !== entry.version || current.tools[req.name]?.request !== entry.request) {
+      changed.push({ name: req.name, ...(from ? { from } : {}), to: entry.version });
+    }
+  };
+  for (const { req } of plan.resolve) work.push(resolve(req));
   await Promise.all(work);
+  // A kept version without a build for a platform added since: resolve the range again (same rule).
+  await Promise.all(relockLacking.map(resolve));
   const lock = { lockVersion: current.lockVersion, tools };
   if (work.length) checkOwnLock(lock, requests, recipe);
-  return { lock, changed, dropped: plan.drop, unpublished };
+  return { lock, changed, dropped: plan.drop, unpublished, firstDownload: firstDownloadValues(lock.tools), skipped: skipped.sort((a, b) => (a.name < b.name ? -1 : 1)) };
 }
+
+const lacksPlatform = (e: unknown) => e instanceof DevenvError && e.code === "UNSUPPORTED_PLATFORM";
 
 /**
  * Never write a lock the next run would refuse: what an upstream listed (a URL, a version, a part)
@@ -107,36 +130,47 @@ function checkOwnLock(lock: LockFile, requests: readonly ToolRequest[], recipe: 
   }
 }
 
-export async function resolveTool(ctx: AppContext, req: ToolRequest, recipe: Recipe, platforms: readonly PlatformKey[]): Promise<LockEntry> {
+/**
+ * The newest version the range allows with a build for every platform to lock that the recipe
+ * publishes at all (app/pick.ts), its artifacts, and the newer versions passed over.
+ */
+export async function resolveTool(ctx: AppContext, req: ToolRequest, recipe: Recipe, platforms: readonly PlatformKey[], policy: ChecksumPolicy = NO_POLICY): Promise<{ entry: LockEntry; skipped: Gap[] }> {
   if (!recipe.platforms.includes(ctx.platform)) {
     throw new DevenvError("UNSUPPORTED_PLATFORM", `${req.name} is not published for ${ctx.platform}`, {
       hint: `${req.name} is available for: ${recipe.platforms.join(", ") || "no platform"}.`,
     });
   }
   // A version that could not be a store entry's name is never locked (devenv would refuse its own lock).
-  const versions = (await listVersions(ctx, recipe, req.options, req.inline)).filter((v) => !versionProblem(v.version));
-  const picked = pickVersion(req.range, versions);
-  if (!picked) {
+  const wanted = platforms.filter((p) => recipe.platforms.includes(p));
+  const query = { satisfies: (v: string) => rangeAllows(req.range, v), platforms: wanted };
+  const versions = (await listVersions(ctx, recipe, req.options, req.inline, query)).filter((v) => !versionProblem(v.version));
+  if (!rangeCandidates(req.range, versions).length) {
     const newest = sortVersions(versions).slice(0, 5).map((v) => v.version);
     throw new DevenvError("NO_MATCHING_VERSION", `${req.name}: no version matches '${req.range}'`, {
       hint: newest.length ? `Newest versions: ${newest.join(", ")}. 'devenv versions ${req.name}' lists them all.` : `${req.name} lists no versions.`,
     });
   }
-  const wanted = platforms.filter((p) => recipe.platforms.includes(p));
-  return {
+    const pick = await pickAndFetch({ name: req.name, range: req.range, platforms: wanted, host: ctx.platform }, versions,
+    (version, ps) => artifacts(ctx, recipe, req, version, ps, policy));
+  const entry: LockEntry = {
     request: req.range,
-    version: picked.version,
+    version: pick.picked.version,
     source: sourceOf(req),
     recipeRevision: recipe.revision,
     ...(Object.keys(req.options).length ? { options: req.options } : {}),
-    platforms: await artifacts(ctx, recipe, req, picked.version, wanted),
+    platforms: pick.platforms,
   };
+  return { entry, skipped: pick.skipped };
 }
 
-async function artifacts(ctx: AppContext, recipe: Recipe, req: ToolRequest, version: string, platforms: readonly PlatformKey[]) {
+const NO_POLICY: ChecksumPolicy = { strict: undefined, trustFirstDownload: false };
+
+/** `previous`: the same version's artifacts as locked before (a relock), whose first-download values are kept. */
+async function artifacts(ctx: AppContext, recipe: Recipe, req: ToolRequest, version: string, platforms: readonly PlatformKey[], policy: ChecksumPolicy, previous?: LockEntry["platforms"]) {
   const out: LockEntry["platforms"] = {};
   await Promise.all(platforms.map(async (p) => {
-    out[p] = lockedArtifact(await recipe.artifact({ http: ctx.http }, version, p, req.options));
+    const get = () => recipe.artifact({ http: ctx.http }, version, p, req.options);
+    out[p] = lockedArtifact(await artifactWithPolicy(ctx, get, req, version, p, policy, previous?.[p]));
   }));
   return out;
 }
@@ -145,6 +179,7 @@ const fileFields = (a: ArtifactFile) => ({
   url: a.url,
   ...(a.sha256 !== undefined ? { sha256: a.sha256 } : {}),
   ...(a.integrity !== undefined ? { integrity: a.integrity } : {}),
+  ...(a.checksum !== undefined ? { checksum: a.checksum } : {}),
   format: a.format,
   strip: a.strip,
   ...(a.size !== undefined ? { size: a.size } : {}),

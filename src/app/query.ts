@@ -3,13 +3,14 @@ import { join } from "node:path";
 import type { ProjectConfig } from "../config/normalise.js";
 import type { LockFile } from "../lock/types.js";
 import { allRecipes, loadRecipe } from "../registry/index.js";
-import { pickVersion, sortVersions } from "../resolver/range.js";
-import type { VersionInfo } from "../registry/types.js";
+import { sortVersions } from "../resolver/range.js";
+import { lacking, pickOnPlatforms } from "../resolver/platform-pick.js";
+import type { PlatformKey, VersionInfo } from "../registry/types.js";
 import { findInstalled } from "../store/install.js";
 import type { AppContext } from "./context.js";
 import { projectTools } from "./install.js";
 import { checkLockEntry } from "../resolver/check-entry.js";
-import { canonicalRequest, staleReason } from "./lock.js";
+import { canonicalRequest, lockPlatforms, staleReason } from "./lock.js";
 import { recipeFor } from "./project.js";
 import { listVersions } from "./versions.js";
 
@@ -47,24 +48,41 @@ export interface OutdatedRow {
 }
 
 export async function outdated(ctx: AppContext, project: ProjectConfig, lock: LockFile): Promise<OutdatedRow[]> {
+  const platforms = lockPlatforms(ctx, project);
   return Promise.all(project.tools.map(async (req) => {
     const recipe = await recipeFor(req);
     // The locked version is shown only from an entry that passes the checks every install makes.
     const entry = lock.tools[req.name];
     if (entry && !staleReason(req, recipe, entry)) checkLockEntry(canonicalRequest(req, recipe), recipe, entry);
     const versions = await listVersions(ctx, recipe, req.options, req.inline);
+    // What `devenv update` would lock: the newest with a build for every locked platform, as far as
+    // the version list says (a version it says nothing about counts as having them; the lock tries).
+    const wanted = platforms.filter((p) => recipe.platforms.includes(p));
+    const pick = (range: string) => {
+      const r = pickOnPlatforms(range, versions, wanted);
+      return (r.picked ?? r.probe)?.version ?? null;
+    };
     return {
       name: req.name,
       request: req.range,
       locked: lock.tools[req.name]?.version ?? null,
-      wanted: pickVersion(req.range, versions)?.version ?? null,
-      latest: pickVersion("latest", versions)?.version ?? null,
+      wanted: pick(req.range),
+      latest: pick("latest"),
     };
   }));
 }
 
-export async function toolVersions(ctx: AppContext, name: string): Promise<VersionInfo[]> {
-  return sortVersions(await listVersions(ctx, await loadRecipe(name), {}, false));
+/** A published version and the platforms of the recipe it has no build for (when the version list says). */
+export interface VersionRow extends VersionInfo {
+  missing?: PlatformKey[];
+}
+
+export async function toolVersions(ctx: AppContext, name: string): Promise<VersionRow[]> {
+  const recipe = await loadRecipe(name);
+  return sortVersions(await listVersions(ctx, recipe, {}, false)).map((v) => {
+    const missing = lacking(v, recipe.platforms);
+    return missing?.length ? { ...v, missing } : v;
+  });
 }
 
 export async function searchRegistry(text: string): Promise<Array<{ name: string; description: string; homepage: string }>> {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { DevenvError } from "../errors.js";
 import { sortKeys } from "../lock/format.js";
 import { writeFileAtomic } from "../platform/fs.js";
-import type { Recipe, ToolOptions, VersionInfo } from "../registry/types.js";
+import type { Recipe, ToolOptions, VersionInfo, VersionQuery } from "../registry/types.js";
 import type { AppContext } from "./context.js";
 
 interface CachedList {
@@ -12,8 +12,12 @@ interface CachedList {
   versions: VersionInfo[];
 }
 
-/** A recipe's version list, from the cache while it is younger than the TTL (or always when offline). */
-export async function listVersions(ctx: AppContext, recipe: Recipe, options: ToolOptions, inline: boolean): Promise<VersionInfo[]> {
+/**
+ * A recipe's version list, from the cache while it is younger than the TTL (or always when offline).
+ * With `query` (a lock resolving one request), a recipe that can stop early lists only what answers
+ * it; that partial list is not cached.
+ */
+export async function listVersions(ctx: AppContext, recipe: Recipe, options: ToolOptions, inline: boolean, query?: VersionQuery): Promise<VersionInfo[]> {
   if (inline) return recipe.versions({ http: ctx.http }, options);
   // Options can change where versions come from (node's `from: "npm"`): one cache per option set.
   const opts = Object.keys(options).length ? `-${createHash("sha256").update(JSON.stringify(sortKeys(options))).digest("hex").slice(0, 12)}` : "";
@@ -26,6 +30,7 @@ export async function listVersions(ctx: AppContext, recipe: Recipe, options: Too
       hint: "Run once online, or keep an exact version in devenv.lock (installing from the lock needs no list).",
     });
   }
+  if (query && recipe.versionsStopEarly) return recipe.versions({ http: ctx.http, query }, options);
   const versions = await recipe.versions({ http: ctx.http }, options);
   await writeFileAtomic(file, JSON.stringify({ fetchedAt: Date.now(), versions } satisfies CachedList), { fsync: false });
   return versions;

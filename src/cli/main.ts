@@ -42,19 +42,32 @@ export function buildProgram(): Command {
     .description("add tools to devenv.ts (name or name@range), lock and install them")
     .argument("<tools...>", "e.g. node@20 zig@0.13 cmake")
     .option("--no-install", "update devenv.ts and devenv.lock only")
+    .option("--trust-first-download", "lock files no upstream publishes a checksum for by hashing them on first download")
+    .option("--strict", "refuse checksums trusted on first download (also strictChecksums, DEVENV_STRICT_CHECKSUMS=1)")
     .action(run(() => import("./commands/add.js")));
   program.command("remove").alias("rm").description("remove tools from devenv.ts and devenv.lock").argument("<tools...>").action(run(() => import("./commands/remove.js")));
   program
     .command("install")
     .description("install the tools of devenv.lock (locking what devenv.ts adds)")
     .option("--frozen", "fail if devenv.lock does not satisfy devenv.ts; never write it")
+    .option("--trust-first-download", "lock files no upstream publishes a checksum for by hashing them on first download")
+    .option("--strict", "refuse checksums trusted on first download (also strictChecksums, DEVENV_STRICT_CHECKSUMS=1)")
     .action(run(() => import("./commands/install.js")));
   program
     .command("lock")
     .description("resolve devenv.ts into devenv.lock without installing")
     .addOption(new Option("--platform <platforms...>", "also lock these platforms").choices(["linux-x64", "linux-arm64", "darwin-x64", "darwin-arm64"]))
+    .option("--trust-first-download", "lock files no upstream publishes a checksum for by hashing them on first download")
+    .option("--strict", "refuse checksums trusted on first download (also strictChecksums, DEVENV_STRICT_CHECKSUMS=1)")
     .action(run(() => import("./commands/lock.js")));
-  program.command("update").description("re-resolve tools to the newest versions their ranges allow").argument("[tools...]").option("--no-install", "lock only").action(run(() => import("./commands/update.js")));
+  program
+    .command("update")
+    .description("re-resolve tools to the newest versions their ranges allow")
+    .argument("[tools...]")
+    .option("--no-install", "lock only")
+    .option("--trust-first-download", "lock files no upstream publishes a checksum for by hashing them on first download")
+    .option("--strict", "refuse checksums trusted on first download (also strictChecksums, DEVENV_STRICT_CHECKSUMS=1)")
+    .action(run(() => import("./commands/update.js")));
   program.command("outdated").description("tools with newer versions than locked").option("--json", "print JSON").action(run(() => import("./commands/outdated.js")));
   program.command("list").alias("ls").description("the project's tools: request, locked version, installed").option("--json", "print JSON").action(run(() => import("./commands/list.js")));
   program.command("versions").description("published versions of a tool").argument("<tool>").option("--json", "print JSON").action(run(() => import("./commands/versions.js")));

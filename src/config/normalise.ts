@@ -14,6 +14,8 @@ export interface ToolRequest {
   /** Options besides `version` (for inline tools: url, sha256, bin, strip). */
   options: Record<string, unknown>;
   inline: boolean;
+  /** `checksum: "first-download"` in devenv.ts: lock a file no upstream hashed by hashing it once (kept out of `options`). */
+  checksum?: "first-download";
 }
 
 export interface ProjectConfig {
@@ -23,6 +25,8 @@ export interface ProjectConfig {
   env: Record<string, string>;
   platforms: PlatformKey[];
   autoInstall: boolean;
+  /** `strictChecksums: true`: no first-download checksum may be locked or used. */
+  strictChecksums?: boolean;
   /**
    * Every local file the config was compiled from (absolute paths, devenv.ts first): an edit to any
    * of them is an edit to the config (a new trust check, a stale cached activation).
@@ -37,8 +41,13 @@ export function normaliseConfig(value: unknown, root: string, file: string, inpu
   const cfg = parsed.data;
   const tools: ToolRequest[] = [];
   for (const [name, spec] of Object.entries(cfg.tools ?? {})) {
-    const { version, ...options } = typeof spec === "string" ? { version: spec } : spec;
+    const { version, checksum, ...options } = typeof spec === "string" ? { version: spec, checksum: undefined } : spec;
     const inline = typeof options.url === "string";
+    if (inline && checksum !== undefined) {
+      throw new DevenvError("CONFIG_SCHEMA", `${file}: tools.${name}.checksum: an inline tool's checksum is the sha256 devenv.ts gives`, {
+        hint: `Drop checksum: "${checksum}" from tools.${name}; its sha256 already pins the download.`,
+      });
+    }
     if (inline) {
       if (options.sha256 === undefined) {
         throw new DevenvError("CONFIG_SCHEMA", `${file}: tools.${name}.sha256: required for a tool given by url`, {
@@ -54,7 +63,7 @@ export function normaliseConfig(value: unknown, root: string, file: string, inpu
     } else if (!hasRecipe(name)) {
       throw unknownTool(name, `${file}: tools.${name}`);
     }
-    tools.push({ name, range: version.trim(), options, inline });
+    tools.push({ name, range: version.trim(), options, inline, ...(checksum ? { checksum } : {}) });
   }
   checkEnvNames(cfg.env ?? {}, new Set(cfg.unsafeEnv ?? []), file);
   return {
@@ -64,6 +73,7 @@ export function normaliseConfig(value: unknown, root: string, file: string, inpu
     env: cfg.env ?? {},
     platforms: cfg.platforms ?? [],
     autoInstall: cfg.autoInstall ?? true,
+    ...(cfg.strictChecksums ? { strictChecksums: true } : {}),
     inputs,
   };
 }
@@ -83,7 +93,7 @@ function checkEnvNames(env: Record<string, string>, unlocked: Set<string>, file:
 }
 
 function schemaError(error: z.ZodError, file: string): DevenvError {
-  const lines = error.issues.map((issue) => {
+  const lines = error.issues.flatMap(objectBranch).map((issue) => {
     const path = issue.path.length ? issue.path.map(String).join(".") : "(the exported config)";
     return `${path}: ${describeIssue(issue)}`;
   });
@@ -92,12 +102,22 @@ function schemaError(error: z.ZodError, file: string): DevenvError {
   });
 }
 
+/**
+ * A tool given as an object that fails inside (checksum: "none", strip: -1): the object branch's
+ * own issues with their paths, rather than "expected a string or an object".
+ */
+function objectBranch(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== "invalid_union" || typeof issue.input !== "object" || issue.input === null || Array.isArray(issue.input)) return [issue];
+  const inner = issue.errors.find((branch) => branch.length && branch.every((i) => i.path.length > 0));
+  return inner ? inner.map((i) => ({ ...i, path: [...issue.path, ...i.path] })) : [issue];
+}
+
 function describeIssue(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case "invalid_union":
       return 'expected a version range string (e.g. "20") or an object with a string `version`';
     case "unrecognized_keys":
-      return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `'${k}'`).join(", ")} (expected tools, env, unsafeEnv, platforms, autoInstall)`;
+      return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `'${k}'`).join(", ")} (expected tools, env, unsafeEnv, platforms, autoInstall, strictChecksums)`;
     case "invalid_type":
       return `expected ${issue.expected}, got ${issue.input === null ? "null" : Array.isArray(issue.input) ? "array" : typeof issue.input}`;
     case "invalid_format":

@@ -24,6 +24,12 @@ export const toolObjectSchema = z
       .describe("Inline tool: sha256 of the download, or one per platform"),
     bin: z.array(z.string().min(1)).optional().describe("Directories inside the archive to put on PATH (default: bin)"),
     strip: z.number().int().min(0).max(8).optional().describe("Leading path components to drop when unpacking"),
+    checksum: z
+      .literal("first-download")
+      .optional()
+      .describe(
+        'Where the upstream publishes no checksum for a file (no digest, checksum file or table entry): "first-download" downloads it once when locking and locks the sha256 of those bytes. Refused under strictChecksums',
+      ),
   })
   .describe("A tool with options");
 
@@ -49,6 +55,10 @@ export const configSchema = z
       .describe('Loader variables `env` may set anyway, e.g. ["LD_LIBRARY_PATH"]: they reach every program started in the project\'s shell, system ones included'),
     platforms: z.array(z.enum(PLATFORM_KEYS)).optional().describe("Platforms to record in devenv.lock besides this one"),
     autoInstall: z.boolean().optional().describe("Install missing tools when the shell hook enters the project (default true)"),
+    strictChecksums: z
+      .boolean()
+      .optional()
+      .describe('Refuse checksums trusted on first download: never lock one, and refuse a devenv.lock that has one (also DEVENV_STRICT_CHECKSUMS=1 or --strict)'),
   })
   .describe("devenv project configuration (devenv.ts)");
 

@@ -5,6 +5,8 @@
  */
 import * as z from "zod";
 import { PLATFORM_KEYS } from "../config/schema.js";
+import { CHECKSUM_SOURCES, type ChecksumSource } from "../registry/types.js";
+import { shown } from "../text.js";
 import { partDirProblem, partNameProblem, textProblem, toolNameProblem, urlProblem, versionProblem } from "./names.js";
 
 export const LOCK_VERSION = 1;
@@ -24,13 +26,31 @@ const fileFields = {
   sha256: z.string().regex(/^[0-9a-f]{64}$/, "a sha256 as 64 lowercase hex characters").optional(),
   /** SRI (`sha512-<base64>`), for upstreams that publish no sha256 (npm). */
   integrity: z.string().regex(/^sha512-[A-Za-z0-9+/]{86}==$/, "an SRI sha512 digest").optional(),
+  /** Where sha256/integrity came from (registry/types.ts ChecksumSource); locks written before it lack it. */
+  checksum: z.enum(CHECKSUM_SOURCES as unknown as [ChecksumSource, ...ChecksumSource[]], {
+    error: (iss) => `${typeof iss.input === "string" ? shown(iss.input.slice(0, 64)) : typeof iss.input} is not a checksum source (one of ${CHECKSUM_SOURCES.join(", ")})`,
+  }).optional(),
   format: z.enum(["tar.gz", "tar.xz", "tar.zst", "tar", "zip", "raw"]),
   strip: z.union([z.number().int().min(0).max(64), z.literal("auto")]),
   size: z.number().int().min(0).optional(),
 };
 
-const oneDigest = (a: { sha256?: string | undefined; integrity?: string | undefined }) => (a.sha256 === undefined) !== (a.integrity === undefined);
-const oneDigestMessage = { message: "needs exactly one of sha256 and integrity" };
+type Digests = { sha256?: string | undefined; integrity?: string | undefined; checksum?: string | undefined };
+
+/** Exactly one of sha256 and integrity; `checksum: "integrity"` exactly when it is the integrity. */
+function checkDigests(a: Digests, ctx: z.RefinementCtx): void {
+  if ((a.sha256 === undefined) === (a.integrity === undefined)) {
+    ctx.addIssue({ code: "custom", message: "needs exactly one of sha256 and integrity" });
+  } else if (a.checksum !== undefined && (a.checksum === "integrity") !== (a.integrity !== undefined)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["checksum"],
+      message: a.integrity !== undefined
+        ? `${JSON.stringify(a.checksum)} for a file checked by its integrity (only "integrity" is)`
+        : `"integrity" for a file checked by its sha256 (it has no integrity)`,
+    });
+  }
+}
 
 const partSchema = z
   .strictObject({
@@ -38,7 +58,7 @@ const partSchema = z
     name: checked(partNameProblem),
     dir: checked(partDirProblem).optional(),
   })
-  .refine(oneDigest, oneDigestMessage);
+  .superRefine(checkDigests);
 
 const artifactSchema = z
   .strictObject({
@@ -46,7 +66,7 @@ const artifactSchema = z
     requires: z.strictObject({ glibc: z.string().regex(/^\d{1,3}\.\d{1,3}$/, "a glibc version such as 2.28").optional() }).optional(),
     parts: z.array(partSchema).max(512).optional(),
   })
-  .refine(oneDigest, oneDigestMessage);
+  .superRefine(checkDigests);
 
 export const lockEntrySchema = z.strictObject({
   request: checked((s) => textProblem(s, "a version range")),

@@ -38,6 +38,12 @@ export interface Http {
   json<T = unknown>(url: string): Promise<T>;
   /** Follow `Link: <…>; rel="next"` and concatenate the pages (arrays). */
   jsonPages<T>(url: string, maxPages: number): Promise<T[]>;
+  /**
+   * The same pages one at a time, so a caller can stop as soon as it has what it needs. Pages are
+   * read once per process and shared: a second walk (or `jsonPages` of the same URL) reuses the
+   * pages already read and fetches only further ones.
+   */
+  jsonPageWalk<T>(url: string, maxPages: number): AsyncIterable<T[]>;
   /** The URL this client would fetch for `url` (mirrors applied). */
   resolve(url: string): string;
   readonly offline: boolean;
@@ -180,33 +186,43 @@ export function createHttp(opts: HttpOptions): Http {
 
   const json = async <T>(url: string) => parse<T>(url, await text(url, { accept: "application/json" }));
 
-  // Release lists too: a lock asks for up to four platforms of one tool at once.
-  const pagesMemo = new Map<string, Promise<unknown[]>>();
-  function jsonPages<T>(url: string, maxPages: number): Promise<T[]> {
-    const key = `${maxPages} ${url}`;
-    let p = pagesMemo.get(key);
-    if (!p) {
-      p = fetchPages<T>(url, maxPages);
-      p.catch(() => pagesMemo.delete(key));
-      pagesMemo.set(key, p);
-    }
-    return p as Promise<T[]>;
+  // Release lists too: a lock asks for up to four platforms of one tool at once. Each URL's pages
+  // form a chain: page i+1 is fetched from page i's Link header, once, whoever asks first.
+  interface Page { items: unknown[]; next: string | undefined }
+  const chains = new Map<string, Array<Promise<Page>>>();
+
+  async function fetchPage(url: string): Promise<Page> {
+    const res = await get(url, { accept: "application/json" });
+    const data = parse<unknown[]>(url, await read(res));
+    if (!Array.isArray(data)) throw new DevenvError("HTTP", `${redactUrl(url)} did not return a list`, { hint: "Check DEVENV_MIRRORS and GITHUB_TOKEN." });
+    return { items: data, next: res.next };
   }
 
-  async function fetchPages<T>(url: string, maxPages: number): Promise<T[]> {
-    const out: T[] = [];
+  async function* jsonPageWalk<T>(url: string, maxPages: number): AsyncGenerator<T[]> {
+    let chain = chains.get(url);
+    if (!chain) chains.set(url, (chain = []));
     let next: string | undefined = url;
-    for (let page = 0; next && page < maxPages; page++) {
-      const res = await get(next, { accept: "application/json" });
-      const data = parse<T[]>(next, await read(res));
-      if (!Array.isArray(data)) throw new DevenvError("HTTP", `${redactUrl(next)} did not return a list`, { hint: "Check DEVENV_MIRRORS and GITHUB_TOKEN." });
-      out.push(...data);
-      next = res.next;
+    for (let i = 0; i < maxPages && next !== undefined; i++) {
+      let p = chain[i];
+      if (!p) {
+        const fetched = fetchPage(next);
+        // A failed page is forgotten (with any after it), so a later walk asks again.
+        fetched.catch(() => { if (chain[i] === fetched) chain.length = i; });
+        chain[i] = p = fetched;
+      }
+      const page = await p;
+      yield page.items as T[];
+      next = page.next;
     }
+  }
+
+  async function jsonPages<T>(url: string, maxPages: number): Promise<T[]> {
+    const out: T[] = [];
+    for await (const items of jsonPageWalk<T>(url, maxPages)) out.push(...items);
     return out;
   }
 
-  return { get, text, json, jsonPages, resolve: (u) => locate(u).target, offline: opts.offline };
+  return { get, text, json, jsonPages, jsonPageWalk, resolve: (u) => locate(u).target, offline: opts.offline };
 }
 
 function statusError(status: number, target: string): DevenvError {

@@ -49,7 +49,7 @@ export function inlineRecipe(name: string, version: string, raw: Record<string, 
         });
       }
       const url = fillUrl(opts.url, v, platform);
-      return { url, sha256, format: formatOf(url), strip: opts.strip ?? "auto" };
+      return { url, sha256, checksum: "inline", format: formatOf(url), strip: opts.strip ?? "auto" };
     },
     acceptsUrl: (v, platform, url) => url === fillUrl(opts.url, v, platform),
     checkLocked: (_v, platform, a) => checkInline(opts, platform, a),
@@ -67,6 +67,7 @@ function checkInline(opts: InlineOptions, platform: PlatformKey, a: Artifact): L
     return { field: "sha256", problem: `${a.sha256 ?? "(none)"} is not the sha256 devenv.ts gives for ${platform} (${sha256 ?? "none"})` };
   }
   if (a.integrity !== undefined) return { field: "integrity", problem: "an inline tool is checked by the sha256 devenv.ts gives, not by an integrity" };
+  if (a.checksum !== undefined && a.checksum !== "inline") return { field: "checksum", problem: `${JSON.stringify(a.checksum)}: an inline tool's sha256 comes from devenv.ts ("inline")` };
   const strip = opts.strip ?? "auto";
   if (a.strip !== strip) return { field: "strip", problem: `${JSON.stringify(a.strip)} is not the strip devenv.ts implies (${JSON.stringify(strip)})` };
   for (const field of ["parts", "requires", "size"] as const) {

@@ -95,6 +95,12 @@ export interface VersionInfo {
   /** Set for tools with LTS lines (Node). */
   lts?: string;
   date?: string;
+  /**
+   * The platforms this version has a build for, when the version list already says so cheaply
+   * (node's index.json `files`, one npm package per platform, zig's index). Absent: not known; the
+   * lock then tries the artifact per platform. Platforms outside `Recipe.platforms` never count.
+   */
+  platforms?: PlatformKey[];
 }
 
 /** Options a tool accepts in devenv.ts besides `version`. */
@@ -102,6 +108,22 @@ export type ToolOptions = Record<string, unknown>;
 
 export interface RecipeContext {
   http: Http;
+  /**
+   * Set when a lock asks for the version list to resolve one request: a recipe with
+   * `versionsStopEarly` may stop listing once the list answers it (see VersionQuery).
+   */
+  query?: VersionQuery;
+}
+
+/**
+ * What a lock is looking for. A list that answers it holds the newest version satisfying the
+ * request that is published for every platform in `platforms` (and every newer version seen).
+ */
+export interface VersionQuery {
+  /** Does this version satisfy the request's range? */
+  satisfies(version: string): boolean;
+  /** The platforms the lock records. */
+  platforms: readonly PlatformKey[];
 }
 
 /**
@@ -126,8 +148,13 @@ export interface Recipe {
   /** Bumped when the installed layout of this recipe changes: part of the store hash. */
   revision: number;
   platforms: readonly PlatformKey[];
-  /** All published versions (any order). */
+  /** All published versions (any order); with `versionsStopEarly` and `ctx.query`, maybe only those that answer the query. */
   versions(ctx: RecipeContext, options: ToolOptions): Promise<VersionInfo[]>;
+  /**
+   * versions() may stop early when given `ctx.query` (its full list is slow to read: many pages).
+   * Such a partial list answers that query only, so it is never written to the version cache.
+   */
+  versionsStopEarly?: boolean;
   /** The artifact for a version on a platform, with its checksum from the upstream's own metadata. */
   artifact(ctx: RecipeContext, version: string, platform: PlatformKey, options: ToolOptions): Promise<Artifact>;
   /** Would this recipe produce `url` for that version and platform? Lock entries that fail are refused. */

@@ -5,14 +5,16 @@
  * and the free space, the unpacked tree by the SpaceGuard. Loaded lazily by install.ts: tar and
  * the decompressors stay off the path of `exec` & co.
  */
-import { readdirSync, lstatSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { createReadStream, readdirSync, lstatSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { DownloadTask } from "../app/reporter.js";
 import { redactUrl } from "../errors.js";
 import type { Http } from "../platform/http.js";
 import type { ArtifactFile } from "../registry/types.js";
 import { tarStream } from "./decompress.js";
-import { checkDigest, downloadToFile, expectedDigest } from "./download.js";
+import { checkDigest, downloadToFile, expectedDigest, type ExpectedDigest } from "./download.js";
+import { takeKeptDownload } from "./kept-downloads.js";
 import { TreeWriter, type FileRecord } from "./extract-tree.js";
 import type { SpaceGuard } from "./space.js";
 import { unpackError, type UnpackWhere } from "./unpack-errors.js";
@@ -44,11 +46,7 @@ export interface FetchOptions {
 export async function fetchAndUnpack(o: FetchOptions): Promise<{ root: string; files: FileRecord[] }> {
   const { file } = o;
   const expected = expectedDigest(file);
-  const res = await o.http.get(file.url);
-  if (o.sizeFromResponse && res.size !== undefined) o.task.total = res.size;
-  const { digest, bytes, sha256 } = await downloadToFile({
-    res, url: file.url, file: o.scratch, label: o.label, size: file.size, algorithm: expected.algorithm, task: o.task, spaceDir: o.store, sha256Too: file.format === "raw",
-  });
+  const { digest, bytes, sha256 } = (expected.algorithm === "sha256" && (await reuseKept(o, expected.value))) || (await download(o, expected));
   checkDigest(file.url, expected, digest);
 
   // Verified: from here on, every failure is about the archive (or the disk), never the network.
@@ -79,6 +77,38 @@ export async function fetchAndUnpack(o: FetchOptions): Promise<{ root: string; f
     root: join(o.dir, top),
     files: files.filter((f) => f.path.startsWith(prefix)).map((f) => ({ ...f, path: f.path.slice(prefix.length) })),
   };
+}
+
+async function download(o: FetchOptions, expected: ExpectedDigest) {
+  const res = await o.http.get(o.file.url);
+  if (o.sizeFromResponse && res.size !== undefined) o.task.total = res.size;
+  return downloadToFile({
+    res, url: o.file.url, file: o.scratch, label: o.label, size: o.file.size, algorithm: expected.algorithm, task: o.task, spaceDir: o.store, sha256Too: o.file.format === "raw",
+  });
+}
+
+/**
+ * The file this process downloaded when it locked the artifact (first-download), moved into place
+ * and hashed again like a download, so the install does not fetch it a second time.
+ */
+async function reuseKept(o: FetchOptions, sha256: string): Promise<{ digest: string; bytes: number; sha256: string } | undefined> {
+  const kept = takeKeptDownload(o.file.url, sha256);
+  if (kept === undefined) return undefined;
+  try {
+    renameSync(kept, o.scratch);
+  } catch {
+    return undefined;
+  }
+  const hash = createHash("sha256");
+  let bytes = 0;
+  for await (const chunk of createReadStream(o.scratch) as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    bytes += chunk.length;
+  }
+  if (o.file.size !== undefined && bytes > o.file.size) return undefined;
+  o.task.advance(bytes);
+  const digest = hash.digest("hex");
+  return { digest, bytes, sha256: digest };
 }
 
 /** The name of the only entry of `dir` if it is a real directory (lstat: a lone `top -> .` link is not). */

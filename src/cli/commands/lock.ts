@@ -1,8 +1,10 @@
 import type { Command } from "commander";
+import { describeFirstDownload } from "../../app/first-download.js";
 import type { LockResult } from "../../app/lock.js";
 import { lockProject } from "../../app/lock.js";
 import { loadProject, readLock, writeLock } from "../../app/project.js";
 import type { PlatformKey } from "../../registry/types.js";
+import { skippedLine } from "../../resolver/platform-pick.js";
 import { contextFor } from "../common.js";
 import { printText } from "../output.js";
 
@@ -11,15 +13,30 @@ export function describeLockChanges(r: LockResult): string[] {
     ...r.changed.map((c) => (c.from ? `${c.name} ${c.from} → ${c.to}` : `${c.name} ${c.to}`)),
     ...r.dropped.map((n) => `${n} dropped from devenv.lock`),
     ...r.unpublished.map((u) => `${u.name}: not published for ${u.platforms.join(", ")} (left out of devenv.lock)`),
+    ...r.skipped.map((s) => skippedLine(s.name, s.version, s.skipped)),
   ];
 }
 
-export default async function lock(opts: { platform?: PlatformKey[] }, cmd: Command): Promise<void> {
+/** One line per checksum of the lock that was trusted on first download: printed on every lock. */
+export const describeTrusted = (r: Pick<LockResult, "firstDownload">): string[] => r.firstDownload.map(describeFirstDownload);
+
+/** The checksum flags of add, lock, install and update. */
+export interface ChecksumFlags {
+  strict?: boolean;
+  trustFirstDownload?: boolean;
+}
+
+export const checksumFlags = (o: ChecksumFlags): ChecksumFlags => ({
+  ...(o.strict ? { strict: true } : {}),
+  ...(o.trustFirstDownload ? { trustFirstDownload: true } : {}),
+});
+
+export default async function lock(opts: { platform?: PlatformKey[] } & ChecksumFlags, cmd: Command): Promise<void> {
   const ctx = contextFor(cmd);
   const project = await loadProject(ctx);
   const { lock: current, text } = await readLock(project.root);
-  const result = await lockProject(ctx, project, current, { platforms: opts.platform ?? [] });
+  const result = await lockProject(ctx, project, current, { platforms: opts.platform ?? [], ...checksumFlags(opts) });
   const written = await writeLock(project.root, result.lock, text);
   const lines = describeLockChanges(result);
-  printText((written ? [...lines, "wrote devenv.lock"] : ["devenv.lock is up to date"]).join("\n") + "\n");
+  printText([...(written ? [...lines, "wrote devenv.lock"] : ["devenv.lock is up to date"]), ...describeTrusted(result)].join("\n") + "\n");
 }

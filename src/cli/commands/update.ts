@@ -4,10 +4,10 @@ import { lockProject } from "../../app/lock.js";
 import { loadProject, readLock, writeLock } from "../../app/project.js";
 import { DevenvError } from "../../errors.js";
 import { contextFor } from "../common.js";
-import { describeLockChanges } from "./lock.js";
+import { checksumFlags, describeLockChanges, describeTrusted, type ChecksumFlags } from "./lock.js";
 import { printText } from "../output.js";
 
-export default async function update(tools: string[], opts: { install: boolean }, cmd: Command): Promise<void> {
+export default async function update(tools: string[], opts: { install: boolean } & ChecksumFlags, cmd: Command): Promise<void> {
   const ctx = contextFor(cmd);
   const project = await loadProject(ctx);
   const unknown = tools.filter((t) => !project.tools.some((r) => r.name === t));
@@ -17,9 +17,9 @@ export default async function update(tools: string[], opts: { install: boolean }
   // A fresh version list: drop the TTL for this run.
   ctx.versionsTtl = 0;
   const { lock: current, text } = await readLock(project.root);
-  const result = await lockProject(ctx, project, current, { update: tools.length ? new Set(tools) : "all" });
+  const result = await lockProject(ctx, project, current, { update: tools.length ? new Set(tools) : "all", ...checksumFlags(opts) });
   await writeLock(project.root, result.lock, text);
   if (opts.install) await installTools(ctx, await projectTools(ctx, project, result.lock));
   const lines = describeLockChanges(result);
-  printText((lines.length ? lines : ["everything is at the newest version its range allows"]).join("\n") + "\n");
+  printText([...(lines.length ? lines : ["everything is at the newest version its range allows"]), ...describeTrusted(result)].join("\n") + "\n");
 }

@@ -6,5 +6,5 @@ import { contextFor } from "../common.js";
 export default async function versions(tool: string, opts: { json?: boolean }, cmd: Command): Promise<void> {
   const list = await toolVersions(contextFor(cmd), tool.toLowerCase());
   if (opts.json) return printJson(list);
-  printText(list.map((v) => (v.lts ? `${v.version}  (lts: ${v.lts})` : v.version)).join("\n") + "\n");
+  printText(list.map((v) => [v.version, v.lts ? `(lts: ${v.lts})` : "", v.missing ? `(no ${v.missing.join(", ")} build)` : ""].filter(Boolean).join("  ")).join("\n") + "\n");
 }

@@ -23,6 +23,17 @@ export async function githubReleases(http: Http, repo: string): Promise<GithubRe
   return all.filter((r) => !r.draft);
 }
 
+/**
+ * The releases of owner/repo a page at a time, as the API lists them (newest first), drafts left
+ * out: for repositories whose full list is slow (python-build-standalone times out above 10 per
+ * page) and whose callers can stop early. Pages are shared within the process (Http.jsonPageWalk).
+ */
+export async function* githubReleasePages(http: Http, repo: string, perPage: number, maxPages: number): AsyncGenerator<GithubRelease[]> {
+  for await (const page of http.jsonPageWalk<GithubRelease>(`https://api.github.com/repos/${repo}/releases?per_page=${perPage}`, maxPages)) {
+    yield page.filter((r) => !r.draft);
+  }
+}
+
 /** One release by tag. */
 export async function githubRelease(http: Http, repo: string, tag: string): Promise<GithubRelease> {
   return http.json<GithubRelease>(`https://api.github.com/repos/${repo}/releases/tags/${encodeURIComponent(tag)}`);

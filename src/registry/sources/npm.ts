@@ -174,5 +174,5 @@ export async function npmArtifact(http: Http, pkg: string, version: string): Pro
       hint: "devenv verifies npm tarballs only against a sha512 integrity; pick another version, or give the tool inline with { version, url, sha256 }.",
     });
   }
-  return { url: `npm:${npmPathFromTarball(pkg, version, dist.tarball)}`, integrity, format: "tar.gz", strip: 1 };
+  return { url: `npm:${npmPathFromTarball(pkg, version, dist.tarball)}`, integrity, checksum: "integrity", format: "tar.gz", strip: 1 };
 }

@@ -11,7 +11,7 @@
  */
 import { DevenvError } from "../../errors.js";
 import type { Http } from "../../platform/http.js";
-import { digestToSha256, parseShaSums } from "../checksums.js";
+import { ChecksumMissingError, digestToSha256, parseShaSums } from "../checksums.js";
 import { type Artifact, type PlatformKey, type VersionInfo } from "../types.js";
 import { githubRelease, githubReleases, type GithubRelease } from "./github.js";
 
@@ -138,19 +138,17 @@ export async function xpackArtifact(http: Http, p: XpackPackage, version: string
       });
     }
   }
-  sha256 ??= digest;
-  if (!sha256) {
-    throw new DevenvError("CHECKSUM_MISSING", `${p.tool} ${version}: no published sha256 for ${name}`, {
-      hint: `Release ${release.tag_name} has no ${name}.sha and GitHub lists no digest for it; pick another version.`,
-    });
-  }
-  return {
+  const file = {
     url: xpackUrl(p, version, platform),
-    sha256,
-    format: "tar.gz",
+    format: "tar.gz" as const,
     // Everything sits under `xpack-<pkg>-{V}-{R}/`.
     strip: 1,
     size: asset.size,
     ...(platform.startsWith("linux") ? { requires: { glibc: XPACK_GLIBC } } : {}),
   };
+  if (sha256) return { ...file, sha256, checksum: "checksum-file" };
+  if (digest) return { ...file, sha256: digest, checksum: "digest" };
+  throw new ChecksumMissingError(`${p.tool} ${version}: no published sha256 for ${name}`, file, {
+    hint: `Release ${release.tag_name} has no ${name}.sha and GitHub lists no digest for it; pick another version.`,
+  });
 }

@@ -9,6 +9,11 @@ export interface NodeVersionInfo {
   lts: string | false;
   security: boolean;
   npm: string;
+  /**
+   * index.json `files` (default: every platform). Only the platforms listed are served and in
+   * SHASUMS256.txt (`linux-x64`, `linux-arm64`, `osx-x64-tar`, `osx-arm64-tar`), as on nodejs.org.
+   */
+  files: string[];
 }
 export type NodeVersionSpec = VersionSpec<NodeVersionInfo>;
 
@@ -66,10 +71,17 @@ export function nodeUpstream(specs: readonly NodeVersionSpec[] = []): Upstream {
       return ext === "gz" ? gzip(tar) : xz(tar);
     });
 
+  const INDEX_NAME = (os: NodeOs, arch: NodeArch) => (os === "darwin" ? `osx-${arch}-tar` : `${os}-${arch}`);
+  /** The platforms a version has builds for. */
+  const served = (v: string) => {
+    const files = byVersion.get(v)?.files ?? FILES;
+    return NODE_PLATFORMS.filter(([os, arch]) => files.includes(INDEX_NAME(os, arch)));
+  };
+
   const shasums = (v: string): Promise<string> =>
     lazy.get(`${v}/SHASUMS256.txt`, async () => {
       const rows: [string, string][] = [];
-      for (const [os, arch] of NODE_PLATFORMS) {
+      for (const [os, arch] of served(v)) {
         for (const ext of ["gz", "xz"] as const) rows.push([sha256hex(await archive(v, os, arch, ext)), `node-v${v}-${os}-${arch}.tar.${ext}`]);
       }
       for (const name of UNSERVED(v)) rows.push([sha256hex(`unserved ${name}`), name]);
@@ -82,7 +94,7 @@ export function nodeUpstream(specs: readonly NodeVersionSpec[] = []): Upstream {
     return {
       version: `v${s.version}`,
       date: s.date ?? KNOWN_DATES[s.version] ?? nodeDate(s.version),
-      files: FILES,
+      files: s.files ?? FILES,
       npm: s.npm ?? "10.9.0",
       v8: `${Math.max(1, major - 10)}.4.254.21`,
       uv: "1.48.0",
@@ -104,7 +116,7 @@ export function nodeUpstream(specs: readonly NodeVersionSpec[] = []): Upstream {
       const v = m[1]!;
       const file = m[2]!;
       if (file === "SHASUMS256.txt") return bytes(await shasums(v), "text/plain; charset=utf-8");
-      for (const [os, arch] of NODE_PLATFORMS) {
+      for (const [os, arch] of served(v)) {
         for (const ext of ["gz", "xz"] as const) {
           if (file === `node-v${v}-${os}-${arch}.tar.${ext}`) {
             return bytes(await archive(v, os, arch, ext), ext === "gz" ? "application/gzip" : "application/x-xz");

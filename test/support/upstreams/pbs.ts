@@ -27,6 +27,16 @@ export interface PbsReleaseSpec {
   draft?: boolean;
   /** Default: the tag's day, 18:00 UTC. */
   publishedAt?: string;
+  /**
+   * The release's asset names as published (e.g. the real 20241016 list), instead of the generated
+   * set: an install_only build of one of PBS_TRIPLES gets a real tree, every other name stand-in bytes.
+   */
+  names?: readonly string[];
+  /**
+   * SHA256SUMS rows to publish instead of the hash of the fake's bytes (asset name → sha256): the
+   * real values of assets a test locks but never downloads.
+   */
+  sums?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -233,7 +243,15 @@ export function pbsAssets(spec: PbsReleaseSpec, lazy = new Lazy()): GithubAssetS
   const junk = (name: string, contentType = "application/octet-stream"): GithubAssetSpec => ({
     name, contentType, build: () => Buffer.from(`fake ${name} (never downloaded by devenv)\n`),
   });
-  for (const py of spec.pythons) {
+  const installOnly = /^cpython-(\d+\.\d+\.\d+(?:(?:a|b|rc)\d+)?)\+\d{8}-([a-z0-9_]+-[a-z]+-[a-z0-9]+(?:-[a-z]+)?)-install_only\.tar\.gz$/;
+  for (const name of spec.names ?? []) {
+    const m = installOnly.exec(name);
+    const triple = m && (PBS_TRIPLES as readonly string[]).includes(m[2]!) ? m[2]! : undefined;
+    assets.push(triple
+      ? { name, contentType: "application/gzip", build: () => lazy.get(`${m![1]}/${triple}`, () => gzip(tarEntries(pbsTree(m![1]!, tag, triple)))) }
+      : junk(name, name.endsWith(".tar.gz") ? "application/gzip" : "application/octet-stream"));
+  }
+  for (const py of spec.names ? [] : spec.pythons) {
     const missing = new Set<string>(spec.missing?.[py] ?? []);
     const ft = Number(py.split(".")[1]) >= 13; // free-threaded builds from 3.13 on
     for (const triple of PBS_TRIPLES) {
@@ -263,7 +281,7 @@ export function pbsAssets(spec: PbsReleaseSpec, lazy = new Lazy()): GithubAssetS
     contentType: "text/plain",
     build: () => lazy.get("SHA256SUMS", async () => {
       const rows: [string, string][] = [];
-      for (const a of assets) rows.push([sha256hex(await a.build()), a.name]);
+      for (const a of assets) rows.push([spec.sums?.[a.name] ?? sha256hex(await a.build()), a.name]);
       return Buffer.from(shaLines(rows));
     }),
   };
@@ -272,7 +290,39 @@ export function pbsAssets(spec: PbsReleaseSpec, lazy = new Lazy()): GithubAssetS
 
 const publishedAt = (tag: string) => `${tag.slice(0, 4)}-${tag.slice(4, 6)}-${tag.slice(6, 8)}T18:00:00Z`;
 
+/** The most releases per page the real releases list answers; above (and at the default 30) it times out. */
+export const PBS_MAX_PER_PAGE = 10;
+
+/** What GitHub's API sends when a request runs past its server-side time limit. */
+export const PBS_TIMEOUT_BODY = `${JSON.stringify({
+  message: "We couldn't respond to your request in time. Sorry about that. Please try resubmitting your request and contact us if the problem persists.",
+  documentation_url: "https://docs.github.com/rest",
+  status: "504",
+})}\n`;
+
+const LIST = /^\/api\.github\.com\/(?:repos\/astral-sh\/python-build-standalone|repositories\/162334160)\/releases\/?$/i;
+
+/**
+ * The releases list answers 504 after ~10 s at `per_page` above 10 or without `per_page` (default
+ * 30), as the real one does (python-build-standalone PR #1083, rye PR #1475); the fake answers at once.
+ */
 export function pbsUpstream(specs: readonly PbsReleaseSpec[] = [], opts: PbsUpstreamOptions = {}): Upstream {
+  const github = pbsGithub(specs, opts);
+  return {
+    ...github,
+    handle(req, ctx) {
+      if (LIST.test(req.path)) {
+        const perPage = Number.parseInt(req.query.get("per_page") ?? "30", 10);
+        if (!(perPage <= PBS_MAX_PER_PAGE)) {
+          return { status: 504, body: PBS_TIMEOUT_BODY, contentType: "application/json; charset=utf-8", headers: { "x-github-request-id": "FAKE:504:PBS" } };
+        }
+      }
+      return github.handle(req, ctx);
+    },
+  };
+}
+
+function pbsGithub(specs: readonly PbsReleaseSpec[], opts: PbsUpstreamOptions): Upstream {
   return githubRepoUpstream({
     ...opts,
     owner: "astral-sh",
