@@ -1,6 +1,6 @@
 import semver from "semver";
 import { DevenvError } from "../src/errors.js";
-import { assetChecksum, checkTableLocked, firstDownloadHint } from "../src/registry/checksum-table.js";
+import { assetChecksum, checkTableLocked } from "../src/registry/checksum-table.js";
 import { ChecksumMissingError, digestToSha256 } from "../src/registry/checksums.js";
 import type { Http } from "../src/platform/http.js";
 import { githubRelease, githubReleases, type GithubAsset, type GithubRelease } from "../src/registry/sources/github.js";
@@ -161,7 +161,7 @@ export function llvmRecipe(tool: string): Recipe {
       const sum = assetChecksum({ tool, version, table: "llvm", key: `${TAG_PREFIX}${version}/${asset.name}`, digest: digestToSha256(asset.digest) });
       if (!sum) {
         throw new ChecksumMissingError(`${tool} ${version}: no published sha256 for ${asset.name} (GitHub lists no digest for it, LLVM ships no checksum file, and devenv's checksum table has no entry)`, file, {
-          hint: `Pick a version the table covers (${tool} 10.0.0–22.1.8 releases, 'devenv versions ${tool}') or one uploaded since 2025-06-03, or ${firstDownloadHint(tool)}; check ${asset.name}.sig against https://releases.llvm.org/release-keys.asc if you do.`,
+          hint: `Pick a version the table covers (${tool} 10.0.0–22.1.8 releases, 'devenv versions ${tool}') or one uploaded since 2025-06-03 (it has a GitHub digest); a file trusted on first download can be checked against ${asset.name}.sig and https://releases.llvm.org/release-keys.asc.`,
         });
       }
       return { ...file, sha256: sum.sha256, checksum: sum.checksum };

@@ -1,6 +1,6 @@
 import semver from "semver";
 import { DevenvError } from "../src/errors.js";
-import { assetChecksum, checkTableLocked, firstDownloadHint } from "../src/registry/checksum-table.js";
+import { assetChecksum, checkTableLocked } from "../src/registry/checksum-table.js";
 import { ChecksumMissingError, digestToSha256 } from "../src/registry/checksums.js";
 import { githubRelease, githubReleases, releaseAsset, releaseVersions } from "../src/registry/sources/github.js";
 import { defineRecipe, type PlatformKey } from "../src/registry/types.js";
@@ -54,7 +54,7 @@ export default defineRecipe({
     if (!sum) {
       throw new ChecksumMissingError(`ninja ${version}: no published sha256 for ${name} (GitHub lists no digest for it, ninja ships no checksum file, and devenv's checksum table has no entry)`,
         { url, format: "zip", strip: 0, size: asset.size }, {
-          hint: `Pick a version the table covers (ninja 1.10.2 and newer: ninja: "1.12"), or ${firstDownloadHint("ninja")}.`,
+          hint: `Pick a version the table covers (ninja 1.10.2 and newer, e.g. ninja: "1.12").`,
         });
     }
     return { url, sha256: sum.sha256, checksum: sum.checksum, format: "zip", strip: 0, size: asset.size };

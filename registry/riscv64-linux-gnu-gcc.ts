@@ -1,6 +1,5 @@
 import semver from "semver";
 import { DevenvError } from "../src/errors.js";
-import { firstDownloadHint } from "../src/registry/checksum-table.js";
 import { ChecksumMissingError, digestToSha256 } from "../src/registry/checksums.js";
 import { githubRelease, githubReleases, type GithubAsset, type GithubRelease } from "../src/registry/sources/github.js";
 import { defineRecipe, type ArchiveFormat, type PlatformKey, type ToolOptions } from "../src/registry/types.js";
@@ -141,7 +140,7 @@ export default defineRecipe({
     if (!sha256) {
       throw new ChecksumMissingError(`${NAME} ${version}: no published sha256 for ${asset.name} (release ${tag}: GitHub lists no digest for it and riscv-collab publishes no checksum file)`,
         { url, format: info.format, strip: 1, size: asset.size, requires: { glibc: UBUNTU_GLIBC[info.ubuntu]! } }, {
-          hint: `GitHub records digests only for files uploaded since ${DIGESTS_SINCE}: pick a nightly from then on (${JSON.stringify(NAME)}: "2025" takes the newest 2025 one), or ${firstDownloadHint(NAME)}.`,
+          hint: `GitHub records digests only for files uploaded since ${DIGESTS_SINCE}: pick a nightly from then on (${JSON.stringify(NAME)}: "2025" takes the newest 2025 one).`,
         });
     }
     return {

@@ -113,13 +113,6 @@ export function tableSource(name: TableName): string {
   return typeof p.source === "string" ? p.source : `registry/checksums/${name}.json`;
 }
 
-/**
- * What devenv.ts or the lock command can do when nothing trustworthy is published (one sentence,
- * no final stop): the first-download opt-in.
- */
-export const firstDownloadHint = (tool: string): string =>
-  `to trust the bytes of the first download, set checksum: "first-download" on ${tool} in devenv.ts (${JSON.stringify(tool)}: { version: "…", checksum: "first-download" }) or pass --trust-first-download to 'devenv add' or 'devenv lock'`;
-
 export interface AssetChecksum {
   sha256: string;
   checksum: "digest" | "table";

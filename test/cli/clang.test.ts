@@ -297,7 +297,7 @@ test("an asset with neither a digest nor a table entry is a CHECKSUM_MISSING err
     const r = await sb.run(["lock"]);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /clang 23\.1\.0: no published sha256 for LLVM-23\.1\.0-Linux-X64\.tar\.xz \(GitHub lists no digest for it, LLVM ships no checksum file, and devenv's checksum table has no entry\)/);
-    assert.match(r.stderr, /hint: Pick a version the table covers \(clang 10\.0\.0–22\.1\.8 releases, 'devenv versions clang'\) or one uploaded since 2025-06-03, or to trust the bytes of the first download, set checksum: "first-download" on clang in devenv\.ts .* or pass --trust-first-download to 'devenv add' or 'devenv lock'/);
+    assert.match(r.stderr, /hint: Pick a version the table covers \(clang 10\.0\.0–22\.1\.8 releases, 'devenv versions clang'\) or one uploaded since 2025-06-03 \(it has a GitHub digest\); a file trusted on first download can be checked against LLVM-23\.1\.0-Linux-X64\.tar\.xz\.sig .* Or trust the file as first downloaded: add checksum: "first-download" to tools\.clang in devenv\.ts/);
     assert.equal(bare.count(/\.tar\.xz$/), 0);
   } finally {
     await bare.close();

@@ -76,6 +76,7 @@ test("lock clang 17 for linux-x64 and darwin-arm64: 17.0.6 with the real sha256 
   assert.equal(entry.platforms["linux-x64"].sha256, "884ee67d647d77e58740c1e645649e29ae9e8a6fe87c1376be0f3a30f3cc9ab3");
   assert.equal(entry.platforms["darwin-arm64"].url, `${DL}/llvmorg-17.0.6/${MAC}`);
   assert.equal(entry.platforms["darwin-arm64"].sha256, "1264eb3c2a4a6d5e9354c3e5dc5cb6c6481e678f6456f36d2e0e566e9400fcad");
+  for (const p of ["linux-x64", "darwin-arm64"]) assert.equal(entry.platforms[p].checksum, "table", `${p}: the lock says where the value came from`);
   assert.equal(fake.count(/\.tar\.xz$/), 0, `nothing downloaded: ${fake.requests.join(", ")}`);
   assert.equal(fake.count(/\/github\.com\//), 0, "no request to github.com (downloads) at all");
 });
@@ -107,6 +108,7 @@ test("a hostile lock with another sha256 for a table-covered tarball is refused 
   // The sha256 of the bytes this (hostile) server sends: without the table check they would install.
   const served = await fake.sha256(`/github.com/llvm/llvm-project/releases/download/llvmorg-17.0.6/${LINUX}`);
   // (The check holds whatever the entry says its checksum came from: a table-covered asset has one value.)
+  assert.equal(lock.tools.clang.platforms["linux-x64"].checksum, "table");
   lock.tools.clang.platforms["linux-x64"].sha256 = served;
   writeFileSync(join(sb.project, "devenv.lock"), `${JSON.stringify(lock, null, 2)}\n`);
   fake.reset();

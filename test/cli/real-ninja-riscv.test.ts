@@ -73,6 +73,7 @@ test("ninja 1.13: the real sha256 of every platform's zip from GitHub's digest, 
   for (const [platform, name] of Object.entries(want)) {
     assert.equal(p[platform].url, `${NINJA}/v1.13.1/${name}`, platform);
     assert.equal(p[platform].sha256, EVIDENCE.get(`v1.13.1/${name}`), platform);
+    assert.equal(p[platform].checksum, "digest", platform);
   }
   assert.equal(p["linux-x64"].sha256, "0830252db77884957a1a4b87b05a1e2d9b5f658b8367f82999a941884cbe0238");
   assert.equal(fake.count(/\.zip$/), 0, "nothing downloaded");
@@ -89,6 +90,7 @@ test("ninja 1.12 (uploaded 2024, no digest): the real sha256 from the table, for
   assert.equal(p["linux-arm64"].sha256, "5c25c6570b0155e95fce5918cb95f1ad9870df5768653afe128db822301a05a1");
   assert.equal(p["darwin-arm64"].sha256, "89a287444b5b3e98f88a945afa50ce937b8ffd1dcc59c555ad9b1baf855298c9");
   assert.equal(p["darwin-x64"].sha256, p["darwin-arm64"].sha256, "one universal mac zip");
+  for (const k of Object.keys(p)) assert.equal(p[k].checksum, "table", k);
   assert.equal(fake.count(/\.zip$/), 0, "nothing downloaded");
   // The fake's own bytes are not the real zip: install refuses them.
   const r = await sb.run(["install"]);
@@ -133,7 +135,7 @@ test("riscv-collab: nightlies uploaded since 2025-06-03 lock the real URL by dig
     } else {
       assert.equal(r.code, 1, `${tag}: ${r.stderr}`);
       assert.match(r.stderr, new RegExp(`no published sha256 for ${name.replace(/[.+]/g, "\\$&")}`), tag);
-      assert.match(r.stderr, /pick a nightly from then on \("riscv64-linux-gnu-gcc": "2025" takes the newest 2025 one\), or to trust the bytes of the first download, set checksum: "first-download"/, tag);
+      assert.match(r.stderr, /pick a nightly from then on \("riscv64-linux-gnu-gcc": "2025" takes the newest 2025 one\)\. Or trust the file as first downloaded: add checksum: "first-download"/, tag);
     }
   }
   assert.equal(fake.count(/\.tar\.(gz|xz)$/), 0, "nothing downloaded");

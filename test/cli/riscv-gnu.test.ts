@@ -227,7 +227,7 @@ test("a nightly uploaded before 2025-06-03 has no digest: CHECKSUM_MISSING namin
     const r = await sb.run(["lock"]);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /riscv64-linux-gnu-gcc 2024\.12\.16: no published sha256 for riscv64-glibc-ubuntu-22\.04-gcc-nightly-2024\.12\.16-nightly\.tar\.xz \(release 2024\.12\.16: GitHub lists no digest for it and riscv-collab publishes no checksum file\)/);
-    assert.match(r.stderr, /hint: GitHub records digests only for files uploaded since 2025-06-03: pick a nightly from then on \("riscv64-linux-gnu-gcc": "2025" takes the newest 2025 one\), or to trust the bytes of the first download, set checksum: "first-download" on riscv64-linux-gnu-gcc in devenv\.ts/);
+    assert.match(r.stderr, /hint: GitHub records digests only for files uploaded since 2025-06-03: pick a nightly from then on \("riscv64-linux-gnu-gcc": "2025" takes the newest 2025 one\)\. Or trust the file as first downloaded: add checksum: "first-download" to tools\.riscv64-linux-gnu-gcc in devenv\.ts/);
     assert.equal(f.count(/\.tar\.(gz|xz)$/), 0);
     // The hint's way out works.
     await sb.writeConfig(`export default { tools: { "${TOOL}": "2025" } };\n`);
