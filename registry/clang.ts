@@ -1,6 +1,6 @@
 import semver from "semver";
 import { DevenvError } from "../src/errors.js";
-import { assetChecksum, checkTableLocked } from "../src/registry/checksum-table.js";
+import { assetChecksum, checkTableLocked, tableSha256 } from "../src/registry/checksum-table.js";
 import { ChecksumMissingError, digestToSha256 } from "../src/registry/checksums.js";
 import type { Http } from "../src/platform/http.js";
 import { githubRelease, githubReleases, type GithubAsset, type GithubRelease } from "../src/registry/sources/github.js";
@@ -86,15 +86,19 @@ function publishedPlatforms(version: string, release: GithubRelease): Array<{ pl
   return out;
 }
 
+/** Does this asset exist and have a sha256 devenv can lock (its digest, or the table)? A suggestion must work. */
+const hashed = (version: string, asset: GithubAsset | undefined): boolean =>
+  asset !== undefined && (digestToSha256(asset.digest) !== undefined || tableSha256("llvm", `${TAG_PREFIX}${version}/${asset.name}`) !== undefined);
+
 /**
- * Versions near `version` that do publish `platform`: the newest of the same major if any, else the
+ * Versions near `version` that publish `platform` with a sha256 devenv can lock: the newest of the same major if any, else the
  * newest of the next major that has it, and the closest older one. Stable releases only.
  */
 function nearbyWith(version: string, platform: PlatformKey, releases: readonly GithubRelease[]): string[] {
   const have = releases
     .map((r) => ({ v: llvmVersionOfTag(r.tag_name), r }))
     .filter((x): x is { v: string; r: GithubRelease } => x.v !== undefined && semver.prerelease(x.v) === null && x.v !== version)
-    .filter(({ v, r }) => llvmAssetFor(v, platform, r.assets) !== undefined)
+    .filter(({ v, r }) => hashed(v, llvmAssetFor(v, platform, r.assets)))
     .map(({ v }) => v)
     .sort(semver.rcompare);
   if (!semver.valid(version)) return have.slice(0, 1);

@@ -62,7 +62,7 @@ export interface Build {
 /**
  * The releases list, 10 per page: python-build-standalone's releases carry hundreds of assets each,
  * and GitHub answers 504 (a server-side timeout) at the default 30 per page and above
- * (docs/decisions-pending-quirks.md). 60 pages hold 600 releases.
+ * (docs/decisions.md D30). 60 pages hold 600 releases.
  */
 export const PBS_PER_PAGE = 10;
 const MAX_PAGES = 60;

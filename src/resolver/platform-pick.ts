@@ -2,7 +2,7 @@ import type { PlatformKey, VersionInfo } from "../registry/types.js";
 import { rangeAllows, sortVersions } from "./range.js";
 
 /**
- * The rule for a range over several platforms (docs/decisions-pending-gaps.md): the newest version
+ * The rule for a range over several platforms (docs/decisions.md D35): the newest version
  * the range allows that has a build for every platform the project locks. Newer ones are skipped
  * and said so; when none has them all, the error lists what each candidate lacks.
  * Pure: availability comes from the version list (`VersionInfo.platforms`) or from `probed`, what

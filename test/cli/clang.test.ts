@@ -258,6 +258,24 @@ test("18.1.5 has no linux-x64 tarball and 19.1.5 no darwin-arm64 one: the neares
   assert.match(d.stderr, /hint: clang 19\.1\.7 has a darwin-arm64 build/);
 });
 
+test("the suggested release must be lockable: one whose tarball has neither a digest nor a table entry is not named", async () => {
+  // 18.1.8's linux-x64 tarball is uploaded before GitHub's digests and left out of this table: suggesting
+  // it would send the user to another CHECKSUM_MISSING.
+  const versions = RELEASES.filter((v) => !v.startsWith("tag:"));
+  const partial = await writeTestChecksumTable(fake, {
+    llvm: versions.flatMap((v) => llvmTarballs(v).map((n) => ["llvm/llvm-project", `llvmorg-${v}`, n] as [string, string, string]))
+      .filter(([, tag, n]) => !(tag === "llvmorg-18.1.8" && n.includes("x86_64-linux"))),
+  });
+  const sb = sandbox(fake.mirrors, { DEVENV_TEST_CHECKSUM_TABLE: partial });
+  mkdirSync(sb.project, { recursive: true });
+  await sb.writeConfig(`export default { tools: { clang: "18.1.5" } };\n`);
+  const r = await sb.run(["install"]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /clang 18\.1\.5 has no linux-x64 build/);
+  assert.doesNotMatch(r.stderr, /18\.1\.8 ha(s|ve) a linux-x64 build/);
+  assert.match(r.stderr, /hint: clang 19\.1\.7 and clang 17\.0\.6 have a linux-x64 build/);
+});
+
 test("llvm is the same recipe under its own name: add llvm@18 locks 18.1.8's ubuntu-18.04 build and runs", async () => {
   const sb = await fresh();
   ok(await sb.run(["add", "llvm@18"]));

@@ -50,12 +50,13 @@ test("zig: versions from the real index, without master and without 0.1.1 (a Win
   assert.equal(versions.length, Object.keys(ZIG).length - 2);
 });
 
-test("zig 0.15.2 (new names) and 0.14.0 (old names): the real URL and sha256 for each platform", async () => {
+test("zig 0.15.2 (new names), 0.14.0 and the README's 0.13 (old names): the real URL and sha256 for each platform", async () => {
   const spot: Record<string, string> = {
+    "0.13.0 linux-x64": "https://ziglang.org/download/0.13.0/zig-linux-x86_64-0.13.0.tar.xz d45312e61ebcc48032b77bc4cf7fd6915c11fa16e4aad116b66c9468211230ea",
     "0.15.2 linux-x64": "https://ziglang.org/download/0.15.2/zig-x86_64-linux-0.15.2.tar.xz 02aa270f183da276e5b5920b1dac44a63f1a49e55050ebde3aecc9eb82f93239",
     "0.14.0 darwin-arm64": "https://ziglang.org/download/0.14.0/zig-macos-aarch64-0.14.0.tar.xz b71e4b7c4b4be9953657877f7f9e6f7ee89114c716da7c070f4a238220e95d7e",
   };
-  for (const version of ["0.15.2", "0.14.1", "0.14.0", "0.11.0"]) {
+  for (const version of ["0.15.2", "0.14.1", "0.14.0", "0.13.0", "0.11.0"]) {
     for (const platform of PLATFORMS) {
       const a = await zig.artifact({ http }, version, platform, {});
       const entry = ZIG[version]![ZIG_KEY[platform]]!;
