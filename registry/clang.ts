@@ -4,7 +4,7 @@ import { assetChecksum, checkTableLocked, tableSha256 } from "../src/registry/ch
 import { ChecksumMissingError, digestToSha256 } from "../src/registry/checksums.js";
 import type { Http } from "../src/platform/http.js";
 import { githubRelease, githubReleases, type GithubAsset, type GithubRelease } from "../src/registry/sources/github.js";
-import { ALL_PLATFORMS, defineRecipe, type Artifact, type HostRequirements, type PlatformKey, type Recipe } from "../src/registry/types.js";
+import { ALL_PLATFORMS, defineRecipe, type RecipeArtifact, type HostRequirements, type PlatformKey, type Recipe } from "../src/registry/types.js";
 
 const REPO = "llvm/llvm-project";
 const TAG_PREFIX = "llvmorg-";
@@ -151,7 +151,7 @@ export function llvmRecipe(tool: string): Recipe {
       return out;
     },
 
-    async artifact({ http }, version, platform): Promise<Artifact> {
+    async artifact({ http }, version, platform): Promise<RecipeArtifact> {
       const release = await githubRelease(http, REPO, `${TAG_PREFIX}${version}`);
       const asset = llvmAssetFor(version, platform, release.assets);
       if (!asset) throw await missingPlatform(http, tool, version, platform, release);

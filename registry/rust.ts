@@ -3,7 +3,7 @@ import { parse } from "smol-toml";
 import { DevenvError } from "../src/errors.js";
 import { isSha256 } from "../src/registry/checksums.js";
 import { githubReleases } from "../src/registry/sources/github.js";
-import { defineRecipe, type Artifact, type ArtifactPart, type InstallTree, type LockedFieldProblem, type PlatformKey, type ToolOptions } from "../src/registry/types.js";
+import { defineRecipe, type Artifact, type RecipeArtifact, type HashedPart, type InstallTree, type LockedFieldProblem, type PlatformKey, type ToolOptions } from "../src/registry/types.js";
 
 /**
  * Rust without rustup: rustc, cargo and rust-std (the host's and one per extra target) from the
@@ -189,7 +189,7 @@ export function nearTargets(target: string, have: readonly string[]): string[] {
 const shorten = (names: string[], max = 40) =>
   names.length > max ? `${names.slice(0, max).join(", ")} … (${names.length - max} more)` : names.join(", ");
 
-export async function rustArtifact(http: { text(url: string): Promise<string> }, version: string, platform: PlatformKey, options: ToolOptions): Promise<Artifact> {
+export async function rustArtifact(http: { text(url: string): Promise<string> }, version: string, platform: PlatformKey, options: ToolOptions): Promise<RecipeArtifact> {
   const host = rustHost(platform);
   const { targets, components } = rustOptions(options);
   const m = await fetchManifest(http, version);
@@ -206,8 +206,8 @@ export async function rustArtifact(http: { text(url: string): Promise<string> },
   };
 
   const rustc = hostFile("rustc");
-  const part = (name: string, f: ReturnType<typeof tarball>): ArtifactPart => ({ name, ...f, strip: 1, dir: `${PARTS}/${name}` });
-  const parts: ArtifactPart[] = [part("cargo", hostFile("cargo")), part(`rust-std-${host}`, hostFile("rust-std", `rust-std`))];
+  const part = (name: string, f: ReturnType<typeof tarball>): HashedPart => ({ name, ...f, strip: 1, dir: `${PARTS}/${name}` });
+  const parts: HashedPart[] = [part("cargo", hostFile("cargo")), part(`rust-std-${host}`, hostFile("rust-std", `rust-std`))];
 
   const std = pkgFor(m, "rust-std")!.entry;
   for (const target of targets.filter((t) => t !== host)) {

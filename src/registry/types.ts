@@ -64,6 +64,11 @@ export interface Artifact extends ArtifactFile {
   parts?: ArtifactPart[];
 }
 
+/** What a recipe returns: every file says where its checksum came from (a lock read from disk may not). */
+export type HashedFile = ArtifactFile & { checksum: ChecksumSource };
+export type HashedPart = ArtifactPart & { checksum: ChecksumSource };
+export type RecipeArtifact = Artifact & { checksum: ChecksumSource; parts?: HashedPart[] };
+
 export interface ArtifactPart extends ArtifactFile {
   /** A name unique within the artifact (e.g. "rust-std-riscv64gc-unknown-linux-gnu"). */
   name: string;
@@ -156,7 +161,7 @@ export interface Recipe {
    */
   versionsStopEarly?: boolean;
   /** The artifact for a version on a platform, with its checksum from the upstream's own metadata. */
-  artifact(ctx: RecipeContext, version: string, platform: PlatformKey, options: ToolOptions): Promise<Artifact>;
+  artifact(ctx: RecipeContext, version: string, platform: PlatformKey, options: ToolOptions): Promise<RecipeArtifact>;
   /** Would this recipe produce `url` for that version and platform? Lock entries that fail are refused. */
   acceptsUrl(version: string, platform: PlatformKey, url: string, options: ToolOptions): boolean;
   /**

@@ -7,7 +7,7 @@
 import { DevenvError } from "../../errors.js";
 import { hostPlatform } from "../../platform/host.js";
 import type { Http } from "../../platform/http.js";
-import { ALL_PLATFORMS, type Artifact, type PlatformKey, type ToolOptions, type VersionInfo } from "../types.js";
+import { ALL_PLATFORMS, type RecipeArtifact, type PlatformKey, type ToolOptions, type VersionInfo } from "../types.js";
 import { isNpmPackageMissing, npmArtifact, npmPackageUrl, npmVersions } from "./npm.js";
 
 export const fromNpm = (options: ToolOptions): boolean => options.from === "npm";
@@ -41,7 +41,7 @@ export async function npmBinaryVersions(http: Http, pkgFor: (p: PlatformKey) => 
   return [...by.values()];
 }
 
-export async function npmBinaryArtifact(http: Http, pkgFor: (p: PlatformKey) => string, version: string, platform: PlatformKey): Promise<Artifact> {
+export async function npmBinaryArtifact(http: Http, pkgFor: (p: PlatformKey) => string, version: string, platform: PlatformKey): Promise<RecipeArtifact> {
   try {
     return await npmArtifact(http, pkgFor(platform), version);
   } catch (e) {

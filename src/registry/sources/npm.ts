@@ -7,7 +7,7 @@
  */
 import { DevenvError, redactUrl } from "../../errors.js";
 import type { Http } from "../../platform/http.js";
-import type { ArtifactFile, VersionInfo } from "../types.js";
+import type { HashedFile, VersionInfo } from "../types.js";
 
 /** Ask for the abbreviated ("corgi") packument: just what installing needs (versions.*.dist). */
 export const NPM_ABBREVIATED_ACCEPT = "application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*";
@@ -153,7 +153,7 @@ export async function npmVersions(http: Http, pkg: string, opts: { full?: boolea
  * `dist.integrity`, unpacked without npm's `package/` top directory. A version published without
  * a sha512 integrity (only the sha1 `shasum`) is refused: sha1 is not a checksum devenv trusts.
  */
-export async function npmArtifact(http: Http, pkg: string, version: string): Promise<ArtifactFile> {
+export async function npmArtifact(http: Http, pkg: string, version: string): Promise<HashedFile> {
   const doc = await npmPackument(http, pkg);
   const manifest = Object.hasOwn(doc.versions, version) ? doc.versions[version] : undefined;
   if (!manifest) {

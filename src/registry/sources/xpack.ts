@@ -12,7 +12,7 @@
 import { DevenvError } from "../../errors.js";
 import type { Http } from "../../platform/http.js";
 import { ChecksumMissingError, digestToSha256, parseShaSums } from "../checksums.js";
-import { type Artifact, type PlatformKey, type VersionInfo } from "../types.js";
+import { type RecipeArtifact, type PlatformKey, type VersionInfo } from "../types.js";
 import { githubRelease, githubReleases, type GithubRelease } from "./github.js";
 
 export interface XpackPackage {
@@ -110,7 +110,7 @@ export function xpackReleasePlatforms(p: XpackPackage, release: GithubRelease): 
  * The tarball of `version` for `platform`, its sha256 from the `.sha` sidecar, cross-checked against
  * GitHub's asset digest when the API gives one. Only the small sidecar is fetched.
  */
-export async function xpackArtifact(http: Http, p: XpackPackage, version: string, platform: PlatformKey): Promise<Artifact> {
+export async function xpackArtifact(http: Http, p: XpackPackage, version: string, platform: PlatformKey): Promise<RecipeArtifact> {
   const v = splitXpackVersion(version);
   if (!v) throw notXpackVersion(p, version);
   const release = await githubRelease(http, p.repo, tagOf(v));
