@@ -195,7 +195,7 @@ export function createHttp(opts: HttpOptions): Http {
     const res = await get(url, { accept: "application/json" });
     const data = parse<unknown[]>(url, await read(res));
     if (!Array.isArray(data)) throw new DevenvError("HTTP", `${redactUrl(url)} did not return a list`, { hint: "Check DEVENV_MIRRORS and GITHUB_TOKEN." });
-    return { items: data, next: res.next };
+    return { items: data, next: res.next === undefined ? undefined : nextPageUrl(url, res.finalUrl, res.next) };
   }
 
   async function* jsonPageWalk<T>(url: string, maxPages: number): AsyncGenerator<T[]> {
@@ -262,6 +262,29 @@ export function rateLimitError(status: number, target: string, h: Headers, sentT
       ? `The limit of the token in GITHUB_TOKEN is spent: retry ${when}.`
       : `Retry ${when}, or set GITHUB_TOKEN (or GH_TOKEN) to a GitHub token for 5000 requests an hour: devenv sends it only to api.github.com, or to the mirror your DEVENV_MIRRORS or user config puts in its place.`,
   });
+}
+
+/**
+ * A list's next page stays where the list is: on the origin devenv asked (GitHub's API), or on the one
+ * that answered (a mirror naming itself). A Link header pointing anywhere else, or from https to
+ * http, is refused: a server must not send devenv, and the API token, to a host the user never chose.
+ */
+export function nextPageUrl(asked: string, answered: string, next: string): string {
+  let to: URL;
+  try {
+    to = new URL(next, answered);
+  } catch {
+    throw new DevenvError("HTTP", `${redactUrl(answered)} names a next page that is not a URL: ${JSON.stringify(next.slice(0, 200))}`, {
+      hint: "The server or mirror sends a broken Link header; check DEVENV_MIRRORS.",
+    });
+  }
+  const origins = new Set([new URL(asked).origin, new URL(answered).origin]);
+  if (!origins.has(to.origin)) {
+    throw new DevenvError("HTTP", `${redactUrl(answered)} names its next page on another host: ${redactUrl(to.href)}`, {
+      hint: "devenv follows a list's pages only on the host it asked (or the mirror that answered); check DEVENV_MIRRORS, or report the server.",
+    });
+  }
+  return to.href;
 }
 
 /** The URL of `rel="next"` in an RFC 8288 Link header. */

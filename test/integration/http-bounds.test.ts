@@ -156,3 +156,24 @@ test("a metadata document that never ends is cut at 64 MiB with an error naming 
   assert.match(e.hint ?? "", /DEVENV_MIRRORS/);
   assert.equal(a.hits("/endless.json"), 1, "not retried");
 });
+
+test("a list's next page is followed on the host asked or the mirror that answered, never to another host the Link header names", async () => {
+  // Same host: followed.
+  a.on("/list", { kind: "serve", body: "[1,2]", headers: { link: `<${a.origin}/list2?page=2>; rel="next"` } });
+  a.on("/list2", { kind: "serve", body: "[3]" });
+  assert.deepEqual(await client().jsonPages<number>(`${a.origin}/list`, 5), [1, 2, 3]);
+
+  // Through a mirror: GitHub's canonical Link (api.github.com) is mirrored again to the same server.
+  a.on("/api.github.com/repos/o/r/releases", { kind: "serve", body: "[1]", headers: { link: `<https://api.github.com/repositories/7/releases?page=2>; rel="next"` } });
+  a.on("/api.github.com/repositories/7/releases", { kind: "serve", body: "[2]" });
+  const mirrored = client({ mirrors: parseMirrors(`https://api.github.com/=${a.origin}/api.github.com/`) });
+  assert.deepEqual(await mirrored.jsonPages<number>("https://api.github.com/repos/o/r/releases", 5), [1, 2]);
+
+  // Another host: refused before any request reaches it.
+  b.on("/stolen", { kind: "serve", body: "[9]" });
+  a.on("/evil", { kind: "serve", body: "[1]", headers: { link: `<${b.origin}/stolen>; rel="next"` } });
+  const { e } = await failure(() => client().jsonPages(`${a.origin}/evil`, 5));
+  assert.equal(e.code, "HTTP");
+  assert.match(e.message, /names its next page on another host/);
+  assert.equal(b.hits("/stolen"), 0);
+});

@@ -15,8 +15,8 @@ export type Behaviour =
   | { kind: "trickle"; length: number; bytes: number; everyMs: number }
   /** Answer 302 to `to` (absolute, or a path on this server). */
   | { kind: "redirect"; to: string }
-  /** Answer 200 with `body`. */
-  | { kind: "serve"; body: Buffer | string }
+  /** Answer 200 with `body` (and any extra `headers`, e.g. a Link header). */
+  | { kind: "serve"; body: Buffer | string; headers?: Record<string, string> }
   /** Answer 200 (chunked, no length) and send `chunk` as fast as the client reads, forever. */
   | { kind: "endless"; chunk: Buffer };
 
@@ -54,7 +54,7 @@ export async function startHostile(): Promise<HostileServer> {
       case "silent":
         return;
       case "serve":
-        return void res.writeHead(200, { "content-length": Buffer.byteLength(b.body) }).end(b.body);
+        return void res.writeHead(200, { ...b.headers, "content-length": Buffer.byteLength(b.body) }).end(b.body);
       case "redirect":
         return void res.writeHead(302, { location: b.to, "content-length": 0 }).end();
       case "stall":
