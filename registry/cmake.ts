@@ -2,7 +2,7 @@ import semver from "semver";
 import { ChecksumMissingError, digestToSha256, parseShaSums } from "../src/registry/checksums.js";
 import { githubRelease, githubReleases, releaseAsset, releaseVersions } from "../src/registry/sources/github.js";
 import { checkFrom, fromNpm, npmBinaryArtifact, npmBinaryUrlOk, npmBinaryVersions } from "../src/registry/sources/npm-binaries.js";
-import { defineRecipe, type PlatformKey } from "../src/registry/types.js";
+import { ALL_PLATFORMS, defineRecipe, type PlatformKey } from "../src/registry/types.js";
 
 const REPO = "Kitware/CMake";
 
@@ -49,7 +49,8 @@ export default defineRecipe({
   async versions({ http }, options) {
     checkFrom("cmake", options);
     if (fromNpm(options)) return npmBinaryVersions(http, npmPackage);
-    return releaseVersions(await githubReleases(http, REPO), (v) => semver.valid(v) !== null);
+    return releaseVersions(await githubReleases(http, REPO), (v) => semver.valid(v) !== null, (r, v) =>
+      ALL_PLATFORMS.filter((p) => r.assets.some((a) => a.name === cmakeAsset(v, p))));
   },
 
   async artifact({ http }, version, platform, options) {

@@ -1,6 +1,6 @@
 import { DevenvError } from "../src/errors.js";
 import { isSha256 } from "../src/registry/checksums.js";
-import { ALL_PLATFORMS, defineRecipe, splitPlatform, type PlatformKey } from "../src/registry/types.js";
+import { ALL_PLATFORMS, defineRecipe, splitPlatform, type PlatformKey, type VersionInfo } from "../src/registry/types.js";
 
 /** Every release, newest first, sha256 inline (e.g. go1.23.4.linux-amd64.tar.gz → 6924efde…5680971). */
 const INDEX = "https://go.dev/dl/?mode=json&include=all";
@@ -65,14 +65,14 @@ export default defineRecipe({
 
   async versions({ http }) {
     const index = await http.json<GoRelease[]>(INDEX);
-    const out: { version: string }[] = [];
+    const out: VersionInfo[] = [];
     for (const r of index) {
       const v = goSemver(r.version);
       // Only what could be installed: the `go1` entry holds nothing but go1.4-bootstrap source tarballs.
       if (!v || !ALL_PLATFORMS.some((p) => archiveOf(r, v, p))) continue;
       // Unstable entries are prereleases: only an exact request picks them, never a range or "latest".
       if (!r.stable && !v.includes("-")) continue;
-      out.push({ version: v });
+      out.push({ version: v, platforms: ALL_PLATFORMS.filter((p) => archiveOf(r, v, p) !== undefined) });
     }
     return out;
   },

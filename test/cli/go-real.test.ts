@@ -50,6 +50,10 @@ test("the real index lists no uninstallable go1 (bootstrap sources only), and ev
   assert.ok(versions.includes("1.13.7") && versions.includes("1.2.2") && versions.includes("1.14.0-rc1"));
   // Every listed version is installable somewhere: its archive is named as the lock check expects.
   for (const v of versions) assert.equal(goSemver(`go${goName(v)}`), v, v);
+  // Each version says which platforms have an archive (`devenv versions go` shows the gaps; the resolver picks by them).
+  const info = await goRecipe.versions({ http: http() }, {});
+  assert.deepEqual(info.find((v) => v.version === "1.13.7")?.platforms, ["linux-x64", "linux-arm64", "darwin-x64"]);
+  assert.ok(info.every((v) => v.platforms && v.platforms.length > 0 && !v.platforms.includes("darwin-arm64")), "no 2020 release has a darwin-arm64 archive");
 });
 
 test("the real index gives go1.13.7's URLs and sha256 for each platform; darwin-arm64 has none", async () => {

@@ -76,6 +76,9 @@ test("versions over the real releases JSON: X.Y.Z tags (2.8.12.2 is not a versio
   const versions = (await cmake.versions({ http }, {})).map((v) => v.version);
   assert.ok(versions.includes("3.16.2") && versions.includes("3.16.0-rc4") && versions.includes("3.1.3"));
   assert.ok(!versions.includes("2.8.12.2"));
+  // What each release's asset list publishes: no Linux aarch64 tarball before 3.20 (devenv versions shows the gap).
+  const info = await cmake.versions({ http }, {});
+  assert.deepEqual(info.find((v) => v.version === "3.16.2")?.platforms, ["linux-x64", "darwin-x64", "darwin-arm64"]);
 });
 
 test("3.16.2 (real release JSON): Linux-x86_64 for linux-x64, Darwin-x86_64 for both macOS, unpacked three levels down", async () => {

@@ -1,5 +1,6 @@
 import { DevenvError } from "../../errors.js";
 import type { Http } from "../../platform/http.js";
+import type { PlatformKey, VersionInfo } from "../types.js";
 
 export interface GithubAsset {
   name: string;
@@ -39,11 +40,25 @@ export async function githubRelease(http: Http, repo: string, tag: string): Prom
   return http.json<GithubRelease>(`https://api.github.com/repos/${repo}/releases/tags/${encodeURIComponent(tag)}`);
 }
 
-/** Versions from `v`-prefixed release tags (other tag styles, e.g. `release-1.2.0`, are skipped). */
-export function releaseVersions(releases: GithubRelease[], isVersion: (v: string) => boolean): Array<{ version: string; date?: string }> {
+/**
+ * Versions from `v`-prefixed release tags (other tag styles, e.g. `release-1.2.0`, are skipped), with
+ * the platforms each release publishes when `platformsOf` says (from its asset list: no extra request).
+ */
+export function releaseVersions(
+  releases: GithubRelease[],
+  isVersion: (v: string) => boolean,
+  platformsOf?: (release: GithubRelease, version: string) => PlatformKey[],
+): VersionInfo[] {
   return releases
     .filter((r) => r.tag_name.startsWith("v") && isVersion(r.tag_name.slice(1)))
-    .map((r) => ({ version: r.tag_name.slice(1), ...(r.published_at ? { date: r.published_at.slice(0, 10) } : {}) }));
+    .map((r) => {
+      const version = r.tag_name.slice(1);
+      return {
+        version,
+        ...(r.published_at ? { date: r.published_at.slice(0, 10) } : {}),
+        ...(platformsOf ? { platforms: platformsOf(r, version) } : {}),
+      };
+    });
 }
 
 /** The named asset of a release, or an error listing the assets it does have (those ending in `ext`). */
