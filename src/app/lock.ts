@@ -150,7 +150,9 @@ export async function resolveTool(ctx: AppContext, req: ToolRequest, recipe: Rec
       hint: newest.length ? `Newest versions: ${newest.join(", ")}. 'devenv versions ${req.name}' lists them all.` : `${req.name} lists no versions.`,
     });
   }
-    const pick = await pickAndFetch({ name: req.name, range: req.range, platforms: wanted, host: ctx.platform }, versions,
+  // The per-platform npm packages are published apart from each other, and lag the upstream's own downloads.
+  const note = req.options.from === "npm" ? `Or leave out from: "npm" for ${req.name}: its own downloads are not bound to what each npm package republished.` : undefined;
+  const pick = await pickAndFetch({ name: req.name, range: req.range, platforms: wanted, host: ctx.platform, ...(note ? { note } : {}) }, versions,
     (version, ps) => artifacts(ctx, recipe, req, version, ps, policy));
   const entry: LockEntry = {
     request: req.range,

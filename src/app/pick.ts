@@ -20,6 +20,8 @@ export interface PickRequest {
   platforms: readonly PlatformKey[];
   /** This machine's platform: a version lacking it cannot be used here, whatever devenv.ts says. */
   host: PlatformKey;
+  /** One more way out, from the request itself (e.g. leaving out `from: "npm"`), ending the hint. */
+  note?: string;
 }
 
 /**
@@ -82,6 +84,6 @@ function noVersionOnAll(req: PickRequest, versions: readonly VersionInfo[], skip
   return new DevenvError(
     "UNSUPPORTED_PLATFORM",
     `${req.name}: no version matching '${req.range}' has a build for every platform this project locks (${req.platforms.join(", ")}):\n  - ${gapLines(skipped, unchecked).join("\n  - ")}`,
-    { hint },
+    { hint: req.note ? `${hint} ${req.note}` : hint },
   );
 }

