@@ -43,7 +43,8 @@ test("an unallowed devenv.ts is never evaluated; allow binds to its content; den
   assert.equal(existsSync(marker), true);
 
   // One changed byte: not allowed any more.
-  writeFileSync(join(sb.project, "devenv.ts"), src.replace("hi", "ho"));
+  // The value, quoted: the sandbox's random temp dir name in the marker path may itself contain "hi".
+  writeFileSync(join(sb.project, "devenv.ts"), src.replace('GREETING: "hi"', 'GREETING: "ho"'));
   const changed = await sb.run(["env"]);
   assert.equal(changed.code, 1);
   assert.match(changed.stderr, /changed since it was allowed/);
