@@ -99,7 +99,9 @@ export async function addTools(ctx: AppContext, args: ToolArg[], opts: { install
     return { name: a.name, spec: defaultRange(latest.version) };
   }));
   const source = old === undefined ? newConfigSource(tools) : setTools(old, tools, file);
-  return { root, created: old === undefined, ...(await lockEdited(ctx, root, prior, old, source, opts.install, "add", { strict: opts.strict, trustFirstDownload: opts.trustFirstDownload })) };
+  // `add` names its tools: they resolve afresh (like `npm install pkg@range`), the others keep their pins.
+  const update = new Set(tools.map((t) => t.name));
+  return { root, created: old === undefined, ...(await lockEdited(ctx, root, prior, old, source, opts.install, "add", { update, strict: opts.strict, trustFirstDownload: opts.trustFirstDownload })) };
 }
 
 export async function removeToolsFromProject(ctx: AppContext, names: string[]): Promise<EditResult & { removed: string[] }> {

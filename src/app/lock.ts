@@ -82,14 +82,15 @@ export async function lockProject(ctx: AppContext, project: ProjectConfig, curre
       // Made with an older recipe: the same version, every platform's artifact as this recipe gives it.
       const wanted = [...new Set([...(Object.keys(entry.platforms) as PlatformKey[]), ...missing])].filter((p) => r.platforms.includes(p));
       work.push(orRelock(req, (async () => {
-        tools[req.name] = { ...entry, recipeRevision: r.revision, platforms: await artifacts(ctx, r, req, entry.version, wanted, policy, entry.platforms) };
+        tools[req.name] = { ...entry, request: req.range, recipeRevision: r.revision, platforms: await artifacts(ctx, r, req, entry.version, wanted, policy, entry.platforms) };
       })()));
       continue;
     }
-    tools[req.name] = entry;
+    // A widened range that still allows the locked version keeps it; the lock records the new request.
+    tools[req.name] = entry.request === req.range ? entry : { ...entry, request: req.range };
     if (missing.length) {
       work.push(orRelock(req, (async () => {
-        tools[req.name] = { ...entry, platforms: { ...entry.platforms, ...(await artifacts(ctx, r, req, entry.version, missing, policy)) } };
+        tools[req.name] = { ...entry, request: req.range, platforms: { ...entry.platforms, ...(await artifacts(ctx, r, req, entry.version, missing, policy)) } };
       })()));
     }
   }

@@ -6,10 +6,22 @@ import { rangeAllows } from "./range.js";
 
 export const sourceOf = (req: ToolRequest) => (req.inline ? "inline" : `registry:${req.name}`);
 
+/**
+ * A request edited in devenv.ts whose locked version it still allows (`20.17.0` widened to `20`): the
+ * lock keeps that version, as npm, cargo and pixi do; only `devenv update` (or `add`, which names the
+ * tool) moves it. "lts" is resolved against the release list, so a change to or from it resolves again.
+ */
+function stillSatisfies(req: ToolRequest, entry: LockEntry): boolean {
+  if (req.inline || req.range === "lts" || entry.request === "lts") return false;
+  return rangeAllows(req.range, entry.version);
+}
+
 /** Why a lock entry does not satisfy a request, or undefined if it does. */
 export function entryMismatch(req: ToolRequest, entry: LockEntry | undefined): string | undefined {
   if (!entry) return `${req.name} is in devenv.ts but not in devenv.lock`;
-  if (entry.request !== req.range) return `${req.name}: devenv.ts asks for '${req.range}', devenv.lock was made for '${entry.request}'`;
+  if (entry.request !== req.range && !stillSatisfies(req, entry)) {
+    return `${req.name}: devenv.ts asks for '${req.range}', devenv.lock was made for '${entry.request}'`;
+  }
   if (entry.source !== sourceOf(req)) return `${req.name}: source changed from ${entry.source} to ${sourceOf(req)}`;
   if (JSON.stringify(sortKeys(entry.options ?? {})) !== JSON.stringify(sortKeys(req.options))) return `${req.name}: options changed`;
   if (!req.inline && req.range !== "lts" && !rangeAllows(req.range, entry.version)) {
