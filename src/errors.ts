@@ -25,6 +25,7 @@ export type ErrorCode =
   | "NOT_INSTALLED"
   | "ENV_INVALID"
   | "USAGE"
+  | "ROOT_UNREADABLE"
   | "IO";
 
 export class DevenvError extends Error {

@@ -8,9 +8,11 @@
 import { readdirSync, renameSync, statSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { DevenvError } from "../errors.js";
 import { pidAlive, randomId } from "../platform/fs.js";
 import { activationsRoot, removeActivationSite } from "../state/activations.js";
 import { staleHookValues } from "../state/hook-values.js";
+import { scanRoots } from "../state/roots.js";
 import { entrySize, listEntries, listScratch, TRASH_PREFIX, treeSize, type StoreEntry } from "../store/entries.js";
 import { acquireGcLock, heldInstallLocks, readPins } from "../store/gc-lock.js";
 import { readReceipt } from "../store/receipt.js";
@@ -25,6 +27,8 @@ export const STALE_CACHE_MS = 30 * 86_400_000;
 
 export interface GcOptions {
   dryRun?: boolean;
+  /** Drop roots gc cannot judge (unreadable records, projects it cannot look at) instead of stopping. */
+  forget?: boolean;
   /** Keep unreferenced entries used within this many ms. */
   olderThanMs?: number;
   now?: number;
@@ -60,6 +64,15 @@ export interface GcReport {
   droppedRoots: string[];
   /** Projects whose devenv.lock could not be read; what they last used was kept. */
   unreadableLocks: Array<{ path: string; reason: string }>;
+  /** Roots dropped by `forget` that gc could not judge. */
+  forgotten: Array<{ file: string; path?: string; reason: string }>;
+}
+
+function unjudgedRoots(broken: ReadonlyArray<{ file: string; path?: string; reason: string }>): DevenvError {
+  const lines = broken.map((b) => (b.path ? `${b.path}: cannot be looked at (${b.reason}); its record: ${b.file}` : `${b.file}: unreadable gc root (${b.reason})`));
+  return new DevenvError("ROOT_UNREADABLE", `gc cannot tell what ${broken.length === 1 ? "a project" : `${broken.length} projects`} still use${broken.length === 1 ? "s" : ""}, so it removed nothing:\n  - ${lines.join("\n  - ")}`, {
+    hint: "Make the project readable (mount its disk, fix its permissions) and run 'devenv gc' again; or, if it is gone for good, 'devenv gc --forget-unreadable' drops these records and collects what only they kept.",
+  });
 }
 
 export async function runGc(ctx: AppContext, opts: GcOptions = {}): Promise<GcReport> {
@@ -73,7 +86,11 @@ export async function runGc(ctx: AppContext, opts: GcOptions = {}): Promise<GcRe
   try {
     // Pins first: a process pinning after this point waits for the lock we hold.
     const pinned = readPins(store, { dryRun });
-    const refs = collectReferences(ctx, { dryRun });
+    // What a root protects must be known before anything is deleted: an unreadable record or a
+    // project that cannot be looked at (an unmounted home) stops the sweep, as pnpm's prune does.
+    const forgotten = opts.forget ? scanRoots(ctx.dirs.state, { dryRun: true }).broken : [];
+    const refs = collectReferences(ctx, { dryRun, forget: opts.forget ?? false });
+    if (refs.broken.length) throw unjudgedRoots(refs.broken);
     const installing = heldInstallLocks(store);
     const used = readUsed(store);
     const entries = listEntries(store, { receipts: false });
@@ -140,6 +157,7 @@ export async function runGc(ctx: AppContext, opts: GcOptions = {}): Promise<GcRe
       },
       droppedRoots: refs.dropped.map((r) => r.path),
       unreadableLocks: refs.unreadable,
+      forgotten,
     };
   } finally {
     await lock.release();

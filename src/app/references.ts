@@ -11,7 +11,7 @@ import type { LockFile } from "../lock/types.js";
 import type { PlatformKey } from "../registry/types.js";
 import { decodeActivation } from "../shell/activation.js";
 import { activationsRoot, scanActivationSites, type ActivationSite } from "../state/activations.js";
-import { readRoot, registerRoot, scanRoots, type RootRecord } from "../state/roots.js";
+import { readRoot, registerRoot, scanRoots, type RootRecord, type RootScan } from "../state/roots.js";
 import { artifactKeyDigest, keyOf, type InstalledTool, type InstallSpec } from "../store/install.js";
 import { entryName } from "../store/layout.js";
 import { pinEntries, type Pin } from "../store/gc-lock.js";
@@ -39,6 +39,8 @@ export interface References {
   live: RootRecord[];
   /** Roots whose project or devenv.lock is gone (their records are dropped unless dryRun). */
   dropped: RootRecord[];
+  /** Roots gc cannot judge (see RootScan.broken): gc stops unless told to forget them. */
+  broken: RootScan["broken"];
   /** Roots whose devenv.lock could not be read: the entries they last used are kept instead. */
   unreadable: Array<{ path: string; reason: string }>;
   /** Cached activations of projects that no longer exist. */
@@ -51,9 +53,9 @@ const add = (m: Map<string, Set<string>>, k: string, v: string) => {
   s.add(v);
 };
 
-export function collectReferences(ctx: AppContext, opts: { dryRun?: boolean } = {}): References {
-  const { live, dropped } = scanRoots(ctx.dirs.state, opts);
-  const refs: References = { byLock: new Map(), byActivation: new Map(), live, dropped, unreadable: [], staleSites: [] };
+export function collectReferences(ctx: AppContext, opts: { dryRun?: boolean; forget?: boolean } = {}): References {
+  const { live, dropped, broken } = scanRoots(ctx.dirs.state, opts);
+  const refs: References = { byLock: new Map(), byActivation: new Map(), live, dropped, broken, unreadable: [], staleSites: [] };
   for (const root of live) {
     const file = join(root.path, LOCK_FILE);
     try {

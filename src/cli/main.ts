@@ -101,6 +101,7 @@ export function buildProgram(): Command {
     .description("remove store entries no project uses any more, and leftovers of interrupted installs")
     .option("-n, --dry-run", "print what would be removed; delete nothing")
     .option("--older-than <age>", "keep unused entries used within this time (30d, 12h, 2w)")
+    .option("--forget-unreadable", "drop gc roots that cannot be read, or whose project cannot be looked at, instead of stopping")
     .option("--json", "print JSON")
     .action(run(() => import("./commands/gc.js")));
   const store = program.command("store").description("inspect the store of installed tools");

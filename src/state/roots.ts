@@ -5,7 +5,7 @@
  * path the next time it is used. One small JSON file per project, keyed by its real path.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../platform/fs.js";
 
@@ -38,38 +38,67 @@ export function readRoot(stateDir: string, realRoot: string): RootRecord | undef
 /** Record (or refresh) a project as a root. */
 export async function registerRoot(stateDir: string, realRoot: string, lockText: string, entries: string[] = [], now = new Date()): Promise<void> {
   const rec: RootRecord = { path: realRoot, lockHash: lockHash(lockText), lastUsed: now.toISOString(), entries };
-  await writeFileAtomic(rootFile(stateDir, realRoot), JSON.stringify(rec) + "\n", { fsync: false });
+  // Synced before the rename: a crash must not leave an empty record (gc would stop on it).
+  await writeFileAtomic(rootFile(stateDir, realRoot), JSON.stringify(rec) + "\n", { fsync: true });
 }
 
 export interface RootScan {
   live: RootRecord[];
   /** Roots whose directory or devenv.lock no longer exists (their records are removed unless `dryRun`). */
   dropped: RootRecord[];
+  /**
+   * Records gc cannot judge: unreadable or malformed (`path` unknown), or a project that may exist but
+   * cannot be looked at (EACCES, an unmounted home, an I/O error). Kept, and gc deletes nothing while
+   * any is left, unless `forget` drops them.
+   */
+  broken: Array<{ file: string; path?: string; reason: string }>;
 }
 
-/** Every registered root; the ones whose project or devenv.lock is gone are dropped. Unreadable records are ignored. */
-export function scanRoots(stateDir: string, opts: { dryRun?: boolean } = {}): RootScan {
-  const out: RootScan = { live: [], dropped: [] };
+/** Is the project (dir + devenv.lock) there, gone, or not knowable? Only ENOENT/ENOTDIR mean gone. */
+function projectState(path: string): "live" | "gone" | { error: string } {
+  try {
+    statSync(join(path, "devenv.lock"));
+    return "live";
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return "gone";
+    return { error: `${code ?? "error"}: ${(e as Error).message}` };
+  }
+}
+
+/**
+ * Every registered root; the ones whose project or devenv.lock is gone are dropped. A record that
+ * cannot be read, or whose project cannot be looked at, is `broken` (with `forget`: dropped too).
+ */
+export function scanRoots(stateDir: string, opts: { dryRun?: boolean; forget?: boolean } = {}): RootScan {
+  const out: RootScan = { live: [], dropped: [], broken: [] };
   let names: string[];
   try {
     names = readdirSync(rootsDir(stateDir)).filter((n) => n.endsWith(".json"));
-  } catch {
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") out.broken.push({ file: rootsDir(stateDir), reason: (e as Error).message });
     return out;
   }
+  const remove = (file: string) => {
+    if (!opts.dryRun) rmSync(file, { force: true });
+  };
   for (const name of names.sort()) {
     const file = join(rootsDir(stateDir), name);
     let rec: RootRecord;
     try {
       rec = JSON.parse(readFileSync(file, "utf8")) as RootRecord;
-    } catch {
+      if (typeof rec !== "object" || rec === null || typeof rec.path !== "string" || typeof rec.lockHash !== "string") throw new Error("not a root record");
+    } catch (e) {
+      if (opts.forget) remove(file);
+      else out.broken.push({ file, reason: (e as Error).message });
       continue;
     }
-    if (typeof rec.path !== "string" || typeof rec.lockHash !== "string") continue;
-    if (existsSync(join(rec.path, "devenv.lock"))) out.live.push(rec);
-    else {
+    const state = projectState(rec.path);
+    if (state === "live") out.live.push(rec);
+    else if (state === "gone" || opts.forget) {
       out.dropped.push(rec);
-      if (!opts.dryRun) rmSync(file, { force: true });
-    }
+      remove(file);
+    } else out.broken.push({ file, path: rec.path, reason: state.error });
   }
   return out;
 }

@@ -5,10 +5,10 @@ import { contextFor } from "../common.js";
 import { printJson, printText } from "../output.js";
 import { fmtBytes } from "../progress.js";
 
-export default async function gc(opts: { dryRun?: boolean; olderThan?: string; json?: boolean }, cmd: Command): Promise<void> {
+export default async function gc(opts: { dryRun?: boolean; olderThan?: string; forgetUnreadable?: boolean; json?: boolean }, cmd: Command): Promise<void> {
   const olderThanMs = opts.olderThan !== undefined ? parseDuration(opts.olderThan) : undefined;
   const ctx = contextFor(cmd);
-  const report = await runGc(ctx, { dryRun: Boolean(opts.dryRun), ...(olderThanMs !== undefined ? { olderThanMs } : {}) });
+  const report = await runGc(ctx, { dryRun: Boolean(opts.dryRun), forget: Boolean(opts.forgetUnreadable), ...(olderThanMs !== undefined ? { olderThanMs } : {}) });
   if (opts.json) return printJson(report);
   printText(render(report));
 }
@@ -26,6 +26,7 @@ export function render(r: GcReport): string {
   const verb = r.dryRun ? "would remove" : "removed";
   const lines: string[] = [];
   for (const p of r.droppedRoots) lines.push(`project gone: ${p} (no longer keeps anything)`);
+  for (const f of r.forgotten) lines.push(`forgot gc root ${f.path ?? f.file} (${f.reason})`);
   for (const u of r.unreadableLocks) lines.push(`warning: ${u.path}: devenv.lock unreadable (${u.reason}); keeping what it last used`);
   for (const e of r.removed) {
     const why = e.reason === "incomplete" ? "incomplete install" : e.lastUsed ? `last used ${e.lastUsed.slice(0, 10)}` : "unused";
