@@ -8,10 +8,9 @@ import { showPath } from "../text.js";
 import type { LockFile } from "../lock/types.js";
 import type { InstalledTool } from "../store/install.js";
 import type { AppContext } from "./context.js";
-import { installTools, projectTools, toolEnvOps, type ProjectTool } from "./install.js";
-import { serializeLock } from "../lock/format.js";
+import { projectTools, toolEnvOps, type ProjectTool } from "./install.js";
+import { installPinned } from "./install-pinned.js";
 import { projectStateDir } from "../state/projects.js";
-import { pinSpecs, recordUse } from "./references.js";
 import { realRoot } from "./trust.js";
 import { lockProject, type LockOptions } from "./lock.js";
 import type { FirstDownloadValue } from "./first-download.js";
@@ -37,15 +36,7 @@ export async function prepareProject(ctx: AppContext, opts: { frozen?: boolean }
   const { lock, firstDownload } = await lockProject(ctx, project, current, { ...opts, frozen: opts.frozen ?? false });
   const lockWritten = opts.frozen ? false : await writeLock(project.root, lock, text);
   const tools = await projectTools(ctx, project, lock);
-  // Pinned until the project is a registered root: a gc running meanwhile keeps these entries.
-  const pin = await pinSpecs(ctx, tools.map((t) => t.spec));
-  let installed: InstalledTool[];
-  try {
-    installed = await installTools(ctx, tools);
-    await recordUse(ctx, realRoot(project.root), serializeLock(lock), installed);
-  } finally {
-    await pin.release();
-  }
+  const installed = await installPinned(ctx, project.root, lock, tools);
   const plan = planProjectEnv(ctx, project, tools, installed);
   return { project, lock, installed, plan, lockWritten, firstDownload };
 }

@@ -11,7 +11,8 @@ import { pickOnPlatforms } from "../resolver/platform-pick.js";
 import { isValidRange } from "../resolver/range.js";
 import type { ConfigBundle } from "../config/inputs.js";
 import type { AppContext } from "./context.js";
-import { installTools, projectTools } from "./install.js";
+import { projectTools } from "./install.js";
+import { installPinned } from "./install-pinned.js";
 import { lockProject, type LockOptions, type LockResult } from "./lock.js";
 import { commitEdit } from "./edit-commit.js";
 import { evaluateBundle, readLock, requireRoot } from "./project.js";
@@ -69,8 +70,11 @@ async function lockEdited(ctx: AppContext, root: string, prior: ConfigBundle | u
   const project = await evaluateBundle(bundle);
   const { lock: current, text } = await readLock(root);
   const lock = await lockProject(ctx, project, current, lockOpts);
-  const installed = install ? await installTools(ctx, await projectTools(ctx, project, lock.lock)) : [];
-  await commitEdit(ctx, { root, configBefore: before, lockBefore: text, config: source, lock: lock.lock, prior, next: bundle }, command);
+  const commit = () => commitEdit(ctx, { root, configBefore: before, lockBefore: text, config: source, lock: lock.lock, prior, next: bundle }, command);
+  // Installed under a gc pin; the project is registered as a gc root once its files are written.
+  let installed: Awaited<ReturnType<typeof installPinned>> = [];
+  if (install) installed = await installPinned(ctx, root, lock.lock, await projectTools(ctx, project, lock.lock), commit);
+  else await commit();
   return { lock, installed: installed.filter((t) => t.fresh).map((t) => `${t.name} ${t.version}`) };
 }
 

@@ -5,7 +5,7 @@
  * (or the project taken for gone) and gc removed that project's tools. pnpm refuses to prune likewise.
  */
 import assert from "node:assert/strict";
-import { readdirSync, renameSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, renameSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
@@ -70,4 +70,24 @@ test("a project gc cannot look at (not ENOENT) stops it; once readable again, it
   const g = await sb.run(["gc"], { cwd: sb.home });
   ok(g);
   assert.equal(zigEntries(sb.storeEntries()).length, 1, "its devenv.lock keeps zig");
+});
+
+test("devenv add zig@0.13 then devenv gc keeps zig: add and update register the project as a gc root", async () => {
+  const sb = sandbox(fake.mirrors);
+  mkdirSync(sb.project, { recursive: true });
+  ok(await sb.run(["add", "zig@0.13"]));
+  assert.equal(zigEntries(sb.storeEntries()).length, 1);
+  const g = await sb.run(["gc"]);
+  ok(g);
+  assert.doesNotMatch(g.stdout, /removed zig/);
+  assert.equal(zigEntries(sb.storeEntries()).length, 1, "gc kept what add just installed");
+
+  // update installs under the same rules: a project only ever updated is a root too.
+  const other = sandbox(fake.mirrors);
+  await other.writeConfig(`export default { tools: { zig: "0.13" } };\n`);
+  ok(await other.run(["lock"]));
+  ok(await other.run(["update", "zig"]));
+  assert.equal(readdirSync(join(other.home, "state", "roots")).length, 1, "update registered the project");
+  ok(await other.run(["gc"]));
+  assert.equal(zigEntries(other.storeEntries()).length, 1, "gc kept what update installed");
 });

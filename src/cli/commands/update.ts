@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { installTools, projectTools } from "../../app/install.js";
+import { projectTools } from "../../app/install.js";
+import { installPinned } from "../../app/install-pinned.js";
 import { lockProject } from "../../app/lock.js";
 import { loadProject, readLock, writeLock } from "../../app/project.js";
 import { DevenvError } from "../../errors.js";
@@ -19,7 +20,7 @@ export default async function update(tools: string[], opts: { install: boolean }
   const { lock: current, text } = await readLock(project.root);
   const result = await lockProject(ctx, project, current, { update: tools.length ? new Set(tools) : "all", ...checksumFlags(opts) });
   await writeLock(project.root, result.lock, text);
-  if (opts.install) await installTools(ctx, await projectTools(ctx, project, result.lock));
+  if (opts.install) await installPinned(ctx, project.root, result.lock, await projectTools(ctx, project, result.lock));
   const lines = describeLockChanges(result);
   printText([...(lines.length ? lines : ["everything is at the newest version its range allows"]), ...describeTrusted(result)].join("\n") + "\n");
 }
