@@ -91,7 +91,12 @@ export function buildProgram(): Command {
   program
     .command("hook")
     .description("print the shell hook for your rc file: eval \"$(devenv hook bash)\"")
-    .addArgument(new Argument("<shell>").choices(["bash", "zsh", "fish"]))
+    .addArgument(new Argument("<shell>", "bash, zsh or fish").choices(["bash", "zsh", "fish"]))
+    .addHelpText("after", `
+Put one of these in your shell's rc file:
+  bash  ~/.bashrc                    eval "$(devenv hook bash)"
+  zsh   ~/.zshrc                     eval "$(devenv hook zsh)"
+  fish  ~/.config/fish/config.fish   devenv hook fish | source`)
     .action(run(() => import("./commands/hook.js")));
   program.command("allow").description("allow the current content of a project's devenv.ts to run").argument("[dir]").action(run(() => import("./commands/allow.js")));
   program.command("deny").description("never load a project's devenv.ts (until 'devenv allow')").argument("[dir]").action(run(() => import("./commands/deny.js")));

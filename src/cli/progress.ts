@@ -1,8 +1,9 @@
 import type { DownloadTask, Reporter } from "../app/reporter.js";
 import { safeText } from "../text.js";
+import { formatBytes } from "../store/space.js";
 
-const MB = 1024 * 1024;
-export const fmtBytes = (n: number) => (n >= MB ? `${(n / MB).toFixed(1)} MB` : `${(n / 1024).toFixed(0)} kB`);
+/** One size format for every command (progress, gc, store ls): store/space.ts's. */
+export const fmtBytes = formatBytes;
 const fmtTime = (s: number) => (s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, "0")}s` : `${Math.round(s)}s`);
 
 interface Bar {

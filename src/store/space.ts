@@ -37,10 +37,12 @@ export function minFreeSetting(env: NodeJS.ProcessEnv = process.env): number | u
 /** What an install leaves free on a filesystem of `total` bytes: the setting, else 5 % of it, at most 1 GiB. */
 export const reserveFor = (total: number, minFree: number | undefined): number => minFree ?? Math.min(GiB, Math.floor(total * 0.05));
 
+/** A size with a unit that shows it at every scale: 512 bytes, 3.5 kB, 640 kB, 1.2 MB, 2.0 GB (binary units). */
 export function formatBytes(n: number): string {
-  if (n >= 10 * GiB) return `${(n / GiB).toFixed(1)} GB`;
+  if (n >= GiB) return `${(n / GiB).toFixed(1)} GB`;
   if (n >= MiB) return `${(n / MiB).toFixed(1)} MB`;
-  if (n >= KiB) return `${(n / KiB).toFixed(0)} kB`;
+  if (n >= 10 * KiB) return `${(n / KiB).toFixed(0)} kB`;
+  if (n >= KiB) return `${(n / KiB).toFixed(1)} kB`;
   return `${n} bytes`;
 }
 

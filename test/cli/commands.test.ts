@@ -203,3 +203,13 @@ test("lock --platform records other platforms from published checksums without d
   assert.equal(frozen.code, 1);
   assert.match(frozen.stderr, /node: devenv\.lock has no entry for darwin-x64/);
 });
+
+test("hook --help names the three shells and the line each rc file takes", async () => {
+  const sb = sandbox(fake.mirrors);
+  mkdirSync(sb.project, { recursive: true });
+  const r = await sb.run(["hook", "--help"]);
+  ok(r);
+  assert.match(r.stdout, /shell\s+bash, zsh or fish/);
+  assert.match(r.stdout, /~\/\.bashrc\s+eval "\$\(devenv hook bash\)"/);
+  assert.match(r.stdout, /~\/\.config\/fish\/config\.fish\s+devenv hook fish \| source/);
+});

@@ -2,7 +2,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { DevenvError } from "../../src/errors.js";
-import { minFreeSetting, parseSize, reserveFor, unpackCap } from "../../src/store/space.js";
+import { formatBytes, minFreeSetting, parseSize, reserveFor, unpackCap } from "../../src/store/space.js";
+import { fmtBytes } from "../../src/cli/progress.js";
 
 const GiB = 1024 ** 3;
 
@@ -28,4 +29,13 @@ test("sizes: binary units, case-insensitive, optional B/iB; DEVENV_UNPACK_LIMIT 
   assert.equal(unpackCap({}), undefined);
   assert.equal(unpackCap({ DEVENV_UNPACK_LIMIT: "none" }), undefined);
   assert.equal(unpackCap({ DEVENV_UNPACK_LIMIT: "2G" }), 2 * GiB);
+});
+
+test("sizes print with a unit that shows them at every scale (a 512-byte entry was '0 kB'); gc, store ls and progress share it", () => {
+  const cases: Array<[number, string]> = [
+    [0, "0 bytes"], [512, "512 bytes"], [1023, "1023 bytes"], [1024, "1.0 kB"], [1536, "1.5 kB"], [10 * 1024, "10 kB"],
+    [640 * 1024, "640 kB"], [1024 * 1024, "1.0 MB"], [1.5 * 1024 ** 3, "1.5 GB"],
+  ];
+  for (const [n, text] of cases) assert.equal(formatBytes(n), text, String(n));
+  assert.equal(fmtBytes, formatBytes);
 });
