@@ -19,7 +19,7 @@ import { readReceipt } from "../store/receipt.js";
 import { removeDeadLocks } from "../store/temp.js";
 import { readUsed, removeUsed } from "../store/usage.js";
 import type { AppContext } from "./context.js";
-import { planGc } from "./gc-plan.js";
+import { planGc, type KeepReason } from "./gc-plan.js";
 import { collectReferences } from "./references.js";
 
 /** Version lists and compiled configs not refreshed for this long are removed. */
@@ -64,6 +64,8 @@ export interface GcReport {
   droppedRoots: string[];
   /** Projects whose devenv.lock could not be read; what they last used was kept. */
   unreadableLocks: Array<{ path: string; reason: string }>;
+  /** Every entry kept, why, and (for a lock or an active shell) which projects keep it. */
+  keptEntries: Array<{ entry: string; reason: KeepReason; by: string[] }>;
   /** Roots dropped by `forget` that gc could not judge. */
   forgotten: Array<{ file: string; path?: string; reason: string }>;
 }
@@ -157,6 +159,9 @@ export async function runGc(ctx: AppContext, opts: GcOptions = {}): Promise<GcRe
       },
       droppedRoots: refs.dropped.map((r) => r.path),
       unreadableLocks: refs.unreadable,
+      keptEntries: plan.keep
+        .map((k) => ({ entry: k.name, reason: k.reason, by: [...((k.reason === "locked" ? refs.byLock : refs.byActivation).get(k.name) ?? [])].sort() }))
+        .sort((a, b) => (a.entry.slice(33) < b.entry.slice(33) ? -1 : 1)),
       forgotten,
     };
   } finally {

@@ -107,6 +107,7 @@ Put one of these in your shell's rc file:
     .option("-n, --dry-run", "print what would be removed; delete nothing")
     .option("--older-than <age>", "keep unused entries used within this time (30d, 12h, 2w)")
     .option("--forget-unreadable", "drop gc roots that cannot be read, or whose project cannot be looked at, instead of stopping")
+    .option("-v, --verbose", "also list each entry kept and why (always shown with --dry-run)")
     .option("--json", "print JSON")
     .action(run(() => import("./commands/gc.js")));
   const store = program.command("store").description("inspect the store of installed tools");

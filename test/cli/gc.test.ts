@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { readReceipt } from "../../src/store/receipt.js";
@@ -54,6 +54,10 @@ test("done when: two projects share node@20, one has zig; after deleting the zig
   assert.deepEqual(removals, [`would remove zig 0.13.0  ${fmtBytes(zigSize)}  (last used ${new Date().toISOString().slice(0, 10)})  ${zig}`]);
   assert.match(dry.stdout, new RegExp(`would free ${fmtBytes(zigSize).replace(".", "\\.")} \\(1 entry\\); kept 1 entry \\(1 in a project's devenv.lock\\)`));
   assert.match(dry.stdout, /project gone: .*\/b /);
+  // A dry run names what it keeps and for whom (the count alone said nothing of which).
+  const kept = lines.filter((l) => l.startsWith("kept "));
+  assert.deepEqual(kept.map((l) => l.replace(/ {2}\S+$/, "")), [`kept ${node.slice(33)}  (in the devenv.lock of ${realpathSync(a)})`]);
+  assert.ok(kept[0]!.endsWith(`  ${node}`), kept[0]);
   assert.deepEqual(sb.storeEntries(), [node, zig].sort(), "dry run deletes nothing");
   const json = JSON.parse((await sb.run(["gc", "--dry-run", "--json"], { cwd: a })).stdout);
   assert.deepEqual(json.removed.map((e: { tool: string; version: string; size: number; entry: string }) => [e.tool, e.version, e.size, e.entry]), [["zig", "0.13.0", zigSize, zig]]);
@@ -61,6 +65,7 @@ test("done when: two projects share node@20, one has zig; after deleting the zig
 
   const real = await sb.run(["gc"], { cwd: a });
   assertOk(real);
+  assert.doesNotMatch(real.stdout, /^kept /m, "only --verbose and --dry-run list what is kept");
   assert.match(real.stdout, new RegExp(`^removed zig 0\\.13\\.0  ${fmtBytes(zigSize).replace(".", "\\.")} `, "m"));
   assert.match(real.stdout, new RegExp(`freed ${fmtBytes(zigSize).replace(".", "\\.")} \\(1 entry\\)`));
   assert.deepEqual(sb.storeEntries(), [node]);

@@ -5,12 +5,12 @@ import { contextFor } from "../common.js";
 import { printJson, printText } from "../output.js";
 import { fmtBytes } from "../progress.js";
 
-export default async function gc(opts: { dryRun?: boolean; olderThan?: string; forgetUnreadable?: boolean; json?: boolean }, cmd: Command): Promise<void> {
+export default async function gc(opts: { dryRun?: boolean; olderThan?: string; forgetUnreadable?: boolean; verbose?: boolean; json?: boolean }, cmd: Command): Promise<void> {
   const olderThanMs = opts.olderThan !== undefined ? parseDuration(opts.olderThan) : undefined;
   const ctx = contextFor(cmd);
   const report = await runGc(ctx, { dryRun: Boolean(opts.dryRun), forget: Boolean(opts.forgetUnreadable), ...(olderThanMs !== undefined ? { olderThanMs } : {}) });
   if (opts.json) return printJson(report);
-  printText(render(report));
+  printText(render(report, { verbose: Boolean(opts.verbose) || report.dryRun }));
 }
 
 const LEFTOVER: Record<string, string> = {
@@ -22,7 +22,16 @@ const LEFTOVER: Record<string, string> = {
   activation: "cached activation of a deleted project",
 };
 
-export function render(r: GcReport): string {
+const KEPT: Record<GcReport["keptEntries"][number]["reason"], string> = {
+  locked: "in the devenv.lock of",
+  active: "in an active shell's environment of",
+  pinned: "being installed or activated",
+  installing: "being installed",
+  recent: "used recently",
+};
+
+/** `verbose` (and every --dry-run): one line per kept entry, saying why and for which projects. */
+export function render(r: GcReport, opts: { verbose?: boolean } = {}): string {
   const verb = r.dryRun ? "would remove" : "removed";
   const lines: string[] = [];
   for (const p of r.droppedRoots) lines.push(`project gone: ${p} (no longer keeps anything)`);
@@ -40,6 +49,9 @@ export function render(r: GcReport): string {
     kept.pinned + kept.installing && `${kept.pinned + kept.installing} being installed or activated`,
     kept.recent && `${kept.recent} used recently`,
   ].filter(Boolean);
+  if (opts.verbose) {
+    for (const k of r.keptEntries) lines.push(`kept ${k.entry.slice(33)}  (${KEPT[k.reason]}${k.by.length ? ` ${k.by.join(", ")}` : ""})  ${k.entry}`);
+  }
   const n = r.removed.length;
   const summary = n || r.leftovers.length
     ? `${r.dryRun ? "would free" : "freed"} ${fmtBytes(r.freed)} (${n} ${n === 1 ? "entry" : "entries"}${r.leftovers.length ? `, ${r.leftovers.length} leftover${r.leftovers.length === 1 ? "" : "s"}` : ""})`
