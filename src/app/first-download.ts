@@ -12,14 +12,14 @@
 import type { ProjectConfig, ToolRequest } from "../config/normalise.js";
 import { DevenvError, redactUrl } from "../errors.js";
 import type { LockEntry, LockedArtifact, LockFile } from "../lock/types.js";
-
-type LockedFile = Pick<LockedArtifact, "url" | "sha256" | "checksum">;
 import { ChecksumMissingError } from "../registry/checksums.js";
 import type { Artifact, ArtifactFile, PlatformKey } from "../registry/types.js";
 import { downloadToFile } from "../store/download.js";
 import { keepDownload, keptDownloadPath } from "../store/kept-downloads.js";
 import type { AppContext } from "./context.js";
 import { silentReporter } from "./reporter.js";
+
+type LockedFile = Pick<LockedArtifact, "url" | "sha256" | "checksum">;
 
 /** The opt-in as the user writes it, for hints. */
 export const OPT_IN_FIELD = 'checksum: "first-download"';
