@@ -1,5 +1,5 @@
 /**
- * Write registry/checksums/<table>.json from a public source of release-asset sha256 values:
+ * Write recipes/checksums/<table>.json from a public source of release-asset sha256 values:
  *
  *   npm run build && node dist/scripts/update-checksum-table.js llvm <llvm-github.jsonc> <llvm-github_legacy.jsonc>
  *   npm run build && node dist/scripts/update-checksum-table.js ninja <ninja.hcl>
@@ -15,9 +15,9 @@ import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { llvmAssetShape } from "../registry/clang.js";
-import { ninjaAsset } from "../registry/ninja.js";
-import { ALL_PLATFORMS } from "../src/registry/types.js";
+import { llvmAssetShape } from "../recipes/clang.js";
+import { ninjaAsset } from "../recipes/ninja.js";
+import { ALL_PLATFORMS } from "../src/recipes/types.js";
 
 export interface Source {
   /** As given: a path or URL (recorded in the provenance). */
@@ -143,7 +143,7 @@ async function main(argv: string[]): Promise<void> {
   }
   const doc = TABLES[table as keyof typeof TABLES](await Promise.all(inputs.map(readSource)));
   const repo = fileURLToPath(new URL("../..", import.meta.url));
-  const out = join(repo, "registry", "checksums", `${table}.json`);
+  const out = join(repo, "recipes", "checksums", `${table}.json`);
   writeFileSync(out, render(doc));
   console.log(`wrote ${out}: ${Object.keys(doc.files).length} files (${String(doc.provenance.kept)})`);
 }

@@ -2,12 +2,13 @@ import { readFileSync, statSync } from "node:fs";
 import { DevenvError } from "../errors.js";
 import { resolveDirs, type Dirs } from "../platform/dirs.js";
 import { hostPlatform } from "../platform/host.js";
+import { PLATFORM_KEYS } from "../platform/keys.js";
 import { createHttp, type Http } from "../platform/http.js";
 import { httpLimitsFromEnv } from "../platform/http-limits.js";
 import { npmRegistryResolver } from "../platform/npm-config.js";
 import { mirrorsFromObject, parseMirrors, type MirrorMap } from "../platform/mirrors.js";
-import type { PlatformKey } from "../registry/types.js";
-import { silentReporter, type Reporter } from "./reporter.js";
+import type { PlatformKey } from "../recipes/types.js";
+import { silentReporter, type Reporter } from "../reporter.js";
 
 /** Everything a use case needs from the outside world, built once per CLI invocation. */
 export interface AppContext {
@@ -54,7 +55,7 @@ export function createContext(opts: { cwd?: string; env?: NodeJS.ProcessEnv; off
   const platform = hostPlatform();
   if (!platform) {
     throw new DevenvError("UNSUPPORTED_PLATFORM", `devenv does not support ${process.platform}-${process.arch}`, {
-      hint: "Supported: linux-x64, linux-arm64, darwin-x64, darwin-arm64.",
+      hint: `Supported: ${PLATFORM_KEYS.join(", ")}.`,
     });
   }
   const ttl = Number.parseInt(env.DEVENV_VERSIONS_TTL ?? "", 10);

@@ -1,5 +1,6 @@
 import { Argument, Command, CommanderError, Option } from "commander";
 import { reportError } from "./output.js";
+import { PLATFORM_KEYS } from "../platform/keys.js";
 
 export interface GlobalOpts {
   offline?: boolean;
@@ -56,7 +57,7 @@ export function buildProgram(): Command {
   program
     .command("lock")
     .description("resolve devenv.ts into devenv.lock without installing")
-    .addOption(new Option("--platform <platforms...>", "also lock these platforms").choices(["linux-x64", "linux-arm64", "darwin-x64", "darwin-arm64"]))
+    .addOption(new Option("--platform <platforms...>", "also lock these platforms").choices(PLATFORM_KEYS))
     .option("--trust-first-download", "lock files no upstream publishes a checksum for by hashing them on first download")
     .option("--strict", "refuse checksums trusted on first download (also strictChecksums, DEVENV_STRICT_CHECKSUMS=1)")
     .action(run(() => import("./commands/lock.js")));

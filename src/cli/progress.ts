@@ -1,4 +1,4 @@
-import type { DownloadTask, Reporter } from "../app/reporter.js";
+import type { DownloadTask, Reporter } from "../reporter.js";
 import { safeText } from "../text.js";
 import { formatBytes } from "../store/space.js";
 

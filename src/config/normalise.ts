@@ -1,8 +1,8 @@
 import type { z } from "zod";
 import { DevenvError } from "../errors.js";
 import { versionProblem } from "../lock/names.js";
-import { hasRecipe, unknownTool } from "../registry/index.js";
-import type { PlatformKey } from "../registry/types.js";
+import { hasRecipe, unknownTool } from "../../recipes/index.js";
+import type { PlatformKey } from "../recipes/types.js";
 import { envRefusal } from "./env-names.js";
 import { configSchema } from "./schema.js";
 

@@ -6,7 +6,7 @@ import * as z from "zod";
 import { TOOL_NAME } from "../lock/names.js";
 import { UNLOCKABLE_ENV } from "./env-names.js";
 
-export const PLATFORM_KEYS = ["linux-x64", "linux-arm64", "darwin-x64", "darwin-arm64"] as const;
+import { PLATFORM_KEYS } from "../platform/keys.js";
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, "a sha256 as 64 lowercase hex characters");
 

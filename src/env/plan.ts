@@ -1,5 +1,13 @@
 import { delimiter, join } from "node:path";
-import type { EnvOp } from "../registry/types.js";
+
+/**
+ * An environment change a recipe asks for. `relative`: the value is a path inside the installed
+ * tool. `state`: a path inside the project's own state dir for this tool (outside the store and
+ * the project: where `npm i -g`, caches and the like must write, so the store entry stays intact).
+ */
+export type EnvOp =
+  | { kind: "set"; name: string; value: string; relative?: boolean; state?: boolean }
+  | { kind: "prepend"; name: string; path: string; state?: boolean };
 
 /** One installed tool as the environment sees it. */
 export interface ToolEnvInput {

@@ -4,8 +4,8 @@
  * what must also agree with devenv.ts and the recipe is checked before use (resolver/check-entry.ts).
  */
 import * as z from "zod";
-import { PLATFORM_KEYS } from "../config/schema.js";
-import { CHECKSUM_SOURCES, type ChecksumSource } from "../registry/types.js";
+import { PLATFORM_KEYS } from "../platform/keys.js";
+import { CHECKSUM_SOURCES, type ChecksumSource } from "../recipes/types.js";
 import { shown } from "../text.js";
 import { partDirProblem, partNameProblem, textProblem, toolNameProblem, urlProblem, versionProblem } from "./names.js";
 
@@ -26,7 +26,7 @@ const fileFields = {
   sha256: z.string().regex(/^[0-9a-f]{64}$/, "a sha256 as 64 lowercase hex characters").optional(),
   /** SRI (`sha512-<base64>`), for upstreams that publish no sha256 (npm). */
   integrity: z.string().regex(/^sha512-[A-Za-z0-9+/]{86}==$/, "an SRI sha512 digest").optional(),
-  /** Where sha256/integrity came from (registry/types.ts ChecksumSource); locks written before it lack it. */
+  /** Where sha256/integrity came from (src/recipes/types.ts ChecksumSource); locks written before it lack it. */
   checksum: z.enum(CHECKSUM_SOURCES as unknown as [ChecksumSource, ...ChecksumSource[]], {
     error: (iss) => `${typeof iss.input === "string" ? shown(iss.input.slice(0, 64)) : typeof iss.input} is not a checksum source (one of ${CHECKSUM_SOURCES.join(", ")})`,
   }).optional(),

@@ -1,4 +1,4 @@
-import type { PlatformKey } from "../registry/types.js";
+import type { PlatformKey } from "./keys.js";
 
 /** The platform key of this machine, or undefined if devenv publishes nothing for it. */
 export function hostPlatform(): PlatformKey | undefined {

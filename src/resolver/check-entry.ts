@@ -10,8 +10,8 @@ import type { ToolRequest } from "../config/normalise.js";
 import { DevenvError, redactUrl } from "../errors.js";
 import { LOCK_HINT } from "../lock/format.js";
 import type { LockEntry, LockedArtifact } from "../lock/types.js";
-import { formatOf } from "../registry/inline.js";
-import type { PlatformKey, Recipe } from "../registry/types.js";
+import { formatOf } from "../recipes/inline.js";
+import type { PlatformKey, Recipe } from "../recipes/types.js";
 
 const invalid = (name: string, field: string, problem: string, hint = LOCK_HINT) =>
   new DevenvError("LOCK_INVALID", `devenv.lock: tools.${name}.${field}: ${problem}`, { hint });

@@ -1,7 +1,7 @@
 import type { ToolRequest } from "../config/normalise.js";
 import { sortKeys } from "../lock/format.js";
 import type { LockEntry, LockFile } from "../lock/types.js";
-import type { PlatformKey } from "../registry/types.js";
+import type { PlatformKey } from "../recipes/types.js";
 import { rangeAllows } from "./range.js";
 
 export const sourceOf = (req: ToolRequest) => (req.inline ? "inline" : `registry:${req.name}`);

@@ -1,4 +1,4 @@
-import type { PlatformKey, VersionInfo } from "../registry/types.js";
+import type { PlatformKey, VersionInfo } from "../recipes/types.js";
 import { rangeAllows, sortVersions } from "./range.js";
 
 /**

@@ -1,5 +1,5 @@
 import semver from "semver";
-import type { VersionInfo } from "../registry/types.js";
+import type { VersionInfo } from "../recipes/types.js";
 
 /**
  * Version ranges as npm reads them, with partial versions meaning "that prefix"

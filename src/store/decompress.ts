@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
 import { pipeline, type Readable, Transform } from "node:stream";
 import { createGunzip } from "node:zlib";
-import type { ArchiveFormat } from "../registry/types.js";
+import type { ArchiveFormat } from "../recipes/types.js";
 import { findXz, xzFile } from "./xz-process.js";
 
 /** Large reads of the (verified) download: fewer syscalls and bigger zlib steps. */

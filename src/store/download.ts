@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { closeSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
-import type { DownloadTask } from "../app/reporter.js";
+import type { DownloadTask } from "../reporter.js";
 import { DevenvError, redactUrl } from "../errors.js";
 import type { HttpResponse } from "../platform/http.js";
 import { formatBytes, fsSpace, noSpaceError, SpaceGuard } from "./space.js";

@@ -8,10 +8,10 @@
 import { createHash } from "node:crypto";
 import { createReadStream, readdirSync, lstatSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type { DownloadTask } from "../app/reporter.js";
+import type { DownloadTask } from "../reporter.js";
 import { redactUrl } from "../errors.js";
 import type { Http } from "../platform/http.js";
-import type { ArtifactFile } from "../registry/types.js";
+import type { ArtifactFile } from "../recipes/types.js";
 import { tarStream } from "./decompress.js";
 import { checkDigest, downloadToFile, expectedDigest, type ExpectedDigest } from "./download.js";
 import { takeKeptDownload } from "./kept-downloads.js";

@@ -4,7 +4,7 @@ import {
 } from "node:fs";
 import { dirname, join, posix } from "node:path";
 import { DevenvError } from "../errors.js";
-import type { InstallTree } from "../registry/types.js";
+import type { InstallTree } from "../recipes/types.js";
 import type { FileRecord } from "./extract-tree.js";
 import { RECEIPT } from "./layout.js";
 

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import goRecipe, { goName, goSemver } from "../../registry/go.js";
+import goRecipe, { goName, goSemver } from "../../recipes/go.js";
 import { DevenvError } from "../../src/errors.js";
 import { createHttp } from "../../src/platform/http.js";
 import { parseMirrors } from "../../src/platform/mirrors.js";

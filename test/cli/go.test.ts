@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { goName, goSemver, goTarballName } from "../../registry/go.js";
+import { goName, goSemver, goTarballName } from "../../recipes/go.js";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
 import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
 import { sandbox, type Sandbox, assertOk } from "../helpers/cli.js";

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { lstatSync, mkdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { parseShaSums } from "../../src/registry/checksums.js";
+import { parseShaSums } from "../../src/recipes/checksums.js";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
 import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
 import { PBS_RELEASES } from "../support/upstreams/pbs.js";

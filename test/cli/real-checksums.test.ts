@@ -114,7 +114,7 @@ test("a hostile lock with another sha256 for a table-covered tarball is refused 
   fake.reset();
   const r = await sb.run(["install"]);
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stderr, new RegExp(`devenv\\.lock: tools\\.clang\\.platforms\\.linux-x64\\.sha256: "${served}" is not the sha256 of ${LINUX.replace(/[.+]/g, "\\$&")} \\(devenv's checksum table registry/checksums/llvm\\.json, from bazel-contrib/toolchains_llvm .*gives 884ee67d`));
+  assert.match(r.stderr, new RegExp(`devenv\\.lock: tools\\.clang\\.platforms\\.linux-x64\\.sha256: "${served}" is not the sha256 of ${LINUX.replace(/[.+]/g, "\\$&")} \\(devenv's checksum table recipes/checksums/llvm\\.json, from bazel-contrib/toolchains_llvm .*gives 884ee67d`));
   assert.equal(fake.count(/\.tar\.xz$/), 0, "nothing downloaded");
   assert.deepEqual(sb.storeEntries(), []);
 });

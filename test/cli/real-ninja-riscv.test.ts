@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { parseAsset, tagToVersion } from "../../registry/riscv64-linux-gnu-gcc.js";
+import { parseAsset, tagToVersion } from "../../recipes/riscv64-linux-gnu-gcc.js";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
 import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
 import { assertOk, repoRoot, sandbox, type Sandbox } from "../helpers/cli.js";

@@ -191,7 +191,7 @@ test("a host glibc older than the build's floor is refused before downloading, p
 });
 
 test("the recipe has no macOS or linux-arm64 build: UNSUPPORTED_PLATFORM naming a container and xPack riscv-none-elf-gcc", async () => {
-  const recipe = (await import("../../registry/riscv64-linux-gnu-gcc.js")).default;
+  const recipe = (await import("../../recipes/riscv64-linux-gnu-gcc.js")).default;
   assert.deepEqual(recipe.platforms, ["linux-x64"]);
   for (const p of ["darwin-arm64", "darwin-x64", "linux-arm64"] as const) {
     // Refused before any request: the context has no http.

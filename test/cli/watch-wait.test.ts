@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import type { WatchStatus } from "../../src/app/watch-files.js";
+import type { WatchStatus } from "../../src/state/watch-status.js";
 import { decodeActivation, type Activation } from "../../src/shell/activation.js";
 import { activationsRoot, currentActivationFile } from "../../src/state/activations.js";
 import { readRoot } from "../../src/state/roots.js";

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { silentReporter } from "../../src/app/reporter.js";
+import { silentReporter } from "../../src/reporter.js";
 import { ensureInstalled } from "../../src/store/install.js";
 import { gzip, gzipBomb, sha256hex, tarEntries, zipEntries, type Entry } from "../support/archives.js";
 import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";

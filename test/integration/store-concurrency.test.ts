@@ -10,7 +10,7 @@ import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { silentReporter } from "../../src/app/reporter.js";
+import { silentReporter } from "../../src/reporter.js";
 import { ensureInstalled } from "../../src/store/install.js";
 import { removeStaleTemps } from "../../src/store/temp.js";
 import { gzip, tarEntries, zstdFrame } from "../support/archives.js";

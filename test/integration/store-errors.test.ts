@@ -8,7 +8,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { silentReporter } from "../../src/app/reporter.js";
+import { silentReporter } from "../../src/reporter.js";
 import { ensureInstalled } from "../../src/store/install.js";
 import { gzip, tarEntries, type Entry } from "../support/archives.js";
 import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";

@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { DevenvError } from "../../src/errors.js";
 import { createHttp, type Http } from "../../src/platform/http.js";
 import { parseMirrors } from "../../src/platform/mirrors.js";
-import type { ArchiveFormat, Artifact } from "../../src/registry/types.js";
+import type { ArchiveFormat, Artifact } from "../../src/recipes/types.js";
 import type { InstallSpec } from "../../src/store/install.js";
 import { sha256hex } from "../support/archives.js";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";

@@ -4,7 +4,7 @@
  * Runs ensureInstalled once and prints one JSON line: {dir, fresh, waited} or {error: {code, message, hint}}.
  * Like the real CLI (src/cli/common.ts) it removes its unfinished temp dirs on SIGINT and exits 130.
  */
-import type { Reporter } from "../../src/app/reporter.js";
+import type { Reporter } from "../../src/reporter.js";
 import { DevenvError } from "../../src/errors.js";
 import { createHttp } from "../../src/platform/http.js";
 import { parseMirrors } from "../../src/platform/mirrors.js";

@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSyn
 import { dirname, join } from "node:path";
 import { after, before, test } from "node:test";
 import { devenvBin, sandbox, assertOk, type Sandbox } from "../helpers/cli.js";
-import { readWatchStatus } from "../../src/app/watch-files.js";
+import { readWatchStatus } from "../../src/state/watch-status.js";
 import { readRoot } from "../../src/state/roots.js";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
 import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";

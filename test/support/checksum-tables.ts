@@ -1,5 +1,5 @@
 /**
- * A test checksum table (DEVENV_TEST_CHECKSUM_TABLE, src/registry/checksum-table.ts) holding the sha256
+ * A test checksum table (DEVENV_TEST_CHECKSUM_TABLE, src/recipes/checksum-table.ts) holding the sha256
  * of what a fake GitHub serves: it stands in for a shipped table (whose values are those of the real
  * upstream files), so a test can install the fake's small archives under their real names.
  */

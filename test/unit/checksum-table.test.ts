@@ -1,5 +1,5 @@
 /**
- * The checksum tables shipped in registry/checksums/: exactly what scripts/update-checksum-table.ts
+ * The checksum tables shipped in recipes/checksums/: exactly what scripts/update-checksum-table.ts
  * writes from the public sources kept in test/fixtures/real/ (so a refresh is reviewable), covering
  * every tarball the clang recipe would pick from the real asset lists, and read by the loader.
  */
@@ -7,19 +7,19 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { llvmAssetFor } from "../../registry/clang.js";
+import { llvmAssetFor } from "../../recipes/clang.js";
 import { llvmTable, ninjaTable, parseJsonc, render } from "../../scripts/update-checksum-table.js";
-import { assetChecksum, checksumTable, checkTableLocked } from "../../src/registry/checksum-table.js";
-import { ALL_PLATFORMS } from "../../src/registry/types.js";
+import { assetChecksum, checksumTable, checkTableLocked } from "../../src/recipes/checksum-table.js";
+import { ALL_PLATFORMS } from "../../src/recipes/types.js";
 import { repoRoot } from "../helpers/cli.js";
 
 const REAL = join(repoRoot, "test/fixtures/real");
 const src = (f: string) => ({ from: `test/fixtures/real/${f}`, text: readFileSync(join(REAL, f), "utf8") });
 const LLVM_SOURCES = [src("toolchains_llvm-github.jsonc"), src("toolchains_llvm-github_legacy.jsonc")];
 
-test("registry/checksums/*.json are the script's output for the sources in test/fixtures/real (deterministic)", () => {
-  assert.equal(readFileSync(join(repoRoot, "registry/checksums/llvm.json"), "utf8"), render(llvmTable(LLVM_SOURCES)));
-  assert.equal(readFileSync(join(repoRoot, "registry/checksums/ninja.json"), "utf8"), render(ninjaTable([src("hermit-ninja.hcl")])));
+test("recipes/checksums/*.json are the script's output for the sources in test/fixtures/real (deterministic)", () => {
+  assert.equal(readFileSync(join(repoRoot, "recipes/checksums/llvm.json"), "utf8"), render(llvmTable(LLVM_SOURCES)));
+  assert.equal(readFileSync(join(repoRoot, "recipes/checksums/ninja.json"), "utf8"), render(ninjaTable([src("hermit-ninja.hcl")])));
   assert.deepEqual(llvmTable([...LLVM_SOURCES].reverse()).files, llvmTable(LLVM_SOURCES).files, "input order does not change the table");
 });
 

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { createContext } from "../../src/app/context.js";
-import { allowOwnEdit, configTrust, loadConfig, setTrust } from "../../src/app/trust.js";
+import { allowOwnEdit, configTrust, loadConfig, setTrust } from "../../src/app/project/trust.js";
 import { contentHash, writeTrust } from "../../src/state/trust.js";
 
 function world(files: Record<string, string>) {

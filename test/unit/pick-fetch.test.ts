@@ -5,9 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { pickAndFetch, type ArtifactsFor } from "../../src/app/pick.js";
+import { pickAndFetch, type ArtifactsFor } from "../../src/app/project/pick.js";
 import { DevenvError } from "../../src/errors.js";
-import type { PlatformKey, VersionInfo } from "../../src/registry/types.js";
+import type { PlatformKey, VersionInfo } from "../../src/recipes/types.js";
 import { MAX_PROBES } from "../../src/resolver/platform-pick.js";
 
 const REQ = { name: "tool", range: "1", platforms: ["linux-x64", "darwin-arm64"] as PlatformKey[], host: "linux-x64" as PlatformKey };

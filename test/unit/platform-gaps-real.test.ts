@@ -7,8 +7,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import node from "../../registry/node.js";
-import zig from "../../registry/zig.js";
+import node from "../../recipes/node.js";
+import zig from "../../recipes/zig.js";
 import type { Http } from "../../src/platform/http.js";
 import { pickOnPlatforms, skippedLine } from "../../src/resolver/platform-pick.js";
 

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { gapLines, MAX_PROBES, newestOnAll, pickOnPlatforms, skippedLine } from "../../src/resolver/platform-pick.js";
-import type { PlatformKey, VersionInfo } from "../../src/registry/types.js";
+import type { PlatformKey, VersionInfo } from "../../src/recipes/types.js";
 
 const REAL = fileURLToPath(new URL("../../../test/fixtures/real/", import.meta.url));
 /** The real node-<platform> npm version sets, as `VersionInfo` with the platforms that publish each. */

@@ -7,10 +7,10 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import python, {
   buildPathFiles, indexBuilds, pbsAssetName, pbsUrl, pythonName, pythonSemver, replaceInstallPrefix,
-} from "../../registry/python.js";
+} from "../../recipes/python.js";
 import { DevenvError } from "../../src/errors.js";
-import type { GithubRelease } from "../../src/registry/sources/github.js";
-import type { InstallTree } from "../../src/registry/types.js";
+import type { GithubRelease } from "../../src/recipes/sources/github.js";
+import type { InstallTree } from "../../src/recipes/types.js";
 import { pbsAssets, pbsMakefile, pbsPkgConfig, pbsSysconfigData } from "../support/upstreams/pbs.js";
 
 const S = "/home/u/.local/share/devenv/store/0abc-python-3.12.7";

@@ -10,11 +10,11 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { after, before, test } from "node:test";
-import rust, { assembleRustTree, rustAcceptsUrl, rustArtifact, rustCheckLocked, rustOptions } from "../../registry/rust.js";
+import rust, { assembleRustTree, rustAcceptsUrl, rustArtifact, rustCheckLocked, rustOptions } from "../../recipes/rust.js";
 import type { Entry } from "../support/archives.js";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
 import { RUST_STD_TARGETS, rustDistFile, rustPackageEntries } from "../support/upstreams/rust.js";
-import type { InstallTree } from "../../src/registry/types.js";
+import type { InstallTree } from "../../src/recipes/types.js";
 import { DirInstallTree } from "../../src/store/install-tree.js";
 import { DevenvError } from "../../src/errors.js";
 

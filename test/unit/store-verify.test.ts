@@ -4,7 +4,7 @@ import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync,
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { selectEntries } from "../../src/app/store-verify.js";
+import { selectEntries } from "../../src/app/store/verify.js";
 import { summarize } from "../../src/cli/commands/store-verify.js";
 import { DevenvError } from "../../src/errors.js";
 import type { StoreEntry } from "../../src/store/entries.js";

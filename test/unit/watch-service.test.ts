@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { renderService, serviceEnv, systemdEnvAssignment, systemdExecWord, type ServiceOptions } from "../../src/app/watch-service.js";
+import { renderService, serviceEnv, systemdEnvAssignment, systemdExecWord, type ServiceOptions } from "../../src/app/watch/service.js";
 
 const TOKEN = "ghp_do_not_write_me_0123456789";
 const nasty = `/tmp/a b/"q" 100% $HOME\\x`;

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { addTools, parseToolArg } from "../../app/edit.js";
+import { addTools, parseToolArg } from "../../app/project/index.js";
 import { contextFor } from "../common.js";
 import { checksumFlags, describeLockChanges, describeTrusted, type ChecksumFlags } from "./lock.js";
 import { printText } from "../output.js";

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { setTrust, type TrustChange } from "../../app/trust.js";
+import { setTrust, type TrustChange } from "../../app/project/index.js";
 import { contextFor } from "../common.js";
 import { printText } from "../output.js";
 

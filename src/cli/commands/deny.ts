@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { writeDenied } from "../../app/hook-env.js";
-import { realRoot, setTrust } from "../../app/trust.js";
+import { writeDenied } from "../../app/activation/index.js";
+import { realRoot, setTrust } from "../../app/project/index.js";
 import { contextFor } from "../common.js";
 import { describeTrustChange } from "./allow.js";
 import { printText } from "../output.js";

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { chainEnv, prepareChain } from "../../app/chain.js";
+import { chainEnv, prepareChain } from "../../app/activation/index.js";
 import { envDiff } from "../../env/plan.js";
 import { renderEnv, type ShellName } from "../../shell/render.js";
 import { contextFor } from "../common.js";

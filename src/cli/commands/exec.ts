@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { chainEnv, chainPath, prepareChain } from "../../app/chain.js";
-import { whichBin } from "../../app/query.js";
+import { chainEnv, chainPath, prepareChain } from "../../app/activation/index.js";
+import { whichBin } from "../../app/activation/index.js";
 import { contextFor } from "../common.js";
 import { runInherited } from "../spawn.js";
 

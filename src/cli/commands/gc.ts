@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { parseDuration } from "../../app/gc-plan.js";
-import { runGc, type GcReport } from "../../app/gc.js";
+import { parseDuration } from "../../app/gc/index.js";
+import { runGc, type GcReport } from "../../app/gc/index.js";
 import { contextFor } from "../common.js";
 import { printJson, printText } from "../output.js";
 import { fmtBytes } from "../progress.js";

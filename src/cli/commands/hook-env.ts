@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { refreshActivation, writeInterrupted } from "../../app/hook-env.js";
+import { refreshActivation, writeInterrupted } from "../../app/activation/index.js";
 import { activationsRoot } from "../../state/activations.js";
 import { ensureHookValuesDir } from "../../state/hook-values.js";
 import { showPath } from "../../text.js";

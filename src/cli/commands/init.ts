@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { initProject } from "../../app/edit.js";
+import { initProject } from "../../app/project/index.js";
 import { contextFor } from "../common.js";
 import { printText } from "../output.js";
 

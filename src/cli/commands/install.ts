@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { prepareProject } from "../../app/activate.js";
+import { prepareProject } from "../../app/activation/index.js";
 import { touchStamp } from "../../state/trust.js";
 import { contextFor } from "../common.js";
 import { printText } from "../output.js";

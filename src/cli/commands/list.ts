@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { loadProject, readLock } from "../../app/project.js";
-import { listProject } from "../../app/query.js";
+import { loadProject, readLock } from "../../app/project/index.js";
+import { listProject } from "../../app/project/index.js";
 import { printJson, printText } from "../output.js";
 import { contextFor } from "../common.js";
 import { table } from "../table.js";

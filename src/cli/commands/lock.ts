@@ -1,9 +1,9 @@
 import type { Command } from "commander";
-import { describeFirstDownload } from "../../app/first-download.js";
-import type { LockResult } from "../../app/lock.js";
-import { lockProject } from "../../app/lock.js";
-import { loadProject, readLock, writeLock } from "../../app/project.js";
-import type { PlatformKey } from "../../registry/types.js";
+import { describeFirstDownload } from "../../app/project/index.js";
+import type { LockResult } from "../../app/project/index.js";
+import { lockProject } from "../../app/project/index.js";
+import { loadProject, readLock, writeLock } from "../../app/project/index.js";
+import type { PlatformKey } from "../../recipes/types.js";
 import { skippedLine } from "../../resolver/platform-pick.js";
 import { contextFor } from "../common.js";
 import { printText } from "../output.js";

@@ -1,4 +1,4 @@
-import { searchRegistry } from "../../app/query.js";
+import { searchRegistry } from "../../app/project/index.js";
 import { printJson, printText } from "../output.js";
 import { table } from "../table.js";
 

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { chainEnv, prepareChain } from "../../app/chain.js";
+import { chainEnv, prepareChain } from "../../app/activation/index.js";
 import { contextFor } from "../common.js";
 import { runInherited } from "../spawn.js";
 import { printText } from "../output.js";

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { createContext } from "../../app/context.js";
-import { projectStatus } from "../../app/status.js";
+import { projectStatus } from "../../app/activation/index.js";
 import { printText } from "../output.js";
 
 const RC: Record<string, string> = {

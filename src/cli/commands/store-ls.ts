@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { listStore } from "../../app/store-ls.js";
+import { listStore } from "../../app/store/index.js";
 import { contextFor } from "../common.js";
 import { printJson, printText } from "../output.js";
 import { fmtBytes } from "../progress.js";

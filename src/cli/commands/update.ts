@@ -1,8 +1,8 @@
 import type { Command } from "commander";
-import { projectTools } from "../../app/install.js";
-import { installPinned } from "../../app/install-pinned.js";
-import { lockProject } from "../../app/lock.js";
-import { loadProject, readLock, writeLock } from "../../app/project.js";
+import { projectTools } from "../../app/project/index.js";
+import { installPinned } from "../../app/project/index.js";
+import { lockProject } from "../../app/project/index.js";
+import { loadProject, readLock, writeLock } from "../../app/project/index.js";
 import { DevenvError } from "../../errors.js";
 import { contextFor } from "../common.js";
 import { checksumFlags, describeLockChanges, describeTrusted, type ChecksumFlags } from "./lock.js";

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { toolVersions } from "../../app/query.js";
+import { toolVersions } from "../../app/project/index.js";
 import { printJson, printText } from "../output.js";
 import { contextFor } from "../common.js";
 

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { refreshProject } from "../../app/watch-refresh.js";
+import { refreshProject } from "../../app/watch/index.js";
 import { contextFor } from "../common.js";
 
 /**

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { existsSync } from "node:fs";
-import { watcherPid } from "../../app/watch-pid.js";
-import { firstLine, localStamp, readWatchStatus, watchPaths, type WatchStatus } from "../../app/watch-files.js";
+import { watcherPid } from "../../state/watch-pid.js";
+import { firstLine, localStamp, readWatchStatus, watchPaths, type WatchStatus } from "../../state/watch-status.js";
 import { contextFor } from "../common.js";
 import { printJson, printText } from "../output.js";
 import { table } from "../table.js";

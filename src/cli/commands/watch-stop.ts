@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { stopWatcher } from "../../app/watch-daemon.js";
+import { stopWatcher } from "../../app/watch/index.js";
 import { contextFor } from "../common.js";
 import { printText } from "../output.js";
 

@@ -1,8 +1,8 @@
 import type { Command } from "commander";
 import { readFileSync, rmSync } from "node:fs";
-import { childRefresher } from "../../app/watch-child.js";
-import { localStamp, watchPaths } from "../../app/watch-files.js";
-import { runWatcher } from "../../app/watch.js";
+import { childRefresher } from "../../app/watch/index.js";
+import { localStamp, watchPaths } from "../../state/watch-status.js";
+import { runWatcher } from "../../app/watch/index.js";
 import { resolveDirs } from "../../platform/dirs.js";
 import { contextFor } from "../common.js";
 import { printText } from "../output.js";
@@ -16,13 +16,13 @@ export default async function watch(opts: { detach?: boolean; printService?: "sy
   const cli = process.argv[1]!;
   if (opts.printService) {
     const ctx = contextFor(cmd);
-    const { renderService, serviceEnv } = await import("../../app/watch-service.js");
+    const { renderService, serviceEnv } = await import("../../app/watch/service.js");
     process.stdout.write(renderService(opts.printService, { node: process.execPath, cli, env: serviceEnv(ctx.env), log: watchPaths(ctx.dirs.state).log }));
     return;
   }
   if (opts.detach) {
     const ctx = contextFor(cmd);
-    const { startDetached } = await import("../../app/watch-daemon.js");
+    const { startDetached } = await import("../../app/watch/daemon.js");
     const { pid, log } = await startDetached(ctx, cli);
     printText(`devenv watch is running in the background (pid ${pid}); log: ${log}\n`);
     return;

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { chainPath, prepareChain } from "../../app/chain.js";
-import { whichBin } from "../../app/query.js";
+import { chainPath, prepareChain } from "../../app/activation/index.js";
+import { whichBin } from "../../app/activation/index.js";
 import { DevenvError } from "../../errors.js";
 import { contextFor } from "../common.js";
 

@@ -1,0 +1,38 @@
+import { projectRoots } from "../../config/find.js";
+import { applyPlan } from "../../env/plan.js";
+import { showPath } from "../../text.js";
+import { prepareProject, type PreparedProject } from "./prepare.js";
+import type { AppContext } from "../context.js";
+import { requireRoot } from "../project/load.js";
+import { configTrust, notAllowedMessage } from "../project/trust.js";
+
+/**
+ * The layers the shell hook would apply here, prepared (locked and installed): enclosing projects
+ * first, the nearest last. The nearest must be allowed (else NOT_ALLOWED); an enclosing project that
+ * is not allowed is skipped with a warning, as the hook skips it.
+ */
+export async function prepareChain(ctx: AppContext): Promise<PreparedProject[]> {
+  const nearest = requireRoot(ctx);
+  const layers: PreparedProject[] = [];
+  for (const root of projectRoots(nearest)) {
+    if (root !== nearest) {
+      const { state, detail } = await configTrust(ctx, root);
+      if (state !== "allowed") {
+        ctx.reporter.warn(notAllowedMessage(showPath(root), state, detail).replace(/^devenv: /, ""));
+        continue;
+      }
+    }
+    layers.push(await prepareProject({ ...ctx, cwd: root }));
+  }
+  return layers;
+}
+
+/** `base` with every layer applied in order, as the hooks apply them. */
+export function chainEnv(layers: readonly PreparedProject[], base: NodeJS.ProcessEnv): Record<string, string> {
+  let env: Record<string, string | undefined> = base;
+  for (const l of layers) env = applyPlan(l.plan, env);
+  return env as Record<string, string>;
+}
+
+/** PATH dirs of all layers, innermost first (the order they end up on PATH). */
+export const chainPath = (layers: readonly PreparedProject[]) => layers.toReversed().flatMap((l) => l.plan.path);

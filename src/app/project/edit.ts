@@ -1,0 +1,135 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import semver from "semver";
+import { CONFIG_FILE, findProjectRoot } from "../../config/find.js";
+import { newConfigSource, removeTools, setTools } from "../../config/edit.js";
+import { DevenvError } from "../../errors.js";
+import { TOOL_NAME } from "../../lock/names.js";
+import { hasRecipe, loadRecipe, unknownTool } from "../../../recipes/index.js";
+import { rangeAllows } from "../../resolver/range.js";
+import { pickOnPlatforms } from "../../resolver/platform-pick.js";
+import { isValidRange } from "../../resolver/range.js";
+import type { ConfigBundle } from "../../config/inputs.js";
+import type { AppContext } from "../context.js";
+import { projectTools } from "./install.js";
+import { installPinned } from "./install-pinned.js";
+import { lockProject, type LockOptions, type LockResult } from "./lock.js";
+import { commitEdit } from "./edit-commit.js";
+import { evaluateBundle, readLock, requireRoot } from "./load.js";
+import { listVersions } from "./versions.js";
+import { allowOwnEdit, loadConfig, requireTrustedConfig, unapprovedImports } from "./trust.js";
+
+export interface ToolArg {
+  name: string;
+  range: string | undefined;
+}
+
+/** `clang@17` → { name: "clang", range: "17" }; `node` → range undefined. */
+export function parseToolArg(arg: string): ToolArg {
+  const at = arg.indexOf("@", 1);
+  const name = (at < 0 ? arg : arg.slice(0, at)).trim().toLowerCase();
+  const range = at < 0 ? undefined : arg.slice(at + 1).trim();
+  if (!TOOL_NAME.test(name)) {
+    throw new DevenvError("USAGE", `'${arg}' is not a tool name`, { hint: "Write tools as name or name@range, e.g. node@20 or zig@0.13." });
+  }
+  if (range !== undefined && (!range || !isValidRange(range))) {
+    throw new DevenvError("USAGE", `'${arg}': '${range}' is not a version range`, { hint: 'Use e.g. 20, 3.12, ^1.2, 1.2.3 or latest.' });
+  }
+  return { name, range };
+}
+
+/** The range written for `devenv add tool` without one: the newest stable's major (0.x: major.minor). */
+export function defaultRange(version: string): string {
+  const v = semver.parse(version, { loose: true }) ?? semver.coerce(version);
+  if (!v) return version;
+  return v.major === 0 ? `0.${v.minor}` : String(v.major);
+}
+
+export interface EditResult {
+  root: string;
+  created: boolean;
+  lock: LockResult;
+  installed: string[];
+}
+
+/**
+ * Evaluate the edited devenv.ts from memory, lock and install it, and only then write devenv.ts,
+ * devenv.lock and the trust record (commitEdit). A failure, Ctrl-C or kill before that point leaves
+ * the project's files and its trust record exactly as they were, including "no devenv.lock".
+ */
+async function lockEdited(ctx: AppContext, root: string, prior: ConfigBundle | undefined, before: string | undefined, source: string, install: boolean, command: string, lockOpts: LockOptions = {}) {
+  // The edited devenv.ts in place of the one on disk; the files it imports are read from disk. Only
+  // devenv.ts is devenv's edit: each of them must be one the approval of the old content covered.
+  const bundle = await loadConfig(ctx, root, source);
+  const unapproved = unapprovedImports(prior, bundle);
+  if (unapproved.length) {
+    throw new DevenvError("NOT_ALLOWED", `${join(root, CONFIG_FILE)} imports files that were not allowed with it: ${unapproved.join(", ")}`, {
+      hint: `They changed since 'devenv allow'. Read them, run 'devenv allow', then 'devenv ${command}' again.`,
+    });
+  }
+  const project = await evaluateBundle(bundle);
+  const { lock: current, text } = await readLock(root);
+  const lock = await lockProject(ctx, project, current, lockOpts);
+  const commit = () => commitEdit(ctx, { root, configBefore: before, lockBefore: text, config: source, lock: lock.lock, prior, next: bundle }, command);
+  // Installed under a gc pin; the project is registered as a gc root once its files are written.
+  let installed: Awaited<ReturnType<typeof installPinned>> = [];
+  if (install) installed = await installPinned(ctx, root, lock.lock, await projectTools(ctx, project, lock.lock), commit);
+  else await commit();
+  return { lock, installed: installed.filter((t) => t.fresh).map((t) => `${t.name} ${t.version}`) };
+}
+
+export async function addTools(ctx: AppContext, args: ToolArg[], opts: { install: boolean } & Pick<LockOptions, "strict" | "trustFirstDownload">): Promise<EditResult> {
+  for (const a of args) if (!hasRecipe(a.name)) throw unknownTool(a.name);
+  const root = findProjectRoot(ctx.cwd) ?? ctx.cwd;
+  const file = join(root, CONFIG_FILE);
+  const old = await readFile(file, "utf8").catch(() => undefined);
+  const prior = old === undefined ? undefined : await requireTrustedConfig(ctx, root, old);
+  // No range given: the major of the newest stable with a build for every platform the project locks.
+  const platforms = [...new Set([ctx.platform, ...(prior ? (await evaluateBundle(prior)).platforms : [])])];
+  const tools = await Promise.all(args.map(async (a) => {
+    if (a.range !== undefined) return { name: a.name, spec: a.range };
+    const recipe = await loadRecipe(a.name);
+    const wanted = platforms.filter((p) => recipe.platforms.includes(p));
+    // Only as much of a long list as the newest stable version for these platforms needs (python's releases).
+    const query = { satisfies: (v: string) => rangeAllows("latest", v), platforms: wanted };
+    const r = pickOnPlatforms("latest", await listVersions(ctx, recipe, {}, false, query), wanted);
+    const latest = r.picked ?? r.probe;
+    if (!latest && r.skipped.length) {
+      throw new DevenvError("UNSUPPORTED_PLATFORM", `${a.name}: no stable version has a build for every platform this project locks (${platforms.join(", ")})`, {
+        hint: `Give a range ('devenv versions ${a.name}' shows what each version lacks), or drop a platform from 'platforms' in devenv.ts.`,
+      });
+    }
+    if (!latest) throw new DevenvError("NO_MATCHING_VERSION", `${a.name}: no stable version published`, { hint: `Give a range: devenv add ${a.name}@<range>.` });
+    return { name: a.name, spec: defaultRange(latest.version) };
+  }));
+  const source = old === undefined ? newConfigSource(tools) : setTools(old, tools, file);
+  // `add` names its tools: they resolve afresh (like `npm install pkg@range`), the others keep their pins.
+  const update = new Set(tools.map((t) => t.name));
+  return { root, created: old === undefined, ...(await lockEdited(ctx, root, prior, old, source, opts.install, "add", { update, strict: opts.strict, trustFirstDownload: opts.trustFirstDownload })) };
+}
+
+export async function removeToolsFromProject(ctx: AppContext, names: string[]): Promise<EditResult & { removed: string[] }> {
+  const root = requireRoot(ctx);
+  const file = join(root, CONFIG_FILE);
+  const old = await readFile(file, "utf8");
+  const prior = await requireTrustedConfig(ctx, root, old);
+  const project = await evaluateBundle(prior);
+  const missing = names.filter((n) => !project.tools.some((t) => t.name === n));
+  if (missing.length) {
+    throw new DevenvError("USAGE", `not in ${CONFIG_FILE}: ${missing.join(", ")}`, {
+      hint: `Tools in this project: ${project.tools.map((t) => t.name).join(", ") || "none"}.`,
+    });
+  }
+  const { source, removed } = removeTools(old, names, file);
+  return { root, created: false, removed, ...(await lockEdited(ctx, root, prior, old, source, false, "remove")) };
+}
+
+export async function initProject(ctx: AppContext): Promise<{ file: string; created: boolean }> {
+  const file = join(ctx.cwd, CONFIG_FILE);
+  const existing = await readFile(file, "utf8").catch(() => undefined);
+  if (existing !== undefined) return { file, created: false };
+  const source = newConfigSource([]);
+  await writeFile(file, source, { flag: "wx" });
+  await allowOwnEdit(ctx, ctx.cwd, undefined, await loadConfig(ctx, ctx.cwd, source));
+  return { file, created: true };
+}

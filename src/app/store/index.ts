@@ -1,0 +1,3 @@
+/** The store as a whole: list its entries and verify or repair them. */
+export * from "./list.js";
+export * from "./verify.js";

@@ -1,0 +1,78 @@
+/**
+ * The house's floors: every folder of src/ (and the top-level recipes/) may import only folders on
+ * a lower floor, so no folder imports upward and no two folders import each other. Adding a folder
+ * means giving it a floor here (docs/decisions.md, "Floors"). Read from the source text, so it runs
+ * in CI with the rest of the suite.
+ */
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, normalize, relative } from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+
+const repo = fileURLToPath(new URL("../../..", import.meta.url));
+
+/** Lowest first. A folder's files may import their own folder and any folder listed before it. */
+export const FLOORS = [
+  "src", // errors.ts, text.ts, reporter.ts: words every layer shares
+  "src/env",
+  "src/platform",
+  "src/shell",
+  "src/recipes", // the recipe kit: types, sources, checksums
+  "src/lock",
+  "src/state",
+  "src/store",
+  "recipes", // one recipe per tool, and the table of them
+  "src/config",
+  "src/resolver",
+  "src/app", // context.ts: what every use case is given
+  "src/app/gc",
+  "src/app/project",
+  "src/app/activation",
+  "src/app/store",
+  "src/app/watch",
+  "src/cli",
+];
+
+function floorOf(file: string): string | undefined {
+  const dir = dirname(file);
+  return FLOORS.filter((f) => dir === f || dir.startsWith(`${f}/`)).sort((a, b) => b.length - a.length)[0];
+}
+
+function sources(dir: string): string[] {
+  return readdirSync(join(repo, dir), { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith(".ts") && !e.name.endsWith(".d.ts"))
+    .map((e) => relative(repo, join(e.parentPath, e.name)));
+}
+
+export function upwardImports(): string[] {
+  const found: string[] = [];
+  for (const file of [...sources("src"), ...sources("recipes")]) {
+    const from = floorOf(file);
+    assert.ok(from, `${file} is in no floor of FLOORS (test/unit/layers.test.ts): give its folder one`);
+    const text = readFileSync(join(repo, file), "utf8");
+    for (const m of text.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g)) {
+      const target = normalize(join(dirname(file), m[1]!));
+      const to = floorOf(target);
+      if (!to) {
+        found.push(`${file} imports ${m[1]}, outside every floor`);
+        continue;
+      }
+      if (FLOORS.indexOf(to) > FLOORS.indexOf(from)) found.push(`${file} (${from}) imports ${m[1]} (${to}, a higher floor)`);
+    }
+  }
+  return found;
+}
+
+test("no folder imports a folder on a higher floor (so no folder cycles)", () => {
+  assert.deepEqual(upwardImports(), []);
+});
+
+test("the floor check sees an upward import", () => {
+  // The rule itself, on a made-up pair: store importing app is upward; app importing store is not.
+  assert.ok(FLOORS.indexOf("src/app") > FLOORS.indexOf("src/store"));
+  assert.equal(floorOf("src/app/gc/run.ts"), "src/app/gc");
+  assert.equal(floorOf("src/app/context.ts"), "src/app");
+  assert.equal(floorOf("src/recipes/sources/npm.ts"), "src/recipes");
+  assert.equal(floorOf("recipes/clang.ts"), "recipes");
+});
