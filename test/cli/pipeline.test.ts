@@ -10,7 +10,7 @@
  * ("locked"), not because a cached activation points at them.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
@@ -132,3 +132,19 @@ for (const ep of recording) {
     if (ep.name === "remove") assert.deepEqual(r.removed.map((e) => e.tool), ["node"], "the removed tool is no longer kept");
   });
 }
+
+test("a command that installs touches the stamp (shells that showed 'not installed' look again); the hook's refresh and a run that installs nothing do not", async () => {
+  const sb = sandbox(fake.mirrors);
+  const stamp = join(sb.home, "state", "stamp");
+  const mtime = () => statSync(stamp, { throwIfNoEntry: false })?.mtimeMs;
+  await sb.writeConfig(`export default { tools: { zig: "0.13" } };\n`);
+  ok(await sb.run(["hook-env", "--activations", acts(sb), "--", sb.project]));
+  assert.ok(entryOf(sb, "zig"), "the hook's refresh installed zig");
+  assert.equal(mtime(), undefined, "the hook's refresh leaves the stamp: the activation it wrote is what shells read");
+  await sb.writeConfig(CONFIG);
+  ok(await sb.run(["exec", "node", "--version"]));
+  const touched = mtime();
+  assert.ok(touched !== undefined, "exec installed node and touched the stamp");
+  ok(await sb.run(["exec", "node", "--version"]));
+  assert.equal(mtime(), touched, "nothing installed, nothing touched");
+});
