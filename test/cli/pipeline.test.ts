@@ -1,6 +1,6 @@
 /**
- * Every entry point runs the one project pipeline (issue 15, item 1): it installs under a gc pin and
- * leaves the project registered as a gc root. Copies of that sequence drifted before: `add` and
+ * Every entry point runs the one project pipeline (issue 15, item 1; app/project/sync.ts): it
+ * installs under a gc pin and leaves the project registered as a gc root. Copies of that sequence drifted before: `add` and
  * `update` did neither, and a planted mutation removing the hook refresh's pin passed the suite.
  *
  * The pin: zig is in the store but no project holds it (the one that installed it is deleted); the
@@ -73,6 +73,7 @@ const installing: Array<{ name: string; setup: (sb: Sandbox) => Promise<void>; a
   { name: "install", setup: (sb) => sb.writeConfig(CONFIG), args: () => ["install"] },
   { name: "exec", setup: (sb) => sb.writeConfig(CONFIG), args: () => ["exec", "node", "--version"] },
   { name: "env", setup: (sb) => sb.writeConfig(CONFIG), args: () => ["env", "--json"] },
+  { name: "which", setup: (sb) => sb.writeConfig(CONFIG), args: () => ["which", "node"] },
   { name: "shell", setup: (sb) => sb.writeConfig(CONFIG), args: () => ["shell"], env: { SHELL: "/bin/sh" } },
   { name: "add", setup: async (sb) => void mkdirSync(sb.project, { recursive: true }), args: () => ["add", "zig@0.13", "node@20"] },
   { name: "update", setup: (sb) => sb.writeConfig(CONFIG), args: () => ["update"] },
