@@ -66,6 +66,11 @@ export interface FakeUpstreamOptions {
 
 export interface RequestRecord { method: string; url: string; headers: IncomingMessage["headers"]; status: number }
 
+export interface Hold {
+  arrived: Promise<void>;
+  release(): void;
+}
+
 export type TamperHow = "flip" | "append" | ((body: Buffer) => Buffer);
 
 export interface FakeUpstream {
@@ -90,6 +95,11 @@ export interface FakeUpstream {
   dropNext(m: Matcher, n?: number, afterBytes?: number): void;
   /** Stream matching responses at about `bytesPerSecond`. */
   slow(m: Matcher, bytesPerSecond: number): void;
+  /**
+   * Matching GET requests get no answer until `release()` (reset() releases too); `arrived`
+   * resolves when the first one is waiting: the client is then past everything before that request.
+   */
+  hold(m: Matcher): Hold;
   /** Serve `body` at `path` (e.g. `/downloads.example.com/tool.tar.gz`); returns the local URL. */
   addFile(path: string, body: Buffer | string, contentType?: string): string;
   register(upstream: Upstream): void;
@@ -142,6 +152,7 @@ export async function startFakeUpstream(opts: FakeUpstreamOptions = {}): Promise
   const fails: { m: Matcher; left: number; status: number; headers: Record<string, string>; body: string }[] = [];
   const drops: { m: Matcher; left: number; afterBytes: number | undefined }[] = [];
   const slows: { m: Matcher; bps: number }[] = [];
+  const holds: { m: Matcher; arrive: () => void; released: Promise<void>; release: () => void }[] = [];
   const requests: string[] = [];
   const log: RequestRecord[] = [];
   const sockets = new Set<Socket>();
@@ -177,6 +188,11 @@ export async function startFakeUpstream(opts: FakeUpstreamOptions = {}): Promise
       res.end(method === "HEAD" ? undefined : body);
     };
 
+    const held = method === "GET" ? holds.find((h) => matches(h.m, url, freq.path)) : undefined;
+    if (held) {
+      held.arrive();
+      await held.released;
+    }
     const fail = fails.find((f) => f.left > 0 && matches(f.m, url, freq.path));
     if (fail) {
       fail.left--;
@@ -294,6 +310,19 @@ export async function startFakeUpstream(opts: FakeUpstreamOptions = {}): Promise
       void fails.push({ m, left: n, status, headers: extra.headers ?? {}, body: extra.body ?? `fake upstream: injected ${status}\n` }),
     dropNext: (m, n = 1, afterBytes) => void drops.push({ m, left: n, afterBytes }),
     slow: (m, bytesPerSecond) => void slows.push({ m, bps: bytesPerSecond }),
+    hold(m) {
+      let arrive!: () => void;
+      let release!: () => void;
+      const arrived = new Promise<void>((r) => (arrive = r));
+      const released = new Promise<void>((r) => (release = r));
+      const h = { m, arrive, released, release: () => {
+        release();
+        const i = holds.indexOf(h);
+        if (i >= 0) holds.splice(i, 1);
+      } };
+      holds.push(h);
+      return { arrived, release: h.release };
+    },
     addFile(path, body, contentType = "application/octet-stream") {
       const p = path.startsWith("/") ? path : `/${path}`;
       files.set(p, { body, contentType });
@@ -309,6 +338,7 @@ export async function startFakeUpstream(opts: FakeUpstreamOptions = {}): Promise
       return sha256hex(b);
     },
     reset() {
+      for (const h of [...holds]) h.release();
       tampers.length = fails.length = drops.length = slows.length = 0;
       requests.length = log.length = 0;
       rateLimit?.reset();

@@ -8,13 +8,12 @@ import { showPath } from "../../text.js";
 import type { LockFile } from "../../lock/types.js";
 import type { InstalledTool } from "../../store/install.js";
 import type { AppContext } from "../context.js";
-import { projectTools, toolEnvOps, type ProjectTool } from "../project/install.js";
-import { installPinned } from "../project/install-pinned.js";
+import { toolEnvOps, type ProjectTool } from "../project/install.js";
 import { projectStateDir } from "../../state/projects.js";
 import { realRoot } from "../project/trust.js";
-import { lockProject, type LockOptions } from "../project/lock.js";
 import type { FirstDownloadValue } from "../project/first-download.js";
-import { loadProject, readLock, writeLock } from "../project/load.js";
+import { requireRoot } from "../project/load.js";
+import { syncProject, type SyncOptions } from "../project/sync.js";
 
 export interface PreparedProject {
   project: ProjectConfig;
@@ -27,18 +26,16 @@ export interface PreparedProject {
 }
 
 /**
- * The common path of install/exec/env/shell: load devenv.ts, bring the lock up to date (or
- * check it with `frozen`), install what is missing, and plan the environment.
+ * The common path of install/exec/env/shell: the project pipeline (syncProject: lock, install what
+ * is missing under a gc pin, record the project as a gc root; `frozen` checks the lock instead of
+ * writing it), then the environment plan.
  */
-export async function prepareProject(ctx: AppContext, opts: { frozen?: boolean } & Pick<LockOptions, "strict" | "trustFirstDownload"> = {}): Promise<PreparedProject> {
-  const project = await loadProject(ctx);
-  const { lock: current, text } = await readLock(project.root);
-  const { lock, firstDownload } = await lockProject(ctx, project, current, { ...opts, frozen: opts.frozen ?? false });
-  const lockWritten = opts.frozen ? false : await writeLock(project.root, lock, text);
-  const tools = await projectTools(ctx, project, lock);
-  const installed = await installPinned(ctx, project.root, lock, tools);
+export async function prepareProject(ctx: AppContext, opts: { frozen?: boolean } & Pick<SyncOptions, "strict" | "trustFirstDownload" | "stamp"> = {}): Promise<PreparedProject> {
+  const { frozen, ...rest } = opts;
+  const synced = await syncProject(ctx, requireRoot(ctx), { ...rest, lock: frozen ? "frozen" : "write", install: true });
+  const { project, tools, installed } = synced;
   const plan = planProjectEnv(ctx, project, tools, installed);
-  return { project, lock, installed, plan, lockWritten, firstDownload };
+  return { project, lock: synced.lock.lock, installed, plan, lockWritten: synced.lockWritten, firstDownload: synced.lock.firstDownload };
 }
 
 /**

@@ -8,14 +8,11 @@ import { showPath } from "../../text.js";
 import { activationsRoot, newestMtime, readLastGood, writeActivation, writeLastGood } from "../../state/activations.js";
 import type { ConfigBundle } from "../../config/inputs.js";
 import { stampFile, type TrustState } from "../../state/trust.js";
-import { findInstalled } from "../../store/install.js";
 import type { AppContext } from "../context.js";
 import { planProjectEnv } from "./prepare.js";
-import { pinSpecs, recordUse } from "../gc/references.js";
 import { waitForWatcher } from "./wait-watcher.js";
-import { installTools, projectTools } from "../project/install.js";
-import { lockProject } from "../project/lock.js";
-import { evaluateBundle, readLock, writeLock } from "../project/load.js";
+import { evaluateBundle } from "../project/load.js";
+import { syncProject, type InstallDecision } from "../project/sync.js";
 import { bundleTrust, loadConfig, notAllowedMessage, realRoot } from "../project/trust.js";
 
 type LastGood = Pick<Activation, "tools" | "dirs" | "plan">;
@@ -49,7 +46,8 @@ const usable = (g: LastGood | undefined): LastGood =>
 
 /**
  * Bring the cached activation of one project up to date, as the hook asks when a project's cache
- * is missing or older than its devenv.ts/devenv.lock: trust check, evaluate, lock, install, plan.
+ * is missing or older than its devenv.ts/devenv.lock: trust check, evaluate, the project pipeline
+ * (syncProject: lock, install under a gc pin, record the gc root), plan.
  * Every outcome is written as an activation (blocked, error, missing or ok), so the hook shows a
  * message once and does not start devenv again until something changes. Never throws for the
  * project's own problems.
@@ -78,46 +76,46 @@ export async function refreshActivation(ctx: AppContext, actRoot: string, root: 
   if (trust.state !== "allowed") return write(blocked(root, trust.state, trust.hash, trust.detail));
 
   const lastGood = usable(readLastGood<LastGood>(actRoot, root));
+  // devenv.lock written by this refresh is an input the activation is dated after.
+  const lockInputs = (written: boolean) => {
+    if (written) inputsMtime = Math.max(inputsMtime, newestMtime(inputs(ctx, root)));
+  };
   try {
     const project = await evaluateBundle(bundle);
-    const { lock: current, text } = await readLock(root);
-    const { lock } = await lockProject(ctx, project, current, { frozen: false });
-    if (await writeLock(root, lock, text)) inputsMtime = Math.max(inputsMtime, newestMtime(inputs(ctx, root)));
-    const tools = await projectTools(ctx, project, lock);
-    // Pinned until the activation that points at them is written: a gc running meanwhile keeps them.
-    const pin = await pinSpecs(ctx, tools.map((t) => t.spec));
-    try {
-      let missing = tools.filter((t) => !findInstalled(ctx.dirs.store, t.spec));
-      let watcherSays: string | undefined;
-      if (missing.length && !(opts.autoInstall && project.autoInstall) && opts.watcher) {
-        // Installs are off here, but a running `devenv watch` is on it: wait for it rather than give up.
-        const waited = await waitForWatcher(ctx, realRoot(root), missing.map((t) => t.spec), {
-          lockText: serializeLock(lock),
-          inputsMtime,
-          onWait: (names) => opts.onInstalling?.(root, inputsMtime, names),
-        });
-        if (waited.installed) missing = [];
-        else watcherSays = waited.reason;
+    let watcherSays: string | undefined;
+    // Asked with the missing tools pinned: a gc running meanwhile keeps what the activation will point at.
+    const install: InstallDecision = async (missing, { lock, lockWritten }) => {
+      lockInputs(lockWritten);
+      if (opts.autoInstall && project.autoInstall) {
+        opts.onInstalling?.(root, inputsMtime);
+        return true;
       }
-      if (missing.length && !(opts.autoInstall && project.autoInstall)) {
-        const names = missing.map((t) => `${t.spec.name} ${t.spec.version}`).join(", ");
-        if (watcherSays === undefined) {
-          return write({ status: "missing", message: `devenv: ${showPath(root)}: not installed: ${names}; run 'devenv install'`, ...empty() });
-        }
-        // The watcher is at it and will write the activation when it succeeds: keep what the shell has meanwhile.
-        const kept = hasEnv(lastGood) ? " (keeping its last good environment)" : "";
-        return write({ status: "missing", message: `devenv: ${showPath(root)}${kept}: not installed yet: ${names} (${watcherSays})`, ...lastGood });
+      if (!opts.watcher) return false;
+      // Installs are off here, but a running `devenv watch` is on it: wait for it rather than give up.
+      const waited = await waitForWatcher(ctx, realRoot(root), missing.map((t) => t.spec), {
+        lockText: serializeLock(lock),
+        inputsMtime,
+        onWait: (names) => opts.onInstalling?.(root, inputsMtime, names),
+      });
+      if (!waited.installed) watcherSays = waited.reason;
+      return waited.installed;
+    };
+    const { tools, installed, missing, lockWritten } = await syncProject(ctx, root, { project, lock: "write", install, stamp: "never" });
+    lockInputs(lockWritten);
+    if (missing.length) {
+      const names = missing.map((t) => `${t.spec.name} ${t.spec.version}`).join(", ");
+      if (watcherSays === undefined) {
+        return write({ status: "missing", message: `devenv: ${showPath(root)}: not installed: ${names}; run 'devenv install'`, ...empty() });
       }
-      if (missing.length) opts.onInstalling?.(root, inputsMtime);
-      const installed = await installTools(ctx, tools);
-      await recordUse(ctx, realRoot(root), serializeLock(lock), installed);
-      const plan = planProjectEnv(ctx, project, tools, installed);
-      const good: LastGood = { tools: installed.map((t) => `${t.name}@${t.version}`), dirs: installed.map((t) => t.dir), plan };
-      writeLastGood(actRoot, root, good);
-      return write({ status: "ok", message: "", ...good });
-    } finally {
-      await pin.release();
+      // The watcher is at it and will write the activation when it succeeds: keep what the shell has meanwhile.
+      const kept = hasEnv(lastGood) ? " (keeping its last good environment)" : "";
+      return write({ status: "missing", message: `devenv: ${showPath(root)}${kept}: not installed yet: ${names} (${watcherSays})`, ...lastGood });
     }
+    // The project is a gc root of this lock now (syncProject recorded it): its entries stay while the activation is written.
+    const plan = planProjectEnv(ctx, project, tools, installed);
+    const good: LastGood = { tools: installed.map((t) => `${t.name}@${t.version}`), dirs: installed.map((t) => t.dir), plan };
+    writeLastGood(actRoot, root, good);
+    return write({ status: "ok", message: "", ...good });
   } catch (e) {
     const text = opts.describeError?.(e) ?? (e instanceof DevenvError ? `${e.message}${e.hint ? `\n  ${e.hint}` : ""}` : String((e as Error)?.stack ?? e));
     const kept = hasEnv(lastGood) ? " (keeping its last good environment)" : "";

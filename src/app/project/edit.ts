@@ -11,11 +11,11 @@ import { pickOnPlatforms } from "../../resolver/platform-pick.js";
 import { isValidRange } from "../../resolver/range.js";
 import type { ConfigBundle } from "../../config/inputs.js";
 import type { AppContext } from "../context.js";
-import { projectTools } from "./install.js";
-import { installPinned } from "./install-pinned.js";
-import { lockProject, type LockOptions, type LockResult } from "./lock.js";
+import type { LockFile } from "../../lock/types.js";
+import type { LockResult } from "./lock.js";
 import { commitEdit } from "./edit-commit.js";
-import { evaluateBundle, readLock, requireRoot } from "./load.js";
+import { evaluateBundle, requireRoot } from "./load.js";
+import { syncProject, type SyncOptions } from "./sync.js";
 import { listVersions } from "./versions.js";
 import { allowOwnEdit, loadConfig, requireTrustedConfig, unapprovedImports } from "./trust.js";
 
@@ -53,11 +53,12 @@ export interface EditResult {
 }
 
 /**
- * Evaluate the edited devenv.ts from memory, lock and install it, and only then write devenv.ts,
- * devenv.lock and the trust record (commitEdit). A failure, Ctrl-C or kill before that point leaves
- * the project's files and its trust record exactly as they were, including "no devenv.lock".
+ * Evaluate the edited devenv.ts from memory and run the project pipeline on it (lock, install under
+ * a gc pin), which writes devenv.ts, devenv.lock and the trust record (commitEdit) only then, and
+ * records the project as a gc root once they are on disk. A failure, Ctrl-C or kill before that
+ * point leaves the project's files and its trust record exactly as they were, including "no devenv.lock".
  */
-async function lockEdited(ctx: AppContext, root: string, prior: ConfigBundle | undefined, before: string | undefined, source: string, install: boolean, command: string, lockOpts: LockOptions = {}) {
+async function lockEdited(ctx: AppContext, root: string, prior: ConfigBundle | undefined, before: string | undefined, source: string, command: string, opts: Pick<SyncOptions, "lock" | "install" | "strict" | "trustFirstDownload">) {
   // The edited devenv.ts in place of the one on disk; the files it imports are read from disk. Only
   // devenv.ts is devenv's edit: each of them must be one the approval of the old content covered.
   const bundle = await loadConfig(ctx, root, source);
@@ -68,17 +69,13 @@ async function lockEdited(ctx: AppContext, root: string, prior: ConfigBundle | u
     });
   }
   const project = await evaluateBundle(bundle);
-  const { lock: current, text } = await readLock(root);
-  const lock = await lockProject(ctx, project, current, lockOpts);
-  const commit = () => commitEdit(ctx, { root, configBefore: before, lockBefore: text, config: source, lock: lock.lock, prior, next: bundle }, command);
-  // Installed under a gc pin; the project is registered as a gc root once its files are written.
-  let installed: Awaited<ReturnType<typeof installPinned>> = [];
-  if (install) installed = await installPinned(ctx, root, lock.lock, await projectTools(ctx, project, lock.lock), commit);
-  else await commit();
-  return { lock, installed: installed.filter((t) => t.fresh).map((t) => `${t.name} ${t.version}`) };
+  const commit = (lock: LockFile, lockBefore: string | undefined) =>
+    commitEdit(ctx, { root, configBefore: before, lockBefore, config: source, lock, prior, next: bundle }, command);
+  const synced = await syncProject(ctx, root, { ...opts, project, commit });
+  return { lock: synced.lock, installed: synced.installed.filter((t) => t.fresh).map((t) => `${t.name} ${t.version}`) };
 }
 
-export async function addTools(ctx: AppContext, args: ToolArg[], opts: { install: boolean } & Pick<LockOptions, "strict" | "trustFirstDownload">): Promise<EditResult> {
+export async function addTools(ctx: AppContext, args: ToolArg[], opts: { install: boolean } & Pick<SyncOptions, "strict" | "trustFirstDownload">): Promise<EditResult> {
   for (const a of args) if (!hasRecipe(a.name)) throw unknownTool(a.name);
   const root = findProjectRoot(ctx.cwd) ?? ctx.cwd;
   const file = join(root, CONFIG_FILE);
@@ -104,8 +101,8 @@ export async function addTools(ctx: AppContext, args: ToolArg[], opts: { install
   }));
   const source = old === undefined ? newConfigSource(tools) : setTools(old, tools, file);
   // `add` names its tools: they resolve afresh (like `npm install pkg@range`), the others keep their pins.
-  const update = new Set(tools.map((t) => t.name));
-  return { root, created: old === undefined, ...(await lockEdited(ctx, root, prior, old, source, opts.install, "add", { update, strict: opts.strict, trustFirstDownload: opts.trustFirstDownload })) };
+  const lock = { update: tools.map((t) => t.name) };
+  return { root, created: old === undefined, ...(await lockEdited(ctx, root, prior, old, source, "add", { ...opts, lock })) };
 }
 
 export async function removeToolsFromProject(ctx: AppContext, names: string[]): Promise<EditResult & { removed: string[] }> {
@@ -121,7 +118,7 @@ export async function removeToolsFromProject(ctx: AppContext, names: string[]): 
     });
   }
   const { source, removed } = removeTools(old, names, file);
-  return { root, created: false, removed, ...(await lockEdited(ctx, root, prior, old, source, false, "remove")) };
+  return { root, created: false, removed, ...(await lockEdited(ctx, root, prior, old, source, "remove", { lock: "write", install: false })) };
 }
 
 export async function initProject(ctx: AppContext): Promise<{ file: string; created: boolean }> {

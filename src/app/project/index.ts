@@ -1,10 +1,10 @@
-/** The project use cases: load devenv.ts and devenv.lock, lock, install, edit, trust; and what list/outdated/versions/search report. */
+/** The project use cases: load devenv.ts and devenv.lock, lock, install, edit, trust; the pipeline every command runs (sync); and what list/outdated/versions/search report. */
 export * from "./catalog.js";
 export * from "./edit.js";
 export * from "./first-download.js";
 export * from "./install.js";
-export * from "./install-pinned.js";
 export * from "./load.js";
 export * from "./lock.js";
 export * from "./report.js";
+export * from "./sync.js";
 export * from "./trust.js";

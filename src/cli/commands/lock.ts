@@ -1,8 +1,7 @@
 import type { Command } from "commander";
 import { describeFirstDownload } from "../../app/project/index.js";
 import type { LockResult } from "../../app/project/index.js";
-import { lockProject } from "../../app/project/index.js";
-import { loadProject, readLock, writeLock } from "../../app/project/index.js";
+import { requireRoot, syncProject } from "../../app/project/index.js";
 import type { PlatformKey } from "../../recipes/types.js";
 import { skippedLine } from "../../resolver/platform-pick.js";
 import { contextFor } from "../common.js";
@@ -33,10 +32,8 @@ export const checksumFlags = (o: ChecksumFlags): ChecksumFlags => ({
 
 export default async function lock(opts: { platform?: PlatformKey[] } & ChecksumFlags, cmd: Command): Promise<void> {
   const ctx = contextFor(cmd);
-  const project = await loadProject(ctx);
-  const { lock: current, text } = await readLock(project.root);
-  const result = await lockProject(ctx, project, current, { platforms: opts.platform ?? [], ...checksumFlags(opts) });
-  const written = await writeLock(project.root, result.lock, text);
+  // Installs nothing; the project is recorded as a gc root of what the store already has.
+  const { lock: result, lockWritten: written } = await syncProject(ctx, requireRoot(ctx), { lock: "write", install: false, platforms: opts.platform ?? [], ...checksumFlags(opts) });
   const lines = describeLockChanges(result);
   printText([...(written ? [...lines, "wrote devenv.lock"] : ["devenv.lock is up to date"]), ...describeTrusted(result)].join("\n") + "\n");
 }
