@@ -1,6 +1,7 @@
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { DevenvError } from "../errors.js";
 import { resolveDirs, type Dirs } from "../platform/dirs.js";
+import { readIfExists } from "../platform/fs.js";
 import { hostPlatform } from "../platform/host.js";
 import { PLATFORM_KEYS } from "../platform/keys.js";
 import { createHttp, type Http } from "../platform/http.js";
@@ -28,12 +29,8 @@ interface UserConfig {
 }
 
 function readUserConfig(file: string): UserConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch {
-    return {};
-  }
+  const text = readIfExists(file, { what: "the user config", hint: `Fix its permissions, or move it aside to run without it (mirrors are set there).` });
+  if (text === undefined) return {};
   try {
     const cfg = JSON.parse(text) as UserConfig;
     if (cfg.mirrors !== undefined && (typeof cfg.mirrors !== "object" || cfg.mirrors === null)) throw new Error("mirrors must be an object");

@@ -1,7 +1,8 @@
-import { closeSync, constants as fsConstants, fstatSync, openSync, readSync } from "node:fs";
-import { mkdir, open, rename, rm, stat } from "node:fs/promises";
+import { closeSync, constants as fsConstants, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { dirname, join, basename } from "node:path";
+import { DevenvError } from "../errors.js";
 
 export async function exists(p: string): Promise<boolean> {
   try {
@@ -9,6 +10,53 @@ export async function exists(p: string): Promise<boolean> {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * What readIfExists may be told about the file, for its error: what it is ("the trust record")
+ * and what to do when it cannot be read (the default says to look at the path).
+ */
+export interface ReadIfExistsOptions {
+  what?: string;
+  hint?: string;
+}
+
+/** ENOENT: no such file; ENOTDIR: a directory on its path is a file, so there is none either. */
+const isAbsent = (e: unknown) => ["ENOENT", "ENOTDIR"].includes((e as NodeJS.ErrnoException).code ?? "");
+
+function unreadable(path: string, e: unknown, opts: ReadIfExistsOptions): DevenvError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why = code === "EISDIR" ? "it is a directory, not a file"
+    : code === "EACCES" || code === "EPERM" ? "permission denied"
+    : code ? `${code} (${(e as Error).message})` : String((e as Error)?.message ?? e);
+  return new DevenvError("IO", `cannot read ${opts.what ? `${opts.what} ` : ""}${path}: ${why}`, {
+    hint: opts.hint ?? `Only a missing file counts as absent: fix what is at ${path} (its permissions, or move it aside) and run the command again.`,
+    cause: e,
+  });
+}
+
+/**
+ * The text of a file, or undefined when there is none (ENOENT, ENOTDIR). Any other error (a
+ * directory in its place, permissions, an I/O error) is a DevenvError saying which file: an
+ * unreadable file is never taken for a missing one.
+ */
+export function readIfExists(path: string, opts: ReadIfExistsOptions = {}): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (e) {
+    if (isAbsent(e)) return undefined;
+    throw unreadable(path, e, opts);
+  }
+}
+
+/** readIfExists, without blocking. */
+export async function readIfExistsAsync(path: string, opts: ReadIfExistsOptions = {}): Promise<string | undefined> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (e) {
+    if (isAbsent(e)) return undefined;
+    throw unreadable(path, e, opts);
   }
 }
 
@@ -34,6 +82,19 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
     await rename(tmp, path);
   } catch (e) {
     await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** writeFileAtomic without flush, synchronous (it may run in a signal handler); `mkdir` makes the parent first. */
+export function writeFileAtomicSync(path: string, data: string, opts: { mkdir?: boolean } = {}): void {
+  if (opts.mkdir) mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}-${randomId(4)}`;
+  writeFileSync(tmp, data);
+  try {
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
     throw e;
   }
 }

@@ -4,10 +4,10 @@
  * is asked (`npm config get registry`), so devenv never carries a registry address of its own.
  */
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { DevenvError } from "../errors.js";
+import { readIfExists } from "./fs.js";
 
 export interface NpmRegistry {
   /** Base URL ending in "/". */
@@ -36,11 +36,8 @@ export function parseNpmrc(text: string, env: NodeJS.ProcessEnv): Ini {
 
 function readIni(file: string | undefined, env: NodeJS.ProcessEnv): Ini {
   if (!file) return new Map();
-  try {
-    return parseNpmrc(readFileSync(file, "utf8"), env);
-  } catch {
-    return new Map();
-  }
+  const text = readIfExists(file, { what: "the npm config", hint: "devenv reads npm's registry settings from it, as npm does: fix its permissions, or move it aside." });
+  return text === undefined ? new Map() : parseNpmrc(text, env);
 }
 
 /** `npm_config_foo_bar` / `NPM_CONFIG_FOO_BAR` → value of `foo-bar` (and of scoped keys like `@scope:registry`). */

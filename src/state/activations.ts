@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, rmSync, rmdirSync, statSync, unlinkSync, utimesSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { randomId } from "../platform/fs.js";
+import { readIfExists, writeFileAtomicSync } from "../platform/fs.js";
 
 /**
  * Cached activations live in the user's state dir, in a tree that mirrors project paths:
@@ -16,7 +16,8 @@ export const activationDir = (actRoot: string, root: string) => (root === "/" ? 
 
 const GEN_FILE = /^\.devenv\.[0-9a-f]{16}\.act$/;
 const CURRENT = ".devenv.current";
-const LAST_GOOD = ".devenv.last-good.json";
+/** The project's last good environment (state/last-good.ts reads and writes it). */
+export const LAST_GOOD_FILE = ".devenv.last-good.json";
 
 /** Newest mtime (ms) of the files an activation depends on; 0 for those missing. */
 export function newestMtime(files: string[]): number {
@@ -33,12 +34,6 @@ export function newestMtime(files: string[]): number {
 
 /** Within this window of its inputs' newest mtime a cache is written as already stale (see writeActivation). */
 const RACY_MS = 50;
-
-function writeAtomic(file: string, data: string): void {
-  const tmp = `${file}.tmp-${process.pid}-${randomId(4)}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, file);
-}
 
 /**
  * Write an activation for `root` and make it current. Its mtime is set just above `inputsMtime`
@@ -59,7 +54,7 @@ export function writeActivation(actRoot: string, root: string, text: string, inp
   } catch {
     /* new */
   }
-  if (!same) writeAtomic(file, text);
+  if (!same) writeFileAtomicSync(file, text);
   const mtime = now - inputsMtime < RACY_MS ? inputsMtime - 1 : inputsMtime + 1;
   utimesSync(file, now / 1000, mtime / 1000);
   let current: string | undefined;
@@ -68,7 +63,7 @@ export function writeActivation(actRoot: string, root: string, text: string, inp
   } catch {
     /* first */
   }
-  if (current !== gen + "\n") writeAtomic(join(dir, CURRENT), gen + "\n");
+  if (current !== gen + "\n") writeFileAtomicSync(join(dir, CURRENT), gen + "\n");
   for (const name of readdirSync(dir)) {
     if (GEN_FILE.test(name) && name !== `.devenv.${gen}.act`) {
       try {
@@ -83,26 +78,8 @@ export function writeActivation(actRoot: string, root: string, text: string, inp
 
 /** The current generation file of root (what a shell entering it now would apply), if any. */
 export function currentActivationFile(actRoot: string, root: string): string | undefined {
-  try {
-    const gen = readFileSync(join(activationDir(actRoot, root), CURRENT), "utf8").trim();
-    return join(activationDir(actRoot, root), `.devenv.${gen}.act`);
-  } catch {
-    return undefined;
-  }
-}
-
-export function readLastGood<T>(actRoot: string, root: string): T | undefined {
-  try {
-    return JSON.parse(readFileSync(join(activationDir(actRoot, root), LAST_GOOD), "utf8")) as T;
-  } catch {
-    return undefined;
-  }
-}
-
-export function writeLastGood(actRoot: string, root: string, value: unknown): void {
-  const dir = activationDir(actRoot, root);
-  mkdirSync(dir, { recursive: true });
-  writeAtomic(join(dir, LAST_GOOD), JSON.stringify(value));
+  const gen = readIfExists(join(activationDir(actRoot, root), CURRENT), { what: `the current activation of ${root}` })?.trim();
+  return gen === undefined ? undefined : join(activationDir(actRoot, root), `.devenv.${gen}.act`);
 }
 
 /** A project's cached activations, found by walking the mirror tree. */
@@ -115,7 +92,7 @@ export interface ActivationSite {
   files: string[];
 }
 
-const isActivationFile = (name: string) => name === CURRENT || name === LAST_GOOD || GEN_FILE.test(name);
+const isActivationFile = (name: string) => name === CURRENT || name === LAST_GOOD_FILE || GEN_FILE.test(name);
 
 /** Every project with cached activations under `actRoot`. */
 export function scanActivationSites(actRoot: string): ActivationSite[] {

@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "../platform/fs.js";
+import { readIfExists, writeFileAtomic } from "../platform/fs.js";
 
 export interface RootRecord {
   /** The project's real path. */
@@ -26,9 +26,12 @@ const rootFile = (stateDir: string, realRoot: string) =>
 
 export const lockHash = (lockText: string) => createHash("sha256").update(lockText).digest("hex");
 
+/** A project's root record; undefined when there is none or it does not parse. One that cannot be read is an error. */
 export function readRoot(stateDir: string, realRoot: string): RootRecord | undefined {
+  const text = readIfExists(rootFile(stateDir, realRoot), { what: `the gc root record of ${realRoot}` });
+  if (text === undefined) return undefined;
   try {
-    const rec = JSON.parse(readFileSync(rootFile(stateDir, realRoot), "utf8")) as RootRecord;
+    const rec = JSON.parse(text) as RootRecord;
     return rec.path === realRoot ? rec : undefined;
   } catch {
     return undefined;

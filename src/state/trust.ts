@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { mkdir, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { writeFileAtomic } from "../platform/fs.js";
+import { readIfExists, writeFileAtomic } from "../platform/fs.js";
 
 /**
  * The trust store: one record per project (by real path) saying which content of its devenv.ts
@@ -55,9 +54,16 @@ const recordFile = (stateDir: string, realRoot: string) =>
 /** Touched on every allow/deny/install: shells recheck projects they could not activate. */
 export const stampFile = (stateDir: string) => join(stateDir, "stamp");
 
+/**
+ * The trust record of a project; undefined when there is none or it does not parse (then the
+ * project is asked to be allowed again). A record that cannot be read is an error, not "none".
+ */
 export function readTrust(stateDir: string, realRoot: string): TrustRecord | undefined {
+  const file = recordFile(stateDir, realRoot);
+  const text = readIfExists(file, { what: `the trust record of ${realRoot}` });
+  if (text === undefined) return undefined;
   try {
-    const rec = JSON.parse(readFileSync(recordFile(stateDir, realRoot), "utf8")) as TrustRecord;
+    const rec = JSON.parse(text) as TrustRecord;
     return rec.path === realRoot ? rec : undefined;
   } catch {
     return undefined;

@@ -10,7 +10,8 @@ import { readReceipt, type Receipt } from "./receipt.js";
 /** A gc in progress moves entries here before deleting them (never visible as entries). */
 export const TRASH_PREFIX = ".trash-";
 
-const ENTRY = /^([0-9abcdfghijklmnpqrsvwxyz]{32})-(.+)$/;
+/** `<hash>-<tool>-<version>`: the name of a directory, so no `/`. */
+const ENTRY = /^([0-9abcdfghijklmnpqrsvwxyz]{32})-([^/]+)$/;
 
 export interface StoreEntry {
   /** The directory name, e.g. `0a1b…-node-20.18.0`. */
@@ -22,7 +23,20 @@ export interface StoreEntry {
   receipt: Receipt | undefined;
 }
 
-export const entryHash = (name: string): string | undefined => ENTRY.exec(name)?.[1];
+/**
+ * The parts of a store entry's directory name: its hash and `<tool>-<version>` (which cannot be
+ * split further from the name alone: tool names and versions both may hold a dash). Undefined for
+ * any other name (temp dirs, trash, a stray file, a path).
+ */
+export function parseEntryName(name: string): { hash: string; label: string } | undefined {
+  const m = ENTRY.exec(name);
+  return m ? { hash: m[1]!, label: m[2]! } : undefined;
+}
+
+export const entryHash = (name: string): string | undefined => parseEntryName(name)?.hash;
+
+/** `<tool>-<version>` of an entry name, for messages; the whole name when it is not one. */
+export const entryLabel = (name: string): string => parseEntryName(name)?.label ?? name;
 
 /** Every entry directory of the store, sorted by name. Receipts are read only with `receipts`. */
 export function listEntries(store: string, opts: { receipts?: boolean } = {}): StoreEntry[] {
@@ -34,10 +48,10 @@ export function listEntries(store: string, opts: { receipts?: boolean } = {}): S
   }
   const out: StoreEntry[] = [];
   for (const name of names.sort()) {
-    const m = ENTRY.exec(name);
-    if (!m) continue;
+    const parsed = parseEntryName(name);
+    if (!parsed) continue;
     const dir = join(store, name);
-    out.push({ name, hash: m[1]!, dir, receipt: opts.receipts === false ? undefined : readReceipt(dir) });
+    out.push({ name, hash: parsed.hash, dir, receipt: opts.receipts === false ? undefined : readReceipt(dir) });
   }
   return out;
 }

@@ -5,7 +5,8 @@ import { DevenvError } from "../../errors.js";
 import { encodeActivation, type Activation } from "../../shell/activation.js";
 import { serializeLock } from "../../lock/format.js";
 import { showPath } from "../../text.js";
-import { activationsRoot, newestMtime, readLastGood, writeActivation, writeLastGood } from "../../state/activations.js";
+import { activationsRoot, newestMtime, writeActivation } from "../../state/activations.js";
+import { emptyLastGood as empty, readLastGood, writeLastGood, type LastGood } from "../../state/last-good.js";
 import type { ConfigBundle } from "../../config/inputs.js";
 import { stampFile, type TrustState } from "../../state/trust.js";
 import type { AppContext } from "../context.js";
@@ -14,8 +15,6 @@ import { waitForWatcher } from "./wait-watcher.js";
 import { evaluateBundle } from "../project/load.js";
 import { syncProject, type InstallDecision } from "../project/sync.js";
 import { bundleTrust, loadConfig, notAllowedMessage, realRoot } from "../project/trust.js";
-
-type LastGood = Pick<Activation, "tools" | "dirs" | "plan">;
 
 export interface RefreshOptions {
   /** Install missing tools (else a one-line hint); `autoInstall: false` in devenv.ts also turns it off. */
@@ -37,12 +36,6 @@ export interface RefreshOptions {
 const inputs = (ctx: AppContext, root: string) => [join(root, CONFIG_FILE), join(root, LOCK_FILE), stampFile(ctx.dirs.state)];
 
 const hasEnv = (g: LastGood) => g.tools.length > 0 || Object.keys(g.plan.set).length > 0;
-
-const empty = (): LastGood => ({ tools: [], dirs: [], plan: { path: [], prepend: {}, set: {} } });
-
-/** A last good environment from before list entries with ':' were refused is not one to keep. */
-const usable = (g: LastGood | undefined): LastGood =>
-  g && ![g.plan.path, ...Object.values(g.plan.prepend)].some((l) => l.some((d) => d.includes(":"))) ? g : empty();
 
 /**
  * Bring the cached activation of one project up to date, as the hook asks when a project's cache
@@ -75,7 +68,7 @@ export async function refreshActivation(ctx: AppContext, actRoot: string, root: 
   const trust = bundleTrust(ctx, root, bundle);
   if (trust.state !== "allowed") return write(blocked(root, trust.state, trust.hash, trust.detail));
 
-  const lastGood = usable(readLastGood<LastGood>(actRoot, root));
+  const lastGood = readLastGood(actRoot, root) ?? empty();
   // devenv.lock written by this refresh is an input the activation is dated after.
   const lockInputs = (written: boolean) => {
     if (written) inputsMtime = Math.max(inputsMtime, newestMtime(inputs(ctx, root)));
@@ -150,7 +143,12 @@ export function writeDenied(ctx: AppContext, root: string, key: string, paths: I
  * activation when it is done; meanwhile the shell keeps what it had.
  */
 export function writeInterrupted(actRoot: string, root: string, inputsMtime: number, byWatcher?: string): void {
-  const lastGood = byWatcher ? usable(readLastGood<LastGood>(actRoot, root)) : empty();
+  let lastGood = empty();
+  try {
+    if (byWatcher) lastGood = readLastGood(actRoot, root) ?? empty();
+  } catch {
+    /* run from a signal handler: an unreadable file keeps nothing, and the next refresh reports it */
+  }
   const kept = hasEnv(lastGood) ? " (keeping its last good environment)" : "";
   const a: Activation = {
     status: "missing",

@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import { findProjectRoot } from "../../config/find.js";
+import { readIfExists } from "../../platform/fs.js";
 import { decodeActivation } from "../../shell/activation.js";
 import { parseState } from "../../shell/state.js";
 import { activationsRoot, currentActivationFile } from "../../state/activations.js";
@@ -20,12 +20,8 @@ export async function projectStatus(ctx: AppContext, parentPid: number): Promise
   const installed = shell !== "" && Number(pid) === parentPid;
   const act = activationsRoot(ctx.dirs.state);
   const active = parseState(ctx.env.DEVENV_STATE).map((l) => {
-    let text: string | undefined;
-    try {
-      text = readFileSync(l.activation, "utf8");
-    } catch {
-      /* replaced since: the next prompt applies the new one */
-    }
+    // Undefined when replaced since: the next prompt applies the new one.
+    const text = readIfExists(l.activation, { what: `the activation this shell applied for ${l.root}` });
     return { root: l.root, tools: (text && decodeActivation(text)?.tools) || [], current: l.activation === currentActivationFile(act, l.root) };
   });
   const root = findProjectRoot(ctx.cwd);

@@ -3,20 +3,21 @@
  * trusted from the record), the store dirs that current activations point shells at, and the
  * pins of processes installing or activating right now.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { CONFIG_FILE, LOCK_FILE } from "../../config/find.js";
 import { LOCK_MAX_BYTES, parseLock } from "../../lock/format.js";
 import type { LockFile } from "../../lock/types.js";
 import type { PlatformKey } from "../../recipes/types.js";
 import { decodeActivation } from "../../shell/activation.js";
-import { activationsRoot, scanActivationSites, type ActivationSite } from "../../state/activations.js";
+import { activationsRoot, LAST_GOOD_FILE, scanActivationSites, type ActivationSite } from "../../state/activations.js";
+import { lastGoodDirs } from "../../state/last-good.js";
 import { readRoot, registerRoot, scanRoots, type RootRecord, type RootScan } from "../../state/roots.js";
 import { artifactKeyDigest, keyOf, type InstalledTool, type InstallSpec } from "../../store/install.js";
 import { entryName } from "../../store/layout.js";
 import { pinEntries, type Pin } from "../../store/gc-lock.js";
 import { touchUsed } from "../../store/usage.js";
-import { readRegularFile } from "../../platform/fs.js";
+import { readIfExists, readRegularFile } from "../../platform/fs.js";
 import type { AppContext } from "../context.js";
 
 /** The store entry (directory name) of every tool × platform a lock pins. */
@@ -79,28 +80,24 @@ export function collectReferences(ctx: AppContext, opts: { dryRun?: boolean; for
   return refs;
 }
 
-/** The store dirs a project's cached activations point at: the current generation and the last good one. */
+/**
+ * The store dirs a project's cached activations point at: the current generation and the last good
+ * one. A file removed meanwhile (a newer generation replaced it) names nothing; one that cannot be
+ * read stops gc, which cannot tell what a shell uses.
+ */
 function activationDirs(site: ActivationSite): string[] {
   const out: string[] = [];
   for (const f of site.files) {
-    let text: string;
-    try {
-      text = readFileSync(join(site.dir, f), "utf8");
-    } catch {
-      continue;
-    }
+    const text = readIfExists(join(site.dir, f), { what: `the cached activation of ${site.root}`, hint: UNREADABLE_ACTIVATION });
+    if (text === undefined) continue;
     if (f.endsWith(".act")) out.push(...(decodeActivation(text)?.dirs ?? []));
-    else if (f.endsWith(".json")) {
-      try {
-        const dirs = (JSON.parse(text) as { dirs?: unknown }).dirs;
-        if (Array.isArray(dirs)) out.push(...dirs.filter((d): d is string => typeof d === "string"));
-      } catch {
-        /* unreadable: nothing to keep for it */
-      }
-    }
+    else if (f === LAST_GOOD_FILE) out.push(...lastGoodDirs(text));
   }
   return out;
 }
+
+const UNREADABLE_ACTIVATION =
+  "gc removes nothing while it cannot tell which tools a shell uses: fix its permissions, or remove the file (the next prompt in that project writes it again).";
 
 /** Pin the store entries of these install specs until released (see store/gc-lock.ts). */
 export function pinSpecs(ctx: AppContext, specs: InstallSpec[]): Promise<Pin> {

@@ -13,7 +13,7 @@ import { pidAlive, randomId } from "../../platform/fs.js";
 import { activationsRoot, removeActivationSite } from "../../state/activations.js";
 import { staleHookValues } from "../../state/hook-values.js";
 import { scanRoots } from "../../state/roots.js";
-import { entrySize, listEntries, listScratch, TRASH_PREFIX, treeSize, type StoreEntry } from "../../store/entries.js";
+import { entryLabel, entrySize, listEntries, listScratch, TRASH_PREFIX, treeSize, type StoreEntry } from "../../store/entries.js";
 import { acquireGcLock, heldInstallLocks, readPins } from "../../store/gc-lock.js";
 import { readReceipt } from "../../store/receipt.js";
 import { removeDeadLocks } from "../../store/temp.js";
@@ -123,7 +123,7 @@ export async function runGc(ctx: AppContext, opts: GcOptions = {}): Promise<GcRe
       const last = used.get(e.hash) ?? Date.parse(e.receipt?.installedAt ?? "");
       return {
         entry: e.name,
-        tool: e.receipt?.name ?? e.name.slice(33),
+        tool: e.receipt?.name ?? entryLabel(e.name),
         version: e.receipt?.version ?? "",
         platform: e.receipt?.platform,
         size: entrySize(e),
@@ -139,7 +139,7 @@ export async function runGc(ctx: AppContext, opts: GcOptions = {}): Promise<GcRe
       await mkdir(trash);
       for (const r of removed) {
         renameSync(join(store, r.entry), join(trash, r.entry));
-        removeUsed(store, r.entry.slice(0, 32));
+        removeUsed(store, byName.get(r.entry)!.hash);
       }
     }
     if (!dryRun) {
@@ -161,7 +161,7 @@ export async function runGc(ctx: AppContext, opts: GcOptions = {}): Promise<GcRe
       unreadableLocks: refs.unreadable,
       keptEntries: plan.keep
         .map((k) => ({ entry: k.name, reason: k.reason, by: [...((k.reason === "locked" ? refs.byLock : refs.byActivation).get(k.name) ?? [])].sort() }))
-        .sort((a, b) => (a.entry.slice(33) < b.entry.slice(33) ? -1 : 1)),
+        .sort((a, b) => (entryLabel(a.entry) < entryLabel(b.entry) ? -1 : 1)),
       forgotten,
     };
   } finally {

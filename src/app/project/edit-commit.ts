@@ -1,5 +1,5 @@
 import { lstatSync, realpathSync } from "node:fs";
-import { readFile, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { CONFIG_FILE, LOCK_FILE } from "../../config/find.js";
 import { DevenvError } from "../../errors.js";
@@ -7,7 +7,7 @@ import { serializeLock } from "../../lock/format.js";
 import type { LockFile } from "../../lock/types.js";
 import type { ConfigBundle } from "../../config/inputs.js";
 import { uninterruptible } from "../../platform/critical.js";
-import { writeFileAtomic } from "../../platform/fs.js";
+import { readIfExistsAsync, writeFileAtomic } from "../../platform/fs.js";
 import type { AppContext } from "../context.js";
 import { allowOwnEdit } from "./trust.js";
 
@@ -23,12 +23,6 @@ export interface ProjectEdit {
   prior: ConfigBundle | undefined;
   next: ConfigBundle;
 }
-
-const read = (file: string) =>
-  readFile(file, "utf8").catch((e: NodeJS.ErrnoException) => {
-    if (e.code === "ENOENT") return undefined;
-    throw e;
-  });
 
 /** Where to write `file` so that a symlinked devenv.ts stays a symlink, and the mode it has now. */
 function target(file: string): { path: string; mode: number | undefined } {
@@ -48,7 +42,7 @@ export async function commitEdit(ctx: AppContext, edit: ProjectEdit, command: st
   const configFile = join(edit.root, CONFIG_FILE);
   const lockFile = join(edit.root, LOCK_FILE);
   await uninterruptible(async () => {
-    const [config, lock] = await Promise.all([read(configFile), read(lockFile)]);
+    const [config, lock] = await Promise.all([readIfExistsAsync(configFile), readIfExistsAsync(lockFile)]);
     const changed = [config !== edit.configBefore && CONFIG_FILE, lock !== edit.lockBefore && LOCK_FILE].filter(Boolean);
     if (changed.length) {
       throw new DevenvError("CONFIG_EDIT", `${changed.join(" and ")} in ${edit.root} changed while devenv ${command} was running; nothing was written`, {

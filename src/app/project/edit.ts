@@ -5,6 +5,7 @@ import { CONFIG_FILE, findProjectRoot } from "../../config/find.js";
 import { newConfigSource, removeTools, setTools } from "../../config/edit.js";
 import { DevenvError } from "../../errors.js";
 import { TOOL_NAME } from "../../lock/names.js";
+import { readIfExistsAsync } from "../../platform/fs.js";
 import { hasRecipe, loadRecipe, unknownTool } from "../../../recipes/index.js";
 import { rangeAllows } from "../../resolver/range.js";
 import { pickOnPlatforms } from "../../resolver/platform-pick.js";
@@ -79,7 +80,7 @@ export async function addTools(ctx: AppContext, args: ToolArg[], opts: { install
   for (const a of args) if (!hasRecipe(a.name)) throw unknownTool(a.name);
   const root = findProjectRoot(ctx.cwd) ?? ctx.cwd;
   const file = join(root, CONFIG_FILE);
-  const old = await readFile(file, "utf8").catch(() => undefined);
+  const old = await readIfExistsAsync(file);
   const prior = old === undefined ? undefined : await requireTrustedConfig(ctx, root, old);
   // No range given: the major of the newest stable with a build for every platform the project locks.
   const platforms = [...new Set([ctx.platform, ...(prior ? (await evaluateBundle(prior)).platforms : [])])];
@@ -123,7 +124,7 @@ export async function removeToolsFromProject(ctx: AppContext, names: string[]): 
 
 export async function initProject(ctx: AppContext): Promise<{ file: string; created: boolean }> {
   const file = join(ctx.cwd, CONFIG_FILE);
-  const existing = await readFile(file, "utf8").catch(() => undefined);
+  const existing = await readIfExistsAsync(file);
   if (existing !== undefined) return { file, created: false };
   const source = newConfigSource([]);
   await writeFile(file, source, { flag: "wx" });

@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { DevenvError } from "../../errors.js";
 import { sortKeys } from "../../lock/format.js";
-import { writeFileAtomic } from "../../platform/fs.js";
+import { readIfExistsAsync, writeFileAtomic } from "../../platform/fs.js";
 import type { Recipe, ToolOptions, VersionInfo, VersionQuery } from "../../recipes/types.js";
 import type { AppContext } from "../context.js";
 
@@ -22,7 +21,8 @@ export async function listVersions(ctx: AppContext, recipe: Recipe, options: Too
   // Options can change where versions come from (node's `from: "npm"`): one cache per option set.
   const opts = Object.keys(options).length ? `-${createHash("sha256").update(JSON.stringify(sortKeys(options))).digest("hex").slice(0, 12)}` : "";
   const file = join(ctx.dirs.cache, "versions", `${recipe.name}${opts}.json`);
-  const cached = await readFile(file, "utf8").then((t) => JSON.parse(t) as CachedList).catch(() => undefined);
+  const text = await readIfExistsAsync(file, { what: "the cached version list", hint: `Remove it (rm -rf '${file}'): devenv fetches the list again.` });
+  const cached = text === undefined ? undefined : parseCached(text);
   const fresh = cached && Date.now() - cached.fetchedAt < ctx.versionsTtl * 1000;
   if (cached && (fresh || ctx.offline)) return cached.versions;
   if (ctx.offline) {
@@ -34,4 +34,14 @@ export async function listVersions(ctx: AppContext, recipe: Recipe, options: Too
   const versions = await recipe.versions({ http: ctx.http }, options);
   await writeFileAtomic(file, JSON.stringify({ fetchedAt: Date.now(), versions } satisfies CachedList), { fsync: false });
   return versions;
+}
+
+/** A cache that does not parse (torn by a crash, another version's format) is fetched again. */
+function parseCached(text: string): CachedList | undefined {
+  try {
+    const c = JSON.parse(text) as CachedList;
+    return typeof c?.fetchedAt === "number" && Array.isArray(c.versions) ? c : undefined;
+  } catch {
+    return undefined;
+  }
 }

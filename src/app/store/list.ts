@@ -1,5 +1,5 @@
 import type { AppContext } from "../context.js";
-import { entrySize, listEntries } from "../../store/entries.js";
+import { entryLabel, entrySize, listEntries } from "../../store/entries.js";
 import { readUsed } from "../../store/usage.js";
 import { collectReferences } from "../gc/references.js";
 
@@ -27,7 +27,7 @@ export function listStore(ctx: AppContext): StoreListing[] {
     return {
       entry: e.name,
       dir: e.dir,
-      tool: e.receipt?.name ?? e.name.slice(33),
+      tool: e.receipt?.name ?? entryLabel(e.name),
       version: e.receipt?.version ?? "",
       platform: e.receipt?.platform,
       size: entrySize(e),

@@ -8,7 +8,7 @@ import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { DevenvError } from "../../errors.js";
 import { randomId } from "../../platform/fs.js";
-import { listEntries, TRASH_PREFIX, type StoreEntry } from "../../store/entries.js";
+import { entryHash, entryLabel, listEntries, TRASH_PREFIX, type StoreEntry } from "../../store/entries.js";
 import { acquireGcLock } from "../../store/gc-lock.js";
 import { readReceipt } from "../../store/receipt.js";
 import { removeUsed } from "../../store/usage.js";
@@ -36,7 +36,7 @@ export interface VerifyReport {
 /** Tool and version of an entry: from its receipt, else guessed from `<hash>-<tool>-<version>`. */
 function describe(e: StoreEntry): { tool: string; version: string } {
   if (e.receipt) return { tool: e.receipt.name, version: e.receipt.version };
-  return { tool: e.name.slice(33), version: "" };
+  return { tool: entryLabel(e.name), version: "" };
 }
 
 /** Does a selector (tool, tool@version, tool@major[.minor], entry directory name) pick this entry? */
@@ -45,7 +45,7 @@ function matches(sel: string, e: StoreEntry): boolean {
   const at = sel.lastIndexOf("@");
   const tool = at > 0 ? sel.slice(0, at) : sel;
   const version = at > 0 ? sel.slice(at + 1) : undefined;
-  if (!e.receipt) return version === undefined && e.name.slice(33).startsWith(`${tool}-`);
+  if (!e.receipt) return version === undefined && entryLabel(e.name).startsWith(`${tool}-`);
   if (e.receipt.name !== tool) return false;
   return version === undefined || e.receipt.version === version || e.receipt.version.startsWith(`${version}.`);
 }
@@ -107,7 +107,7 @@ export async function repairEntries(ctx: AppContext, entryNames: string[]): Prom
   for (const e of listEntries(store)) if (wanted.has(e.name)) info.set(e.name, describe(e));
   const results = new Map<string, RepairResult>();
   for (const name of entryNames) {
-    const d = info.get(name) ?? { tool: name.slice(33), version: "" };
+    const d = info.get(name) ?? { tool: entryLabel(name), version: "" };
     results.set(name, { entry: name, ...d, outcome: "failed" });
   }
   if (!entryNames.length) return [];
@@ -125,7 +125,8 @@ export async function repairEntries(ctx: AppContext, entryNames: string[]): Prom
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
       }
-      removeUsed(store, name.slice(0, 32));
+      const hash = entryHash(name);
+      if (hash) removeUsed(store, hash);
     }
   } finally {
     await lock.release();

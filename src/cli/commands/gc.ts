@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { parseDuration } from "../../app/gc/index.js";
 import { runGc, type GcReport } from "../../app/gc/index.js";
+import { entryLabel } from "../../store/entries.js";
 import { contextFor } from "../common.js";
 import { printJson, printText } from "../output.js";
 import { fmtBytes } from "../progress.js";
@@ -50,7 +51,7 @@ export function render(r: GcReport, opts: { verbose?: boolean } = {}): string {
     kept.recent && `${kept.recent} used recently`,
   ].filter(Boolean);
   if (opts.verbose) {
-    for (const k of r.keptEntries) lines.push(`kept ${k.entry.slice(33)}  (${KEPT[k.reason]}${k.by.length ? ` ${k.by.join(", ")}` : ""})  ${k.entry}`);
+    for (const k of r.keptEntries) lines.push(`kept ${entryLabel(k.entry)}  (${KEPT[k.reason]}${k.by.length ? ` ${k.by.join(", ")}` : ""})  ${k.entry}`);
   }
   const n = r.removed.length;
   const summary = n || r.leftovers.length
