@@ -1,7 +1,7 @@
 import type { Http } from "../platform/http.js";
 
 import type { EnvOp } from "../env/plan.js";
-import type { Arch, Os, PlatformKey } from "../platform/keys.js";
+import type { PlatformKey } from "../platform/keys.js";
 
 export { ALL_PLATFORMS, splitPlatform, type Arch, type Os, type PlatformKey } from "../platform/keys.js";
 

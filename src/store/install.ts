@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { chmodSync, existsSync, lstatSync, readdirSync } from "node:fs";
 import { rename } from "node:fs/promises";
 import { join } from "node:path";
-import type { DownloadTask, Reporter } from "../reporter.js";
+import type { Reporter } from "../reporter.js";
 import { DevenvError, redactUrl } from "../errors.js";
 import { acquireLock } from "../platform/filelock.js";
 import { writeFileAtomic } from "../platform/fs.js";

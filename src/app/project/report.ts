@@ -1,7 +1,7 @@
 /** What `devenv list` and `devenv outdated` show of a project: its tools as locked and installed, and newer versions. */
 import type { ProjectConfig } from "../../config/normalise.js";
 import type { LockFile } from "../../lock/types.js";
-import { lacking, pickOnPlatforms } from "../../resolver/platform-pick.js";
+import { pickOnPlatforms } from "../../resolver/platform-pick.js";
 import { checkLockEntry } from "../../resolver/check-entry.js";
 import { findInstalled } from "../../store/install.js";
 import type { AppContext } from "../context.js";

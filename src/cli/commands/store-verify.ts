@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { repairEntries, verifyStore, type RepairResult, type VerifiedEntry } from "../../app/store/index.js";
+import { repairEntries, verifyStore, type VerifiedEntry } from "../../app/store/index.js";
 import type { EntryCheck } from "../../store/verify.js";
 import { contextFor } from "../common.js";
 import { printJson, printText } from "../output.js";
