@@ -285,6 +285,35 @@ for (const kind of KINDS) {
       assert.deepEqual(pathOf(left), withT, "a dir the user had before is not removed");
     });
 
+    test("a variable the user changes inside keeps the user's value on leaving; everything else is restored", async () => {
+      const w = workDir("user-value");
+      const proj = join(w, "proj");
+      const env = { GREETING: "hi", WAS_SET: "project", EMPTIED: "e", UNTOUCHED: "u" };
+      await world.sb.writeConfig(config({ tools: { zig: "0.13" }, env }), proj);
+      const s = await shell(w, { WAS_SET: "before" });
+      const outside = await s.env();
+      assertQuiet(await s.run(cdCmd(kind, proj)), s);
+      const inside = await s.env();
+      for (const [k, v] of Object.entries(env)) assert.equal(inside[k], v, `${k} inside\n${s.transcript()}`);
+      assert.match(pathOf(inside)[0]!, zigDir("0.13.0"));
+
+      // By hand: a value the project introduced, one it replaced, one emptied.
+      const mine = { GREETING: "mine", WAS_SET: "also mine\nwith a newline", EMPTIED: "" };
+      for (const [k, v] of Object.entries(mine)) assertQuiet(await s.run(exportCmd(kind, k, v)), s);
+      assertQuiet(await s.run(""), s);
+      assertQuiet(await s.run(cdCmd(kind, w)), s);
+      const left = await s.env();
+      for (const [k, v] of Object.entries(mine)) assert.equal(left[k], v, `${k}: the user's value stays on leaving\n${s.transcript()}`);
+      const others = Object.keys(mine);
+      assert.deepEqual(comparable(left, others), comparable(outside, others), "PATH, UNTOUCHED and DEVENV_STATE are restored exactly");
+
+      // Coming back sets the project's values again; leaving untouched gives the user's back.
+      assertQuiet(await s.run(cdCmd(kind, proj)), s);
+      assert.deepEqual(comparable(await s.env(), ["DEVENV_STATE"]), comparable(inside, ["DEVENV_STATE"]), s.transcript());
+      assertQuiet(await s.run(cdCmd(kind, w)), s);
+      assert.deepEqual(comparable(await s.env()), comparable(left), "the second leave restores the user's values");
+    });
+
     test("unusual paths and values round-trip exactly; set, empty and unset are restored as they were", async () => {
       const w = workDir("unusual");
       const values: Record<string, string> = {
