@@ -184,16 +184,26 @@ test("a broken devenv.ts keeps the last good environment, logged once; a deleted
   await watched(proj);
   const s = await bash(proj);
   await sb.writeConfig(`export default { tools: { zig: "0.13" } ;\n`, proj); // syntax error, allowed
-  await waitFor("the error in the log", () => logLines(new RegExp(`${proj}: .*(error|Expected)`, "i")).length > 0);
-  const errorsBefore = logLines(new RegExp(`^.{20}${proj}: `)).length;
+  const errorLine = new RegExp(`${proj}: .*(error|Expected)`, "i");
+  await waitFor("the error in the log", () => logLines(errorLine).length > 0);
+  const state = join(sb.home, "state");
+  const { lastRun } = await waitFor("the error in the status", () => {
+    const p = readWatchStatus(state)?.projects[proj];
+    return p?.state === "error" ? p : undefined;
+  });
   const shown = await s.run("true");
   assert.match(shown, /keeping its last good environment/);
   assert.equal((await s.run("zig version")).trim(), "0.13.0", "last good environment kept");
-  // Saving the same broken content again: nothing new in the log.
+  // Saving the same broken content again: refreshed (a later last run), and nothing new logged. A
+  // new edit (not allowed yet) then is logged after whatever that refresh logged (one stream, in order).
   writeFileSync(join(proj, "devenv.ts"), readFileSync(join(proj, "devenv.ts")));
-  await new Promise((r) => setTimeout(r, 800));
-  assert.equal(logLines(new RegExp(`^.{20}${proj}: `)).length, errorsBefore, "the same error is logged once");
-  assert.equal(readWatchStatus(join(sb.home, "state"))?.projects[proj]?.state, "error");
+  await waitFor("a refresh after the error", () => readWatchStatus(state)?.projects[proj]?.lastRun !== lastRun);
+  writeFileSync(join(proj, "devenv.ts"), `export default { tools: { zig: "0.14" } };\n`);
+  const projectLines = () => logLines(new RegExp(`^.{20}${proj}: `));
+  const first = projectLines().findIndex((l) => errorLine.test(l));
+  await waitFor("the edit in the log", () => projectLines().slice(first + 1).some((l) => /not allowed/.test(l)));
+  const logged = projectLines().slice(first);
+  assert.equal(logged.length, 2, `the same error is logged once; after it only the edit:\n${logged.join("\n")}`);
 
   await s.run("cd /");
   rmSync(proj, { recursive: true });
@@ -224,8 +234,14 @@ test("a failing download is retried later; meanwhile `watch status` and the hook
     assert.equal(lines.length, 1, shown);
     assert.match(lines[0]!, new RegExp(`^devenv: ${proj} \\(keeping its last good environment\\): .*503.*devenv watch will retry`));
     assert.equal((await s.run("zig version")).trim(), "0.13.0");
-    // The watcher keeps failing (every 400 ms here): the same line is not shown again.
-    await new Promise((r) => setTimeout(r, 1000));
+    // The watcher keeps failing (every 400 ms here): once an attempt begun after that prompt has
+    // written its activation (its last run published), the same line is not shown again.
+    const seen = new Set([readWatchStatus(join(sb.home, "state"))!.projects[proj]!.lastRun]);
+    await waitFor("two more failed attempts (the second started after that prompt)", () => {
+      const p = readWatchStatus(join(sb.home, "state"))?.projects[proj];
+      if (p?.state === "retrying") seen.add(p.lastRun);
+      return seen.size >= 3;
+    });
     assert.doesNotMatch(await s.run("true"), /devenv:/);
 
   } finally {
