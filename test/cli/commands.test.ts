@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
 import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
-import { sandbox, type RunResult, type Sandbox, assertOk } from "../helpers/cli.js";
+import { type RunResult, type Sandbox, assertOk } from "../helpers/cli.js";
+import { projectSandboxes } from "../support/project-sandbox.js";
 
 installNetGuard();
 let fake: FakeUpstream;
@@ -23,12 +24,7 @@ after(async () => {
 });
 
 const ok = assertOk;
-const fresh = async (src?: string): Promise<Sandbox> => {
-  const sb = sandbox(fake.mirrors);
-  mkdirSync(sb.project, { recursive: true });
-  if (src !== undefined) await sb.writeConfig(src);
-  return sb;
-};
+const fresh = projectSandboxes(() => fake.mirrors);
 const read = (sb: Sandbox, f: string) => readFileSync(join(sb.project, f), "utf8");
 
 test("cmake resolves through the paginated GitHub releases API and runs", async () => {
@@ -205,8 +201,7 @@ test("lock --platform records other platforms from published checksums without d
 });
 
 test("hook --help names the three shells and the line each rc file takes", async () => {
-  const sb = sandbox(fake.mirrors);
-  mkdirSync(sb.project, { recursive: true });
+  const sb = await fresh();
   const r = await sb.run(["hook", "--help"]);
   ok(r);
   assert.match(r.stdout, /shell\s+bash, zsh or fish/);

@@ -3,12 +3,13 @@
  * release whose assets GitHub never hashed (no digest) and whose SHA-256.txt lists no tarball.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, beforeEach, test } from "node:test";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
 import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
-import { assertOk as ok, sandbox, type RunResult, type Sandbox } from "../helpers/cli.js";
+import { assertOk as ok, type RunResult, type Sandbox } from "../helpers/cli.js";
+import { projectSandboxes } from "../support/project-sandbox.js";
 
 installNetGuard();
 let fake: FakeUpstream;
@@ -36,12 +37,7 @@ beforeEach(() => {
 const OPTED_IN = `export default { tools: { cmake: { version: "3.31", checksum: "first-download" } } };\n`;
 const PLAIN = `export default { tools: { cmake: "3.31" } };\n`;
 
-const fresh = async (src?: string, env: NodeJS.ProcessEnv = {}): Promise<Sandbox> => {
-  const sb = sandbox(fake.mirrors, env);
-  mkdirSync(sb.project, { recursive: true });
-  if (src !== undefined) await sb.writeConfig(src);
-  return sb;
-};
+const fresh = projectSandboxes(() => fake.mirrors);
 const lockOf = (sb: Sandbox) => JSON.parse(readFileSync(join(sb.project, "devenv.lock"), "utf8"));
 /** The CLI prints a DevenvError's message and hint, not its code: each code's own words. */
 const WORDS = {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { parseXpackTag, splitXpackVersion, xpackVersionsOf } from "../../src/registry/sources/xpack.js";
@@ -9,7 +9,8 @@ import gcc from "../../registry/gcc.js";
 import riscv from "../../registry/riscv-none-elf-gcc.js";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
 import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
-import { sandbox, type Sandbox, assertOk } from "../helpers/cli.js";
+import { type Sandbox, assertOk } from "../helpers/cli.js";
+import { projectSandboxes } from "../support/project-sandbox.js";
 
 installNetGuard();
 let fake: FakeUpstream;
@@ -39,12 +40,7 @@ after(async () => {
 });
 
 const ok = assertOk;
-const fresh = async (src?: string, f: FakeUpstream = fake): Promise<Sandbox> => {
-  const sb = sandbox(f.mirrors);
-  mkdirSync(sb.project, { recursive: true });
-  if (src !== undefined) await sb.writeConfig(src);
-  return sb;
-};
+const fresh = projectSandboxes(() => fake.mirrors);
 const read = (sb: Sandbox, file: string) => readFileSync(join(sb.project, file), "utf8");
 const dl = (repo: string, tag: string, name: string) => `https://github.com/${repo}/releases/download/${tag}/${name}`;
 const local = (url: string) => url.replace(/^https:\/\//, "/");
@@ -224,7 +220,7 @@ test("without asset digests the sidecar alone is trusted; a wrong one fails at i
   try {
     const url = dl(GCC_REPO, "v14.2.0-1", "xpack-gcc-14.2.0-1-linux-x64.tar.gz");
     // Honest sidecar: locked from it alone.
-    const good = await fresh(`export default { tools: { gcc: "14" } };\n`, f);
+    const good = await fresh(`export default { tools: { gcc: "14" } };\n`, { mirrors: f.mirrors });
     ok(await good.run(["lock"]));
     assert.equal(JSON.parse(read(good, "devenv.lock")).tools.gcc.platforms["linux-x64"].sha256, await f.sha256(local(url)));
     assert.equal(await sidecarOf(url, f), await f.sha256(local(url)));
@@ -232,7 +228,7 @@ test("without asset digests the sidecar alone is trusted; a wrong one fails at i
     // Served a wrong (well-formed) sidecar: the download does not match it, nothing is installed.
     const wrong = "ab".repeat(32);
     f.tamper(local(`${url}.sha`), () => Buffer.from(`${wrong}  xpack-gcc-14.2.0-1-linux-x64.tar.gz\n`));
-    const sb = await fresh(`export default { tools: { gcc: "14" } };\n`, f);
+    const sb = await fresh(`export default { tools: { gcc: "14" } };\n`, { mirrors: f.mirrors });
     const r = await sb.run(["install"]);
     assert.equal(r.code, 1, r.stderr);
     const actual = await f.sha256(local(url));

@@ -4,12 +4,12 @@
  * to do, without retrying; a token (GITHUB_TOKEN or GH_TOKEN) goes to the API only, never to downloads.
  */
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
 import { GithubRateLimit } from "../support/upstreams/github.js";
 import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
-import { assertOk, sandbox, type Sandbox } from "../helpers/cli.js";
+import { assertOk } from "../helpers/cli.js";
+import { projectSandboxes } from "../support/project-sandbox.js";
 
 installNetGuard();
 let fake: FakeUpstream;
@@ -23,16 +23,12 @@ after(async () => {
   assertNoExternalRequests();
 });
 
-const fresh = async (env: NodeJS.ProcessEnv = {}): Promise<Sandbox> => {
-  const sb = sandbox(fake.mirrors, env);
-  mkdirSync(sb.project, { recursive: true });
-  await sb.writeConfig(`export default { tools: { ninja: "1.14" } };\n`);
-  return sb;
-};
+const NINJA = `export default { tools: { ninja: "1.14" } };\n`;
+const fresh = projectSandboxes(() => fake.mirrors);
 
 test("a spent rate limit: the error names it, the reset time and GITHUB_TOKEN, and is not retried", async () => {
   fake.reset();
-  const sb = await fresh();
+  const sb = await fresh(NINJA);
   const r = await sb.run(["lock"]);
   assert.equal(r.code, 1, r.stderr);
   // (The URL is the one requested: here the fake standing in for api.github.com through DEVENV_MIRRORS.)
@@ -45,7 +41,7 @@ test("a spent rate limit: the error names it, the reset time and GITHUB_TOKEN, a
 
 test("with GH_TOKEN set, API requests carry it and pass; downloads never see it", async () => {
   fake.reset();
-  const sb = await fresh({ GH_TOKEN: "ghp_faketoken" });
+  const sb = await fresh(NINJA, { env: { GH_TOKEN: "ghp_faketoken" } });
   assertOk(await sb.run(["lock"]));
   const api = fake.log.filter((l) => l.url.startsWith("/api.github.com/"));
   assert.ok(api.length > 0);

@@ -7,7 +7,7 @@
  * each candidate lacks and what to do. This machine is linux-x64 (the suite runs there).
  */
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, test } from "node:test";
@@ -15,7 +15,8 @@ import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.j
 import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
 import { embeddedPostgresPackage, npmRegistryUrl, type EmbeddedPostgresPlatform, type NpmPackageSpec } from "../support/upstreams/npm.js";
 import type { NodeVersionSpec } from "../support/upstreams/node.js";
-import { assertOk, sandbox, type Sandbox } from "../helpers/cli.js";
+import { assertOk, type Sandbox } from "../helpers/cli.js";
+import { projectSandboxes } from "../support/project-sandbox.js";
 
 installNetGuard();
 
@@ -49,12 +50,7 @@ after(async () => {
   assertNoExternalRequests();
 });
 
-const fresh = async (src: string): Promise<Sandbox> => {
-  const sb = sandbox(fake.mirrors, { npm_config_registry: npmRegistryUrl(fake.origin) });
-  mkdirSync(sb.project, { recursive: true });
-  await sb.writeConfig(src);
-  return sb;
-};
+const fresh = projectSandboxes(() => fake.mirrors, () => ({ npm_config_registry: npmRegistryUrl(fake.origin) }));
 const lockOf = (sb: Sandbox) => JSON.parse(readFileSync(join(sb.project, "devenv.lock"), "utf8"));
 const config = (platforms: string[], tool: string) => `export default {\n  platforms: ${JSON.stringify(platforms)},\n  tools: { ${tool} },\n};\n`;
 

@@ -6,14 +6,15 @@
  * 43576f7db1033dd57b900307f09c2e86f371152ac8a2607133afa51cbfc36064; the fake serves its own bytes.
  */
 import assert from "node:assert/strict";
-import { lstatSync, mkdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
+import { lstatSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { parseShaSums } from "../../src/registry/checksums.js";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
 import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
 import { PBS_RELEASES } from "../support/upstreams/pbs.js";
-import { sandbox, type Sandbox, assertOk } from "../helpers/cli.js";
+import { type Sandbox, assertOk } from "../helpers/cli.js";
+import { projectSandboxes } from "../support/project-sandbox.js";
 
 installNetGuard();
 let fake: FakeUpstream;
@@ -32,12 +33,7 @@ after(async () => {
 });
 
 const ok = assertOk;
-const fresh = async (src?: string): Promise<Sandbox> => {
-  const sb = sandbox(fake.mirrors);
-  mkdirSync(sb.project, { recursive: true });
-  if (src !== undefined) await sb.writeConfig(src);
-  return sb;
-};
+const fresh = projectSandboxes(() => fake.mirrors);
 const readLock = (sb: Sandbox) => JSON.parse(readFileSync(join(sb.project, "devenv.lock"), "utf8"));
 const assetName = (py: string, tag: string, triple: string) => `cpython-${py}+${tag}-${triple}-install_only.tar.gz`;
 const urlOf = (py: string, tag: string, triple: string) => `${DL}/${tag}/cpython-${py}%2B${tag}-${triple}-install_only.tar.gz`;

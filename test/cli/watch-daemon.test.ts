@@ -12,6 +12,7 @@ import { after, before, test } from "node:test";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
 import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
 import { assertOk, devenvBin, sandbox, type Sandbox } from "../helpers/cli.js";
+import { waitFor } from "../support/wait.js";
 import { decodeActivation } from "../../src/shell/activation.js";
 import { activationsRoot, currentActivationFile } from "../../src/state/activations.js";
 
@@ -52,15 +53,8 @@ function gone(pid: number): boolean {
   }
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+/** Each probe here may start a `devenv watch status`: at most ten a second. */
+const until = <T>(what: string, probe: () => T | Promise<T>, timeoutMs = 15_000) => waitFor(what, probe, { timeoutMs, everyMs: 100 });
 
 /**
  * A live process that is not a watcher and tells which signals reach it: sh traps HUP, INT, QUIT,

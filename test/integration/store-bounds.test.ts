@@ -15,8 +15,9 @@ import { ensureInstalled } from "../../src/store/install.js";
 import { gzip, gzipBomb, sha256hex, tarEntries, zipEntries, type Entry } from "../support/archives.js";
 import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
 import {
-  assertNothingInstalled, listTree, makeSpec, rejectsWith, serveHeld, startKit, startWorker, tempDirs, tmpfsUnsupported, waitFor, withTimeout, type Kit,
+  assertNothingInstalled, listTree, makeSpec, rejectsWith, serveHeld, startKit, startWorker, tempDirs, tmpfsUnsupported, withTimeout, type Kit,
 } from "./store-kit.js";
+import { waitFor } from "../support/wait.js";
 
 installNetGuard();
 

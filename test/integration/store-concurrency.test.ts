@@ -16,8 +16,9 @@ import { removeStaleTemps } from "../../src/store/temp.js";
 import { gzip, tarEntries, zstdFrame } from "../support/archives.js";
 import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
 import {
-  entryDirs, lockFiles, makeSpec, startKit, startWorker, tempDirs, waitFor, withTimeout, type Kit, type WorkerResult,
+  entryDirs, lockFiles, makeSpec, startKit, startWorker, tempDirs, withTimeout, type Kit, type WorkerResult,
 } from "./store-kit.js";
+import { waitFor } from "../support/wait.js";
 
 installNetGuard();
 

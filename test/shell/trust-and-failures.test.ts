@@ -17,6 +17,7 @@ import { devenvBin, runDevenv, type RunResult } from "../helpers/cli.js";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
 import { assertNoExternalRequests, installNetGuard, netGuardEnv } from "../support/net-guard.js";
 import { shellAvailable, startShell, type ShellKind, type ShellSession } from "../support/shell-session.js";
+import { waitFor } from "../support/wait.js";
 
 installNetGuard();
 
@@ -156,14 +157,6 @@ async function allowedProject(w: World, dir: string, source: string): Promise<st
 
 const zigConfig = (env: Env, extra = "", zig = "0.13") => `export default { tools: { zig: ${JSON.stringify(zig)} }, env: ${JSON.stringify(env)}${extra} };\n`;
 const notAllowed = (dir: string) => `devenv: ${dir}/devenv.ts is not allowed; run 'devenv allow'\n`;
-
-async function waitFor(cond: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 for (const kind of ["bash", "zsh", "fish"] as const) {
   describe(kind, { skip: shellAvailable(kind) ? false : `${kind} is not installed` }, () => {
@@ -374,7 +367,7 @@ for (const kind of ["bash", "zsh", "fish"] as const) {
       const outside = await s.env();
       const storeBefore = w.storeNames();
       const entering = s.run(`cd ${q(dir)}`);
-      await waitFor(() => fake.count(tarball) > 0 && w.storeNames().some((n) => n.startsWith(".tmp-")), 20_000, "the download to start");
+      await waitFor("the download to start", () => fake.count(tarball) > 0 && w.storeNames().some((n) => n.startsWith(".tmp-")), 20_000);
       const started = Date.now();
       const [out] = await Promise.all([entering, s.interrupt({ timeoutMs: 10_000 })]);
       const took = Date.now() - started;
