@@ -6,26 +6,17 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, beforeEach, test } from "node:test";
-import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
-import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
 import { assertOk as ok, type RunResult, type Sandbox } from "../helpers/cli.js";
 import { projectSandboxes } from "../support/project-sandbox.js";
+import { useFakeUpstream } from "../support/use-fake-upstream.js";
 
-installNetGuard();
-let fake: FakeUpstream;
 
 const V = "3.31.0";
 const BASE = `/github.com/Kitware/CMake/releases/download/v${V}`;
 const LINUX = `${BASE}/cmake-${V}-linux-x86_64.tar.gz`;
 const MAC = `${BASE}/cmake-${V}-macos-universal.tar.gz`;
 
-before(async () => {
-  fake = await startFakeUpstream({ cmake: [V], githubDigests: false });
-});
-after(async () => {
-  await fake.close();
-  assertNoExternalRequests();
-});
+const fake = useFakeUpstream({ cmake: [V], githubDigests: false });
 /** The release's SHA-256.txt lists the installers and the source, no binary tarball. */
 const hideTarballSums = () =>
   fake.tamper(`${BASE}/cmake-${V}-SHA-256.txt`, (body) => Buffer.from(body.toString("utf8").split("\n").filter((l) => !/-(linux|macos)[^ ]*\.tar\.gz$/.test(l)).join("\n")));

@@ -9,19 +9,10 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { readReceipt } from "../../src/store/receipt.js";
 import { fmtBytes } from "../../src/cli/progress.js";
-import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
-import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
 import { assertOk, devenvBin, sandbox, type Sandbox } from "../helpers/cli.js";
+import { useFakeUpstream } from "../support/use-fake-upstream.js";
 
-installNetGuard();
-let fake: FakeUpstream;
-before(async () => {
-  fake = await startFakeUpstream({ node: ["20.18.0", "22.11.0"], zig: ["0.13.0"] });
-});
-after(async () => {
-  await fake.close();
-  assertNoExternalRequests();
-});
+const fake = useFakeUpstream({ node: ["20.18.0", "22.11.0"], zig: ["0.13.0"] });
 
 const entryOf = (sb: Sandbox, tool: string) => sb.storeEntries().find((e) => e.endsWith(`-${tool}`) || e.includes(`-${tool}-`));
 const sizeOf = (sb: Sandbox, entry: string) =>

@@ -1,42 +1,34 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
+import { before, test } from "node:test";
 import { parseXpackTag, splitXpackVersion, xpackVersionsOf } from "../../src/registry/sources/xpack.js";
 import type { GithubRelease } from "../../src/registry/sources/github.js";
 import { pickVersion, rangeAllows } from "../../src/resolver/range.js";
 import gcc from "../../registry/gcc.js";
 import riscv from "../../registry/riscv-none-elf-gcc.js";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
-import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
 import { type Sandbox, assertOk } from "../helpers/cli.js";
 import { projectSandboxes } from "../support/project-sandbox.js";
+import { useFakeUpstream } from "../support/use-fake-upstream.js";
 
-installNetGuard();
-let fake: FakeUpstream;
 
 const GCC_REPO = "xpack-dev-tools/gcc-xpack";
 const RISCV_REPO = "xpack-dev-tools/riscv-none-elf-gcc-xpack";
 
-before(async () => {
-  fake = await startFakeUpstream({
-    // 13.3.0-1 has no darwin-x64 build; 14.2.0-1.1 is an npm-package revision with no binaries.
-    xpackGcc: [
-      { version: "13.3.0-1", platforms: ["darwin-arm64", "linux-arm", "linux-arm64", "linux-x64", "win32-x64"] },
-      "14.1.0-1",
-      "14.2.0-1",
-      "14.2.0-1.1",
-    ],
-    xpackRiscv: ["13.2.0-2", "14.2.0-2", "14.2.0-3", "14.2.0-3.1"],
-    githubPageSize: 2,
-    // These tests check the .sha sidecar against GitHub's digest, so every asset has one here (real
-    // xPack 13.x/14.x assets predate digests: the githubDigests: false test below is that case).
-    githubDigests: true,
-  });
-});
-after(async () => {
-  await fake.close();
-  assertNoExternalRequests();
+const fake = useFakeUpstream({
+  // 13.3.0-1 has no darwin-x64 build; 14.2.0-1.1 is an npm-package revision with no binaries.
+  xpackGcc: [
+    { version: "13.3.0-1", platforms: ["darwin-arm64", "linux-arm", "linux-arm64", "linux-x64", "win32-x64"] },
+    "14.1.0-1",
+    "14.2.0-1",
+    "14.2.0-1.1",
+  ],
+  xpackRiscv: ["13.2.0-2", "14.2.0-2", "14.2.0-3", "14.2.0-3.1"],
+  githubPageSize: 2,
+  // These tests check the .sha sidecar against GitHub's digest, so every asset has one here (real
+  // xPack 13.x/14.x assets predate digests: the githubDigests: false test below is that case).
+  githubDigests: true,
 });
 
 const ok = assertOk;

@@ -4,24 +4,15 @@
  * to do, without retrying; a token (GITHUB_TOKEN or GH_TOKEN) goes to the API only, never to downloads.
  */
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
+import { after, test } from "node:test";
 import { GithubRateLimit } from "../support/upstreams/github.js";
-import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
 import { assertOk } from "../helpers/cli.js";
 import { projectSandboxes } from "../support/project-sandbox.js";
+import { useFakeUpstream } from "../support/use-fake-upstream.js";
 
-installNetGuard();
-let fake: FakeUpstream;
 const resetAt = Math.floor(Date.now() / 1000) + 25 * 60;
-before(async () => {
-  // A release newer than devenv's table, uploaded in 2026: its digest is the only sha256.
-  fake = await startFakeUpstream({ ninja: [{ version: "1.14.0", publishedAt: "2026-01-10T12:00:00Z" }], githubRateLimit: new GithubRateLimit(1, resetAt) });
-});
-after(async () => {
-  await fake.close();
-  assertNoExternalRequests();
-});
+// A release newer than devenv's table, uploaded in 2026: its digest is the only sha256.
+const fake = useFakeUpstream({ ninja: [{ version: "1.14.0", publishedAt: "2026-01-10T12:00:00Z" }], githubRateLimit: new GithubRateLimit(1, resetAt) });
 
 const NINJA = `export default { tools: { ninja: "1.14" } };\n`;
 const fresh = projectSandboxes(() => fake.mirrors);

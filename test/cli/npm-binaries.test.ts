@@ -6,12 +6,12 @@
 import assert from "node:assert/strict";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
-import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
+import { test } from "node:test";
+import { installNetGuard } from "../support/net-guard.js";
 import { npmRegistryUrl, npmTarball, sha512Integrity, type NpmPackageSpec } from "../support/upstreams/npm.js";
 import { assertOk, type Sandbox } from "../helpers/cli.js";
 import { projectSandboxes } from "../support/project-sandbox.js";
+import { useFakeUpstream } from "../support/use-fake-upstream.js";
 
 installNetGuard();
 
@@ -49,14 +49,7 @@ const PACKAGES = [
   cmakePkg("linux-arm64", ["4.3.1"]),
 ];
 
-let fake: FakeUpstream;
-before(async () => {
-  fake = await startFakeUpstream({ npm: PACKAGES });
-});
-after(async () => {
-  await fake.close();
-  assertNoExternalRequests();
-});
+const fake = useFakeUpstream({ npm: PACKAGES });
 
 const fresh = projectSandboxes(() => fake.mirrors, () => ({ npm_config_registry: npmRegistryUrl(fake.origin) }));
 const lockOf = (sb: Sandbox) => JSON.parse(readFileSync(join(sb.project, "devenv.lock"), "utf8"));

@@ -8,13 +8,14 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
+import { before, test } from "node:test";
 import { parseJsonc } from "../../scripts/update-checksum-table.js";
 import { writeTestChecksumTable } from "../support/checksum-tables.js";
-import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
-import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
+import { startFakeUpstream } from "../support/fake-upstream.js";
+import { installNetGuard } from "../support/net-guard.js";
 import { assertOk, repoRoot, type Sandbox } from "../helpers/cli.js";
 import { projectSandboxes } from "../support/project-sandbox.js";
+import { useFakeUpstream } from "../support/use-fake-upstream.js";
 
 installNetGuard();
 const REAL = join(repoRoot, "test/fixtures/real");
@@ -30,17 +31,10 @@ function realLlvmNames(version: string): string[] {
   return names.sort();
 }
 
-let fake: FakeUpstream;
-before(async () => {
-  // 17.0.5 and 17.0.6 with their real tarball names; both were uploaded in 2023, so GitHub has no digest.
-  fake = await startFakeUpstream({
-    llvm: ["17.0.5", "17.0.6"].map((version) => ({ version, tarballs: realLlvmNames(version) })),
-    githubPageSize: 1,
-  });
-});
-after(async () => {
-  await fake.close();
-  assertNoExternalRequests();
+// 17.0.5 and 17.0.6 with their real tarball names; both were uploaded in 2023, so GitHub has no digest.
+const fake = useFakeUpstream({
+  llvm: ["17.0.5", "17.0.6"].map((version) => ({ version, tarballs: realLlvmNames(version) })),
+  githubPageSize: 1,
 });
 
 const fresh = projectSandboxes(() => fake.mirrors);

@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
-import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
+import { before, test } from "node:test";
+import { startFakeUpstream } from "../support/fake-upstream.js";
+import { installNetGuard } from "../support/net-guard.js";
 import { riscvCollabAssetNames } from "../support/upstreams/riscv-collab.js";
 import { assertOk, type Sandbox } from "../helpers/cli.js";
 import { projectSandboxes } from "../support/project-sandbox.js";
+import { useFakeUpstream } from "../support/use-fake-upstream.js";
 
 installNetGuard();
 const TOOL = "riscv64-linux-gnu-gcc";
@@ -31,17 +32,10 @@ const RELEASES = [
   { version: "2025.11.07", assets: [...DATELESS, "riscv64-glibc-ubuntu-22.04-gcc-stripped.tar.xz"].sort((a, b) => b.localeCompare(a)) },
 ];
 
-let fake: FakeUpstream;
-before(async () => {
-  // This file tests the choice of build across naming eras, so every asset has a digest here (the
-  // override): real nightlies before 2025-06-03 have none and lock only with the first-download
-  // opt-in (the last test, and test/cli/real-checksums.test.ts, run the real rule).
-  fake = await startFakeUpstream({ riscvCollab: RELEASES, githubPageSize: 2, githubDigests: true });
-});
-after(async () => {
-  await fake.close();
-  assertNoExternalRequests();
-});
+// This file tests the choice of build across naming eras, so every asset has a digest here (the
+// override): real nightlies before 2025-06-03 have none and lock only with the first-download
+// opt-in (the last test, and test/cli/real-checksums.test.ts, run the real rule).
+const fake = useFakeUpstream({ riscvCollab: RELEASES, githubPageSize: 2, githubDigests: true });
 
 const ok = assertOk;
 // The fake toolchains are shell scripts; pin the host glibc so the builds' floors (≤ 2.39) are met on any machine.

@@ -10,23 +10,14 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { parse } from "smol-toml";
-import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
-import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
 import { RUST_STD_TARGETS } from "../support/upstreams/rust.js";
 import { assertOk, type Sandbox } from "../helpers/cli.js";
 import { projectSandboxes } from "../support/project-sandbox.js";
+import { useFakeUpstream } from "../support/use-fake-upstream.js";
 
-installNetGuard();
-let fake: FakeUpstream;
 
-before(async () => {
-  // "1.0.0-alpha.2" and "0.1" are GitHub releases without a manifest: the recipe skips them.
-  fake = await startFakeUpstream({ rust: ["1.82.0", "1.81.0", "1.80.1", "1.0.0-alpha.2", "0.1"], githubPageSize: 2 });
-});
-after(async () => {
-  await fake.close();
-  assertNoExternalRequests();
-});
+// "1.0.0-alpha.2" and "0.1" are GitHub releases without a manifest: the recipe skips them.
+const fake = useFakeUpstream({ rust: ["1.82.0", "1.81.0", "1.80.1", "1.0.0-alpha.2", "0.1"], githubPageSize: 2 });
 
 const ok = assertOk;
 const fresh = projectSandboxes(() => fake.mirrors);

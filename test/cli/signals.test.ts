@@ -2,21 +2,12 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
-import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
+import { test } from "node:test";
 import { devenvBin, sandbox } from "../helpers/cli.js";
 import { waitFor } from "../support/wait.js";
+import { useFakeUpstream } from "../support/use-fake-upstream.js";
 
-installNetGuard();
-let fake: FakeUpstream;
-before(async () => {
-  fake = await startFakeUpstream({ zig: ["0.13.0"] });
-});
-after(async () => {
-  await fake.close();
-  assertNoExternalRequests();
-});
+const fake = useFakeUpstream({ zig: ["0.13.0"] });
 
 function start(sb: ReturnType<typeof sandbox>, args: string[]) {
   const child = spawn(process.execPath, [devenvBin, ...args], { cwd: sb.project, env: sb.env, stdio: ["ignore", "pipe", "pipe"] });

@@ -9,24 +9,18 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, u
 import { dirname, join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { sandbox } from "../helpers/cli.js";
-import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
-import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
+import { startFakeUpstream } from "../support/fake-upstream.js";
+import { installNetGuard } from "../support/net-guard.js";
 import { shellAvailable, type ShellKind, type ShellSession } from "../support/shell-session.js";
 import { SYS_PATH, useShellWorld } from "../support/shell-world.js";
 import { cdCmd, config, exportCmd, word } from "../support/shell-words.js";
+import { useFakeUpstream } from "../support/use-fake-upstream.js";
 
 installNetGuard();
 
 const KINDS: readonly ShellKind[] = ["bash", "zsh", "fish"];
 
-let fake: FakeUpstream;
-before(async () => {
-  fake = await startFakeUpstream({ zig: ["0.13.0", "0.14.1"] });
-});
-after(async () => {
-  await fake?.close();
-  assertNoExternalRequests();
-});
+const fake = useFakeUpstream({ zig: ["0.13.0", "0.14.1"] });
 
 // ---- shell syntax --------------------------------------------------------------------------
 
