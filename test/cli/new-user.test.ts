@@ -11,13 +11,12 @@ import { type Sandbox, assertOk } from "../helpers/cli.js";
 import { projectSandboxes } from "../support/project-sandbox.js";
 import { useFakeUpstream } from "../support/use-fake-upstream.js";
 
-const fake = useFakeUpstream({ node: ["20.18.0", "20.11.1", "22.11.0"], zig: ["0.13.0", "0.14.1"], cmake: ["3.31.5"] });
+const fake = useFakeUpstream({ node: ["20.18.0", "20.11.1", "22.11.0"], zig: ["0.13.0", "0.14.1"], cmake: ["3.31.5"] }, async () => {
+  sb = await fresh();
+});
 const fresh = projectSandboxes(() => fake.mirrors);
 let sb: Sandbox;
 
-before(async () => {
-  sb = await fresh();
-});
 
 const ok = assertOk;
 

@@ -21,12 +21,17 @@ export function lateBound<T extends object>(get: () => T | undefined, what: stri
   });
 }
 
-/** The file's fake upstream (options may be computed when it starts). */
-export function useFakeUpstream(opts: FakeUpstreamOptions | (() => FakeUpstreamOptions) = {}): FakeUpstream {
+/**
+ * The file's fake upstream (options may be computed when it starts). What needs it running goes in
+ * `then`, not in a before() of its own: node 20 does not wait for one top-level before() to finish
+ * before it starts the next.
+ */
+export function useFakeUpstream(opts: FakeUpstreamOptions | (() => FakeUpstreamOptions) = {}, then?: () => Promise<void> | void): FakeUpstream {
   installNetGuard();
   let fake: FakeUpstream | undefined;
   before(async () => {
     fake = await startFakeUpstream(typeof opts === "function" ? opts() : opts);
+    await then?.();
   });
   after(async () => {
     await fake?.close();
