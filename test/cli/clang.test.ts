@@ -20,6 +20,7 @@ import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.j
 import { llvmTarballs } from "../support/upstreams/llvm.js";
 import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
 import { assertOk, sandbox, type Sandbox } from "../helpers/cli.js";
+import { projectSandboxes } from "../support/project-sandbox.js";
 
 installNetGuard();
 let fake: FakeUpstream;
@@ -42,12 +43,7 @@ after(async () => {
 
 const ok = assertOk;
 const DL = "https://github.com/llvm/llvm-project/releases/download";
-const fresh = async (src?: string): Promise<Sandbox> => {
-  const sb = sandbox(fake.mirrors, { DEVENV_TEST_CHECKSUM_TABLE: table });
-  mkdirSync(sb.project, { recursive: true });
-  if (src !== undefined) await sb.writeConfig(src);
-  return sb;
-};
+const fresh = projectSandboxes(() => fake.mirrors, () => ({ DEVENV_TEST_CHECKSUM_TABLE: table }));
 const lockOf = (sb: Sandbox) => JSON.parse(readFileSync(join(sb.project, "devenv.lock"), "utf8"));
 /** The sha256 of the served bytes; the API lists it as the digest only for uploads since 2025-06-03 (as GitHub does). */
 const digestOf = async (version: string, name: string): Promise<string> => {
@@ -266,9 +262,7 @@ test("the suggested release must be lockable: one whose tarball has neither a di
     llvm: versions.flatMap((v) => llvmTarballs(v).map((n) => ["llvm/llvm-project", `llvmorg-${v}`, n] as [string, string, string]))
       .filter(([, tag, n]) => !(tag === "llvmorg-18.1.8" && n.includes("x86_64-linux"))),
   });
-  const sb = sandbox(fake.mirrors, { DEVENV_TEST_CHECKSUM_TABLE: partial });
-  mkdirSync(sb.project, { recursive: true });
-  await sb.writeConfig(`export default { tools: { clang: "18.1.5" } };\n`);
+  const sb = await fresh(`export default { tools: { clang: "18.1.5" } };\n`, { env: { DEVENV_TEST_CHECKSUM_TABLE: partial } });
   const r = await sb.run(["install"]);
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /clang 18\.1\.5 has no linux-x64 build/);

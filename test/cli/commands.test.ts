@@ -1,34 +1,21 @@
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
-import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
-import { sandbox, type RunResult, type Sandbox, assertOk } from "../helpers/cli.js";
+import { before, test } from "node:test";
+import { type RunResult, type Sandbox, assertOk } from "../helpers/cli.js";
+import { projectSandboxes } from "../support/project-sandbox.js";
+import { useFakeUpstream } from "../support/use-fake-upstream.js";
 
-installNetGuard();
-let fake: FakeUpstream;
 
-before(async () => {
-  fake = await startFakeUpstream({
-    node: ["20.18.0", "20.11.1", "22.11.0", "23.1.0"],
-    zig: ["0.13.0", "0.14.1"],
-    cmake: ["3.29.9", "3.30.0", "3.31.5", "4.0.0-rc1"],
-    githubPageSize: 2,
-  });
-});
-after(async () => {
-  await fake.close();
-  assertNoExternalRequests();
+const fake = useFakeUpstream({
+  node: ["20.18.0", "20.11.1", "22.11.0", "23.1.0"],
+  zig: ["0.13.0", "0.14.1"],
+  cmake: ["3.29.9", "3.30.0", "3.31.5", "4.0.0-rc1"],
+  githubPageSize: 2,
 });
 
 const ok = assertOk;
-const fresh = async (src?: string): Promise<Sandbox> => {
-  const sb = sandbox(fake.mirrors);
-  mkdirSync(sb.project, { recursive: true });
-  if (src !== undefined) await sb.writeConfig(src);
-  return sb;
-};
+const fresh = projectSandboxes(() => fake.mirrors);
 const read = (sb: Sandbox, f: string) => readFileSync(join(sb.project, f), "utf8");
 
 test("cmake resolves through the paginated GitHub releases API and runs", async () => {
@@ -205,8 +192,7 @@ test("lock --platform records other platforms from published checksums without d
 });
 
 test("hook --help names the three shells and the line each rc file takes", async () => {
-  const sb = sandbox(fake.mirrors);
-  mkdirSync(sb.project, { recursive: true });
+  const sb = await fresh();
   const r = await sb.run(["hook", "--help"]);
   ok(r);
   assert.match(r.stdout, /shell\s+bash, zsh or fish/);

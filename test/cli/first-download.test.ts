@@ -3,28 +3,20 @@
  * release whose assets GitHub never hashed (no digest) and whose SHA-256.txt lists no tarball.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, beforeEach, test } from "node:test";
-import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
-import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
-import { assertOk as ok, sandbox, type RunResult, type Sandbox } from "../helpers/cli.js";
+import { assertOk as ok, type RunResult, type Sandbox } from "../helpers/cli.js";
+import { projectSandboxes } from "../support/project-sandbox.js";
+import { useFakeUpstream } from "../support/use-fake-upstream.js";
 
-installNetGuard();
-let fake: FakeUpstream;
 
 const V = "3.31.0";
 const BASE = `/github.com/Kitware/CMake/releases/download/v${V}`;
 const LINUX = `${BASE}/cmake-${V}-linux-x86_64.tar.gz`;
 const MAC = `${BASE}/cmake-${V}-macos-universal.tar.gz`;
 
-before(async () => {
-  fake = await startFakeUpstream({ cmake: [V], githubDigests: false });
-});
-after(async () => {
-  await fake.close();
-  assertNoExternalRequests();
-});
+const fake = useFakeUpstream({ cmake: [V], githubDigests: false });
 /** The release's SHA-256.txt lists the installers and the source, no binary tarball. */
 const hideTarballSums = () =>
   fake.tamper(`${BASE}/cmake-${V}-SHA-256.txt`, (body) => Buffer.from(body.toString("utf8").split("\n").filter((l) => !/-(linux|macos)[^ ]*\.tar\.gz$/.test(l)).join("\n")));
@@ -36,12 +28,7 @@ beforeEach(() => {
 const OPTED_IN = `export default { tools: { cmake: { version: "3.31", checksum: "first-download" } } };\n`;
 const PLAIN = `export default { tools: { cmake: "3.31" } };\n`;
 
-const fresh = async (src?: string, env: NodeJS.ProcessEnv = {}): Promise<Sandbox> => {
-  const sb = sandbox(fake.mirrors, env);
-  mkdirSync(sb.project, { recursive: true });
-  if (src !== undefined) await sb.writeConfig(src);
-  return sb;
-};
+const fresh = projectSandboxes(() => fake.mirrors);
 const lockOf = (sb: Sandbox) => JSON.parse(readFileSync(join(sb.project, "devenv.lock"), "utf8"));
 /** The CLI prints a DevenvError's message and hint, not its code: each code's own words. */
 const WORDS = {

@@ -7,20 +7,11 @@
 import assert from "node:assert/strict";
 import { mkdirSync, readdirSync, renameSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
-import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
+import { before, test } from "node:test";
 import { assertOk as ok, sandbox } from "../helpers/cli.js";
+import { useFakeUpstream } from "../support/use-fake-upstream.js";
 
-installNetGuard();
-let fake: FakeUpstream;
-before(async () => {
-  fake = await startFakeUpstream({ zig: ["0.13.0"] });
-});
-after(async () => {
-  await fake.close();
-  assertNoExternalRequests();
-});
+const fake = useFakeUpstream({ zig: ["0.13.0"] });
 
 const zigEntries = (names: string[]) => names.filter((n) => n.endsWith("-zig-0.13.0"));
 

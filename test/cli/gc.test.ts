@@ -9,19 +9,11 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { readReceipt } from "../../src/store/receipt.js";
 import { fmtBytes } from "../../src/cli/progress.js";
-import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
-import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
 import { assertOk, devenvBin, sandbox, type Sandbox } from "../helpers/cli.js";
+import { useFakeUpstream } from "../support/use-fake-upstream.js";
+import { waitFor } from "../support/wait.js";
 
-installNetGuard();
-let fake: FakeUpstream;
-before(async () => {
-  fake = await startFakeUpstream({ node: ["20.18.0", "22.11.0"], zig: ["0.13.0"] });
-});
-after(async () => {
-  await fake.close();
-  assertNoExternalRequests();
-});
+const fake = useFakeUpstream({ node: ["20.18.0", "22.11.0"], zig: ["0.13.0"] });
 
 const entryOf = (sb: Sandbox, tool: string) => sb.storeEntries().find((e) => e.endsWith(`-${tool}`) || e.includes(`-${tool}-`));
 const sizeOf = (sb: Sandbox, entry: string) =>
@@ -127,15 +119,21 @@ test("an install waits while a gc holds the store, then finds or reinstalls what
   const lock = join(sb.home, "store", ".locks", "gc.lock");
   writeFileSync(lock, `${sleeper.pid}\n`);
   try {
-    const exec = sb.run(["exec", "node", "--version"], { cwd: a });
-    const early = await Promise.race([exec.then(() => "finished"), new Promise((r) => setTimeout(() => r("waiting"), 1500))]);
-    assert.equal(early, "waiting", "exec does not run while a gc holds the store");
+    const child = spawn(process.execPath, [devenvBin, "exec", "node", "--version"], { cwd: a, env: sb.env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((r) => child.on("close", (code) => r(code)));
+    // It says it waits, and it does: nothing has run, it has not exited.
+    await waitFor("exec to say it waits for the gc", () => /waiting for 'devenv gc' to finish/.test(stderr) || child.exitCode !== null);
+    assert.match(stderr, /waiting for 'devenv gc' to finish/, `exec did not wait (exit ${child.exitCode})\n${stderr}`);
+    assert.equal(stdout, "", "exec does not run while a gc holds the store");
+    assert.equal(child.exitCode, null);
     sleeper.kill();
     rmSync(lock);
-    const r = await exec;
-    assertOk(r);
-    assert.equal(r.stdout.trim(), "v20.18.0");
-    assert.match(r.stderr, /waiting for 'devenv gc' to finish/);
+    assert.equal(await exited, 0, stderr);
+    assert.equal(stdout.trim(), "v20.18.0");
   } finally {
     sleeper.kill();
   }

@@ -1,50 +1,38 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
+import { before, test } from "node:test";
 import { parseXpackTag, splitXpackVersion, xpackVersionsOf } from "../../src/recipes/sources/xpack.js";
 import type { GithubRelease } from "../../src/recipes/sources/github.js";
 import { pickVersion, rangeAllows } from "../../src/resolver/range.js";
 import gcc from "../../recipes/gcc.js";
 import riscv from "../../recipes/riscv-none-elf-gcc.js";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
-import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
-import { sandbox, type Sandbox, assertOk } from "../helpers/cli.js";
+import { type Sandbox, assertOk } from "../helpers/cli.js";
+import { projectSandboxes } from "../support/project-sandbox.js";
+import { useFakeUpstream } from "../support/use-fake-upstream.js";
 
-installNetGuard();
-let fake: FakeUpstream;
 
 const GCC_REPO = "xpack-dev-tools/gcc-xpack";
 const RISCV_REPO = "xpack-dev-tools/riscv-none-elf-gcc-xpack";
 
-before(async () => {
-  fake = await startFakeUpstream({
-    // 13.3.0-1 has no darwin-x64 build; 14.2.0-1.1 is an npm-package revision with no binaries.
-    xpackGcc: [
-      { version: "13.3.0-1", platforms: ["darwin-arm64", "linux-arm", "linux-arm64", "linux-x64", "win32-x64"] },
-      "14.1.0-1",
-      "14.2.0-1",
-      "14.2.0-1.1",
-    ],
-    xpackRiscv: ["13.2.0-2", "14.2.0-2", "14.2.0-3", "14.2.0-3.1"],
-    githubPageSize: 2,
-    // These tests check the .sha sidecar against GitHub's digest, so every asset has one here (real
-    // xPack 13.x/14.x assets predate digests: the githubDigests: false test below is that case).
-    githubDigests: true,
-  });
-});
-after(async () => {
-  await fake.close();
-  assertNoExternalRequests();
+const fake = useFakeUpstream({
+  // 13.3.0-1 has no darwin-x64 build; 14.2.0-1.1 is an npm-package revision with no binaries.
+  xpackGcc: [
+    { version: "13.3.0-1", platforms: ["darwin-arm64", "linux-arm", "linux-arm64", "linux-x64", "win32-x64"] },
+    "14.1.0-1",
+    "14.2.0-1",
+    "14.2.0-1.1",
+  ],
+  xpackRiscv: ["13.2.0-2", "14.2.0-2", "14.2.0-3", "14.2.0-3.1"],
+  githubPageSize: 2,
+  // These tests check the .sha sidecar against GitHub's digest, so every asset has one here (real
+  // xPack 13.x/14.x assets predate digests: the githubDigests: false test below is that case).
+  githubDigests: true,
 });
 
 const ok = assertOk;
-const fresh = async (src?: string, f: FakeUpstream = fake): Promise<Sandbox> => {
-  const sb = sandbox(f.mirrors);
-  mkdirSync(sb.project, { recursive: true });
-  if (src !== undefined) await sb.writeConfig(src);
-  return sb;
-};
+const fresh = projectSandboxes(() => fake.mirrors);
 const read = (sb: Sandbox, file: string) => readFileSync(join(sb.project, file), "utf8");
 const dl = (repo: string, tag: string, name: string) => `https://github.com/${repo}/releases/download/${tag}/${name}`;
 const local = (url: string) => url.replace(/^https:\/\//, "/");
@@ -224,7 +212,7 @@ test("without asset digests the sidecar alone is trusted; a wrong one fails at i
   try {
     const url = dl(GCC_REPO, "v14.2.0-1", "xpack-gcc-14.2.0-1-linux-x64.tar.gz");
     // Honest sidecar: locked from it alone.
-    const good = await fresh(`export default { tools: { gcc: "14" } };\n`, f);
+    const good = await fresh(`export default { tools: { gcc: "14" } };\n`, { mirrors: f.mirrors });
     ok(await good.run(["lock"]));
     assert.equal(JSON.parse(read(good, "devenv.lock")).tools.gcc.platforms["linux-x64"].sha256, await f.sha256(local(url)));
     assert.equal(await sidecarOf(url, f), await f.sha256(local(url)));
@@ -232,7 +220,7 @@ test("without asset digests the sidecar alone is trusted; a wrong one fails at i
     // Served a wrong (well-formed) sidecar: the download does not match it, nothing is installed.
     const wrong = "ab".repeat(32);
     f.tamper(local(`${url}.sha`), () => Buffer.from(`${wrong}  xpack-gcc-14.2.0-1-linux-x64.tar.gz\n`));
-    const sb = await fresh(`export default { tools: { gcc: "14" } };\n`, f);
+    const sb = await fresh(`export default { tools: { gcc: "14" } };\n`, { mirrors: f.mirrors });
     const r = await sb.run(["install"]);
     assert.equal(r.code, 1, r.stderr);
     const actual = await f.sha256(local(url));

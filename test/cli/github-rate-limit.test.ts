@@ -4,35 +4,22 @@
  * to do, without retrying; a token (GITHUB_TOKEN or GH_TOKEN) goes to the API only, never to downloads.
  */
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
-import { after, before, test } from "node:test";
-import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
+import { after, test } from "node:test";
 import { GithubRateLimit } from "../support/upstreams/github.js";
-import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
-import { assertOk, sandbox, type Sandbox } from "../helpers/cli.js";
+import { assertOk } from "../helpers/cli.js";
+import { projectSandboxes } from "../support/project-sandbox.js";
+import { useFakeUpstream } from "../support/use-fake-upstream.js";
 
-installNetGuard();
-let fake: FakeUpstream;
 const resetAt = Math.floor(Date.now() / 1000) + 25 * 60;
-before(async () => {
-  // A release newer than devenv's table, uploaded in 2026: its digest is the only sha256.
-  fake = await startFakeUpstream({ ninja: [{ version: "1.14.0", publishedAt: "2026-01-10T12:00:00Z" }], githubRateLimit: new GithubRateLimit(1, resetAt) });
-});
-after(async () => {
-  await fake.close();
-  assertNoExternalRequests();
-});
+// A release newer than devenv's table, uploaded in 2026: its digest is the only sha256.
+const fake = useFakeUpstream({ ninja: [{ version: "1.14.0", publishedAt: "2026-01-10T12:00:00Z" }], githubRateLimit: new GithubRateLimit(1, resetAt) });
 
-const fresh = async (env: NodeJS.ProcessEnv = {}): Promise<Sandbox> => {
-  const sb = sandbox(fake.mirrors, env);
-  mkdirSync(sb.project, { recursive: true });
-  await sb.writeConfig(`export default { tools: { ninja: "1.14" } };\n`);
-  return sb;
-};
+const NINJA = `export default { tools: { ninja: "1.14" } };\n`;
+const fresh = projectSandboxes(() => fake.mirrors);
 
 test("a spent rate limit: the error names it, the reset time and GITHUB_TOKEN, and is not retried", async () => {
   fake.reset();
-  const sb = await fresh();
+  const sb = await fresh(NINJA);
   const r = await sb.run(["lock"]);
   assert.equal(r.code, 1, r.stderr);
   // (The URL is the one requested: here the fake standing in for api.github.com through DEVENV_MIRRORS.)
@@ -45,7 +32,7 @@ test("a spent rate limit: the error names it, the reset time and GITHUB_TOKEN, a
 
 test("with GH_TOKEN set, API requests carry it and pass; downloads never see it", async () => {
   fake.reset();
-  const sb = await fresh({ GH_TOKEN: "ghp_faketoken" });
+  const sb = await fresh(NINJA, { env: { GH_TOKEN: "ghp_faketoken" } });
   assertOk(await sb.run(["lock"]));
   const api = fake.log.filter((l) => l.url.startsWith("/api.github.com/"));
   assert.ok(api.length > 0);

@@ -6,27 +6,19 @@
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { goName, goSemver, goTarballName } from "../../recipes/go.js";
-import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
-import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
-import { sandbox, type Sandbox, assertOk } from "../helpers/cli.js";
+import { type Sandbox, assertOk } from "../helpers/cli.js";
+import { projectSandboxes } from "../support/project-sandbox.js";
+import { useFakeUpstream } from "../support/use-fake-upstream.js";
 
-installNetGuard();
-let fake: FakeUpstream;
+const fake = useFakeUpstream({ go: ["1.24rc1", "1.23.4", "1.23.3", "1.23.0", "1.22.10", "1.21.0", "1.20.14", "1.20.1", "1.20"] }, async () => {
+  sb = await fresh();
+});
+const fresh = projectSandboxes(() => fake.mirrors);
 let sb: Sandbox;
 
 const INDEX = "/go.dev/dl/?mode=json&include=all";
-
-before(async () => {
-  fake = await startFakeUpstream({ go: ["1.24rc1", "1.23.4", "1.23.3", "1.23.0", "1.22.10", "1.21.0", "1.20.14", "1.20.1", "1.20"] });
-  sb = sandbox(fake.mirrors);
-  mkdirSync(sb.project, { recursive: true });
-});
-after(async () => {
-  await fake.close();
-  assertNoExternalRequests();
-});
 
 const ok = assertOk;
 const read = (name: string) => readFileSync(join(sb.project, name), "utf8");

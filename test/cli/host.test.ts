@@ -4,31 +4,19 @@
  * DEVENV_HOST_GLIBC stands in for an older machine.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
-import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
-import { assertOk, sandbox, type Sandbox } from "../helpers/cli.js";
+import { before, test } from "node:test";
+import { assertOk } from "../helpers/cli.js";
+import { projectSandboxes } from "../support/project-sandbox.js";
+import { useFakeUpstream } from "../support/use-fake-upstream.js";
 
-installNetGuard();
-let fake: FakeUpstream;
-before(async () => {
-  fake = await startFakeUpstream({ node: ["16.20.2", "22.11.0"] });
-});
-after(async () => {
-  await fake.close();
-  assertNoExternalRequests();
-});
+const fake = useFakeUpstream({ node: ["16.20.2", "22.11.0"] });
 
-const fresh = (env: NodeJS.ProcessEnv = {}): Sandbox => {
-  const sb = sandbox(fake.mirrors, env);
-  mkdirSync(sb.project, { recursive: true });
-  return sb;
-};
+const fresh = projectSandboxes(() => fake.mirrors);
 
 test("node 22 on a glibc 2.17 machine: add fails before downloading, names the requirement and the way out, keeps devenv.ts as it was", async () => {
-  const sb = fresh({ DEVENV_HOST_GLIBC: "2.17" });
+  const sb = await fresh(undefined, { env: { DEVENV_HOST_GLIBC: "2.17" } });
   fake.reset();
   const r = await sb.run(["add", "node@22"]);
   assert.equal(r.code, 1, r.stderr);
@@ -41,13 +29,13 @@ test("node 22 on a glibc 2.17 machine: add fails before downloading, names the r
 });
 
 test("the lock records the requirement per Linux platform only; node 16 has none and installs on glibc 2.17", async () => {
-  const sb = fresh({ DEVENV_HOST_GLIBC: "2.17" });
+  const sb = await fresh(undefined, { env: { DEVENV_HOST_GLIBC: "2.17" } });
   await sb.writeConfig(`export default { tools: { node: "22" } };\n`);
   assertOk(await sb.run(["lock", "--platform", "darwin-arm64"]));
   const p = JSON.parse(readFileSync(join(sb.project, "devenv.lock"), "utf8")).tools.node.platforms;
   assert.deepEqual(p["linux-x64"].requires, { glibc: "2.28" });
   assert.equal(p["darwin-arm64"].requires, undefined);
-  const old = fresh({ DEVENV_HOST_GLIBC: "2.17" });
+  const old = await fresh(undefined, { env: { DEVENV_HOST_GLIBC: "2.17" } });
   assertOk(await old.run(["add", "node@16"]));
   const r = await old.run(["exec", "--", "node", "--version"]);
   assertOk(r);
@@ -55,7 +43,7 @@ test("the lock records the requirement per Linux platform only; node 16 has none
 });
 
 test("the same lock installs on this machine's real glibc (no override)", async () => {
-  const sb = fresh();
+  const sb = await fresh();
   await sb.writeConfig(`export default { tools: { node: "22" } };\n`);
   assertOk(await sb.run(["install"]));
   const r = await sb.run(["exec", "--", "node", "--version"]);

@@ -6,20 +6,11 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
-import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
+import { test } from "node:test";
 import { assertOk as ok, sandbox, type Sandbox } from "../helpers/cli.js";
+import { useFakeUpstream } from "../support/use-fake-upstream.js";
 
-installNetGuard();
-let fake: FakeUpstream;
-before(async () => {
-  fake = await startFakeUpstream({ node: ["20.17.0", "20.18.0", "22.1.0"] });
-});
-after(async () => {
-  await fake.close();
-  assertNoExternalRequests();
-});
+const fake = useFakeUpstream({ node: ["20.17.0", "20.18.0", "22.1.0"] });
 
 const node = (sb: Sandbox) => JSON.parse(readFileSync(join(sb.project, "devenv.lock"), "utf8")).tools.node as { request: string; version: string };
 const config = (range: string) => `export default { tools: { node: ${JSON.stringify(range)} } };\n`;

@@ -8,28 +8,19 @@
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
-import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
+import { before, test } from "node:test";
 import { embeddedPostgresPackage, npmRegistryUrl } from "../support/upstreams/npm.js";
 import { PBS_RELEASES } from "../support/upstreams/pbs.js";
 import { assertOk, sandbox } from "../helpers/cli.js";
+import { useFakeUpstream } from "../support/use-fake-upstream.js";
 
-installNetGuard();
-let fake: FakeUpstream;
-before(async () => {
-  fake = await startFakeUpstream({
-    llvm: ["18.1.8", "19.1.7"],
-    pbs: [...PBS_RELEASES],
-    npm: (["linux-x64", "linux-arm64", "darwin-x64", "darwin-arm64"] as const).map((p) => embeddedPostgresPackage(p, ["18.4.0-beta.17"])),
-    // A nightly uploaded since 2025-06-03: GitHub gives it a digest (older ones have none).
-    riscvCollab: ["2025.11.07"],
-    rust: ["1.82.0"],
-  });
-});
-after(async () => {
-  await fake.close();
-  assertNoExternalRequests();
+const fake = useFakeUpstream({
+  llvm: ["18.1.8", "19.1.7"],
+  pbs: [...PBS_RELEASES],
+  npm: (["linux-x64", "linux-arm64", "darwin-x64", "darwin-arm64"] as const).map((p) => embeddedPostgresPackage(p, ["18.4.0-beta.17"])),
+  // A nightly uploaded since 2025-06-03: GitHub gives it a digest (older ones have none).
+  riscvCollab: ["2025.11.07"],
+  rust: ["1.82.0"],
 });
 
 const ALL = ["darwin-arm64", "darwin-x64", "linux-arm64", "linux-x64"];

@@ -13,6 +13,7 @@ import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.j
 import { startHostile, type HostileServer } from "../support/hostile-http.js";
 import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
 import { devenvBin, sandbox, type Sandbox } from "../helpers/cli.js";
+import { waitFor } from "../support/wait.js";
 
 installNetGuard();
 let fake: FakeUpstream;
@@ -113,14 +114,6 @@ function start(sb: Sandbox, args: string[]) {
   return { child, done, err: () => stderr };
 }
 
-async function waitFor(cond: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 for (const sig of ["SIGINT", "SIGTERM", "SIGKILL"] as const) {
   test(`${sig} during \`devenv add\` while the download is stalled: devenv.ts, devenv.lock and trust byte for byte as they were`, async () => {
     const prefix = `stall/${sig}`;
@@ -130,7 +123,7 @@ for (const sig of ["SIGINT", "SIGTERM", "SIGKILL"] as const) {
     for (const [sb, label] of [[existing, "a"], [fresh, "b"]] as const) {
       const before = snapshot(sb);
       const p = start(sb, ["add", "zig@0.13"]);
-      await waitFor(() => hostile.hits(new RegExp(`^/${prefix}/${label}/`)) > 0, "the download to start");
+      await waitFor("the download to start", () => hostile.hits(new RegExp(`^/${prefix}/${label}/`)) > 0, 20_000);
       await new Promise((r) => setTimeout(r, 200));
       p.child.kill(sig);
       const r = await p.done;
@@ -158,7 +151,7 @@ test("`devenv remove`: a silent upstream while re-locking, or Ctrl-C then, leave
   sb.env.DEVENV_HTTP_FIRST_BYTE_TIMEOUT = "60";
   const hits = hostile.hits(/^\/silent\/go\//);
   const p = start(sb, ["remove", "zig"]);
-  await waitFor(() => hostile.hits(/^\/silent\/go\//) > hits, "the go index request");
+  await waitFor("the go index request", () => hostile.hits(/^\/silent\/go\//) > hits, 20_000);
   p.child.kill("SIGINT");
   assert.equal((await p.done).code, 130, p.err());
   assert.deepEqual(snapshot(sb), before);
@@ -187,7 +180,7 @@ test("add writes at the end: devenv.ts edited while the download runs is left as
   try {
     const lockBefore = snapshot(sb).lock;
     const p = start(sb, ["add", "zig@0.13"]);
-    await waitFor(() => fake.count(/zig-linux-x86_64-0\.13\.0\.tar\.xz$/) > 0, "the download to start");
+    await waitFor("the download to start", () => fake.count(/zig-linux-x86_64-0\.13\.0\.tar\.xz$/) > 0, 20_000);
     const mine = `// edited meanwhile\nexport default { tools: {} };\n`;
     writeFileSync(join(sb.project, "devenv.ts"), mine);
     const r = await p.done;

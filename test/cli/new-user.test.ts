@@ -7,23 +7,16 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { sha256hex, gzip, tarEntries } from "../support/archives.js";
-import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
-import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
-import { sandbox, type Sandbox, assertOk } from "../helpers/cli.js";
+import { type Sandbox, assertOk } from "../helpers/cli.js";
+import { projectSandboxes } from "../support/project-sandbox.js";
+import { useFakeUpstream } from "../support/use-fake-upstream.js";
 
-installNetGuard();
-let fake: FakeUpstream;
+const fake = useFakeUpstream({ node: ["20.18.0", "20.11.1", "22.11.0"], zig: ["0.13.0", "0.14.1"], cmake: ["3.31.5"] }, async () => {
+  sb = await fresh();
+});
+const fresh = projectSandboxes(() => fake.mirrors);
 let sb: Sandbox;
 
-before(async () => {
-  fake = await startFakeUpstream({ node: ["20.18.0", "20.11.1", "22.11.0"], zig: ["0.13.0", "0.14.1"], cmake: ["3.31.5"] });
-  sb = sandbox(fake.mirrors);
-  mkdirSync(sb.project, { recursive: true });
-});
-after(async () => {
-  await fake.close();
-  assertNoExternalRequests();
-});
 
 const ok = assertOk;
 

@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { servedSha256, writeTestChecksumTable } from "../support/checksum-tables.js";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
 import { ninjaZipPlatforms } from "../support/upstreams/ninja.js";
 import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
-import { sandbox, type RunResult, type Sandbox, assertOk } from "../helpers/cli.js";
+import { type RunResult, type Sandbox, assertOk } from "../helpers/cli.js";
+import { projectSandboxes } from "../support/project-sandbox.js";
 
 installNetGuard();
 let fake: FakeUpstream;
@@ -28,12 +29,7 @@ after(async () => {
 });
 
 const ok = assertOk;
-const fresh = async (src?: string): Promise<Sandbox> => {
-  const sb = sandbox(fake.mirrors, { DEVENV_TEST_CHECKSUM_TABLE: table });
-  mkdirSync(sb.project, { recursive: true });
-  if (src !== undefined) await sb.writeConfig(src);
-  return sb;
-};
+const fresh = projectSandboxes(() => fake.mirrors, () => ({ DEVENV_TEST_CHECKSUM_TABLE: table }));
 const read = (sb: Sandbox, f: string) => readFileSync(join(sb.project, f), "utf8");
 /** What the lock must record: the served bytes' sha256 (the API lists it as the digest only for 1.13.0 on). */
 const digestOf = (tag: string, name: string): Promise<string> => servedSha256(fake, "ninja-build/ninja", tag, name);

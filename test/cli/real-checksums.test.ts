@@ -6,14 +6,16 @@
  * that do not match them.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
+import { before, test } from "node:test";
 import { parseJsonc } from "../../scripts/update-checksum-table.js";
 import { writeTestChecksumTable } from "../support/checksum-tables.js";
-import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
-import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
-import { assertOk, repoRoot, sandbox, type Sandbox } from "../helpers/cli.js";
+import { startFakeUpstream } from "../support/fake-upstream.js";
+import { installNetGuard } from "../support/net-guard.js";
+import { assertOk, repoRoot, type Sandbox } from "../helpers/cli.js";
+import { projectSandboxes } from "../support/project-sandbox.js";
+import { useFakeUpstream } from "../support/use-fake-upstream.js";
 
 installNetGuard();
 const REAL = join(repoRoot, "test/fixtures/real");
@@ -29,25 +31,13 @@ function realLlvmNames(version: string): string[] {
   return names.sort();
 }
 
-let fake: FakeUpstream;
-before(async () => {
-  // 17.0.5 and 17.0.6 with their real tarball names; both were uploaded in 2023, so GitHub has no digest.
-  fake = await startFakeUpstream({
-    llvm: ["17.0.5", "17.0.6"].map((version) => ({ version, tarballs: realLlvmNames(version) })),
-    githubPageSize: 1,
-  });
-});
-after(async () => {
-  await fake.close();
-  assertNoExternalRequests();
+// 17.0.5 and 17.0.6 with their real tarball names; both were uploaded in 2023, so GitHub has no digest.
+const fake = useFakeUpstream({
+  llvm: ["17.0.5", "17.0.6"].map((version) => ({ version, tarballs: realLlvmNames(version) })),
+  githubPageSize: 1,
 });
 
-const fresh = async (f: FakeUpstream, src: string, env: NodeJS.ProcessEnv = {}): Promise<Sandbox> => {
-  const sb = sandbox(f.mirrors, env);
-  mkdirSync(sb.project, { recursive: true });
-  await sb.writeConfig(src);
-  return sb;
-};
+const fresh = projectSandboxes(() => fake.mirrors);
 const lockOf = (sb: Sandbox) => JSON.parse(readFileSync(join(sb.project, "devenv.lock"), "utf8"));
 const CLANG17 = `export default { platforms: ["linux-x64", "darwin-arm64"], tools: { clang: "17" } };\n`;
 const LINUX = "clang+llvm-17.0.6-x86_64-linux-gnu-ubuntu-22.04.tar.xz";
@@ -66,7 +56,7 @@ test("the fake serves 17.0.6's real asset names with digest null, as GitHub does
 });
 
 test("lock clang 17 for linux-x64 and darwin-arm64: 17.0.6 with the real sha256 of both tarballs, neither downloaded", async () => {
-  const sb = await fresh(fake, CLANG17);
+  const sb = await fresh(CLANG17);
   fake.reset();
   assertOk(await sb.run(["lock"]));
   const entry = lockOf(sb).tools.clang;
@@ -82,7 +72,7 @@ test("lock clang 17 for linux-x64 and darwin-arm64: 17.0.6 with the real sha256 
 });
 
 test("served other bytes under that name, install refuses with a checksum error and installs nothing", async () => {
-  const sb = await fresh(fake, CLANG17);
+  const sb = await fresh(CLANG17);
   assertOk(await sb.run(["lock"]));
   const r = await sb.run(["install"]);
   assert.equal(r.code, 1, r.stderr);
@@ -94,7 +84,7 @@ test("served other bytes under that name, install refuses with a checksum error 
 test("a table entry for the test's own archive installs end to end (the table path, not the digest)", async () => {
   // The test table stands in for the shipped one: the fake's 17.0.6 tarball under its real name.
   const table = await writeTestChecksumTable(fake, { llvm: [["llvm/llvm-project", "llvmorg-17.0.6", LINUX]] });
-  const sb = await fresh(fake, `export default { tools: { clang: "17.0.6" } };\n`, { DEVENV_TEST_CHECKSUM_TABLE: table });
+  const sb = await fresh(`export default { tools: { clang: "17.0.6" } };\n`, { env: { DEVENV_TEST_CHECKSUM_TABLE: table } });
   assertOk(await sb.run(["install"]));
   const v = await sb.run(["exec", "--", "clang", "--version"]);
   assertOk(v);
@@ -102,7 +92,7 @@ test("a table entry for the test's own archive installs end to end (the table pa
 });
 
 test("a hostile lock with another sha256 for a table-covered tarball is refused before downloading", async () => {
-  const sb = await fresh(fake, `export default { tools: { clang: "17" } };\n`);
+  const sb = await fresh(`export default { tools: { clang: "17" } };\n`);
   assertOk(await sb.run(["lock"]));
   const lock = lockOf(sb);
   // The sha256 of the bytes this (hostile) server sends: without the table check they would install.
@@ -123,7 +113,7 @@ test("a GitHub digest that differs from the table is CHECKSUM_MISMATCH at lock, 
   // Digests forced on: the fake's bytes' digest is not the real value the table has.
   const f = await startFakeUpstream({ llvm: [{ version: "17.0.6", tarballs: realLlvmNames("17.0.6") }], githubDigests: true });
   try {
-    const sb = await fresh(f, `export default { tools: { clang: "17" } };\n`);
+    const sb = await fresh(`export default { tools: { clang: "17" } };\n`, { mirrors: f.mirrors });
     const r = await sb.run(["lock"]);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /clang 17\.0\.6: GitHub's digest of clang\+llvm-17\.0\.6-x86_64-linux-gnu-ubuntu-22\.04\.tar\.xz is [0-9a-f]{64}, but devenv's checksum table .* says 884ee67d/);

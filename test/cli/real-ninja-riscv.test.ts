@@ -6,13 +6,14 @@
  *   locks exactly those URLs where GitHub has a digest, and names the way out where it has none.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { parseAsset, tagToVersion } from "../../recipes/riscv64-linux-gnu-gcc.js";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
 import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
-import { assertOk, repoRoot, sandbox, type Sandbox } from "../helpers/cli.js";
+import { assertOk, repoRoot, type Sandbox } from "../helpers/cli.js";
+import { projectSandboxes } from "../support/project-sandbox.js";
 
 installNetGuard();
 const REAL = join(repoRoot, "test/fixtures/real");
@@ -53,12 +54,7 @@ after(async () => {
   assertNoExternalRequests();
 });
 
-const fresh = async (src: string): Promise<Sandbox> => {
-  const sb = sandbox(fake.mirrors, { DEVENV_HOST_GLIBC: "2.39" });
-  mkdirSync(sb.project, { recursive: true });
-  await sb.writeConfig(src);
-  return sb;
-};
+const fresh = projectSandboxes(() => fake.mirrors, () => ({ DEVENV_HOST_GLIBC: "2.39" }));
 const lockOf = (sb: Sandbox) => JSON.parse(readFileSync(join(sb.project, "devenv.lock"), "utf8"));
 const ALL4 = `platforms: ["linux-x64", "linux-arm64", "darwin-x64", "darwin-arm64"]`;
 const NINJA = "https://github.com/ninja-build/ninja/releases/download";

@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
-import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
+import { before, test } from "node:test";
+import { startFakeUpstream } from "../support/fake-upstream.js";
+import { installNetGuard } from "../support/net-guard.js";
 import { riscvCollabAssetNames } from "../support/upstreams/riscv-collab.js";
-import { assertOk, sandbox, type Sandbox } from "../helpers/cli.js";
+import { assertOk, type Sandbox } from "../helpers/cli.js";
+import { projectSandboxes } from "../support/project-sandbox.js";
+import { useFakeUpstream } from "../support/use-fake-upstream.js";
 
 installNetGuard();
 const TOOL = "riscv64-linux-gnu-gcc";
@@ -30,26 +32,14 @@ const RELEASES = [
   { version: "2025.11.07", assets: [...DATELESS, "riscv64-glibc-ubuntu-22.04-gcc-stripped.tar.xz"].sort((a, b) => b.localeCompare(a)) },
 ];
 
-let fake: FakeUpstream;
-before(async () => {
-  // This file tests the choice of build across naming eras, so every asset has a digest here (the
-  // override): real nightlies before 2025-06-03 have none and lock only with the first-download
-  // opt-in (the last test, and test/cli/real-checksums.test.ts, run the real rule).
-  fake = await startFakeUpstream({ riscvCollab: RELEASES, githubPageSize: 2, githubDigests: true });
-});
-after(async () => {
-  await fake.close();
-  assertNoExternalRequests();
-});
+// This file tests the choice of build across naming eras, so every asset has a digest here (the
+// override): real nightlies before 2025-06-03 have none and lock only with the first-download
+// opt-in (the last test, and test/cli/real-checksums.test.ts, run the real rule).
+const fake = useFakeUpstream({ riscvCollab: RELEASES, githubPageSize: 2, githubDigests: true });
 
 const ok = assertOk;
-const fresh = async (src?: string, f: FakeUpstream = fake): Promise<Sandbox> => {
-  // The fake toolchains are shell scripts; pin the host glibc so the builds' floors (≤ 2.39) are met on any machine.
-  const sb = sandbox(f.mirrors, { DEVENV_HOST_GLIBC: "2.39" });
-  mkdirSync(sb.project, { recursive: true });
-  if (src !== undefined) await sb.writeConfig(src);
-  return sb;
-};
+// The fake toolchains are shell scripts; pin the host glibc so the builds' floors (≤ 2.39) are met on any machine.
+const fresh = projectSandboxes(() => fake.mirrors, () => ({ DEVENV_HOST_GLIBC: "2.39" }));
 const lockOf = (sb: Sandbox) => JSON.parse(readFileSync(join(sb.project, "devenv.lock"), "utf8"));
 const digestOf = async (tag: string, name: string): Promise<string> => {
   const rel = JSON.parse((await fake.get(`/api.github.com/repos/${REPO}/releases/tags/${tag}`))!.toString("utf8")) as {
@@ -223,7 +213,7 @@ test("a nightly uploaded before 2025-06-03 has no digest: CHECKSUM_MISSING namin
   // The real rule: 2024.12.16 has digest null, 2025.11.07 a digest.
   const f = await startFakeUpstream({ riscvCollab: ["2024.12.16", "2025.11.07"] });
   try {
-    const sb = await fresh(`export default { tools: { "${TOOL}": "2024" } };\n`, f);
+    const sb = await fresh(`export default { tools: { "${TOOL}": "2024" } };\n`, { mirrors: f.mirrors });
     const r = await sb.run(["lock"]);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /riscv64-linux-gnu-gcc 2024\.12\.16: no published sha256 for riscv64-glibc-ubuntu-22\.04-gcc-nightly-2024\.12\.16-nightly\.tar\.xz \(release 2024\.12\.16: GitHub lists no digest for it and riscv-collab publishes no checksum file\)/);

@@ -6,34 +6,21 @@
  * 90b61494…faf70cb8 in the 2024-10-17 manifest; the fake serves its own bytes.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { parse } from "smol-toml";
-import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
-import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
 import { RUST_STD_TARGETS } from "../support/upstreams/rust.js";
-import { assertOk, sandbox, type Sandbox } from "../helpers/cli.js";
+import { assertOk, type Sandbox } from "../helpers/cli.js";
+import { projectSandboxes } from "../support/project-sandbox.js";
+import { useFakeUpstream } from "../support/use-fake-upstream.js";
 
-installNetGuard();
-let fake: FakeUpstream;
 
-before(async () => {
-  // "1.0.0-alpha.2" and "0.1" are GitHub releases without a manifest: the recipe skips them.
-  fake = await startFakeUpstream({ rust: ["1.82.0", "1.81.0", "1.80.1", "1.0.0-alpha.2", "0.1"], githubPageSize: 2 });
-});
-after(async () => {
-  await fake.close();
-  assertNoExternalRequests();
-});
+// "1.0.0-alpha.2" and "0.1" are GitHub releases without a manifest: the recipe skips them.
+const fake = useFakeUpstream({ rust: ["1.82.0", "1.81.0", "1.80.1", "1.0.0-alpha.2", "0.1"], githubPageSize: 2 });
 
 const ok = assertOk;
-const fresh = async (src?: string, dir?: string): Promise<Sandbox> => {
-  const sb = sandbox(fake.mirrors);
-  mkdirSync(sb.project, { recursive: true });
-  if (src !== undefined) await sb.writeConfig(src, dir);
-  return sb;
-};
+const fresh = projectSandboxes(() => fake.mirrors);
 const read = (sb: Sandbox, f: string, dir = sb.project) => readFileSync(join(dir, f), "utf8");
 
 const HOST = "x86_64-unknown-linux-gnu";

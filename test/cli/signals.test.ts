@@ -2,28 +2,12 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
-import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
+import { test } from "node:test";
 import { devenvBin, sandbox } from "../helpers/cli.js";
+import { waitFor } from "../support/wait.js";
+import { useFakeUpstream } from "../support/use-fake-upstream.js";
 
-installNetGuard();
-let fake: FakeUpstream;
-before(async () => {
-  fake = await startFakeUpstream({ zig: ["0.13.0"] });
-});
-after(async () => {
-  await fake.close();
-  assertNoExternalRequests();
-});
-
-const waitFor = async (cond: () => boolean, ms: number, what: string) => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
+const fake = useFakeUpstream({ zig: ["0.13.0"] });
 
 function start(sb: ReturnType<typeof sandbox>, args: string[]) {
   const child = spawn(process.execPath, [devenvBin, ...args], { cwd: sb.project, env: sb.env, stdio: ["ignore", "pipe", "pipe"] });
@@ -42,13 +26,13 @@ test("Ctrl-C during an install exits 130 and leaves no temp dir and no entry; th
   fake.slow(/zig-linux-x86_64-0\.13\.0\.tar\.xz$/, 200);
   const p = start(sb, ["install"]);
   const store = join(sb.home, "store");
-  await waitFor(() => {
+  await waitFor("the install's temp dir", () => {
     try {
       return readdirSync(store).some((n) => n.startsWith(".tmp-"));
     } catch {
       return false;
     }
-  }, 10_000, "the install's temp dir");
+  }, 10_000);
   p.child.kill("SIGINT");
   const r = await p.done;
   assert.equal(r.code, 130, p.err());
@@ -66,7 +50,7 @@ test("signals sent to devenv exec reach the command, whose status comes back", {
   mkdirSync(sb.project, { recursive: true });
   await sb.writeConfig(`export default { tools: {} };\n`);
   const p = start(sb, ["exec", "--", "sh", "-c", `trap 'echo got-term; exit 42' TERM; echo ready; while :; do sleep 0.05; done`]);
-  await waitFor(() => p.out().includes("ready"), 10_000, "the command to start");
+  await waitFor("the command to start", () => p.out().includes("ready"), 10_000);
   p.child.kill("SIGTERM");
   const r = await p.done;
   assert.equal(r.code, 42, p.err());

@@ -9,19 +9,10 @@ import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { gzip, gzipBomb, sha256hex, tarEntries } from "../support/archives.js";
-import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
-import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
 import { assertOk, sandbox, type Sandbox } from "../helpers/cli.js";
+import { useFakeUpstream } from "../support/use-fake-upstream.js";
 
-installNetGuard();
-let fake: FakeUpstream;
-before(async () => {
-  fake = await startFakeUpstream();
-});
-after(async () => {
-  await fake.close();
-  assertNoExternalRequests();
-});
+const fake = useFakeUpstream();
 
 /** A project with one inline tool `name` 1.0.0 served as a .tar.gz (strip "auto", the inline default). */
 async function inlineProject(name: string, archive: Buffer) {

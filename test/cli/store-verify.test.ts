@@ -6,22 +6,13 @@
 import assert from "node:assert/strict";
 import { appendFileSync, chmodSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
+import { before, test } from "node:test";
 import { readReceipt } from "../../src/store/receipt.js";
-import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
 import { sha256hex } from "../support/archives.js";
-import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
 import { assertOk, sandbox, type Sandbox } from "../helpers/cli.js";
+import { useFakeUpstream } from "../support/use-fake-upstream.js";
 
-installNetGuard();
-let fake: FakeUpstream;
-before(async () => {
-  fake = await startFakeUpstream({ node: ["20.18.0"], zig: ["0.13.0"] });
-});
-after(async () => {
-  await fake.close();
-  assertNoExternalRequests();
-});
+const fake = useFakeUpstream({ node: ["20.18.0"], zig: ["0.13.0"] });
 
 const entryOf = (sb: Sandbox, tool: string) => {
   const e = sb.storeEntries().find((n) => n.slice(33).startsWith(`${tool}-`));

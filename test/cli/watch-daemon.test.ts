@@ -12,6 +12,7 @@ import { after, before, test } from "node:test";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
 import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
 import { assertOk, devenvBin, sandbox, type Sandbox } from "../helpers/cli.js";
+import { waitFor } from "../support/wait.js";
 import { decodeActivation } from "../../src/shell/activation.js";
 import { activationsRoot, currentActivationFile } from "../../src/state/activations.js";
 
@@ -52,14 +53,36 @@ function gone(pid: number): boolean {
   }
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
+/** Each probe here may start a `devenv watch status`: at most ten a second. */
+const until = <T>(what: string, probe: () => T | Promise<T>, timeoutMs = 15_000) => waitFor(what, probe, { timeoutMs, everyMs: 100 });
+
+/**
+ * A live process that is not a watcher and tells which signals reach it: sh traps HUP, INT, QUIT,
+ * USR1, USR2 and TERM and prints each one's name. `signalsSoFar()` sends it a WINCH and waits for
+ * its answer: sh runs pending traps in signal-number order, so a signal sent before (all are
+ * numbered below WINCH) is printed before it. Killed (KILL, STOP) it never answers: the wait fails.
+ */
+function signalWitness() {
+  const traps = ["HUP", "INT", "QUIT", "USR1", "USR2", "TERM"].map((s) => `trap 'echo ${s}' ${s}`).join("; ");
+  const child = spawn("sh", ["-c", `${traps}; trap 'echo mark' WINCH; echo ready; while :; do sleep 0.05; done`], { stdio: ["ignore", "pipe", "ignore"] });
+  children.push(child);
+  let out = "";
+  child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
+  const lines = () => out.split("\n").filter(Boolean);
+  let marks = 0;
+  return {
+    child,
+    lines,
+    async signalsSoFar(): Promise<string[]> {
+      child.kill("SIGWINCH");
+      const want = ++marks;
+      await until("the witness to answer", () => {
+        if (child.exitCode !== null || child.signalCode !== null) assert.fail(`the witness is gone (${child.signalCode ?? child.exitCode}); it said: ${lines().join(" ")}`);
+        return lines().filter((l) => l === "mark").length >= want ? true : undefined;
+      });
+      return lines().filter((l) => l !== "ready" && l !== "mark");
+    },
+  };
 }
 
 function newSandbox(): Sandbox {
@@ -154,9 +177,10 @@ test("a pid file naming a live process that is not a watcher: not running, never
   const sb = newSandbox();
   const state = join(sb.home, "state");
   const pidFile = join(state, "watch", "watch.pid");
-  // A stale pid file whose pid now belongs to something else (here a sleep of ours).
-  const other = spawn("sleep", ["60"], { stdio: "ignore" });
-  children.push(other);
+  // A stale pid file whose pid now belongs to something else (here a shell of ours that reports signals).
+  const witness = signalWitness();
+  const other = witness.child;
+  await until("the witness to be ready", () => (witness.lines().includes("ready") ? true : undefined));
   const otherPid = other.pid!;
   mkdirSync(join(state, "watch"), { recursive: true });
   writeFileSync(pidFile, `${otherPid}\n`);
@@ -195,9 +219,7 @@ test("a pid file naming a live process that is not a watcher: not running, never
   const stop = await sb.run(["watch", "stop"]);
   assertOk(stop);
   assert.equal(stop.stdout, "devenv watch is not running\n");
-  await sleep(100);
-  assert.equal(other.exitCode, null, "the unrelated process was not signalled");
-  assert.equal(other.signalCode, null);
+  assert.deepEqual(await witness.signalsSoFar(), [], "the unrelated process was not signalled");
 
   // A new watcher takes the file over (the process it names is not a watcher) and leaves that process alone.
   const start = await sb.run(["watch", "--detach"]);
@@ -208,7 +230,7 @@ test("a pid file naming a live process that is not a watcher: not running, never
   assert.equal(readFileSync(pidFile, "utf8"), `${pid}\n`);
   assertOk(await sb.run(["watch", "stop"]));
   assert.ok(gone(pid));
-  assert.equal(other.exitCode, null, "the unrelated process was not signalled");
+  assert.deepEqual(await witness.signalsSoFar(), [], "the unrelated process was not signalled");
   other.kill("SIGKILL");
 });
 

@@ -13,21 +13,10 @@ import { join } from "node:path";
 import { silentReporter } from "../../src/reporter.js";
 import { ensureInstalled } from "../../src/store/install.js";
 import { gzip, gzipBomb, sha256hex, tarEntries, zipEntries, type Entry } from "../support/archives.js";
-import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
-import {
-  assertNothingInstalled, listTree, makeSpec, rejectsWith, serveHeld, startKit, startWorker, tempDirs, tmpfsUnsupported, waitFor, withTimeout, type Kit,
-} from "./store-kit.js";
+import { assertNothingInstalled, listTree, makeSpec, rejectsWith, serveHeld, useKit, startWorker, tempDirs, tmpfsUnsupported, withTimeout } from "./store-kit.js";
+import { waitFor } from "../support/wait.js";
 
-installNetGuard();
-
-let kit: Kit;
-before(async () => {
-  kit = await startKit();
-});
-after(async () => {
-  await kit.close();
-  assertNoExternalRequests();
-});
+const kit = useKit();
 
 const MiB = 1024 * 1024;
 const bytesIn = (dir: string) => listTree(dir).reduce((n, f) => n + f.size, 0);

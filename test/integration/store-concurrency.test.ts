@@ -8,7 +8,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { silentReporter } from "../../src/reporter.js";
 import { ensureInstalled } from "../../src/store/install.js";
@@ -16,8 +16,9 @@ import { removeStaleTemps } from "../../src/store/temp.js";
 import { gzip, tarEntries, zstdFrame } from "../support/archives.js";
 import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
 import {
-  entryDirs, lockFiles, makeSpec, startKit, startWorker, tempDirs, waitFor, withTimeout, type Kit, type WorkerResult,
+  entryDirs, lockFiles, makeSpec, startKit, startWorker, tempDirs, withTimeout, type Kit, type WorkerResult,
 } from "./store-kit.js";
+import { waitFor } from "../support/wait.js";
 
 installNetGuard();
 
@@ -104,8 +105,13 @@ describe("interrupted installs", () => {
     const { base, store } = kit.newStore();
     const spec = makeSpec(slow.url, body, { format: "tar.gz" });
     const w = worker(store, spec);
-    await waitFor("the worker's temp dir and request", () => tempDirs(store).length > 0 && kit.fake.count(slow.path) > 0);
-    await new Promise((r) => setTimeout(r, 150)); // some bytes unpacked
+    // Mid-download: some of the body is in the temp dir's download file, not all of it.
+    const downloaded = () => {
+      const [tmp] = tempDirs(store);
+      return tmp ? (statSync(join(store, tmp, "download-0"), { throwIfNoEntry: false })?.size ?? 0) : 0;
+    };
+    await waitFor("the first bytes of the download in the temp dir", () => kit.fake.count(slow.path) > 0 && downloaded() > 0);
+    assert.ok(downloaded() < body.length, `still downloading (${downloaded()} of ${body.length} bytes)`);
     assert.equal(w.child.exitCode, null, "still downloading");
     return { body, blob, base, store, spec, w };
   }

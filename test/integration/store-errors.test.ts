@@ -4,26 +4,16 @@
  * "retry", since the same bytes fail the same way. And a backslash in a tar name is part of the
  * file name (as tar keeps it), not a path separator.
  */
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { silentReporter } from "../../src/reporter.js";
 import { ensureInstalled } from "../../src/store/install.js";
 import { gzip, tarEntries, type Entry } from "../support/archives.js";
-import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
-import { assertNothingInstalled, makeSpec, rejectsWith, startKit, type Kit } from "./store-kit.js";
+import { assertNothingInstalled, makeSpec, rejectsWith, useKit } from "./store-kit.js";
 
-installNetGuard();
-
-let kit: Kit;
-before(async () => {
-  kit = await startKit();
-});
-after(async () => {
-  await kit.close();
-  assertNoExternalRequests();
-});
+const kit = useKit();
 
 const ok = (path: string, content = "fine\n"): Entry => ({ path, content });
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

@@ -6,26 +6,16 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
+import { after, test } from "node:test";
 import { silentReporter } from "../../src/reporter.js";
 import type { InstallTree } from "../../src/recipes/types.js";
 import { ensureInstalled, type InstallSpec } from "../../src/store/install.js";
 import type { Receipt } from "../../src/store/receipt.js";
 import { verifyEntry } from "../../src/store/verify.js";
 import { gzip, sha256hex, tarEntries, zipEntries, type Entry } from "../support/archives.js";
-import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
-import { startKit, type Kit } from "./store-kit.js";
+import { liftComponent, useKit } from "./store-kit.js";
 
-installNetGuard();
-
-let kit: Kit;
-before(async () => {
-  kit = await startKit();
-});
-after(async () => {
-  await kit.close();
-  assertNoExternalRequests();
-});
+const kit = useKit();
 
 const tgz = (entries: Entry[]) => gzip(tarEntries(entries));
 const script = (text: string) => `#!/bin/sh\necho ${text}\n`;
@@ -113,16 +103,7 @@ test("parts + postInstall: the receipt's digests are those of the final files (r
   const assemble = (tree: InstallTree) => {
     for (const pkg of ["", "_parts/rust-std-riscv"]) {
       const at = (rel: string) => (pkg ? `${pkg}/${rel}` : rel);
-      const comp = tree.read(at("components")).trim();
-      const walk = (rel: string) => {
-        for (const n of tree.list(at(`${comp}/${rel}`))) {
-          const sub = rel ? `${rel}/${n}` : n;
-          if (tree.list(at(`${comp}/${sub}`)).length) walk(sub);
-          else tree.move(at(`${comp}/${sub}`), sub);
-        }
-      };
-      walk("");
-      tree.remove(at(comp));
+      liftComponent(tree, at, tree.read(at("components")).trim());
       tree.remove(at("components"));
     }
     tree.remove("_parts");

@@ -11,14 +11,16 @@ import { existsSync, lstatSync, mkdtempSync, readdirSync, rmSync } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { after, before } from "node:test";
 import { DevenvError } from "../../src/errors.js";
 import { createHttp, type Http } from "../../src/platform/http.js";
 import { parseMirrors } from "../../src/platform/mirrors.js";
-import type { ArchiveFormat, Artifact } from "../../src/recipes/types.js";
+import type { ArchiveFormat, Artifact, InstallTree } from "../../src/recipes/types.js";
 import type { InstallSpec } from "../../src/store/install.js";
 import { sha256hex } from "../support/archives.js";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
-import { netGuardEnv } from "../support/net-guard.js";
+import { assertNoExternalRequests, installNetGuard, netGuardEnv } from "../support/net-guard.js";
+import { lateBound } from "../support/use-fake-upstream.js";
 
 export const HOST = "downloads.example.com";
 /** Entry dir name: 32 chars of Nix base-32 (no e, o, t, u), then -name-version. */
@@ -36,6 +38,20 @@ export interface Kit {
 }
 
 let seq = 0;
+
+/** The file's kit (net guard on), started in before(), closed in after(), which checks nothing left loopback. */
+export function useKit(): Kit {
+  installNetGuard();
+  let kit: Kit | undefined;
+  before(async () => {
+    kit = await startKit();
+  });
+  after(async () => {
+    await kit?.close();
+    assertNoExternalRequests();
+  });
+  return lateBound(() => kit, "the store kit");
+}
 
 export async function startKit(): Promise<Kit> {
   const fake = await startFakeUpstream();
@@ -80,6 +96,22 @@ export function makeSpec(
   };
 }
 
+/**
+ * A rust-style postInstall step: every file under `<comp>` of a package (paths through `at`) moves
+ * to the same relative path at the top of the tree, then `<comp>` goes.
+ */
+export function liftComponent(tree: InstallTree, at: (rel: string) => string, comp: string): void {
+  const walk = (rel: string) => {
+    for (const n of tree.list(at(`${comp}/${rel}`))) {
+      const sub = rel ? `${rel}/${n}` : n;
+      if (tree.list(at(`${comp}/${sub}`)).length) walk(sub);
+      else tree.move(at(`${comp}/${sub}`), sub);
+    }
+  };
+  walk("");
+  tree.remove(at(comp));
+}
+
 export const tempDirs = (store: string) => (existsSync(store) ? readdirSync(store).filter((n) => n.startsWith(".tmp-")) : []);
 export const entryDirs = (store: string) => (existsSync(store) ? readdirSync(store).filter((n) => !n.startsWith(".")) : []);
 export const lockFiles = (store: string) => (existsSync(join(store, ".locks")) ? readdirSync(join(store, ".locks")) : []);
@@ -116,14 +148,6 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise
     timer = setTimeout(() => reject(new Error(`${what}: still pending after ${ms} ms (hung)`)), ms);
   });
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
-}
-
-export async function waitFor(what: string, pred: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 // ---------------------------------------------------------------- worker processes

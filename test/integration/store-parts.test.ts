@@ -7,26 +7,16 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { existsSync, lstatSync, readFileSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { silentReporter } from "../../src/reporter.js";
 import { createHttp } from "../../src/platform/http.js";
 import { parseMirrors } from "../../src/platform/mirrors.js";
 import type { InstallTree } from "../../src/recipes/types.js";
 import { artifactKeyDigest, ensureInstalled, type InstallSpec } from "../../src/store/install.js";
 import { gzip, sha256hex, tarEntries, type Entry } from "../support/archives.js";
-import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
-import { assertNothingInstalled, entryDirs, rejectsWith, startKit, type Kit } from "./store-kit.js";
+import { assertNothingInstalled, entryDirs, rejectsWith, liftComponent, useKit } from "./store-kit.js";
 
-installNetGuard();
-
-let kit: Kit;
-before(async () => {
-  kit = await startKit();
-});
-after(async () => {
-  await kit.close();
-  assertNoExternalRequests();
-});
+const kit = useKit();
 
 const sri = (b: Buffer) => `sha512-${createHash("sha512").update(b).digest("base64")}`;
 const tgz = (entries: Entry[]) => gzip(tarEntries(entries));
@@ -95,17 +85,7 @@ const assemble = (tree: InstallTree) => {
   const pkgs = ["", ...tree.list("_parts").map((n) => `_parts/${n}`)];
   for (const pkg of pkgs) {
     const at = (rel: string) => (pkg ? `${pkg}/${rel}` : rel);
-    for (const comp of tree.read(at("components")).trim().split("\n")) {
-      const walk = (rel: string) => {
-        for (const n of tree.list(at(`${comp}/${rel}`))) {
-          const sub = rel ? `${rel}/${n}` : n;
-          if (tree.list(at(`${comp}/${sub}`)).length) walk(sub);
-          else tree.move(at(`${comp}/${sub}`), sub);
-        }
-      };
-      walk("");
-      tree.remove(at(comp));
-    }
+    for (const comp of tree.read(at("components")).trim().split("\n")) liftComponent(tree, at, comp);
     if (pkg) tree.remove(pkg);
     else tree.remove("components");
   }

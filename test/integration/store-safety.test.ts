@@ -6,7 +6,7 @@
  * only `store` catches any escape. Also: modes (no setuid/setgid/sticky, no group/other write), links
  * that are allowed, and symlinks checked against the top dir that strip "auto" lifts.
  */
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { existsSync, lstatSync, readFileSync, readlinkSync, realpathSync, statSync } from "node:fs";
@@ -16,19 +16,9 @@ import type { ArchiveFormat } from "../../src/recipes/types.js";
 import { ensureInstalled, findInstalled } from "../../src/store/install.js";
 import { verifyEntry } from "../../src/store/verify.js";
 import { gzip, tarEntries, zipEntries, type Entry } from "../support/archives.js";
-import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
-import { assertNothingInstalled, makeSpec, rejectsWith, startKit, startWorker, type Kit } from "./store-kit.js";
+import { assertNothingInstalled, makeSpec, rejectsWith, useKit, startWorker } from "./store-kit.js";
 
-installNetGuard();
-
-let kit: Kit;
-before(async () => {
-  kit = await startKit();
-});
-after(async () => {
-  await kit.close();
-  assertNoExternalRequests();
-});
+const kit = useKit();
 
 const ok = (path: string, content = "fine\n"): Entry => ({ path, content });
 const rnd = () => randomBytes(6).toString("hex");

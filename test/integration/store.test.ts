@@ -13,21 +13,9 @@ import type { ArchiveFormat } from "../../src/recipes/types.js";
 import { ensureInstalled, findInstalled } from "../../src/store/install.js";
 import type { Receipt } from "../../src/store/receipt.js";
 import { gzip, sha256hex, tarEntries, xz, zipEntries, zstdFrame, type Entry } from "../support/archives.js";
-import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
-import {
-  assertNothingInstalled, entryDirs, entryNameRe, lockFiles, makeSpec, rejectsWith, startKit, tempDirs, withTimeout, type Kit,
-} from "./store-kit.js";
+import { assertNothingInstalled, entryDirs, entryNameRe, lockFiles, makeSpec, rejectsWith, useKit, tempDirs, withTimeout } from "./store-kit.js";
 
-installNetGuard();
-
-let kit: Kit;
-before(async () => {
-  kit = await startKit();
-});
-after(async () => {
-  await kit.close();
-  assertNoExternalRequests();
-});
+const kit = useKit();
 
 const TOOL_SH = "#!/bin/sh\necho tool 1.2.3\n";
 const DOC = "some docs\n";

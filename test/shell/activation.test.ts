@@ -9,24 +9,18 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, u
 import { dirname, join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { sandbox } from "../helpers/cli.js";
-import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
-import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
+import { startFakeUpstream } from "../support/fake-upstream.js";
+import { installNetGuard } from "../support/net-guard.js";
 import { shellAvailable, type ShellKind, type ShellSession } from "../support/shell-session.js";
 import { SYS_PATH, useShellWorld } from "../support/shell-world.js";
 import { cdCmd, config, exportCmd, word } from "../support/shell-words.js";
+import { useFakeUpstream } from "../support/use-fake-upstream.js";
 
 installNetGuard();
 
 const KINDS: readonly ShellKind[] = ["bash", "zsh", "fish"];
 
-let fake: FakeUpstream;
-before(async () => {
-  fake = await startFakeUpstream({ zig: ["0.13.0", "0.14.1"] });
-});
-after(async () => {
-  await fake?.close();
-  assertNoExternalRequests();
-});
+const fake = useFakeUpstream({ zig: ["0.13.0", "0.14.1"] });
 
 // ---- shell syntax --------------------------------------------------------------------------
 
@@ -282,6 +276,35 @@ for (const kind of KINDS) {
       const left = await s.env();
       assert.equal(left.RELOAD, undefined);
       assert.deepEqual(pathOf(left), withT, "a dir the user had before is not removed");
+    });
+
+    test("a variable the user changes inside keeps the user's value on leaving; everything else is restored", async () => {
+      const w = workDir("user-value");
+      const proj = join(w, "proj");
+      const env = { GREETING: "hi", WAS_SET: "project", EMPTIED: "e", UNTOUCHED: "u" };
+      await world.sb.writeConfig(config({ tools: { zig: "0.13" }, env }), proj);
+      const s = await shell(w, { WAS_SET: "before" });
+      const outside = await s.env();
+      assertQuiet(await s.run(cdCmd(kind, proj)), s);
+      const inside = await s.env();
+      for (const [k, v] of Object.entries(env)) assert.equal(inside[k], v, `${k} inside\n${s.transcript()}`);
+      assert.match(pathOf(inside)[0]!, zigDir("0.13.0"));
+
+      // By hand: a value the project introduced, one it replaced, one emptied.
+      const mine = { GREETING: "mine", WAS_SET: "also mine\nwith a newline", EMPTIED: "" };
+      for (const [k, v] of Object.entries(mine)) assertQuiet(await s.run(exportCmd(kind, k, v)), s);
+      assertQuiet(await s.run(""), s);
+      assertQuiet(await s.run(cdCmd(kind, w)), s);
+      const left = await s.env();
+      for (const [k, v] of Object.entries(mine)) assert.equal(left[k], v, `${k}: the user's value stays on leaving\n${s.transcript()}`);
+      const others = Object.keys(mine);
+      assert.deepEqual(comparable(left, others), comparable(outside, others), "PATH, UNTOUCHED and DEVENV_STATE are restored exactly");
+
+      // Coming back sets the project's values again; leaving untouched gives the user's back.
+      assertQuiet(await s.run(cdCmd(kind, proj)), s);
+      assert.deepEqual(comparable(await s.env(), ["DEVENV_STATE"]), comparable(inside, ["DEVENV_STATE"]), s.transcript());
+      assertQuiet(await s.run(cdCmd(kind, w)), s);
+      assert.deepEqual(comparable(await s.env()), comparable(left), "the second leave restores the user's values");
     });
 
     test("unusual paths and values round-trip exactly; set, empty and unset are restored as they were", async () => {

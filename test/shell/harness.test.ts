@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { shellAvailable, startShell, type ShellKind, type ShellSession } from "../support/shell-session.js";
+import { waitFor } from "../support/wait.js";
 
 const HOOKS: Record<ShellKind, string> = {
   bash: "__t_hook() { echo hooked; }\nPROMPT_COMMAND='__t_hook'",
@@ -26,14 +27,6 @@ function childrenOf(pid: number): string[] {
     }
   }
   return names;
-}
-
-async function waitFor(cond: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10)); // polling, not synchronising by sleeping
-  }
 }
 
 const TRICKY = `spaces  and\nnewline "double" 'single' $HOME \\back\\slash ünïcödé €`;
@@ -102,7 +95,7 @@ for (const kind of ["bash", "zsh", "fish"] as const) {
       const s = plain!;
       const started = Date.now();
       const sleeping = s.run("sleep 30", { timeoutMs: 25_000 });
-      await waitFor(() => childrenOf(s.pid).includes("sleep"), 10_000, "sleep to start");
+      await waitFor("sleep to start", () => childrenOf(s.pid).includes("sleep"), 10_000);
       const [viaRun, viaInterrupt] = await Promise.all([sleeping, s.interrupt({ timeoutMs: 5000 })]);
       assert.equal(viaRun, viaInterrupt);
       assert.ok(Date.now() - started < 10_000, `interrupt took ${Date.now() - started} ms`);

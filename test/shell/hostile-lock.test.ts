@@ -5,16 +5,17 @@
  * nothing in the shell, and writes and installs nothing; a good lock is picked up at the next prompt.
  */
 import assert from "node:assert/strict";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { hostPlatform } from "../../src/platform/host.js";
-import { devenvBin, runDevenv } from "../helpers/cli.js";
+import { runDevenv } from "../helpers/cli.js";
 import { gzip, sha256hex, tarEntries } from "../support/archives.js";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
-import { assertNoExternalRequests, installNetGuard, netGuardEnv } from "../support/net-guard.js";
+import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
 import { shellAvailable, startShell, type ShellSession } from "../support/shell-session.js";
+import { devenvOnPath } from "../support/devenv-on-path.js";
 
 installNetGuard();
 let fake: FakeUpstream;
@@ -63,19 +64,8 @@ test("bash: cd into a project whose pulled devenv.lock has a ../ version: one er
   const devenvHome = join(root, "devenv-home");
   const project = join(root, "project");
   const outside = join(root, "outside");
-  for (const d of [home, bin, project, outside]) mkdirSync(d, { recursive: true });
-  writeFileSync(join(bin, "devenv"), `#!/bin/sh\nexec ${q(process.execPath)} ${q(devenvBin)} "$@"\n`);
-  chmodSync(join(bin, "devenv"), 0o755);
-  const env = {
-    PATH: `${bin}:${process.env.PATH ?? "/usr/bin:/bin"}`,
-    HOME: home,
-    LANG: "C.UTF-8",
-    DEVENV_HOME: devenvHome,
-    DEVENV_MIRRORS: fake.mirrors,
-    DEVENV_HTTP_BACKOFF_MS: "5",
-    NO_PROXY: "127.0.0.1,localhost,::1",
-    ...(netGuardEnv(process.env) as Record<string, string>),
-  };
+  for (const d of [project, outside]) mkdirSync(d, { recursive: true });
+  const env = devenvOnPath({ bin, home, devenvHome, mirrors: fake.mirrors });
   writeFileSync(join(project, "devenv.ts"), `export default { tools: { mytool: { version: "1.2.3", url: "${URL_}", sha256: "${sha256hex(ARCHIVE)}" } } };\n`);
   const allowed = await runDevenv(["allow"], { cwd: project, env });
   assert.equal(allowed.code, 0, allowed.stderr);

@@ -8,25 +8,18 @@
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
-import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
+import { before, describe, test } from "node:test";
+import { installNetGuard } from "../support/net-guard.js";
 import { shellAvailable, type ShellKind, type ShellSession } from "../support/shell-session.js";
 import { useShellWorld } from "../support/shell-world.js";
 import { cdCmd, config, hookRc, stable } from "../support/shell-words.js";
+import { useFakeUpstream } from "../support/use-fake-upstream.js";
 
 installNetGuard();
 
 const KINDS: readonly ShellKind[] = ["bash", "zsh", "fish"];
 
-let fake: FakeUpstream;
-before(async () => {
-  fake = await startFakeUpstream({ zig: ["0.13.0"] });
-});
-after(async () => {
-  await fake?.close();
-  assertNoExternalRequests();
-});
+const fake = useFakeUpstream({ zig: ["0.13.0"] });
 
 /** n bytes of a repeated pattern (ASCII, so bytes = characters), cut to length. */
 const filler = (pattern: string, n: number) => pattern.repeat(Math.ceil(n / pattern.length)).slice(0, n);

@@ -8,16 +8,16 @@
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, statSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { after, describe, test } from "node:test";
 import { decodeActivation, encodeActivation } from "../../src/shell/activation.js";
 import { activationsRoot, currentActivationFile, newestMtime, writeActivation } from "../../src/state/activations.js";
 import { contentHash, writeTrust } from "../../src/state/trust.js";
 import { runDevenv } from "../helpers/cli.js";
-import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
-import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
+import { installNetGuard } from "../support/net-guard.js";
 import { shellAvailable, type ShellKind, type ShellSession } from "../support/shell-session.js";
 import { useShellWorld } from "../support/shell-world.js";
 import { cdCmd, config, hookRc, stable } from "../support/shell-words.js";
+import { useFakeUpstream } from "../support/use-fake-upstream.js";
 
 installNetGuard();
 
@@ -26,14 +26,7 @@ const KINDS: readonly ShellKind[] = ["bash", "zsh", "fish"];
 /** Every odd byte the hooks once mishandled, and the lookalikes of their own escapes. */
 const ODD = "u\x1fs g\x1dg n\nl t\tt q'\"$HOME\\b ü esc\x1b[1m\x1b]0;title\x07 lit\x1d0\x1d1\x1d2\x1d3";
 
-let fake: FakeUpstream;
-before(async () => {
-  fake = await startFakeUpstream({ zig: ["0.13.0", "0.14.1"] });
-});
-after(async () => {
-  await fake?.close();
-  assertNoExternalRequests();
-});
+const fake = useFakeUpstream({ zig: ["0.13.0", "0.14.1"] });
 
 for (const kind of KINDS) {
   describe(kind, { skip: shellAvailable(kind) ? false : `${kind} is not installed`, concurrency: false }, () => {

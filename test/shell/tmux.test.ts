@@ -14,6 +14,7 @@ import { contentHash, writeTrust } from "../../src/state/trust.js";
 import { devenvBin } from "../helpers/cli.js";
 import { netGuardEnv } from "../support/net-guard.js";
 import { shellAvailable, startShell, type ShellKind, type ShellSession } from "../support/shell-session.js";
+import { waitFor } from "../support/wait.js";
 
 const hasTmux = (() => {
   try {
@@ -39,11 +40,7 @@ const parseEnv0 = (text: string) => Object.fromEntries(text.split("\0").filter(B
 
 /** The pane's dump is written to a temp name and renamed: it is complete once it exists. */
 async function waitForFile(file: string, sock: string, target: string, ms = 60_000): Promise<string> {
-  const end = Date.now() + ms;
-  while (!existsSync(file)) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${file}; the pane shows:\n${await screenOf(sock, target)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitFor(file, () => existsSync(file), { timeoutMs: ms, everyMs: 50, detail: async () => `the pane shows:\n${await screenOf(sock, target)}` });
   return readFileSync(file, "utf8");
 }
 
@@ -62,13 +59,11 @@ async function panesOf(sock: string): Promise<string> {
 
 /** Keys typed before a shell has set up its terminal can be flushed (zsh does): wait for its prompt. */
 async function waitForPanePrompt(sock: string, target: string, ms = 60_000): Promise<void> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const screen = await screenOf(sock, target);
-    if (/^pane[$%]/m.test(screen)) return;
-    if (Date.now() > end) throw new Error(`timed out waiting for the pane's prompt; screen:\n${screen}\npanes:\n${await panesOf(sock)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitFor("the pane's prompt", async () => /^pane[$%]/m.test(await screenOf(sock, target)), {
+    timeoutMs: ms,
+    everyMs: 50,
+    detail: async () => `screen:\n${await screenOf(sock, target)}\npanes:\n${await panesOf(sock)}`,
+  });
 }
 
 for (const kind of ["bash", "zsh"] as ShellKind[]) {

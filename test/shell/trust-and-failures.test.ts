@@ -9,26 +9,21 @@
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { devenvBin, runDevenv, type RunResult } from "../helpers/cli.js";
-import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
-import { assertNoExternalRequests, installNetGuard, netGuardEnv } from "../support/net-guard.js";
+import { installNetGuard } from "../support/net-guard.js";
 import { shellAvailable, startShell, type ShellKind, type ShellSession } from "../support/shell-session.js";
+import { waitFor } from "../support/wait.js";
+import { useFakeUpstream } from "../support/use-fake-upstream.js";
+import { devenvOnPath } from "../support/devenv-on-path.js";
 
 installNetGuard();
 
-let fake: FakeUpstream;
-before(async () => {
-  // One zig version per shell kind is kept for the interrupted install (its download is slowed).
-  fake = await startFakeUpstream({ zig: ["0.13.0", "0.14.0", "0.14.1", "0.12.0", "0.12.1", "0.11.0"] });
-});
-after(async () => {
-  await fake?.close();
-  assertNoExternalRequests();
-});
+// One zig version per shell kind is kept for the interrupted install (its download is slowed).
+const fake = useFakeUpstream({ zig: ["0.13.0", "0.14.0", "0.14.1", "0.12.0", "0.12.1", "0.11.0"] });
 
 const INTERRUPTED_ZIG: Record<ShellKind, string> = { bash: "0.12.0", zsh: "0.12.1", fish: "0.11.0" };
 
@@ -92,21 +87,8 @@ function makeWorld(kind: ShellKind): World {
   const bin = join(root, "bin");
   const devenvHome = join(root, "devenv-home");
   const store = join(devenvHome, "store");
-  mkdirSync(home, { recursive: true });
-  mkdirSync(bin, { recursive: true });
   mkdirSync(join(root, "p"), { recursive: true });
-  writeFileSync(join(bin, "devenv"), `#!/bin/sh\nexec ${q(process.execPath)} ${q(devenvBin)} "$@"\n`);
-  chmodSync(join(bin, "devenv"), 0o755);
-  const env: Env = {
-    PATH: `${bin}:${process.env.PATH ?? "/usr/bin:/bin"}`,
-    HOME: home,
-    LANG: "C.UTF-8",
-    DEVENV_HOME: devenvHome,
-    DEVENV_MIRRORS: fake.mirrors,
-    DEVENV_HTTP_BACKOFF_MS: "5",
-    NO_PROXY: "127.0.0.1,localhost,::1",
-    ...(netGuardEnv(process.env) as Env),
-  };
+  const env: Env = devenvOnPath({ bin, home, devenvHome, mirrors: fake.mirrors });
   const sessions: ShellSession[] = [];
   return {
     kind,
@@ -156,14 +138,6 @@ async function allowedProject(w: World, dir: string, source: string): Promise<st
 
 const zigConfig = (env: Env, extra = "", zig = "0.13") => `export default { tools: { zig: ${JSON.stringify(zig)} }, env: ${JSON.stringify(env)}${extra} };\n`;
 const notAllowed = (dir: string) => `devenv: ${dir}/devenv.ts is not allowed; run 'devenv allow'\n`;
-
-async function waitFor(cond: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 for (const kind of ["bash", "zsh", "fish"] as const) {
   describe(kind, { skip: shellAvailable(kind) ? false : `${kind} is not installed` }, () => {
@@ -374,7 +348,7 @@ for (const kind of ["bash", "zsh", "fish"] as const) {
       const outside = await s.env();
       const storeBefore = w.storeNames();
       const entering = s.run(`cd ${q(dir)}`);
-      await waitFor(() => fake.count(tarball) > 0 && w.storeNames().some((n) => n.startsWith(".tmp-")), 20_000, "the download to start");
+      await waitFor("the download to start", () => fake.count(tarball) > 0 && w.storeNames().some((n) => n.startsWith(".tmp-")), 20_000);
       const started = Date.now();
       const [out] = await Promise.all([entering, s.interrupt({ timeoutMs: 10_000 })]);
       const took = Date.now() - started;

@@ -15,6 +15,7 @@ import { readRoot } from "../../src/state/roots.js";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
 import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
 import { shellAvailable, startShell, type ShellKind, type ShellSession } from "../support/shell-session.js";
+import { waitFor } from "../support/wait.js";
 
 installNetGuard();
 const SYS_PATH = [dirname(process.execPath), "/usr/local/bin", "/usr/bin", "/bin"].filter((d, i, a) => a.indexOf(d) === i).join(":");
@@ -51,20 +52,14 @@ function startWatcher(): { child: ChildProcess; out: () => string } {
   return { child, out: () => out };
 }
 
-async function waitFor<T>(what: string, fn: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}\nwatcher output:\n${watcher?.out() ?? "(none)"}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** Wait for an event; a timeout shows the watcher's output. */
+const waitWatching = <T>(what: string, probe: () => T, timeoutMs = 15_000) =>
+  waitFor(what, probe, { timeoutMs, everyMs: 50, detail: () => `watcher output:\n${watcher?.out() ?? "(none)"}` });
 
 /** Start the watcher all tests share (if not yet) and wait until it has made `proj` ready once. */
 async function watched(proj: string): Promise<void> {
   watcher ??= startWatcher();
-  await waitFor(`the watcher to make ${proj} ready`, () => logLines(new RegExp(`${proj}: ready`)).length > 0);
+  await waitWatching(`the watcher to make ${proj} ready`, () => logLines(new RegExp(`${proj}: ready`)).length > 0);
 }
 
 const logLines = (re: RegExp) => (watcher?.out() ?? "").split("\n").filter((l) => re.test(l));
@@ -117,7 +112,7 @@ for (const kind of SHELLS) {
     const { proj, newer, s } = await pulledProject(`pulled-${kind}`, kind);
 
     replaceFile(join(proj, "devenv.lock"), newer); // git pull
-    await waitFor("the watcher to install zig 0.14.1", () => logLines(new RegExp(`${proj}: ready: zig@0\\.14\\.1`)).length > 0);
+    await waitWatching("the watcher to install zig 0.14.1", () => logLines(new RegExp(`${proj}: ready: zig@0\\.14\\.1`)).length > 0);
     // The next prompt: nothing typed but Enter. It applies the new activation without starting devenv.
     const spawned = await s.processesDuring("");
     assert.deepEqual(spawned, [], "the prompt started no process");
@@ -131,14 +126,14 @@ test("a fresh clone never installed: cd in, `devenv allow`, and the watcher inst
   mkdirSync(proj, { recursive: true });
   writeFileSync(join(proj, "devenv.ts"), `export default { tools: { zig: "0.13" } };\n`); // not allowed yet, no lock
   watcher ??= startWatcher();
-  await waitFor("the watcher to run", () => logLines(/watching \d+ project/).length > 0);
+  await waitWatching("the watcher to run", () => logLines(/watching \d+ project/).length > 0);
   const s = await bash(proj);
   assert.match(s.startup, /not allowed/);
   const out = await s.run(`${devenvCmd} allow`);
   assert.doesNotMatch(out, /not installed|run 'devenv install'/, out);
   assert.equal((await s.run("zig version")).trim(), "0.13.0");
   assert.ok(readRoot(join(sb.home, "state"), realpathSync(proj)), "registered");
-  await waitFor("the watcher to list it", () => readWatchStatus(join(sb.home, "state"))?.projects[realpathSync(proj)]?.state === "ok");
+  await waitWatching("the watcher to list it", () => readWatchStatus(join(sb.home, "state"))?.projects[realpathSync(proj)]?.state === "ok");
 });
 
 test("done when: an edit of devenv.ts followed by `devenv allow` in the shell: the new tool is there at the prompt after it", { skip: !shellAvailable("bash") }, async () => {
@@ -150,7 +145,7 @@ test("done when: an edit of devenv.ts followed by `devenv allow` in the shell: t
   assert.equal((await s.run("zig version")).trim(), "0.13.0");
 
   writeFileSync(join(proj, "devenv.ts"), `export default { tools: { zig: "0.13", node: "20" } };\n`);
-  await waitFor("the watcher to see it is not allowed", () => logLines(new RegExp(`${proj}.*not allowed`)).length > 0);
+  await waitWatching("the watcher to see it is not allowed", () => logLines(new RegExp(`${proj}.*not allowed`)).length > 0);
   const out = await s.run(`${devenvCmd} allow`);
   assert.doesNotMatch(out, /not installed|run 'devenv install'/, out);
   assert.equal((await s.run("node --version")).trim(), "v20.18.0");
@@ -164,7 +159,7 @@ test("Ctrl-C while the prompt waits for the watcher: the shell is back at once w
   try {
     replaceFile(join(proj, "devenv.lock"), newer);
     const prompt = s.run(""); // Enter right after the pull: the prompt finds zig 0.14.1 missing and waits
-    await waitFor("the prompt to wait", () => s.transcript().includes("devenv watch is installing zig 0.14.1 … (Ctrl-C stops waiting"));
+    await waitWatching("the prompt to wait", () => s.transcript().includes("devenv watch is installing zig 0.14.1 … (Ctrl-C stops waiting"));
     const [out] = await Promise.all([prompt, s.interrupt({ timeoutMs: 10_000 })]);
     assert.match(out, new RegExp(`devenv: ${proj} \\(keeping its last good environment\\): devenv watch is still installing zig 0\\.14\\.1; the first prompt after it is done has them\n$`), JSON.stringify(out));
     assert.deepEqual(await s.processesDuring(""), [], "the next prompt does not wait again");
@@ -172,7 +167,7 @@ test("Ctrl-C while the prompt waits for the watcher: the shell is back at once w
   } finally {
     fake.reset();
   }
-  await waitFor("the watcher to finish", () => logLines(new RegExp(`${proj}: ready: zig@0\\.14\\.1`)).length > 0, 30_000);
+  await waitWatching("the watcher to finish", () => logLines(new RegExp(`${proj}: ready: zig@0\\.14\\.1`)).length > 0, 30_000);
   assert.equal(await s.run(""), "");
   assert.equal((await s.run("zig version")).trim(), "0.14.1");
 });
@@ -184,22 +179,32 @@ test("a broken devenv.ts keeps the last good environment, logged once; a deleted
   await watched(proj);
   const s = await bash(proj);
   await sb.writeConfig(`export default { tools: { zig: "0.13" } ;\n`, proj); // syntax error, allowed
-  await waitFor("the error in the log", () => logLines(new RegExp(`${proj}: .*(error|Expected)`, "i")).length > 0);
-  const errorsBefore = logLines(new RegExp(`^.{20}${proj}: `)).length;
+  const errorLine = new RegExp(`${proj}: .*(error|Expected)`, "i");
+  await waitWatching("the error in the log", () => logLines(errorLine).length > 0);
+  const state = join(sb.home, "state");
+  const { lastRun } = await waitWatching("the error in the status", () => {
+    const p = readWatchStatus(state)?.projects[proj];
+    return p?.state === "error" ? p : undefined;
+  });
   const shown = await s.run("true");
   assert.match(shown, /keeping its last good environment/);
   assert.equal((await s.run("zig version")).trim(), "0.13.0", "last good environment kept");
-  // Saving the same broken content again: nothing new in the log.
+  // Saving the same broken content again: refreshed (a later last run), and nothing new logged. A
+  // new edit (not allowed yet) then is logged after whatever that refresh logged (one stream, in order).
   writeFileSync(join(proj, "devenv.ts"), readFileSync(join(proj, "devenv.ts")));
-  await new Promise((r) => setTimeout(r, 800));
-  assert.equal(logLines(new RegExp(`^.{20}${proj}: `)).length, errorsBefore, "the same error is logged once");
-  assert.equal(readWatchStatus(join(sb.home, "state"))?.projects[proj]?.state, "error");
+  await waitWatching("a refresh after the error", () => readWatchStatus(state)?.projects[proj]?.lastRun !== lastRun);
+  writeFileSync(join(proj, "devenv.ts"), `export default { tools: { zig: "0.14" } };\n`);
+  const projectLines = () => logLines(new RegExp(`^.{20}${proj}: `));
+  const first = projectLines().findIndex((l) => errorLine.test(l));
+  await waitWatching("the edit in the log", () => projectLines().slice(first + 1).some((l) => /not allowed/.test(l)));
+  const logged = projectLines().slice(first);
+  assert.equal(logged.length, 2, `the same error is logged once; after it only the edit:\n${logged.join("\n")}`);
 
   await s.run("cd /");
   rmSync(proj, { recursive: true });
-  await waitFor("the project to be dropped", () => logLines(new RegExp(`${proj}: project gone`)).length > 0);
+  await waitWatching("the project to be dropped", () => logLines(new RegExp(`${proj}: project gone`)).length > 0);
   assert.equal(readRoot(join(sb.home, "state"), proj), undefined, "its root record is gone");
-  await waitFor("status without it", () => readWatchStatus(join(sb.home, "state")) && !(proj in readWatchStatus(join(sb.home, "state"))!.projects));
+  await waitWatching("status without it", () => readWatchStatus(join(sb.home, "state")) && !(proj in readWatchStatus(join(sb.home, "state"))!.projects));
 });
 
 test("a failing download is retried later; meanwhile `watch status` and the hook say so in one line, once, and the last good environment stays", { skip: !shellAvailable("bash") }, async () => {
@@ -207,7 +212,7 @@ test("a failing download is retried later; meanwhile `watch status` and the hook
   fake.failNext(/zig-.*0\.14\.1.*\.tar\.xz$/, 1000, 503);
   try {
     replaceFile(join(proj, "devenv.lock"), newer);
-    const st = await waitFor("status retrying", () => {
+    const st = await waitWatching("status retrying", () => {
       const p = readWatchStatus(join(sb.home, "state"))?.projects[proj];
       return p?.state === "retrying" ? p : undefined;
     });
@@ -224,14 +229,20 @@ test("a failing download is retried later; meanwhile `watch status` and the hook
     assert.equal(lines.length, 1, shown);
     assert.match(lines[0]!, new RegExp(`^devenv: ${proj} \\(keeping its last good environment\\): .*503.*devenv watch will retry`));
     assert.equal((await s.run("zig version")).trim(), "0.13.0");
-    // The watcher keeps failing (every 400 ms here): the same line is not shown again.
-    await new Promise((r) => setTimeout(r, 1000));
+    // The watcher keeps failing (every 400 ms here): once an attempt begun after that prompt has
+    // written its activation (its last run published), the same line is not shown again.
+    const seen = new Set([readWatchStatus(join(sb.home, "state"))!.projects[proj]!.lastRun]);
+    await waitWatching("two more failed attempts (the second started after that prompt)", () => {
+      const p = readWatchStatus(join(sb.home, "state"))?.projects[proj];
+      if (p?.state === "retrying") seen.add(p.lastRun);
+      return seen.size >= 3;
+    });
     assert.doesNotMatch(await s.run("true"), /devenv:/);
 
   } finally {
     fake.reset();
   }
-  await waitFor("the retry to succeed", () => readWatchStatus(join(sb.home, "state"))?.projects[proj]?.state === "ok", 20_000);
+  await waitWatching("the retry to succeed", () => readWatchStatus(join(sb.home, "state"))?.projects[proj]?.state === "ok", 20_000);
   // The prompt after it (Enter) applies the new environment, silently.
   assert.equal(await s.run(""), "");
   assert.equal((await s.run("zig version")).trim(), "0.14.1");

@@ -1,7 +1,7 @@
 /** Kitware/CMake GitHub releases: tarballs for linux-x86_64/aarch64 and macOS, a SHA-256.txt, plus distractor assets. */
 import { cmakeTree, gzip, sha256hex, tarEntries, zipEntries, type CmakePlatform } from "../archives.js";
-import { githubRepoUpstream, type GithubAssetSpec, type GithubRepoOptions } from "./github.js";
-import { Lazy, normalizeSpecs, shaLines, type Upstream, type VersionSpec } from "./types.js";
+import { releasesUpstream, type GithubAssetSpec, type GithubRepoOptions } from "./github.js";
+import { Lazy, shaLines, type Upstream, type VersionSpec } from "./types.js";
 
 export interface CmakeVersionInfo {
   /** Default: true when the version has a prerelease part (`-rc1`). */
@@ -71,23 +71,17 @@ export function cmakeAssets(v: string, lazy = new Lazy()): GithubAssetSpec[] {
 }
 
 export function cmakeUpstream(specs: readonly CmakeVersionSpec[] = [], opts: CmakeUpstreamOptions = {}): Upstream {
-  return githubRepoUpstream({
-    ...opts,
-    owner: "Kitware",
-    repo: "CMake",
-    repoId: 12345678,
-    releases: normalizeSpecs<CmakeVersionInfo>(specs).map((s) => {
-      const v = s.version.replace(/^v/, "");
-      const publishedAt = s.publishedAt ?? cmakePublishedAt(v);
-      return {
-        tag: `v${v}`,
-        name: `v${v}`,
-        prerelease: s.prerelease ?? v.includes("-"),
-        draft: s.draft ?? false,
-        publishedAt,
-        body: `CMake ${v} is available for download.`,
-        assets: cmakeAssets(v),
-      };
-    }),
+  return releasesUpstream<CmakeVersionInfo>({ owner: "Kitware", repo: "CMake", repoId: 12345678 }, specs, opts, (s) => {
+    const v = s.version.replace(/^v/, "");
+    const publishedAt = s.publishedAt ?? cmakePublishedAt(v);
+    return {
+      tag: `v${v}`,
+      name: `v${v}`,
+      prerelease: s.prerelease ?? v.includes("-"),
+      draft: s.draft ?? false,
+      publishedAt,
+      body: `CMake ${v} is available for download.`,
+      assets: cmakeAssets(v),
+    };
   });
 }

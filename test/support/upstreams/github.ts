@@ -9,7 +9,7 @@
  * budget (60 an hour for real) is spent.
  */
 import { sha256hex } from "../archives.js";
-import { bytes, compareVersions, json, Lazy, versionDate, type FakeRequest, type FakeResponse, type Upstream } from "./types.js";
+import { bytes, compareVersions, json, Lazy, normalizeSpecs, versionDate, type FakeRequest, type FakeResponse, type Upstream, type VersionSpec } from "./types.js";
 
 export interface GithubAssetSpec {
   name: string;
@@ -113,6 +113,19 @@ const notFound = (doc: string): FakeResponse => ({
   ...json({ message: "Not Found", documentation_url: `https://docs.github.com/rest/releases/${doc}`, status: "404" }, API_HEADERS),
   status: 404,
 });
+
+/** Where a project's releases live: the repository and its numeric id. */
+export type GithubRepoId = Pick<GithubRepoOptions, "owner" | "repo" | "repoId">;
+
+/** A project's GitHub releases made from version specs (a version or { version, …info }), one release each. */
+export function releasesUpstream<T>(
+  repo: GithubRepoId,
+  specs: readonly VersionSpec<T>[],
+  opts: Omit<GithubRepoOptions, keyof GithubRepoId | "releases">,
+  release: (s: { version: string } & Partial<T>) => GithubReleaseSpec,
+): Upstream {
+  return githubRepoUpstream({ ...opts, ...repo, releases: normalizeSpecs<T>(specs).map(release) });
+}
 
 export function githubRepoUpstream(o: GithubRepoOptions): Upstream {
   const full = `${o.owner}/${o.repo}`;

@@ -19,8 +19,8 @@
  * and `lib/clang/{major}/include/stddef.h`.
  */
 import { tarEntries, xz, type Entry } from "../archives.js";
-import { githubRepoUpstream, type GithubAssetSpec, type GithubRepoOptions } from "./github.js";
-import { Lazy, normalizeSpecs, type Upstream, type VersionSpec } from "./types.js";
+import { releasesUpstream, type GithubAssetSpec, type GithubRepoOptions } from "./github.js";
+import { Lazy, type Upstream, type VersionSpec } from "./types.js";
 
 export interface LlvmVersionInfo {
   /** Default: true for `-rcN`. */
@@ -170,27 +170,21 @@ export function llvmAssets(v: string, tarballs = llvmTarballs(v), lazy = new Laz
 }
 
 export function llvmUpstream(specs: readonly LlvmVersionSpec[] = [], opts: LlvmUpstreamOptions = {}): Upstream {
-  return githubRepoUpstream({
-    ...opts,
-    owner: "llvm",
-    repo: "llvm-project",
-    repoId: 75821432,
-    releases: normalizeSpecs<LlvmVersionInfo>(specs).map((s) => {
-      if (s.version.startsWith("tag:")) {
-        // A release under another tag style (no binaries), which the recipe must skip.
-        const tag = s.version.slice("tag:".length);
-        return { tag, name: tag, prerelease: s.prerelease ?? false, publishedAt: s.publishedAt ?? "2023-01-10T12:00:00Z", assets: [] };
-      }
-      const v = s.version.replace(/^llvmorg-/, "");
-      return {
-        tag: `llvmorg-${v}`,
-        name: `LLVM ${v}`,
-        prerelease: s.prerelease ?? v.includes("-"),
-        draft: s.draft ?? false,
-        publishedAt: s.publishedAt ?? llvmPublishedAt(v),
-        body: `LLVM ${v} release (fake for devenv tests)`,
-        assets: llvmAssets(v, s.tarballs ?? llvmTarballs(v)),
-      };
-    }),
+  return releasesUpstream<LlvmVersionInfo>({ owner: "llvm", repo: "llvm-project", repoId: 75821432 }, specs, opts, (s) => {
+    if (s.version.startsWith("tag:")) {
+      // A release under another tag style (no binaries), which the recipe must skip.
+      const tag = s.version.slice("tag:".length);
+      return { tag, name: tag, prerelease: s.prerelease ?? false, publishedAt: s.publishedAt ?? "2023-01-10T12:00:00Z", assets: [] };
+    }
+    const v = s.version.replace(/^llvmorg-/, "");
+    return {
+      tag: `llvmorg-${v}`,
+      name: `LLVM ${v}`,
+      prerelease: s.prerelease ?? v.includes("-"),
+      draft: s.draft ?? false,
+      publishedAt: s.publishedAt ?? llvmPublishedAt(v),
+      body: `LLVM ${v} release (fake for devenv tests)`,
+      assets: llvmAssets(v, s.tarballs ?? llvmTarballs(v)),
+    };
   });
 }

@@ -6,8 +6,8 @@
  * (uploaded since 2025-06-03) have a digest, 1.12.1 and older none.
  */
 import { zipEntries } from "../archives.js";
-import { githubRepoUpstream, type GithubAssetSpec, type GithubRepoOptions } from "./github.js";
-import { compareVersions, Lazy, normalizeSpecs, type Upstream, type VersionSpec } from "./types.js";
+import { releasesUpstream, type GithubAssetSpec, type GithubRepoOptions } from "./github.js";
+import { compareVersions, Lazy, type Upstream, type VersionSpec } from "./types.js";
 
 export interface NinjaVersionInfo {
   prerelease: boolean;
@@ -61,24 +61,18 @@ export function ninjaAssets(v: string, lazy = new Lazy(), digests: Record<string
 }
 
 export function ninjaUpstream(specs: readonly NinjaVersionSpec[] = [], opts: NinjaUpstreamOptions = {}): Upstream {
-  return githubRepoUpstream({
-    ...opts,
-    owner: "ninja-build",
-    repo: "ninja",
-    repoId: 1335132,
-    releases: normalizeSpecs<NinjaVersionInfo>(specs).map((s) => {
-      const old = s.version.startsWith("release-");
-      const v = old ? s.version.slice("release-".length) : s.version.replace(/^v/, "");
-      const tag = old ? s.version : `v${v}`;
-      return {
-        tag,
-        name: old ? `Ninja ${v}` : tag,
-        prerelease: s.prerelease ?? v.includes("-"),
-        draft: s.draft ?? false,
-        ...(s.publishedAt ? { publishedAt: s.publishedAt } : old ? { publishedAt: "2012-10-01T12:00:00Z" } : NINJA_DATES[v] ? { publishedAt: `${NINJA_DATES[v]}T18:00:00Z` } : {}),
-        body: `Ninja ${v}`,
-        assets: old ? [] : ninjaAssets(v, new Lazy(), s.digests),
-      };
-    }),
+  return releasesUpstream<NinjaVersionInfo>({ owner: "ninja-build", repo: "ninja", repoId: 1335132 }, specs, opts, (s) => {
+    const old = s.version.startsWith("release-");
+    const v = old ? s.version.slice("release-".length) : s.version.replace(/^v/, "");
+    const tag = old ? s.version : `v${v}`;
+    return {
+      tag,
+      name: old ? `Ninja ${v}` : tag,
+      prerelease: s.prerelease ?? v.includes("-"),
+      draft: s.draft ?? false,
+      ...(s.publishedAt ? { publishedAt: s.publishedAt } : old ? { publishedAt: "2012-10-01T12:00:00Z" } : NINJA_DATES[v] ? { publishedAt: `${NINJA_DATES[v]}T18:00:00Z` } : {}),
+      body: `Ninja ${v}`,
+      assets: old ? [] : ninjaAssets(v, new Lazy(), s.digests),
+    };
   });
 }

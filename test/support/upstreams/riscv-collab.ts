@@ -15,8 +15,8 @@
  * answers --version like GCC) and, for Linux libcs, sysroot/usr/include/stdio.h.
  */
 import { gzip, tarEntries, xz, type Entry } from "../archives.js";
-import { githubRepoUpstream, type GithubAssetSpec, type GithubRepoOptions } from "./github.js";
-import { Lazy, normalizeSpecs, type Upstream, type VersionSpec } from "./types.js";
+import { releasesUpstream, type GithubAssetSpec, type GithubRepoOptions } from "./github.js";
+import { Lazy, type Upstream, type VersionSpec } from "./types.js";
 
 export interface RiscvCollabReleaseInfo {
   /** Asset names; default: the full set of the tag's era (riscvCollabAssetNames). */
@@ -113,33 +113,27 @@ const defaultGcc = (tag: string): string =>
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
 export function riscvCollabUpstream(specs: readonly RiscvCollabSpec[] = [], opts: RiscvCollabUpstreamOptions = {}): Upstream {
-  return githubRepoUpstream({
-    ...opts,
-    owner: "riscv-collab",
-    repo: "riscv-gnu-toolchain",
-    repoId: 37298710,
-    releases: normalizeSpecs<RiscvCollabReleaseInfo>(specs).map((s) => {
-      const tag = s.version;
-      const [y = "", m = "", d = ""] = tag.split(".");
-      const gcc = s.gcc ?? defaultGcc(tag);
-      const lazy = new Lazy();
-      const assets: GithubAssetSpec[] = (s.assets ?? riscvCollabAssetNames(tag)).map((name) => ({
-        name,
-        contentType: name.endsWith(".xz") ? "application/x-xz" : "application/gzip",
-        build: () =>
-          lazy.get(name, async () => {
-            const tar = tarEntries(riscvCollabTree(name, gcc));
-            return name.endsWith(".tar.xz") ? xz(tar, 0) : gzip(tar);
-          }),
-      }));
-      return {
-        tag,
-        name: `Nightly: ${MONTHS[Number(m) - 1] ?? m} ${d}, ${y}`,
-        prerelease: s.prerelease ?? false,
-        publishedAt: s.publishedAt ?? `${y}-${m}-${d}T06:00:00Z`,
-        body: `**Automated Nightly Release**\n${tag}-nightly\n`,
-        assets,
-      };
-    }),
+  return releasesUpstream<RiscvCollabReleaseInfo>({ owner: "riscv-collab", repo: "riscv-gnu-toolchain", repoId: 37298710 }, specs, opts, (s) => {
+    const tag = s.version;
+    const [y = "", m = "", d = ""] = tag.split(".");
+    const gcc = s.gcc ?? defaultGcc(tag);
+    const lazy = new Lazy();
+    const assets: GithubAssetSpec[] = (s.assets ?? riscvCollabAssetNames(tag)).map((name) => ({
+      name,
+      contentType: name.endsWith(".xz") ? "application/x-xz" : "application/gzip",
+      build: () =>
+        lazy.get(name, async () => {
+          const tar = tarEntries(riscvCollabTree(name, gcc));
+          return name.endsWith(".tar.xz") ? xz(tar, 0) : gzip(tar);
+        }),
+    }));
+    return {
+      tag,
+      name: `Nightly: ${MONTHS[Number(m) - 1] ?? m} ${d}, ${y}`,
+      prerelease: s.prerelease ?? false,
+      publishedAt: s.publishedAt ?? `${y}-${m}-${d}T06:00:00Z`,
+      body: `**Automated Nightly Release**\n${tag}-nightly\n`,
+      assets,
+    };
   });
 }

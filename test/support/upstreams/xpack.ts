@@ -6,8 +6,8 @@
  * A spec with an extra `.N` (`14.2.0-1.1`) is an npm-package revision: a release without binaries.
  */
 import { gzip, sha256hex, tarEntries, zipEntries, type Entry } from "../archives.js";
-import { githubRepoUpstream, type GithubAssetSpec, type GithubRepoOptions } from "./github.js";
-import { Lazy, normalizeSpecs, shaLines, versionDate, type Upstream, type VersionSpec } from "./types.js";
+import { releasesUpstream, type GithubAssetSpec, type GithubRepoOptions } from "./github.js";
+import { Lazy, shaLines, versionDate, type Upstream, type VersionSpec } from "./types.js";
 
 export type XpackPlat = "darwin-arm64" | "darwin-x64" | "linux-arm" | "linux-arm64" | "linux-x64" | "win32-x64";
 export const XPACK_PLATS: readonly XpackPlat[] = ["darwin-arm64", "darwin-x64", "linux-arm", "linux-arm64", "linux-x64", "win32-x64"];
@@ -133,25 +133,19 @@ function publishedAt(release: string): string {
 }
 
 export function xpackUpstream(p: XpackPackageSpec, specs: readonly XpackVersionSpec[] = [], opts: XpackUpstreamOptions = {}): Upstream {
-  return githubRepoUpstream({
-    ...opts,
-    owner: "xpack-dev-tools",
-    repo: p.repo,
-    repoId: p.repoId,
-    releases: normalizeSpecs<XpackVersionInfo>(specs).map((s) => {
-      const release = s.version.replace(/^v/, "");
-      const npmOnly = /^\d+\.\d+\.\d+-\d+\.\d+$/.test(release);
-      return {
-        tag: `v${release}`,
-        name: `${p.title} v${release}`,
-        prerelease: s.prerelease ?? false,
-        draft: s.draft ?? false,
-        publishedAt: s.publishedAt ?? publishedAt(release),
-        body: npmOnly
-          ? `npm package revision only: the binaries are those of v${release.replace(/\.\d+$/, "")}.`
-          : `Version ${release} of the ${p.title}. Binaries for ${(s.platforms ?? XPACK_PLATS).join(", ")}.`,
-        assets: npmOnly ? [] : xpackAssets(p, release, s.platforms ?? XPACK_PLATS),
-      };
-    }),
+  return releasesUpstream<XpackVersionInfo>({ owner: "xpack-dev-tools", repo: p.repo, repoId: p.repoId }, specs, opts, (s) => {
+    const release = s.version.replace(/^v/, "");
+    const npmOnly = /^\d+\.\d+\.\d+-\d+\.\d+$/.test(release);
+    return {
+      tag: `v${release}`,
+      name: `${p.title} v${release}`,
+      prerelease: s.prerelease ?? false,
+      draft: s.draft ?? false,
+      publishedAt: s.publishedAt ?? publishedAt(release),
+      body: npmOnly
+        ? `npm package revision only: the binaries are those of v${release.replace(/\.\d+$/, "")}.`
+        : `Version ${release} of the ${p.title}. Binaries for ${(s.platforms ?? XPACK_PLATS).join(", ")}.`,
+      assets: npmOnly ? [] : xpackAssets(p, release, s.platforms ?? XPACK_PLATS),
+    };
   });
 }
