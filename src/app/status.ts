@@ -1,43 +1,66 @@
 import { readFileSync } from "node:fs";
-import { findProjectRoot } from "../config/find.js";
+import { findProjectRoot, projectRoots } from "../config/find.js";
 import { decodeActivation } from "../shell/activation.js";
 import { parseState } from "../shell/state.js";
 import { activationsRoot, currentActivationFile } from "../state/activations.js";
 import type { AppContext } from "./context.js";
-import { configTrust } from "./trust.js";
+import { projectHealth, type ProjectHealth } from "./status-health.js";
+
+export interface ActiveProject {
+  root: string;
+  tools: string[];
+  /** Whether the shell applied the project's current activation (else the next prompt updates it). */
+  current: boolean;
+  /** The variables the project set in this shell. */
+  set: Record<string, string>;
+  /** The dirs it put in front of list variables (PATH first). */
+  prepend: Record<string, string[]>;
+}
 
 export interface StatusReport {
   hook: { shell: string; installed: boolean };
   /** Projects active in this shell, outermost first. */
-  active: Array<{ root: string; tools: string[]; current: boolean }>;
+  active: ActiveProject[];
   /** The nearest project from the current directory, if any. */
   here?: { root: string; trust: string; active: boolean };
+  /** The projects here and those active in this shell, outermost first: what is wrong with each. */
+  projects: ProjectHealth[];
+  /** False when a project has a config error or a failed install (`devenv status` then exits 1). */
+  ok: boolean;
 }
 
-/** What `devenv status` shows; `parentPid` is the pid of the shell that ran it. */
-export async function projectStatus(ctx: AppContext, parentPid: number): Promise<StatusReport> {
-  const [shell = "", pid = ""] = (ctx.env.__DEVENV_HOOK ?? "").split(":");
-  const installed = shell !== "" && Number(pid) === parentPid;
+function activeProjects(ctx: AppContext): ActiveProject[] {
   const act = activationsRoot(ctx.dirs.state);
-  const active = parseState(ctx.env.DEVENV_STATE).map((l) => {
+  return parseState(ctx.env.DEVENV_STATE).map((l) => {
     let text: string | undefined;
     try {
       text = readFileSync(l.activation, "utf8");
     } catch {
       /* replaced since: the next prompt applies the new one */
     }
-    return { root: l.root, tools: (text && decodeActivation(text)?.tools) || [], current: l.activation === currentActivationFile(act, l.root) };
+    const a = text === undefined ? undefined : decodeActivation(text);
+    const prepend = a ? { ...(a.plan.path.length ? { PATH: a.plan.path } : {}), ...a.plan.prepend } : {};
+    return { root: l.root, tools: a?.tools ?? [], current: l.activation === currentActivationFile(act, l.root), set: a?.plan.set ?? {}, prepend };
   });
+}
+
+/** What `devenv status` shows; `parentPid` is the pid of the shell that ran it. */
+export async function projectStatus(ctx: AppContext, parentPid: number): Promise<StatusReport> {
+  const [shell = "", pid = ""] = (ctx.env.__DEVENV_HOOK ?? "").split(":");
+  const installed = shell !== "" && Number(pid) === parentPid;
+  const active = activeProjects(ctx);
   const root = findProjectRoot(ctx.cwd);
-  let here: StatusReport["here"];
-  if (root) {
-    let trust = "unknown";
-    try {
-      trust = (await configTrust(ctx, root)).state;
-    } catch {
-      /* unreadable */
-    }
-    here = { root, trust, active: active.some((a) => a.root === root) };
-  }
-  return { hook: { shell: shell || (ctx.env.SHELL ?? "").split("/").pop() || "bash", installed }, active, ...(here ? { here } : {}) };
+  const roots = [...active.map((a) => a.root)];
+  for (const r of root ? projectRoots(root) : []) if (!roots.includes(r)) roots.push(r);
+  const projects: ProjectHealth[] = [];
+  for (const r of roots) projects.push(await projectHealth(ctx, r));
+  const mine = projects.find((p) => p.root === root);
+  const here = root ? { root, trust: mine?.trust ?? "unknown", active: active.some((a) => a.root === root) } : undefined;
+  return {
+    hook: { shell: shell || (ctx.env.SHELL ?? "").split("/").pop() || "bash", installed },
+    active,
+    ...(here ? { here } : {}),
+    projects,
+    ok: projects.every((p) => !p.configError && !p.failure),
+  };
 }

@@ -52,3 +52,51 @@ test("init writes the shape add keeps: the first add changes only the line it ad
   assertOk(await sb.run(["add", "zig@0.13"]));
   assert.deepEqual(lineDiff(one, read(sb, "devenv.ts")), { added: [`    zig: "0.13",`], removed: [] });
 });
+
+/** An inline tool whose download the fake upstream answers 404: it locks (the sha256 is given) but cannot install. */
+const BROKEN = `broken: { version: "1.0.0", url: "https://github.com/acme/broken/releases/download/v{version}/broken-{version}.tar.gz", sha256: "${"0".repeat(64)}" }`;
+
+test("status names a tool the hook failed to install, and why, and exits 1", async () => {
+  const sb = await fresh(`export default { tools: { node: "20", ${BROKEN} }, env: { GREETING: "hello" } };\n`);
+  // The hook's refresh (what a prompt in the project runs) tries, fails and records it.
+  const h = await sb.run(["hook-env", "--", sb.project]);
+  assertOk(h);
+  const r = await sb.run(["status"]);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /^failed to install broken 1\.0\.0: .*HTTP 404 for .*broken-1\.0\.0\.tar\.gz/m);
+  assert.match(r.stdout, new RegExp(`^not installed: ${sb.project}: broken 1\\.0\\.0; run 'devenv install'`, "m"));
+  const j = await sb.run(["status", "--json"]);
+  assert.equal(j.code, 1);
+  const report = JSON.parse(j.stdout);
+  assert.equal(report.ok, false);
+  assert.equal(report.projects.length, 1);
+  assert.match(report.projects[0].failure, /broken-1\.0\.0\.tar\.gz/);
+  assert.deepEqual(report.projects[0].pending, ["broken 1.0.0"]);
+  assert.deepEqual(report.projects[0].failedTools, ["broken 1.0.0"]);
+});
+
+test("status shows a syntax error in devenv.ts with its position, and exits 1", async () => {
+  const sb = await fresh(`export default {\n  tools: {\n    node: "20",\n  },\n  env: { A: "1" B: "2" },\n};\n`);
+  const r = await sb.run(["status"]);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, new RegExp(`^config error: ${sb.project}/devenv\\.ts:5:\\d+: `, "m"));
+  const report = JSON.parse((await sb.run(["status", "--json"])).stdout);
+  assert.match(report.projects[0].configError, /devenv\.ts:5:\d+: /);
+  // An error devenv.ts's validation finds (it compiles, then its value is checked) is one too.
+  const bad = await fresh(`export default { tools: { node: ["20"] } };\n`);
+  const b = await bad.run(["status"]);
+  assert.equal(b.code, 1);
+  assert.match(b.stdout, /^config error: .*tools\.node: expected a version range string/m);
+});
+
+test("status lists tools locked but not installed yet; that alone is no failure", async () => {
+  const sb = await fresh(`export default { tools: { node: "20" } };\n`);
+  assertOk(await sb.run(["lock"]));
+  const r = await sb.run(["status"]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, new RegExp(`^not installed: ${sb.project}: node 20\\.18\\.0; run 'devenv install'`, "m"));
+  assertOk(await sb.run(["install"]));
+  const after = await sb.run(["status"]);
+  assertOk(after);
+  assert.doesNotMatch(after.stdout, /not installed|failed|error/);
+});
