@@ -156,6 +156,8 @@ async function allowedProject(w: World, dir: string, source: string): Promise<st
 
 const zigConfig = (env: Env, extra = "", zig = "0.13") => `export default { tools: { zig: ${JSON.stringify(zig)} }, env: ${JSON.stringify(env)}${extra} };\n`;
 const notAllowed = (dir: string) => `devenv: ${dir}/devenv.ts is not allowed; run 'devenv allow'\n`;
+/** What a changed, unallowed devenv.ts's warning adds when the last allowed environment stays. */
+const KEPT = " (keeping the environment of the content you allowed)\n";
 
 async function waitFor(cond: () => boolean, ms: number, what: string): Promise<void> {
   const end = Date.now() + ms;
@@ -222,12 +224,17 @@ for (const kind of ["bash", "zsh", "fish"] as const) {
       assert.equal(existsSync(marker), true, "evaluated once allowed");
       rmSync(marker);
 
-      // Edited by hand: one new warning, nothing evaluated, the project is unloaded as a whole.
+      // Edited by hand: one new warning, nothing evaluated; the environment of the content the user
+      // allowed stays, whole (the warning says so), until the new content is allowed.
       writeFileSync(join(dir, "devenv.ts"), source("two"));
-      assert.equal(await s.run(""), notAllowed(dir), "a changed devenv.ts warns again");
+      assert.equal(await s.run(""), notAllowed(dir).replace(/\n$/, KEPT), "a changed devenv.ts warns again");
       assert.equal(await s.run(""), "", "once");
-      assertSameEnv(await s.env(), outside, "a changed, unallowed devenv.ts is unloaded, not half-kept");
+      assertActive(await s.env(), outside, [zig13], { TRUST_VAR: "one" }, "a changed, unallowed devenv.ts: the allowed content's environment stays");
       assert.equal(existsSync(marker), false, "the changed devenv.ts was not evaluated");
+      assert.equal(await s.run("cd .."), "");
+      assertSameEnv(await s.env(), outside, "left: exactly as before");
+      assert.equal(await s.run(`cd ${q(dir)}`), "", "coming back: no repeat");
+      assertActive(await s.env(), outside, [zig13], { TRUST_VAR: "one" }, "coming back: the kept environment");
 
       // Allowed again, then denied: dropped at the next prompt.
       assert.equal((await w.cli(["allow"], dir)).code, 0);
@@ -259,9 +266,9 @@ for (const kind of ["bash", "zsh", "fish"] as const) {
 
       // Only the helper changes (devenv.ts and devenv.lock do not): the next prompt notices it.
       writeFileSync(join(dir, "lib", "helper.ts"), helper("two"));
-      assert.match(await s.run(""), /^devenv: .*\/devenv\.ts is not allowed \(changed: lib\/helper\.ts\); run 'devenv allow'\n$/);
+      assert.match(await s.run(""), /^devenv: .*\/devenv\.ts is not allowed \(changed: lib\/helper\.ts\); run 'devenv allow' \(keeping the environment of the content you allowed\)\n$/);
       assert.equal(await s.run(""), "", "once");
-      assertSameEnv(await s.env(), outside, "a config whose helper changed is unloaded, not half-kept");
+      assertActive(await s.env(), outside, [zig13], { HELPER_VAR: "one" }, "a config whose helper changed keeps the allowed content's environment, whole");
       assert.equal(existsSync(marker), false, "the changed helper was not evaluated");
 
       assert.equal((await w.cli(["allow"], dir)).code, 0);

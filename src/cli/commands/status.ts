@@ -20,8 +20,10 @@ function problems(report: StatusReport, installed: boolean): string[] {
   const out: string[] = [];
   for (const p of report.projects) {
     const at = (msg: string) => (msg.includes(p.root) ? msg : `${showPath(p.root)}: ${msg}`);
-    const kept = report.active.some((a) => a.root === p.root) ? " (this shell keeps the environment shown above)" : "";
+    const active = report.active.some((a) => a.root === p.root);
+    const kept = active ? " (this shell keeps the environment shown above)" : "";
     if (p.configError) out.push(`config error: ${at(p.configError)}${kept}`);
+    if (active && p.trust === "changed") out.push(`not allowed: ${showPath(p.root)}: devenv.ts changed since it was allowed${kept}; run 'devenv allow'`);
     if (p.failure) out.push(`failed${p.failedTools ? ` to install ${p.failedTools.join(", ")}` : ""}: ${at(p.failure)}`);
     if (p.pending.length) {
       const how = installed ? "run 'devenv install' (or the next prompt in it installs them)" : "run 'devenv install'";
