@@ -100,3 +100,30 @@ test("status lists tools locked but not installed yet; that alone is no failure"
   assertOk(after);
   assert.doesNotMatch(after.stdout, /not installed|failed|error/);
 });
+
+test("a missing comma is reported at the end of the line that lacks it, esbuild's position after it", async () => {
+  const sb = await fresh(`import { defineConfig } from "devenv";\n\nexport default defineConfig({\n  tools: {\n    node: "20"   // lts\n\n    zig: "0.13",\n  },\n});\n`);
+  const file = join(sb.project, "devenv.ts");
+  const r = await sb.run(["install"]);
+  assert.equal(r.code, 1);
+  assert.ok(r.stderr.includes(`devenv: ${file}:5:15: missing comma after line 5? (${file}:7:5: Expected "}" but found "zig")\n`), r.stderr);
+  assert.match(r.stderr, /hint: Add a "," at the end of line 5 of devenv\.ts, or fix the syntax error at line 7\./);
+  // status says the same.
+  assert.ok((await sb.run(["status"])).stdout.includes(`config error: ${file}:5:15: missing comma after line 5?`));
+
+  // In a file devenv.ts imports, and in a list.
+  writeFileSync(join(sb.project, "shared.ts"), `export const platforms = [\n  "linux-x64",\n  "linux-arm64"\n  "darwin-arm64",\n];\n`);
+  writeFileSync(file, `import { platforms } from "./shared.ts";\nexport default { tools: { node: "20" }, platforms };\n`);
+  assertOk(await sb.run(["allow"])); // the files as read up to the error
+  const i = await sb.run(["install"]);
+  assert.equal(i.code, 1);
+  const shared = join(sb.project, "shared.ts");
+  assert.ok(i.stderr.includes(`${shared}:3:16: missing comma after line 3? (${shared}:4:3: Expected "]" but found "\\"darwin-arm64\\"")`), i.stderr);
+
+  // Another syntax error keeps esbuild's own message and position.
+  await sb.writeConfig(`export default {\n  tools: { node: "20" ;\n};\n`);
+  const other = await sb.run(["install"]);
+  assert.equal(other.code, 1);
+  assert.doesNotMatch(other.stderr, /missing comma/);
+  assert.match(other.stderr, new RegExp(`${file}:2:\\d+: Expected "}" but found ";"`));
+});
