@@ -1,5 +1,6 @@
-import { readFileSync } from "node:fs";
-import { findProjectRoot, projectRoots } from "../config/find.js";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { CONFIG_FILE, findProjectRoot, projectRoots } from "../config/find.js";
 import { decodeActivation } from "../shell/activation.js";
 import { parseState } from "../shell/state.js";
 import { activationsRoot, currentActivationFile } from "../state/activations.js";
@@ -50,7 +51,8 @@ export async function projectStatus(ctx: AppContext, parentPid: number): Promise
   const installed = shell !== "" && Number(pid) === parentPid;
   const active = activeProjects(ctx);
   const root = findProjectRoot(ctx.cwd);
-  const roots = [...active.map((a) => a.root)];
+  // An active project whose devenv.ts is gone is unloaded at the next prompt: nothing to check.
+  const roots = active.map((a) => a.root).filter((r) => existsSync(join(r, CONFIG_FILE)));
   for (const r of root ? projectRoots(root) : []) if (!roots.includes(r)) roots.push(r);
   const projects: ProjectHealth[] = [];
   for (const r of roots) projects.push(await projectHealth(ctx, r));
