@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { dirname, extname, join } from "node:path";
 import type { Message, Plugin } from "esbuild";
 import { DevenvError } from "../errors.js";
+import { missingCommaBefore } from "./syntax-hint.js";
 import { FileShapeError, readRegularFile } from "../platform/fs.js";
 import { readCachedBundle, writeCachedBundle } from "./bundle-cache.js";
 import { CONFIG_FILE_MAX_BYTES, relPath, sha256Hex, sortInputs, type ConfigBundle, type ConfigEdge, type ConfigInput } from "./inputs.js";
@@ -58,6 +59,8 @@ function readConfigFile(path: string, configFile: string): Buffer {
 async function build(root: string, first: ConfigInput, main: Uint8Array): Promise<ConfigBundle> {
   const read = new Map<string, ConfigInput>([[first.path, first]]);
   const edges = new Map<string, ConfigEdge>();
+  /** The bytes of each imported file read (for an error's context). */
+  const loaded = new Map<string, Uint8Array>([[first.path, main]]);
   const plugin: Plugin = {
     name: "devenv-config",
     setup(b) {
@@ -75,6 +78,7 @@ async function build(root: string, first: ConfigInput, main: Uint8Array): Promis
         if (args.path !== first.path) {
           const mtimeMs = statSync(args.path).mtimeMs;
           bytes = readConfigFile(args.path, first.path);
+          loaded.set(args.path, bytes);
           read.set(args.path, { path: args.path, rel: relPath(root, args.path), sha256: sha256Hex(bytes), mtimeMs });
         }
         return { contents: bytes, loader: LOADERS[extname(args.path)] ?? "ts" };
@@ -114,18 +118,33 @@ async function build(root: string, first: ConfigInput, main: Uint8Array): Promis
   } catch (e) {
     const errors = (e as { errors?: Message[] }).errors;
     if (!errors?.length) throw e;
-    return result({ error: buildError(errors[0]!, first.path) });
+    return result({ error: buildError(errors[0]!, first.path, (path) => {
+      const bytes = loaded.get(path);
+      return bytes && Buffer.from(bytes).toString("utf8");
+    }) });
   }
 }
 
-/** An esbuild message as a DevenvError naming file:line:col (column 1-based). */
-function buildError(m: Message, file: string): DevenvError {
+/**
+ * An esbuild message as a DevenvError naming file:line:col (column 1-based). A comma missing at the
+ * end of a line is named there, with esbuild's own position after it (`sourceOf`: the text of the
+ * file the message is about, when at hand).
+ */
+function buildError(m: Message, file: string, sourceOf: (path: string) => string | undefined): DevenvError {
   const loc = m.location;
-  const where = loc ? `${join(dirname(file), loc.file)}:${loc.line}:${loc.column + 1}` : file;
-  const name = loc ? relPath(dirname(file), join(dirname(file), loc.file)) : "devenv.ts";
+  const path = loc ? join(dirname(file), loc.file) : file;
+  const where = loc ? `${path}:${loc.line}:${loc.column + 1}` : file;
+  const name = loc ? relPath(dirname(file), path) : "devenv.ts";
   if (m.pluginName) {
     const hint = typeof m.detail === "string" ? m.detail : `Check that ${name} can be read.`;
     return new DevenvError("CONFIG_IMPORT", `${where}: ${m.text}`, { hint });
+  }
+  const source = loc ? sourceOf(path) : undefined;
+  const comma = loc && source !== undefined ? missingCommaBefore(source, m.text, loc.line, loc.column) : undefined;
+  if (comma) {
+    return new DevenvError("CONFIG_SYNTAX", `${path}:${comma.line}:${comma.column}: missing comma after line ${comma.line}? (${where}: ${m.text})`, {
+      hint: `Add a "," at the end of line ${comma.line} of ${name}, or fix the syntax error at line ${loc!.line}.`,
+    });
   }
   return new DevenvError("CONFIG_SYNTAX", `${where}: ${m.text}`, { hint: `Fix the syntax error in ${name}.` });
 }

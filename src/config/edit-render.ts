@@ -33,8 +33,11 @@ export function renderValue(value: unknown): string {
 
 export const renderProp = (tool: ToolEdit): string => `${renderKey(tool.name)}: ${renderValue(tool.spec)}`;
 
-/** A fresh devenv.ts pinning `tools`. */
+/**
+ * A fresh devenv.ts pinning `tools`. With none, `tools` still spans two lines, the shape `devenv
+ * add` writes into: the first add then inserts its one line and changes nothing else.
+ */
 export function newConfigSource(tools: ToolEdit[]): string {
-  const body = tools.length === 0 ? "  tools: {},\n" : `  tools: {\n${tools.map((t) => `    ${renderProp(t)},\n`).join("")}  },\n`;
+  const body = `  tools: {\n${tools.map((t) => `    ${renderProp(t)},\n`).join("")}  },\n`;
   return `import { defineConfig } from "devenv";\n\nexport default defineConfig({\n${body}});\n`;
 }

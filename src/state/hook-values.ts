@@ -69,3 +69,13 @@ export function staleHookValues(stateDir: string, actRoot: string, now: number):
   }
   return out;
 }
+
+/** The value a hook wrote to `file` (the bytes before its `\0=\0` end), or undefined if it is gone or cut short. */
+export function readHookValue(file: string): string | undefined {
+  try {
+    const text = readFileSync(file, "utf8");
+    return text.endsWith("\0=\0") ? text.slice(0, -3) : undefined;
+  } catch {
+    return undefined;
+  }
+}

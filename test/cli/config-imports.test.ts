@@ -74,7 +74,8 @@ test("devenv.ts importing ./helper.ts and ./lib/util.js: loads once allowed; all
   assert.equal(readFileSync(join(sb.project, "devenv.ts"), "utf8"), devenvTs, "a refused add leaves devenv.ts alone");
   const blocked = await hookRefresh(sb);
   assert.equal(blocked.status, "blocked");
-  assert.equal(blocked.message, `devenv: ${sb.project}/devenv.ts is not allowed (changed: helper.ts); run 'devenv allow'`);
+  assert.equal(blocked.message, `devenv: ${sb.project}/devenv.ts is not allowed (changed: helper.ts); run 'devenv allow' (keeping the environment of the content you allowed)`);
+  assert.equal(blocked.plan.set.GREETING, "hello", "the allowed content's environment stays meanwhile");
   const status = await sb.run(["status", "--json"]);
   assert.equal(JSON.parse(status.stdout).here.trust, "changed");
   assert.equal(existsSync(marker), false, "the changed helper was not evaluated");

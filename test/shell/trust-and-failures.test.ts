@@ -138,6 +138,8 @@ async function allowedProject(w: World, dir: string, source: string): Promise<st
 
 const zigConfig = (env: Env, extra = "", zig = "0.13") => `export default { tools: { zig: ${JSON.stringify(zig)} }, env: ${JSON.stringify(env)}${extra} };\n`;
 const notAllowed = (dir: string) => `devenv: ${dir}/devenv.ts is not allowed; run 'devenv allow'\n`;
+/** What a changed, unallowed devenv.ts's warning adds when the last allowed environment stays. */
+const KEPT = " (keeping the environment of the content you allowed)\n";
 
 for (const kind of ["bash", "zsh", "fish"] as const) {
   describe(kind, { skip: shellAvailable(kind) ? false : `${kind} is not installed` }, () => {
@@ -196,12 +198,17 @@ for (const kind of ["bash", "zsh", "fish"] as const) {
       assert.equal(existsSync(marker), true, "evaluated once allowed");
       rmSync(marker);
 
-      // Edited by hand: one new warning, nothing evaluated, the project is unloaded as a whole.
+      // Edited by hand: one new warning, nothing evaluated; the environment of the content the user
+      // allowed stays, whole (the warning says so), until the new content is allowed.
       writeFileSync(join(dir, "devenv.ts"), source("two"));
-      assert.equal(await s.run(""), notAllowed(dir), "a changed devenv.ts warns again");
+      assert.equal(await s.run(""), notAllowed(dir).replace(/\n$/, KEPT), "a changed devenv.ts warns again");
       assert.equal(await s.run(""), "", "once");
-      assertSameEnv(await s.env(), outside, "a changed, unallowed devenv.ts is unloaded, not half-kept");
+      assertActive(await s.env(), outside, [zig13], { TRUST_VAR: "one" }, "a changed, unallowed devenv.ts: the allowed content's environment stays");
       assert.equal(existsSync(marker), false, "the changed devenv.ts was not evaluated");
+      assert.equal(await s.run("cd .."), "");
+      assertSameEnv(await s.env(), outside, "left: exactly as before");
+      assert.equal(await s.run(`cd ${q(dir)}`), "", "coming back: no repeat");
+      assertActive(await s.env(), outside, [zig13], { TRUST_VAR: "one" }, "coming back: the kept environment");
 
       // Allowed again, then denied: dropped at the next prompt.
       assert.equal((await w.cli(["allow"], dir)).code, 0);
@@ -233,9 +240,9 @@ for (const kind of ["bash", "zsh", "fish"] as const) {
 
       // Only the helper changes (devenv.ts and devenv.lock do not): the next prompt notices it.
       writeFileSync(join(dir, "lib", "helper.ts"), helper("two"));
-      assert.match(await s.run(""), /^devenv: .*\/devenv\.ts is not allowed \(changed: lib\/helper\.ts\); run 'devenv allow'\n$/);
+      assert.match(await s.run(""), /^devenv: .*\/devenv\.ts is not allowed \(changed: lib\/helper\.ts\); run 'devenv allow' \(keeping the environment of the content you allowed\)\n$/);
       assert.equal(await s.run(""), "", "once");
-      assertSameEnv(await s.env(), outside, "a config whose helper changed is unloaded, not half-kept");
+      assertActive(await s.env(), outside, [zig13], { HELPER_VAR: "one" }, "a config whose helper changed keeps the allowed content's environment, whole");
       assert.equal(existsSync(marker), false, "the changed helper was not evaluated");
 
       assert.equal((await w.cli(["allow"], dir)).code, 0);
@@ -532,7 +539,10 @@ for (const kind of ["bash", "zsh", "fish"] as const) {
     test("devenv status: the project, its tools and the hook in this shell; a shell without the hook says so", async () => {
       const dir = await allowedProject(w, w.dir("status"), zigConfig({ ST: "1" }));
       const s = await w.shell(dir);
-      assert.equal(await s.run("devenv status"), `hook: ${kind}, active in this shell\nactive: ${dir}\n  zig@0.13.0\n`);
+      // The tools, then the variables the project sets (values cut to a line), then the PATH entries.
+      const st = await s.run("devenv status");
+      assert.ok(st.startsWith(`hook: ${kind}, active in this shell\nactive: ${dir}\n  zig@0.13.0\n  ST=1\n  ZIG_GLOBAL_CACHE_DIR=`), st);
+      assert.match(st, /\n {2}PATH \+= \S+\n$/);
       const inside = await s.env();
       const shellPath = (await s.run(`command -v ${kind}`)).trim();
 

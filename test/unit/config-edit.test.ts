@@ -40,7 +40,7 @@ test("newConfigSource writes a fresh config, quoting non-identifier names", () =
       `});`,
     ),
   );
-  assert.equal(newConfigSource([]), src(`import { defineConfig } from "devenv";`, ``, `export default defineConfig({`, `  tools: {},`, `});`));
+  assert.equal(newConfigSource([]), src(`import { defineConfig } from "devenv";`, ``, `export default defineConfig({`, `  tools: {`, `  },`, `});`));
 });
 
 test("setTools updates values in place and keeps every comment", () => {

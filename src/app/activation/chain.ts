@@ -1,5 +1,8 @@
 import { projectRoots } from "../../config/find.js";
 import { applyPlan } from "../../env/plan.js";
+import { parseState } from "../../shell/state.js";
+import { undoLayers } from "../../shell/state-undo.js";
+import { readHookValue } from "../../state/hook-values.js";
 import { showPath } from "../../text.js";
 import { prepareProject, type PreparedProject } from "./prepare.js";
 import type { AppContext } from "../context.js";
@@ -36,3 +39,9 @@ export function chainEnv(layers: readonly PreparedProject[], base: NodeJS.Proces
 
 /** PATH dirs of all layers, innermost first (the order they end up on PATH). */
 export const chainPath = (layers: readonly PreparedProject[]) => layers.toReversed().flatMap((l) => l.plan.path);
+
+/**
+ * `env` as it was before the shell hooks applied the projects DEVENV_STATE records (none: `env`
+ * itself), so that what a project sets can be told from a shell its hook already set it in.
+ */
+export const withoutHookChanges = (env: NodeJS.ProcessEnv): Record<string, string> => undoLayers(env, parseState(env.DEVENV_STATE), readHookValue);

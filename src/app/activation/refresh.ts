@@ -66,13 +66,18 @@ export async function refreshActivation(ctx: AppContext, actRoot: string, root: 
   for (const i of bundle.inputs) inputsMtime = Math.max(inputsMtime, i.mtimeMs);
   imported = bundle.inputs.slice(1).map((i) => i.path);
   const trust = bundleTrust(ctx, root, bundle);
-  if (trust.state !== "allowed") return write(blocked(root, trust.state, trust.hash, trust.detail));
-
   const lastGood = readLastGood(actRoot, root) ?? empty();
+  if (trust.state !== "allowed") {
+    // Edited since it was allowed: the last good environment came from content the user allowed,
+    // so keeping it runs nothing new. Denied or never allowed: nothing stays.
+    const kept = trust.state === "changed" && lastGood.dirs.every((d) => existsSync(d)) ? lastGood : empty();
+    return write(blocked(root, trust.state, trust.hash, trust.detail, kept));
+  }
   // devenv.lock written by this refresh is an input the activation is dated after.
   const lockInputs = (written: boolean) => {
     if (written) inputsMtime = Math.max(inputsMtime, newestMtime(inputs(ctx, root)));
   };
+
   try {
     const project = await evaluateBundle(bundle);
     let watcherSays: string | undefined;
@@ -118,12 +123,12 @@ export async function refreshActivation(ctx: AppContext, actRoot: string, root: 
 
 /**
  * Keyed by the trust hash of the config's files: an edited devenv.ts, or an edited file it imports,
- * is a new generation, so the hook warns once more.
+ * is a new generation, so the hook warns once more. `kept`: the environment that stays meanwhile.
  */
-const blocked = (root: string, trust: TrustState, key: string, detail = ""): Activation => ({
+const blocked = (root: string, trust: TrustState, key: string, detail = "", kept = empty()): Activation => ({
   status: "blocked",
-  message: notAllowedMessage(showPath(root), trust, detail),
-  ...empty(),
+  message: notAllowedMessage(showPath(root), trust, detail) + (hasEnv(kept) ? " (keeping the environment of the content you allowed)" : ""),
+  ...kept,
   key,
 });
 

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { createContext } from "../../app/context.js";
-import { projectStatus } from "../../app/activation/index.js";
+import { projectStatus, type StatusReport } from "../../app/activation/index.js";
+import { showPath } from "../../text.js";
 import { printText } from "../output.js";
 
 const RC: Record<string, string> = {
@@ -9,23 +10,56 @@ const RC: Record<string, string> = {
   fish: `devenv hook fish | source   # in ~/.config/fish/config.fish`,
 };
 
-export default async function status(opts: { json?: boolean }, _cmd: Command): Promise<void> {
+/** A value on one line of a terminal: control characters escaped, cut at `max` characters. */
+const short = (v: string, max = 60) => {
+  const s = showPath(v);
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+};
+
+function problems(report: StatusReport, installed: boolean): string[] {
+  const out: string[] = [];
+  for (const p of report.projects) {
+    const at = (msg: string) => (msg.includes(p.root) ? msg : `${showPath(p.root)}: ${msg}`);
+    const active = report.active.some((a) => a.root === p.root);
+    const kept = active ? " (this shell keeps the environment shown above)" : "";
+    if (p.configError) out.push(`config error: ${at(p.configError)}${kept}`);
+    if (active && p.trust === "changed") out.push(`not allowed: ${showPath(p.root)}: devenv.ts changed since it was allowed${kept}; run 'devenv allow'`);
+    if (p.failure) out.push(`failed${p.failedTools ? ` to install ${p.failedTools.join(", ")}` : ""}: ${at(p.failure)}`);
+    if (p.pending.length) {
+      const how = installed ? "run 'devenv install' (or the next prompt in it installs them)" : "run 'devenv install'";
+      out.push(`not installed: ${showPath(p.root)}: ${p.pending.join(", ")}; ${how}`);
+    }
+  }
+  return out;
+}
+
+/**
+ * Exits 1 when a project here or active in this shell has a config error or a failed install (the
+ * report says which); tools not installed yet and a devenv.ts not allowed are shown but exit 0.
+ */
+export default async function status(opts: { json?: boolean }, _cmd: Command): Promise<number> {
   const report = await projectStatus(createContext(), process.ppid);
+  const code = report.ok ? 0 : 1;
   if (opts.json) {
     process.stdout.write(JSON.stringify(report, null, 2) + "\n");
-    return;
+    return code;
   }
   const out: string[] = [];
   const { hook } = report;
   out.push(hook.installed ? `hook: ${hook.shell}, active in this shell` : `hook: not active in this shell; add: ${RC[hook.shell] ?? RC.bash}`);
   if (!report.active.length) out.push("active: none");
   for (const a of report.active) {
-    out.push(`active: ${a.root}${a.current ? "" : " (changed; the next prompt updates it)"}`);
+    out.push(`active: ${showPath(a.root)}${a.current ? "" : " (changed; the next prompt updates it)"}`);
     for (const t of a.tools) out.push(`  ${t}`);
+    for (const [k, v] of Object.entries(a.set)) out.push(`  ${k}=${short(v)}`);
+    for (const [k, dirs] of Object.entries(a.prepend)) out.push(`  ${k} += ${short(dirs.join(":"), 100)}`);
   }
   if (report.here && !report.here.active) {
-    const why = report.here.trust === "allowed" ? (hook.installed ? "loads at the next prompt" : "allowed") : `${report.here.trust}; run 'devenv allow'`;
-    out.push(`here: ${report.here.root} (not active: ${why})`);
+    const t = report.here.trust;
+    const why = t === "allowed" ? (hook.installed ? "loads at the next prompt" : "allowed") : t === "unknown" ? "does not load" : `${t}; run 'devenv allow'`;
+    out.push(`here: ${showPath(report.here.root)} (not active: ${why})`);
   }
+  out.push(...problems(report, hook.installed));
   printText(out.join("\n") + "\n");
+  return code;
 }
