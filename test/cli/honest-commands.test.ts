@@ -6,28 +6,13 @@
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
-import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
-import { assertOk, sandbox, type Sandbox } from "../helpers/cli.js";
+import { test } from "node:test";
+import { projectSandboxes } from "../support/project-sandbox.js";
+import { useFakeUpstream } from "../support/use-fake-upstream.js";
+import { assertOk, type Sandbox } from "../helpers/cli.js";
 
-installNetGuard();
-let fake: FakeUpstream;
-
-before(async () => {
-  fake = await startFakeUpstream({ node: ["20.18.0"], zig: ["0.13.0"] });
-});
-after(async () => {
-  await fake.close();
-  assertNoExternalRequests();
-});
-
-const fresh = async (src?: string): Promise<Sandbox> => {
-  const sb = sandbox(fake.mirrors);
-  mkdirSync(sb.project, { recursive: true });
-  if (src !== undefined) await sb.writeConfig(src);
-  return sb;
-};
+const fake = useFakeUpstream({ node: ["20.18.0"], zig: ["0.13.0"] });
+const fresh = projectSandboxes(() => fake.mirrors);
 const read = (sb: Sandbox, f: string) => readFileSync(join(sb.project, f), "utf8");
 
 /** The lines of `after` that are not in `before`, and those of `before` gone from `after` (a line diff of two small files). */

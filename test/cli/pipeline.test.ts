@@ -12,20 +12,11 @@
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
-import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
+import { test } from "node:test";
+import { useFakeUpstream } from "../support/use-fake-upstream.js";
 import { assertOk as ok, sandbox, type RunResult, type Sandbox } from "../helpers/cli.js";
 
-installNetGuard();
-let fake: FakeUpstream;
-before(async () => {
-  fake = await startFakeUpstream({ node: ["20.18.0"], zig: ["0.13.0"] });
-});
-after(async () => {
-  await fake.close();
-  assertNoExternalRequests();
-});
+const fake = useFakeUpstream({ node: ["20.18.0"], zig: ["0.13.0"] });
 
 const NODE_DOWNLOAD = /\/node-v20\.18\.0-[a-z]+-[a-z0-9]+\.tar\.(xz|gz)$/;
 const CONFIG = `export default { tools: { zig: "0.13", node: "20" } };\n`;
