@@ -4,7 +4,7 @@
  * `env` inside a shell whose hook already applied the project.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { projectSandboxes } from "../support/project-sandbox.js";
