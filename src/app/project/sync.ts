@@ -1,5 +1,5 @@
 /**
- * The project pipeline, written once (issue 15; docs/decisions-pending-pipe.md): load devenv.ts →
+ * The project pipeline, written once (issue 15; D40 in docs/decisions.md): load devenv.ts →
  * lock → write devenv.lock → pin → install → record use (gc root) → touch the stamp. Every command
  * (install, exec/env/shell through prepareProject, add/remove, update, lock) and the hook's refresh
  * call it; they differ only in the options. Copies of this sequence drifted before: `add` and
