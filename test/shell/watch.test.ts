@@ -155,7 +155,8 @@ test("done when: an edit of devenv.ts followed by `devenv allow` in the shell: t
 test("Ctrl-C while the prompt waits for the watcher: the shell is back at once with what it had, the watcher goes on, and the next prompt after it is done has the tool", { skip: !shellAvailable("bash") }, async () => {
   const { proj, newer, s } = await pulledProject("impatient");
   const tarball = /zig-.*0\.14\.1.*\.tar\.xz$/;
-  fake.slow(tarball, 200);
+  // Held, not slowed: however slow the machine, the watcher cannot finish before the prompt looks.
+  const hold = fake.hold(tarball);
   try {
     replaceFile(join(proj, "devenv.lock"), newer);
     const prompt = s.run(""); // Enter right after the pull: the prompt finds zig 0.14.1 missing and waits
@@ -165,6 +166,7 @@ test("Ctrl-C while the prompt waits for the watcher: the shell is back at once w
     assert.deepEqual(await s.processesDuring(""), [], "the next prompt does not wait again");
     assert.equal((await s.run("zig version")).trim(), "0.13.0", "the shell keeps what it had");
   } finally {
+    hold.release();
     fake.reset();
   }
   await waitWatching("the watcher to finish", () => logLines(new RegExp(`${proj}: ready: zig@0\\.14\\.1`)).length > 0, 30_000);
