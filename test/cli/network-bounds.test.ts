@@ -176,13 +176,15 @@ test("a DEVENV_HTTP_* value that is not a number is a usage error naming the var
 
 test("add writes at the end: devenv.ts edited while the download runs is left as the user wrote it (nothing written); a successful add keeps a symlinked devenv.ts a symlink, and its mode", async () => {
   const sb = await lockedProject(fake.mirrors, { DEVENV_HTTP_MIN_SPEED: "0" });
-  fake.slow(/zig-linux-x86_64-0\.13\.0\.tar\.xz$/, 150);
+  // Held while devenv.ts is edited: the add cannot finish before the edit, however slow the machine.
+  const hold = fake.hold(/zig-linux-x86_64-0\.13\.0\.tar\.xz$/);
   try {
     const lockBefore = snapshot(sb).lock;
     const p = start(sb, ["add", "zig@0.13"]);
     await waitFor("the download to start", () => fake.count(/zig-linux-x86_64-0\.13\.0\.tar\.xz$/) > 0, 20_000);
     const mine = `// edited meanwhile\nexport default { tools: {} };\n`;
     writeFileSync(join(sb.project, "devenv.ts"), mine);
+    hold.release();
     const r = await p.done;
     assert.equal(r.code, 1, p.err());
     assert.match(p.err(), new RegExp(`devenv: devenv\\.ts in ${sb.project} changed while devenv add was running; nothing was written\\n  hint: Run 'devenv add' again\\.`));

@@ -23,7 +23,8 @@ test("Ctrl-C during an install exits 130 and leaves no temp dir and no entry; th
   const sb = sandbox(fake.mirrors);
   mkdirSync(sb.project, { recursive: true });
   await sb.writeConfig(`export default { tools: { zig: "0.13" } };\n`);
-  fake.slow(/zig-linux-x86_64-0\.13\.0\.tar\.xz$/, 200);
+  // Held until Ctrl-C is in: however slow the machine, the install cannot finish first.
+  fake.hold(/zig-linux-x86_64-0\.13\.0\.tar\.xz$/);
   const p = start(sb, ["install"]);
   const store = join(sb.home, "store");
   await waitFor("the install's temp dir", () => {

@@ -349,7 +349,8 @@ for (const kind of ["bash", "zsh", "fish"] as const) {
     test("Ctrl-C during the hook's install: a usable shell, a clean store, no retry at every prompt", async () => {
       const version = INTERRUPTED_ZIG[kind];
       const tarball = new RegExp(`/zig-[a-z0-9_-]+-${version.replace(/\./g, "\\.")}\\.tar\\.xz$`);
-      fake.slow(tarball, 100);
+      // Held until Ctrl-C is in: the install cannot finish first, however slow the machine.
+      const hold = fake.hold(tarball);
       const dir = await allowedProject(w, w.dir("interrupted"), zigConfig({ INTR: "1" }, "", version));
       const s = await w.shell(w.dir(""));
       const outside = await s.env();
@@ -372,6 +373,7 @@ for (const kind of ["bash", "zsh", "fish"] as const) {
       assert.equal(fake.count(tarball), downloads, "nothing downloaded again");
       assertSameEnv(await s.env(), outside, "nothing applied");
       assert.deepEqual(w.storeNames(), names);
+      hold.release();
     });
 
     const userHooks: Array<{ name: string; rc: string; check: string; expect: (code: number) => string }> =
