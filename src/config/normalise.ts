@@ -4,7 +4,8 @@ import { versionProblem } from "../lock/names.js";
 import { hasRecipe, unknownTool } from "../../recipes/index.js";
 import type { PlatformKey } from "../recipes/types.js";
 import { envRefusal } from "./env-names.js";
-import { configSchema } from "./schema.js";
+import { configSchema, postgresServiceSchema, processSchema, servicesSchema } from "./schema.js";
+import { normaliseServices, type ServicesConfig } from "./services.js";
 
 /** One tool as the project asks for it. */
 export interface ToolRequest {
@@ -16,6 +17,8 @@ export interface ToolRequest {
   inline: boolean;
   /** `checksum: "first-download"` in devenv.ts: lock a file no upstream hashed by hashing it once (kept out of `options`). */
   checksum?: "first-download";
+  /** Not in devenv.ts's tools: added because something else needs it (services.postgres needs postgres). */
+  implicit?: string;
 }
 
 export interface ProjectConfig {
@@ -32,6 +35,8 @@ export interface ProjectConfig {
    * of them is an edit to the config (a new trust check, a stale cached activation).
    */
   inputs: string[];
+  /** `services` and `processes`, for `devenv up` (absent when devenv.ts has neither). */
+  services?: ServicesConfig;
 }
 
 /** Validate an evaluated devenv.ts against the schema and turn it into requests. */
@@ -66,6 +71,10 @@ export function normaliseConfig(value: unknown, root: string, file: string, inpu
     tools.push({ name, range: version.trim(), options, inline, ...(checksum ? { checksum } : {}) });
   }
   checkEnvNames(cfg.env ?? {}, new Set(cfg.unsafeEnv ?? []), file);
+  const services = normaliseServices(cfg, file);
+  if (services?.postgres && !tools.some((t) => t.name === "postgres")) {
+    tools.push({ name: "postgres", range: "latest", options: {}, inline: false, implicit: "services.postgres" });
+  }
   return {
     root,
     file,
@@ -75,6 +84,7 @@ export function normaliseConfig(value: unknown, root: string, file: string, inpu
     autoInstall: cfg.autoInstall ?? true,
     ...(cfg.strictChecksums ? { strictChecksums: true } : {}),
     inputs,
+    ...(services ? { services } : {}),
   };
 }
 
@@ -117,7 +127,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case "invalid_union":
       return 'expected a version range string (e.g. "20") or an object with a string `version`';
     case "unrecognized_keys":
-      return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `'${k}'`).join(", ")} (expected tools, env, unsafeEnv, platforms, autoInstall, strictChecksums)`;
+      return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `'${k}'`).join(", ")} (expected ${expectedKeys(issue.path).join(", ")})`;
     case "invalid_type":
       return `expected ${issue.expected}, got ${issue.input === null ? "null" : Array.isArray(issue.input) ? "array" : typeof issue.input}`;
     case "invalid_format":
@@ -125,4 +135,15 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     default:
       return issue.message;
   }
+}
+
+/** The keys the object at `path` may have, for an unknown-key message. */
+function expectedKeys(path: PropertyKey[]): string[] {
+  const shape = (s: z.ZodType): string[] => Object.keys((s as unknown as { shape?: Record<string, unknown> }).shape ?? {});
+  if (path.length === 0) return shape(configSchema).filter((k) => k !== "$schema");
+  if (path[0] === "services" && path.length === 1) return shape(servicesSchema);
+  if (path[0] === "services" && path[1] === "postgres") return shape(postgresServiceSchema);
+  if (path[0] === "processes" && path.length === 2) return shape(processSchema);
+  if (path[0] === "processes" && path[2] === "ready") return ["tcp", "http", "exec"];
+  return ["version", "url", "sha256", "bin", "strip", "checksum"];
 }

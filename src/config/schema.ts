@@ -38,6 +38,48 @@ export const toolSpecSchema = z.union([
   toolObjectSchema,
 ]);
 
+const portSchema = z.union([z.number().int().min(1).max(65535), z.literal("auto")]);
+const commandSchema = z.union([z.string().min(1), z.array(z.string()).min(1)]);
+const signalSchema = z.enum(["SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGKILL", "SIGUSR1", "SIGUSR2"]);
+
+export const postgresServiceSchema = z
+  .strictObject({
+    port: portSchema.optional().describe('TCP port, or "auto" (default): a free port picked once for this checkout and kept'),
+    databases: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/, "a database name")).optional().describe("Databases created on the first `devenv up` (and when added later)"),
+    user: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, "a role name").optional().describe('The superuser initdb creates (default "postgres")'),
+    settings: z.record(z.string().regex(/^[a-z_][a-z0-9_.]*$/, "a server setting name"), z.union([z.string(), z.number(), z.boolean()])).optional().describe("Server settings, passed as -c name=value"),
+    initdbArgs: z.array(z.string()).optional().describe("Extra initdb arguments"),
+    initScript: z.string().optional().describe("SQL run once, after the databases are created, in the first database"),
+    listen: z.enum(["socket", "localhost"]).optional().describe('"localhost" (default): 127.0.0.1 and the socket; "socket": the Unix socket only'),
+  })
+  .describe("A per-project PostgreSQL server, run by `devenv up` from the project's postgres tool");
+
+export const processSchema = z
+  .strictObject({
+    command: commandSchema.describe("A shell command line, or argv as a list; ${port} and ${root} are filled in"),
+    cwd: z.string().optional().describe("Working directory, relative to the project root (default: the root)"),
+    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name"), z.string()).optional().describe("Extra environment variables; ${port} and ${root} are filled in"),
+    port: portSchema.optional().describe('The port this process listens on (number, or "auto"): given to it as PORT and exported as <NAME>_PORT'),
+    after: z.array(z.string()).optional().describe("Processes (or \"postgres\") that must be ready before this one starts"),
+    ready: z
+      .union([
+        z.strictObject({ tcp: z.union([z.number().int().min(1).max(65535), z.literal("port")]) }),
+        z.strictObject({ http: z.string().regex(/^https?:\/\//, "an http(s) URL") }),
+        z.strictObject({ exec: commandSchema }),
+      ])
+      .optional()
+      .describe('When the process is ready: { tcp: port | "port" }, { http: url } (any 2xx/3xx), or { exec: command } (exit 0); default: once started'),
+    readyTimeout: z.number().positive().optional().describe("Seconds to wait for readiness (default 60)"),
+    restart: z.enum(["no", "on-failure", "always"]).optional().describe('Restart when it exits: "no" (default), "on-failure" (non-zero exit or a signal), "always"'),
+    stopSignal: signalSchema.optional().describe("Signal that asks it to stop (default SIGTERM)"),
+    stopTimeout: z.number().positive().optional().describe("Seconds to wait after stopSignal before SIGKILL (default 10)"),
+  })
+  .describe("One of the project's own processes, run by `devenv up`");
+
+export const servicesSchema = z
+  .strictObject({ postgres: postgresServiceSchema.optional() })
+  .describe("Services `devenv up` runs for this project (data, sockets and logs in devenv's state dir)");
+
 export const configSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -59,6 +101,11 @@ export const configSchema = z
       .boolean()
       .optional()
       .describe('Refuse checksums trusted on first download: never lock one, and refuse a devenv.lock that has one (also DEVENV_STRICT_CHECKSUMS=1 or --strict)'),
+    services: servicesSchema.optional(),
+    processes: z
+      .record(z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, "a lowercase process name (letters, digits, _ -)"), processSchema)
+      .optional()
+      .describe("The project's own servers and workers, run by `devenv up`"),
   })
   .describe("devenv project configuration (devenv.ts)");
 

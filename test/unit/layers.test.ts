@@ -24,6 +24,7 @@ export const FLOORS = [
   "src/store",
   "recipes", // one recipe per tool, and the table of them
   "src/config",
+  "src/services", // the supervisor, postgres, ports: knows config types, never the app
   "src/resolver",
   "src/app", // context.ts: what every use case is given
   "src/app/gc",
@@ -31,6 +32,7 @@ export const FLOORS = [
   "src/app/activation",
   "src/app/store",
   "src/app/watch",
+  "src/app/services",
   "src/cli",
 ];
 
