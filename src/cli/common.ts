@@ -16,16 +16,28 @@ export function contextFor(cmd: Command): AppContext {
 }
 
 let installed = false;
+const cleanups = new Map<NodeJS.Signals, () => void>();
 function installSignalCleanup(): void {
   if (installed) return;
   installed = true;
   for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     // Not in the middle of committing an edit of devenv.ts/devenv.lock: that finishes first.
-    process.on(sig, () => whenInterruptible(() => {
+    const onSignal = () => whenInterruptible(() => {
       removeActiveTempsSync();
       removeActivePinsSync();
       process.stderr.write(`\ndevenv: interrupted; nothing half-installed was left behind\n`);
       process.exit(128 + ({ SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const)[sig]);
-    }));
+    });
+    cleanups.set(sig, onSignal);
+    process.on(sig, onSignal);
   }
+}
+
+/**
+ * From here on the command handles SIGINT/SIGTERM/SIGHUP itself (the services supervisor stops its
+ * processes first): the exit-at-once clean-up above is removed. Only once nothing is being installed.
+ */
+export function takeOverSignals(): void {
+  for (const [sig, fn] of cleanups) process.off(sig, fn);
+  cleanups.clear();
 }

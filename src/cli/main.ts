@@ -111,6 +111,22 @@ Put one of these in your shell's rc file:
     .option("-v, --verbose", "also list each entry kept and why (always shown with --dry-run)")
     .option("--json", "print JSON")
     .action(run(() => import("./commands/gc.js")));
+  program
+    .command("up")
+    .description("run the project's services and processes (devenv.ts: services, processes); Ctrl-C stops them")
+    .argument("[names...]", "only these (and what they wait for)")
+    .option("-d, --detach", "run in the background; return when every process is ready")
+    .action(run(() => import("./commands/up.js")));
+  program.command("down").description("stop the project's services and processes").action(run(() => import("./commands/down.js")));
+  program.command("ps").description("the project's services and processes: pid, state, port, uptime, restarts").option("--json", "print JSON").action(run(() => import("./commands/ps.js")));
+  program
+    .command("logs")
+    .description("the output of the project's services and processes")
+    .argument("[names...]")
+    .option("-f, --follow", "keep printing new lines")
+    .option("-n, --lines <n>", "lines of each log to show first (default 50)")
+    .action(run(() => import("./commands/logs.js")));
+  program.command("restart").description("restart running services and processes (default: all)").argument("[names...]").action(run(() => import("./commands/restart.js")));
   const store = program.command("store").description("inspect the store of installed tools");
   store.command("ls").description("entries, their sizes, the projects that use them, last use").option("--json", "print JSON").action(run(() => import("./commands/store-ls.js")));
   store
@@ -132,6 +148,10 @@ Put one of these in your shell's rc file:
     .command("watch-refresh", { hidden: true })
     .argument("[roots...]")
     .action(run(() => import("./commands/watch-refresh.js")));
+  program
+    .command("services-run", { hidden: true })
+    .argument("[names...]")
+    .action(run(() => import("./commands/services-run.js")));
   program
     .command("hook-env", { hidden: true })
     .argument("[roots...]")

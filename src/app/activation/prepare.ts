@@ -10,6 +10,7 @@ import type { InstalledTool } from "../../store/install.js";
 import type { AppContext } from "../context.js";
 import { toolEnvOps, type ProjectTool } from "../project/install.js";
 import { projectStateDir } from "../../state/projects.js";
+import { projectServicesEnv } from "../../services/env.js";
 import { realRoot } from "../project/trust.js";
 import type { FirstDownloadValue } from "../project/first-download.js";
 import { requireRoot } from "../project/load.js";
@@ -52,7 +53,8 @@ export function planProjectEnv(ctx: AppContext, project: ProjectConfig, tools: P
       ops: toolEnvOps(ctx, t),
       stateDir: projectStateDir(ctx.dirs.state, real, t.req.name),
     })),
-    project.env,
+    // Services first: an env entry of devenv.ts with the same name (DATABASE_URL, …) wins.
+    { ...projectServicesEnv(ctx.dirs.state, real, project.services, ctx.env), ...project.env },
     project.root,
   );
   const file = showPath(join(project.root, CONFIG_FILE));

@@ -10,6 +10,7 @@ import { DevenvError } from "../../errors.js";
 import { serializeLock } from "../../lock/format.js";
 import type { LockFile } from "../../lock/types.js";
 import { touchStamp } from "../../state/trust.js";
+import { ensurePorts } from "../../services/env.js";
 import { findInstalled, type InstalledTool } from "../../store/install.js";
 import type { AppContext } from "../context.js";
 import { pinSpecs, recordUse } from "../gc/references.js";
@@ -91,6 +92,8 @@ export async function syncProject(ctx: AppContext, root: string, opts: SyncOptio
   } finally {
     await pin.release();
   }
+  // The ports this checkout's services use are picked once, before the activation exports them.
+  await ensurePorts(ctx.dirs.state, realRoot(root), project.services, ctx.env);
   if (opts.stamp === "always" || (opts.stamp !== "never" && installed.some((t) => t.fresh))) await touchStamp(ctx.dirs.state);
   return { project, lock, lockWritten, tools, installed, missing };
 }
