@@ -120,8 +120,9 @@ export class Runner {
         throw new ProcessStartError(this.name, why, this.log);
       }
       this.streak = d.streak;
-      this.set({ state: "backoff", restarts: this.status.restarts + 1, nextStartAt: Date.now() + d.delayMs }, "restarting", `in ${d.delayMs} ms`);
+      this.set({ state: "backoff", nextStartAt: Date.now() + d.delayMs }, "restarting", `in ${d.delayMs} ms`);
       if (!(await this.sleep(d.delayMs))) throw new DevenvError("SERVICE", `${this.name}: stopped while starting`);
+      this.set({ restarts: this.status.restarts + 1 });
     }
   }
 
@@ -150,7 +151,7 @@ export class Runner {
     const d = nextRestart(this.spec.restart, exit, { streak: this.streak, startedAt: run.startedAt }, Date.now(), this.host.backoff);
     this.streak = d.streak;
     if (!d.restart) return this.set({ state: "exited" });
-    this.set({ state: "backoff", restarts: this.status.restarts + 1, nextStartAt: Date.now() + d.delayMs }, "restarting", `in ${d.delayMs} ms`);
+    this.set({ state: "backoff", nextStartAt: Date.now() + d.delayMs }, "restarting", `in ${d.delayMs} ms`);
     this.timer = setTimeout(() => {
       this.busy = this.busy.then(() => this.relaunch()).catch(() => {});
     }, d.delayMs);
@@ -159,6 +160,7 @@ export class Runner {
   /** A restart by policy: the new run goes through readiness; not ready in time → stopped, and the policy decides again. */
   private async relaunch(): Promise<void> {
     if (this.mode !== "running") return;
+    this.set({ restarts: this.status.restarts + 1 });
     let run: Run;
     try {
       run = await this.spawnOnce();
