@@ -43,12 +43,13 @@ export function lastLines(file: string, n: number, maxBytes = 64 * 1024): string
   }
   try {
     const size = statSync(file).size;
-    const len = Math.min(size, maxBytes);
+    // One byte more than the bound when the file is larger: was the first line cut, or is it whole?
+    const len = Math.min(size, maxBytes + 1);
     const buf = Buffer.alloc(len);
     const got = readSync(fd, buf, 0, len, size - len);
     let lines = buf.subarray(0, got).toString("utf8").split("\n");
     if (lines.at(-1) === "") lines.pop();
-    if (len < size) lines = lines.slice(1); // the first one is probably cut
+    if (len < size) lines = lines.slice(1); // cut, or empty when the extra byte was the newline before a whole line
     return lines.slice(-n);
   } finally {
     closeSync(fd);

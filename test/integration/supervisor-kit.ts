@@ -44,6 +44,12 @@ process.on("SIGTERM", () => {
 console.log(name + " up pid " + process.pid);
 setInterval(() => {}, 1 << 30);
 `,
+  // ticker.js <name>: a numbered line every 30 ms, forever.
+  "ticker.js": `
+const name = process.argv[2];
+let n = 0;
+setInterval(() => console.log(name + " tick " + n++), 30);
+`,
   // parent.js <pid file>: starts a grandchild (which ignores nothing) and writes the grandchild's pid.
   "parent.js": `
 const { spawn } = require("node:child_process");
