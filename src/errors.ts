@@ -26,6 +26,8 @@ export type ErrorCode =
   | "ENV_INVALID"
   | "USAGE"
   | "ROOT_UNREADABLE"
+  /** A service or process did not start, or could not be stopped (src/services). */
+  | "SERVICE"
   | "IO";
 
 export class DevenvError extends Error {
