@@ -17,6 +17,7 @@ import { DevenvError } from "../../src/errors.js";
 import { servicePaths, type ServicePaths } from "../../src/services/paths.js";
 import { pgPing } from "../../src/services/pg-wire.js";
 import { assignPorts } from "../../src/services/ports.js";
+import { recordFile } from "../../src/services/postgres/databases.js";
 import { postgresEnv, postgresSpec } from "../../src/services/postgres/index.js";
 import type { ProcessSpec } from "../../src/services/types.js";
 import { contentHash, writeTrust } from "../../src/state/trust.js";
@@ -110,9 +111,10 @@ function start(spec: ProcessSpec): { child: ChildProcess; log: () => string } {
   return { child, log: () => log };
 }
 
-async function stopWithSigint(child: ChildProcess, log: () => string): Promise<void> {
+/** The spec's first stop step, to the process group: SIGINT, Postgres's fast shutdown. */
+async function stopWithSigint(spec: ProcessSpec, child: ChildProcess, log: () => string): Promise<void> {
   const exited = new Promise<[number | null, NodeJS.Signals | null]>((r) => child.once("exit", (code, sig) => r([code, sig])));
-  process.kill(-child.pid!, "SIGINT");
+  process.kill(-child.pid!, spec.stop[0]!.signal);
   const [code, sig] = await exited;
   assert.deepEqual([code, sig], [0, null], `postgres exits 0 on SIGINT (fast shutdown)\n${log()}`);
   assert.match(log(), /received fast shutdown request/);
@@ -151,7 +153,7 @@ test("prepare + the spec's argv: ready by the probe, app created with the initSc
   assert.deepEqual(rows, [{ text: "hello from initScript", db: "app", user: "postgres" }]);
   const viaUrl = await query<{ n: number }>(vars, "SELECT 6 * 7 AS n", "url");
   assert.deepEqual(viaUrl, [{ n: 42 }]);
-  await stopWithSigint(child, log);
+  await stopWithSigint(spec, child, log);
   assert.equal(await pgPing({ host: "127.0.0.1", port, user: "postgres", database: "app", timeoutMs: 2000 }), "down");
 
   // Second start: nothing to create, the initScript is not run again (it would fail: the table exists).
@@ -161,7 +163,16 @@ test("prepare + the spec's argv: ready by the probe, app created with the initSc
   const second = start(spec);
   await waitFor("postgres to accept connections again", () => spec.ready?.kind === "probe" && spec.ready.probe(), { timeoutMs: 60_000, detail: second.log });
   assert.deepEqual(await query<{ n: string }>(vars, "SELECT count(*) AS n FROM greetings", "url"), [{ n: "1" }]);
-  await stopWithSigint(second.child, second.log);
+  await stopWithSigint(spec, second.child, second.log);
+
+  // A record that lost its databases: the existing one counts as created (CREATE DATABASE would fail).
+  const record = JSON.parse(readFileSync(recordFile(paths.pgdata), "utf8")) as { databases: string[]; initScript?: unknown };
+  assert.deepEqual(record.databases, ["app"]);
+  writeFileSync(recordFile(paths.pgdata), JSON.stringify({ ...record, databases: [] }));
+  const third: string[] = [];
+  await spec.prepare!((l) => third.push(l));
+  assert.ok(!third.some((l) => l.startsWith("creating database")), third.join("\n"));
+  assert.deepEqual((JSON.parse(readFileSync(recordFile(paths.pgdata), "utf8")) as { databases: string[] }).databases, ["app"]);
 });
 
 test("listen: socket: no TCP port, and node-postgres reaches it through the socket dir in PGHOST and in DATABASE_URL", async () => {
@@ -178,7 +189,7 @@ test("listen: socket: no TCP port, and node-postgres reaches it through the sock
   const dbs = await query<{ datname: string }>(vars, "SELECT datname FROM pg_database WHERE datname IN ('app', 'reports') ORDER BY 1", "url");
   assert.deepEqual(dbs.map((r) => r.datname), ["app", "reports"]);
   assert.deepEqual(await query<{ db: string }>(vars, "SELECT current_database() AS db", "vars"), [{ db: "app" }]);
-  await stopWithSigint(child, log);
+  await stopWithSigint(spec, child, log);
 });
 
 test("a failing initScript is an error with Postgres's lines, and is not recorded as done", async () => {

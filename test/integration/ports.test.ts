@@ -79,6 +79,21 @@ test("auto skips a port a process listens on, and that process is named by pid a
   const why = await checkPortFree(start);
   assert.match(why ?? "", new RegExp(`^port ${start} on 127\\.0\\.0\\.1 is in use by pid ${child.pid} \\(`));
   assert.equal(await checkPortFree(got.web!), undefined);
+  // The port it got is kept once the listener is gone, though the first guess is free again.
+  child.kill("SIGKILL");
+  await waitFor("the listener to exit", () => child.exitCode !== null || child.signalCode !== null);
+  await waitFor("the first guess to be free", async () => (await checkPortFree(start)) === undefined);
+  assert.deepEqual(await assignPorts(st, p, [{ name: "web", port: "auto" }]), got);
+});
+
+test("two auto names of one checkout never share a port: web's first guess is already postgres's", async () => {
+  const st = join(base, "state-own");
+  const p = servicePaths(st, join(base, "own"));
+  mkdirSync(p.dir, { recursive: true });
+  writeFileSync(p.ports, JSON.stringify({ postgres: autoPortStart(p, "web") }));
+  const got = await assignPorts(st, p, [{ name: "postgres", port: "auto" }, { name: "web", port: "auto" }]);
+  assert.equal(got.postgres, autoPortStart(p, "web"), "postgres keeps its recorded port");
+  assert.notEqual(got.web, got.postgres);
 });
 
 test("portHolder: undefined for a port nobody listens on; listenInodes reads LISTEN rows only", async () => {

@@ -130,6 +130,20 @@ test("prepare refuses a data dir of another major and leaves it untouched", asyn
   assert.deepEqual(snapshot(dirname(paths.pgdata)), before);
 });
 
+test("as root: a data dir owned by another user than the server's is refused, untouched, with the chown that fixes it", { skip: !asRoot && "needs root" }, async () => {
+  const paths = servicePaths(join(base, "state"), join(base, "root-owned"));
+  mkdirSync(paths.pgdata, { recursive: true });
+  chmodSync(paths.pgdata, 0o700);
+  writeFileSync(join(paths.pgdata, "PG_VERSION"), "18\n");
+  const before = snapshot(dirname(paths.pgdata));
+  await assert.rejects(specFor(paths).prepare!(() => {}), (e: DevenvError) => {
+    assert.match(e.message, /belongs to uid 0, but postgres runs as nobody \(uid 65534\); the data dir was not touched$/);
+    assert.match(e.hint ?? "", /chown -R 65534 '/);
+    return true;
+  });
+  assert.deepEqual(snapshot(dirname(paths.pgdata)), before);
+});
+
 test("a failed initdb leaves no data dir and no temp dir; the error carries initdb's lines", async () => {
   const paths = servicePaths(join(base, "state"), join(base, "fresh-project"));
   const lines: string[] = [];

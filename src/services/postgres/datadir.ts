@@ -46,6 +46,23 @@ export function inspectDataDir(pgdata: string, toolVersion: string): DataDirStat
   return { kind: "ok", major };
 }
 
+/**
+ * Postgres refuses a data dir that is not its user's. devenv says so before starting, with the
+ * command that fixes it (the server's user changes when devenv is run as root, then under sudo).
+ */
+export function checkDataDirOwner(pgdata: string, uid: number, who: string): void {
+  let owner: number;
+  try {
+    owner = statSync(pgdata).uid;
+  } catch {
+    return;
+  }
+  if (owner === uid) return;
+  throw new DevenvError("SERVICE", `the Postgres data dir ${pgdata} belongs to uid ${owner}, but postgres runs as ${who} (uid ${uid}); the data dir was not touched`, {
+    hint: `Postgres only runs on a data dir its user owns. Run devenv as the user who made it, or hand it over: chown -R ${uid} '${dirname(pgdata)}'.`,
+  });
+}
+
 function notDataDir(pgdata: string, why: string): DevenvError {
   return new DevenvError("SERVICE", `${pgdata} ${why}: it is not a Postgres data dir, and was not touched`, {
     hint: "Move it aside (or delete it if nothing in it matters): devenv then runs initdb there.",

@@ -11,7 +11,7 @@ import type { ServicePaths } from "../paths.js";
 import { pgPing } from "../pg-wire.js";
 import type { ProcessSpec } from "../types.js";
 import { ensureDatabases, writeRecord } from "./databases.js";
-import { ensureDataDir, inspectDataDir } from "./datadir.js";
+import { checkDataDirOwner, ensureDataDir, inspectDataDir } from "./datadir.js";
 import { checkUserReach, ownedDir, serverUser } from "./user.js";
 
 export interface PostgresSpecOptions {
@@ -84,7 +84,9 @@ export function postgresSpec(svc: PostgresService, opts: PostgresSpecOptions): P
     async prepare(log) {
       if (who.note) log(who.note);
       // Refuse a data dir of another major before creating or chowning anything.
-      inspectDataDir(paths.pgdata, opts.version);
+      if (inspectDataDir(paths.pgdata, opts.version).kind === "ok") {
+        checkDataDirOwner(paths.pgdata, who.user?.uid ?? process.getuid?.() ?? 0, who.user?.name ?? "this user");
+      }
       await ownedDir(dirname(paths.pgdata), who.user);
       await ownedDir(paths.pgsocket, who.user);
       if (who.user) await checkUserReach(who.user, postgres, [dirname(paths.pgdata), paths.pgsocket]);
