@@ -142,6 +142,7 @@ test("prepare + the spec's argv: ready by the probe, app created with the initSc
   assert.ok(lines.some((l) => /^initdb: creating the data dir /.test(l)), lines.join("\n"));
   assert.ok(lines.includes("creating database app"), lines.join("\n"));
   assert.ok(lines.includes("running initScript in database app"), lines.join("\n"));
+  assert.ok(!lines.some((l) => l.includes("pg_ctl")), `no advice to start the temp dir with pg_ctl: ${lines.join("\n")}`);
   assert.equal(lstatSync(paths.pgdata).mode & 0o777, 0o700);
   assert.equal(lstatSync(paths.pgdata).uid, spec.user?.uid ?? process.getuid!());
 

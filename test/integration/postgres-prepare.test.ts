@@ -13,6 +13,7 @@ import { parse } from "pg-connection-string";
 import type { PostgresService } from "../../src/config/services.js";
 import { DevenvError } from "../../src/errors.js";
 import { servicePaths, type ServicePaths } from "../../src/services/paths.js";
+import { errorLines } from "../../src/services/postgres/databases.js";
 import { pgMajor } from "../../src/services/postgres/datadir.js";
 import { postgresEnv, postgresSpec } from "../../src/services/postgres/index.js";
 import { serverUser } from "../../src/services/postgres/user.js";
@@ -104,6 +105,18 @@ test("postgresEnv: libpq's variables and a DATABASE_URL node-postgres parses to 
   const parsed = parse(sock.DATABASE_URL!);
   assert.deepEqual([parsed.host, parsed.port, parsed.database, parsed.user], [paths.pgsocket, "25433", "postgres", "dev user"]);
   assert.match(sock.DATABASE_URL!, /^postgresql:\/\/dev%20user@%2F/);
+});
+
+test("errorLines: Postgres's messages with their continuation lines, without prompts and LOG noise", () => {
+  const out = errorLines([
+    "LOG:  database system was shut down at 2026-12-07",
+    "backend> FATAL:  column \"nosuch\" does not exist at character 8",
+    "FATAL:  column \"nosuch\" does not exist at character 8",
+    "STATEMENT:  SELECT nosuch",
+    "\t  FROM t;",
+    "LOG:  checkpoint starting: shutdown immediate",
+  ]);
+  assert.equal(out, '  FATAL:  column "nosuch" does not exist at character 8\n  STATEMENT:  SELECT nosuch\n  \t  FROM t;');
 });
 
 test("pgMajor: one number since 10, two before", () => {

@@ -49,16 +49,27 @@ export interface SingleOptions {
   env: Record<string, string>;
 }
 
-/** Statements (each ending with ";" and a blank line: the -j terminator) in single-user mode; stops at the first error. */
+/**
+ * SQL in single-user mode with -j: a query ends at a ";" followed by a blank line, so each block
+ * between blank lines runs as one query (one implicit transaction). exit_on_error stops at the
+ * first error with a non-zero status; log_line_prefix= keeps messages free of timestamps.
+ */
 export function runSingle(o: SingleOptions, database: string, sql: string) {
-  const argv = [join(o.binDir, "postgres"), "--single", "-j", "-D", o.pgdata, "-c", "exit_on_error=on", ...o.settings, database];
+  const argv = [join(o.binDir, "postgres"), "--single", "-j", "-D", o.pgdata, "-c", "exit_on_error=on", "-c", "log_line_prefix=", ...o.settings, database];
   return runTool(argv, { cwd: dirname(o.pgdata), env: o.env, input: sql, timeoutMs: 600_000, ...(o.user ? { user: o.user } : {}) });
 }
 
-const errorLines = (lines: string[]) => {
-  const important = lines.filter((l) => /\b(PANIC|FATAL|ERROR|DETAIL|HINT|STATEMENT|CONTEXT|LINE \d+):/.test(l));
+/** Postgres's messages (FATAL, DETAIL, STATEMENT… with their continuation lines), else the last lines. */
+export function errorLines(lines: string[]): string {
+  const important: string[] = [];
+  let inside = false;
+  for (const l of lines) {
+    if (/^(PANIC|FATAL|ERROR|DETAIL|HINT|STATEMENT|CONTEXT|LINE \d+):/.test(l)) inside = true;
+    else if (!/^\s/.test(l) || /^backend>/.test(l)) inside = false;
+    if (inside && l.trim()) important.push(l);
+  }
   return (important.length ? important : lastLines(lines)).slice(-20).map((l) => `  ${l}`).join("\n");
-};
+}
 
 /** The databases in the data dir (single-user mode prints each row as `1: datname = "name"`). */
 async function existingDatabases(o: SingleOptions): Promise<string[]> {
@@ -104,7 +115,7 @@ export async function ensureDatabases(
   const r = await runSingle(o, target, `${o.initScript.trimEnd()}\n\n`);
   if (r.code !== 0) {
     throw new DevenvError("SERVICE", `services.postgres.initScript failed in database ${target} (postgres --single ${exitText(r)}); it is not recorded as done:\n${errorLines(r.lines)}`, {
-      hint: "Fix the script in devenv.ts: it runs again at the next start, from its first statement, so statements before the error run twice unless you make them idempotent (CREATE TABLE IF NOT EXISTS …).",
+      hint: "Fix the script in devenv.ts; it runs again at the next start. Each block of it between blank lines runs as one transaction: the failing block was rolled back, the blocks before it were not, so make those idempotent (CREATE TABLE IF NOT EXISTS …).",
     });
   }
   record.initScript = { sha256, database: target };

@@ -88,7 +88,7 @@ export interface InitOptions {
  * same everywhere, so indexes and ORDER BY do not change between machines. initdbArgs come last,
  * so `--locale=…` there wins.
  */
-export const initdbArgv = (o: Pick<InitOptions, "binDir" | "superuser" | "initdbArgs">, dir: string): string[] => [
+export const initdbArgv = (o: Pick<InitOptions, "binDir" | "superuser" | "initdbArgs" | "version">, dir: string): string[] => [
   join(o.binDir, "initdb"),
   "-D",
   dir,
@@ -98,6 +98,8 @@ export const initdbArgv = (o: Pick<InitOptions, "binDir" | "superuser" | "initdb
   "-E",
   "UTF8",
   "--locale=C",
+  // Its closing "start the server with pg_ctl -D <temp dir>" would point at the wrong dir (since 13).
+  ...(Number(pgMajor(o.version)) >= 13 ? ["--no-instructions"] : []),
   ...o.initdbArgs,
 ];
 
