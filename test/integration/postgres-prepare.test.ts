@@ -5,7 +5,7 @@
  * the check that the server's user can reach its dirs.
  */
 import assert from "node:assert/strict";
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, test } from "node:test";
@@ -141,6 +141,17 @@ test("prepare refuses a data dir of another major and leaves it untouched", asyn
     return true;
   });
   assert.deepEqual(snapshot(dirname(paths.pgdata)), before);
+});
+
+test("as root: a socket dir in a dir someone else can write to is not handed to the server's user", { skip: !asRoot && "needs root" }, async () => {
+  const paths = servicePaths(join(base, "state"), join(base, "x"));
+  assert.equal(dirname(paths.pgsocket), dirname(paths.pgdata), "the socket dir is beside the data dir here");
+  mkdirSync(dirname(paths.pgdata), { recursive: true });
+  chownSync(dirname(paths.pgdata), 65534, 65534);
+  await assert.rejects(specFor(paths).prepare!(() => {}), (e: DevenvError) => {
+    assert.equal(e.message, `${dirname(paths.pgdata)} is owned by uid 65534 with mode 0755: devenv will not hand a dir in it to nobody`);
+    return true;
+  });
 });
 
 test("as root: a data dir owned by another user than the server's is refused, untouched, with the chown that fixes it", { skip: !asRoot && "needs root" }, async () => {

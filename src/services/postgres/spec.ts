@@ -12,7 +12,7 @@ import { pgPing } from "../pg-wire.js";
 import type { ProcessSpec } from "../types.js";
 import { ensureDatabases, writeRecord } from "./databases.js";
 import { checkDataDirOwner, ensureDataDir, inspectDataDir } from "./datadir.js";
-import { checkUserReach, ownedDir, serverUser } from "./user.js";
+import { checkUserReach, ownedDir, plainDir, serverUser } from "./user.js";
 
 export interface PostgresSpecOptions {
   binDir: string;
@@ -87,9 +87,11 @@ export function postgresSpec(svc: PostgresService, opts: PostgresSpecOptions): P
       if (inspectDataDir(paths.pgdata, opts.version).kind === "ok") {
         checkDataDirOwner(paths.pgdata, who.user?.uid ?? process.getuid?.() ?? 0, who.user?.name ?? "this user");
       }
-      await ownedDir(dirname(paths.pgdata), who.user);
+      // The data dir's parent stays devenv's (the server's user only passes through it); the data
+      // dir (made by initdb in a temp dir of that user's) and the socket dir are the server's.
+      await plainDir(dirname(paths.pgdata));
       await ownedDir(paths.pgsocket, who.user);
-      if (who.user) await checkUserReach(who.user, postgres, [dirname(paths.pgdata), paths.pgsocket]);
+      if (who.user) await checkUserReach(who.user, postgres, { reach: [dirname(paths.pgdata)], write: [paths.pgsocket] });
       const made = await ensureDataDir({ ...common, version: opts.version, superuser: svc.user, initdbArgs: svc.initdbArgs, log });
       // A new data dir has none of the databases an older record lists.
       if (made) await writeRecord(paths.pgdata, { databases: [] });

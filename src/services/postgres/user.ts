@@ -4,7 +4,7 @@
  * reach the binaries and the data dir, which is checked for real (a `test` run as that user).
  */
 import { spawnSync } from "node:child_process";
-import { chmod, chown, mkdir, stat } from "node:fs/promises";
+import { chmod, chown, lstat, mkdir, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { DevenvError } from "../../errors.js";
 import type { RunUser } from "./run.js";
@@ -32,12 +32,37 @@ export function serverUser(env: NodeJS.ProcessEnv = process.env, uid = process.g
   return { user: NOBODY, note: `postgres refuses to run as root: running it as nobody (uid ${NOBODY.uid})` };
 }
 
-/** `dir` and its missing parents exist; `dir` itself is mode 0700 and owned by `user` (when set). */
+/**
+ * `dir` (and its missing parents, mode 0755) exists, mode 0700, owned by `user` when set. As root
+ * it is chowned, so it must be a real dir (not a symlink) in a parent only root can write to:
+ * otherwise whoever can write there could swap it for a link and have root chown another file.
+ */
 export async function ownedDir(dir: string, user: RunUser | undefined): Promise<void> {
-  await mkdir(dirname(dir), { recursive: true, mode: 0o755 });
+  await plainDir(dirname(dir));
   await mkdir(dir, { recursive: true, mode: 0o700 });
+  if (user) {
+    const parent = await lstat(dirname(dir));
+    const me = process.getuid?.() ?? 0;
+    if (!parent.isDirectory() || parent.uid !== me || (parent.mode & 0o022) !== 0) {
+      throw new DevenvError("SERVICE", `${dirname(dir)} is ${parent.isDirectory() ? `owned by uid ${parent.uid} with mode ${(parent.mode & 0o7777).toString(8).padStart(4, "0")}` : "not a directory"}: devenv will not hand a dir in it to ${user.name}`, {
+        hint: `It must be a directory owned by uid ${me} that no one else can write to. Remove it (devenv makes it again), or set DEVENV_HOME elsewhere.`,
+      });
+    }
+    const self = await lstat(dir);
+    if (!self.isDirectory()) throw new DevenvError("SERVICE", `${dir} is not a directory (a symlink?)`, { hint: "Remove it: devenv makes it again." });
+    await chown(dir, user.uid, user.gid);
+  }
   await chmod(dir, 0o700);
-  if (user) await chown(dir, user.uid, user.gid);
+}
+
+/** `dir` and its missing parents exist; the ones made here are mode 0755 whatever the umask (the server's user passes through them). */
+export async function plainDir(dir: string): Promise<void> {
+  const first = await mkdir(dir, { recursive: true, mode: 0o755 });
+  if (first === undefined) return;
+  for (let d = dir; ; d = dirname(d)) {
+    await chmod(d, 0o755);
+    if (d === first || d === dirname(d)) return;
+  }
 }
 
 const ancestors = (p: string): string[] => {
@@ -49,11 +74,11 @@ const ancestors = (p: string): string[] => {
 };
 
 /**
- * Can `user` run `binary` and write in each of `dirs`? Runs `test` as that user, so ACLs,
- * mount options and group membership count as they will for the server. Throws naming the first
- * dir that blocks it.
+ * Can `user` run `binary`, pass through each of `reach` and write in each of `write`? Runs `test`
+ * as that user, so ACLs, mount options and groups count as they will for the server. Throws
+ * naming the first dir that blocks it.
  */
-export async function checkUserReach(user: RunUser, binary: string, dirs: string[]): Promise<void> {
+export async function checkUserReach(user: RunUser, binary: string, dirs: { reach: string[]; write: string[] }): Promise<void> {
   const script = [
     'for d in "$@"; do',
     '  case "$d" in',
@@ -63,10 +88,11 @@ export async function checkUserReach(user: RunUser, binary: string, dirs: string
     "  esac",
     "done",
   ].join("\n");
+  const all = [...dirs.reach, ...dirs.write];
   const args = [
-    ...new Set([...ancestors(binary), ...dirs.flatMap(ancestors)].map((d) => `x:${d}`)),
+    ...new Set([...ancestors(binary), ...all.flatMap(ancestors), ...dirs.reach].map((d) => `x:${d}`)),
     `f:${binary}`,
-    ...dirs.map((d) => `w:${d}`),
+    ...dirs.write.map((d) => `w:${d}`),
   ];
   const r = spawnSync("/bin/sh", ["-c", script, "sh", ...args], { uid: user.uid, gid: user.gid, encoding: "utf8", cwd: "/", timeout: 10_000 });
   if (r.status === 0) return;
