@@ -168,6 +168,14 @@ test("as root: a data dir owned by another user than the server's is refused, un
   assert.deepEqual(snapshot(dirname(paths.pgdata)), before);
 });
 
+test("a database name Postgres would cut or that breaks a statement is refused before initdb", async () => {
+  const paths = servicePaths(join(base, "state"), join(base, "names"));
+  for (const bad of ["x".repeat(64), "a\nb", ""]) {
+    await assert.rejects(specFor(paths, { databases: [bad] }).prepare!(() => {}), /services\.postgres\.databases: .* is not a database name Postgres keeps as is/);
+  }
+  assert.equal(existsSync(dirname(paths.pgdata)), false, "nothing made");
+});
+
 test("a failed initdb leaves no data dir and no temp dir; the error carries initdb's lines", async () => {
   const paths = servicePaths(join(base, "state"), join(base, "fresh-project"));
   const lines: string[] = [];

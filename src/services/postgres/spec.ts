@@ -10,7 +10,7 @@ import { POSTGRES } from "../../config/services.js";
 import type { ServicePaths } from "../paths.js";
 import { pgPing } from "../pg-wire.js";
 import type { ProcessSpec } from "../types.js";
-import { ensureDatabases, writeRecord } from "./databases.js";
+import { checkDatabaseName, ensureDatabases, writeRecord } from "./databases.js";
 import { checkDataDirOwner, ensureDataDir, inspectDataDir } from "./datadir.js";
 import { checkUserReach, ownedDir, plainDir, serverUser } from "./user.js";
 
@@ -83,6 +83,7 @@ export function postgresSpec(svc: PostgresService, opts: PostgresSpecOptions): P
     ...(who.user ? { user: who.user } : {}),
     async prepare(log) {
       if (who.note) log(who.note);
+      for (const d of svc.databases) checkDatabaseName(d);
       // Refuse a data dir of another major before creating or chowning anything.
       if (inspectDataDir(paths.pgdata, opts.version).kind === "ok") {
         checkDataDirOwner(paths.pgdata, who.user?.uid ?? process.getuid?.() ?? 0, who.user?.name ?? "this user");
