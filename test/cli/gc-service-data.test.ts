@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fmtBytes } from "../../src/cli/progress.js";
@@ -165,6 +165,46 @@ test("service data without project.json is listed as an unknown project and kept
   assert.ok(line.includes(`rm -rf '${unknown.data}'`), line);
   assert.ok(line.includes(`  ${fmtBytes(unknown.bytes)}  `), line);
   assert.deepEqual(snapshot(sb), before);
+});
+
+test("a project.json that names another project (copied from another dir) makes the data an unknown project's", async () => {
+  const sb = sandbox("");
+  const a = await projectWithData(sb, "a", 4_000);
+  const b = await projectWithData(sb, "b", 4_000);
+  rmSync(a.root, { recursive: true });
+  rmSync(b.root, { recursive: true });
+  copyFileSync(join(projectStateBase(stateOf(sb), a.root), "project.json"), join(projectStateBase(stateOf(sb), b.root), "project.json"));
+  const r = await sb.run(["gc", "--remove-service-data"], { cwd: sb.home });
+  assertOk(r);
+  assert.match(r.stdout, new RegExp(`^removed service data of ${a.root}  `, "m"));
+  const line = lineFor(r.stdout, b.data)[0] ?? "";
+  assert.ok(line.startsWith(`kept service data of an unknown project (its project.json names ${a.root}, whose data would be elsewhere; `), r.stdout);
+  assert.ok(existsSync(b.data));
+});
+
+test("a child in pids/ that still runs keeps the data (its recorded start time must match: a reused pid does not)", async () => {
+  const sb = sandbox("");
+  const gone = await projectWithData(sb, "child", 3_000);
+  rmSync(gone.root, { recursive: true });
+  const child = spawn("sleep", ["60"], { stdio: "ignore" });
+  try {
+    const stat = await waitFor("the child's /proc entry", () => existsSync(`/proc/${child.pid}/stat`) && readFileSync(`/proc/${child.pid}/stat`, "utf8"));
+    const startTime = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
+    mkdirSync(join(gone.data, "pids"));
+    writeFileSync(join(gone.data, "pids", "web.json"), JSON.stringify({ pid: child.pid, pgid: child.pid, startTime, argv: ["sleep", "60"] }));
+    const kept = await sb.run(["gc", "--remove-service-data"], { cwd: sb.home });
+    assertOk(kept);
+    assert.match(kept.stdout, new RegExp(`^kept service data of ${gone.root} \\(running: web pid ${child.pid}; `, "m"));
+    assert.ok(existsSync(gone.data));
+    // The same pid with another start time is another process (the pid was reused): it keeps nothing.
+    writeFileSync(join(gone.data, "pids", "web.json"), JSON.stringify({ pid: child.pid, pgid: child.pid, startTime: startTime - 1, argv: ["sleep", "60"] }));
+    const removed = await sb.run(["gc", "--remove-service-data"], { cwd: sb.home });
+    assertOk(removed);
+    assert.match(removed.stdout, new RegExp(`^removed service data of ${gone.root}  `, "m"));
+    assert.ok(!existsSync(gone.data));
+  } finally {
+    child.kill();
+  }
 });
 
 test("--json lists the service data: root, dir, bytes, removed", async () => {
