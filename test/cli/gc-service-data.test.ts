@@ -207,6 +207,30 @@ test("a child in pids/ that still runs keeps the data (its recorded start time m
   }
 });
 
+test("a removal a killed gc left half-done is listed, and finished only with --remove-service-data; one a running gc is doing is left to it", async () => {
+  const sb = sandbox("");
+  const live = await projectWithData(sb, "live", 5_000);
+  const base = projectStateBase(stateOf(sb), live.root);
+  const dead = join(base, ".services.removing-4194305-dead"); // above any pid_max: no such process
+  const busy = join(base, `.services.removing-${process.pid}-busy`); // this test process stands for a running gc
+  for (const d of [dead, busy]) {
+    mkdirSync(join(d, "postgres", "data"), { recursive: true });
+    writeFileSync(join(d, "postgres", "data", "half"), Buffer.alloc(1_000));
+  }
+  const before = snapshot(sb);
+  const r = await sb.run(["gc"], { cwd: live.root });
+  assertOk(r);
+  assert.deepEqual(lineFor(r.stdout, dead), [`kept service data of an interrupted removal (a gc was stopped while deleting it)  ${fmtBytes(1_000)}  ${dead}`]);
+  assert.deepEqual(lineFor(r.stdout, busy), []);
+  assert.deepEqual(snapshot(sb), before);
+  const removed = await sb.run(["gc", "--remove-service-data"], { cwd: live.root });
+  assertOk(removed);
+  assert.deepEqual(lineFor(removed.stdout, dead), [`removed service data of an interrupted removal  ${fmtBytes(1_000)}  ${dead}`]);
+  assert.ok(!existsSync(dead));
+  assert.ok(existsSync(join(busy, "postgres", "data", "half")), "a running gc's removal is its own");
+  assert.ok(existsSync(join(live.data, "postgres", "data", "PG_VERSION")), "the live project's data stays");
+});
+
 test("--json lists the service data: root, dir, bytes, removed", async () => {
   const sb = sandbox("");
   const live = await projectWithData(sb, "live", 5_000);

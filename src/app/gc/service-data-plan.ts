@@ -31,7 +31,9 @@ export type ServiceDataKeep =
   | { why: "running"; pid: number; what: string }
   | { why: "cannot-tell-running"; reason: string }
   | { why: "unknown-project"; reason: string }
-  | { why: "unreachable"; reason: string };
+  | { why: "unreachable"; reason: string }
+  /** Set by the sweep, not the plan: the delete itself failed. */
+  | { why: "failed"; reason: string };
 
 export interface ServiceDataItem {
   dir: string;

@@ -9,7 +9,7 @@ import { lstatSync, readdirSync, renameSync, rmdirSync, rmSync, statSync } from 
 import { rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { CONFIG_FILE } from "../../config/find.js";
-import { randomId } from "../../platform/fs.js";
+import { pidAlive, randomId } from "../../platform/fs.js";
 import { servicesRunning } from "../../services/running.js";
 import { PROJECT_RECORD, readProjectRecord } from "../../state/project-record.js";
 import { projectsRoot, projectStateBase } from "../../state/projects.js";
@@ -37,8 +37,12 @@ export async function sweepServiceData(stateRoot: string, opts: { remove: boolea
       const again = item.status === "interrupted" ? item : planServiceData([factsOf(dirname(item.dir), basename(item.dir))], opts)[0];
       if (!again) continue; // its project is back: live data is not listed
       if (again.remove) {
-        await removeDir(item);
-        removed = true;
+        try {
+          if (!(await removeDir(item))) continue; // another gc took it meanwhile
+          removed = true;
+        } catch (e) {
+          Object.assign(item, { remove: false, keep: { why: "failed", reason: (e as Error).message } });
+        }
       } else Object.assign(item, again);
     }
     out.push({ ...item, bytes: size.bytes, ...(size.partial ? { partial: true as const } : {}), removed });
@@ -52,7 +56,7 @@ function gatherFacts(stateRoot: string): ServiceDataFacts[] {
   try {
     projects = readdirSync(root).sort();
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "ENOENT" ? [] : [{ dir: root, interrupted: false, record: { unknown: `cannot list ${root}: ${(e as Error).message}` } }];
+    return (e as NodeJS.ErrnoException).code === "ENOENT" ? [] : [{ dir: root, interrupted: false, record: { root }, project: { error: `cannot list it: ${(e as Error).message}` } }];
   }
   const out: ServiceDataFacts[] = [];
   for (const name of projects) {
@@ -64,7 +68,9 @@ function gatherFacts(stateRoot: string): ServiceDataFacts[] {
       continue; // not a dir (or gone meanwhile): no service data in it
     }
     // A project dir holding only tool state (GOPATH, CARGO_HOME…) is not service data: not listed.
-    for (const e of entries.sort()) if (e === SERVICES || e.startsWith(REMOVING)) out.push(factsOf(projectDir, e));
+    for (const e of entries.sort()) {
+      if (e === SERVICES || (e.startsWith(REMOVING) && !removingNow(e))) out.push(factsOf(projectDir, e));
+    }
   }
   return out;
 }
@@ -98,12 +104,24 @@ function projectState(root: string): ServiceDataFacts["project"] {
   }
 }
 
-async function removeDir(item: ServiceDataItem): Promise<void> {
+/** A dir another gc, still running, is deleting now (`.services.removing-<pid>-<random>`). */
+function removingNow(name: string): boolean {
+  const pid = Number.parseInt(name.slice(REMOVING.length), 10);
+  return pid !== process.pid && pidAlive(pid);
+}
+
+/** Moves the dir aside, then deletes it; false when it was gone already. */
+async function removeDir(item: ServiceDataItem): Promise<boolean> {
   const projectDir = dirname(item.dir);
   let target = item.dir;
   if (item.status !== "interrupted") {
     target = join(projectDir, `${REMOVING}${process.pid}-${randomId(4)}`);
-    renameSync(item.dir, target);
+    try {
+      renameSync(item.dir, target);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return false;
+      throw e;
+    }
   }
   await rm(target, { recursive: true, force: true, maxRetries: 3 });
   // The project dir goes too when nothing but its record is left (tool state, if any, stays).
@@ -116,6 +134,7 @@ async function removeDir(item: ServiceDataItem): Promise<void> {
   } catch {
     /* something else is in it now: keep it */
   }
+  return true;
 }
 
 /** Bytes of the regular files under `dir` (symlinks not followed), looking at no more than `maxEntries` entries. */

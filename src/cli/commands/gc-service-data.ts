@@ -5,10 +5,10 @@ import { fmtBytes } from "../progress.js";
 
 const quote = (p: string) => `'${p.replaceAll("'", `'\\''`)}'`;
 
-function why(k: ServiceDataKeep, { root, dir }: ServiceDataEntry): string {
+function why(k: ServiceDataKeep, { root, dir, status }: ServiceDataEntry): string {
   switch (k.why) {
     case "not-asked":
-      return "project gone";
+      return status === "interrupted" ? "a gc was stopped while deleting it" : "project gone";
     case "running":
       return `running: ${k.what} pid ${k.pid}; run 'devenv down' in ${root} first, or stop pid ${k.pid} if the project is gone for good`;
     case "cannot-tell-running":
@@ -17,6 +17,8 @@ function why(k: ServiceDataKeep, { root, dir }: ServiceDataEntry): string {
       return `${k.reason}; if you know its project is gone: rm -rf ${quote(dir)}`;
     case "unreachable":
       return k.reason;
+    case "failed":
+      return `could not delete it: ${k.reason}`;
   }
 }
 
