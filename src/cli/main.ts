@@ -108,6 +108,7 @@ Put one of these in your shell's rc file:
     .option("-n, --dry-run", "print what would be removed; delete nothing")
     .option("--older-than <age>", "keep unused entries used within this time (30d, 12h, 2w)")
     .option("--forget-unreadable", "drop gc roots that cannot be read, or whose project cannot be looked at, instead of stopping")
+    .option("--remove-service-data", "also delete the service data (databases, logs) of projects that no longer exist; without it, gc only lists them")
     .option("-v, --verbose", "also list each entry kept and why (always shown with --dry-run)")
     .option("--json", "print JSON")
     .action(run(() => import("./commands/gc.js")));

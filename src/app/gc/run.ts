@@ -4,6 +4,8 @@
  * cached activations of deleted projects, values the shell hooks kept out of DEVENV_STATE that no
  * shell can still need). Entries are moved aside while the gc lock is held,
  * then deleted: an interrupted gc leaves no half-deleted entry where installs look.
+ * Service data (`<state>/projects/…/.services`) is only listed, unless `removeServiceData` (see
+ * service-data.ts); nothing else under `<state>/projects` is ever touched.
  */
 import { readdirSync, renameSync, statSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
@@ -21,6 +23,7 @@ import { readUsed, removeUsed } from "../../store/usage.js";
 import type { AppContext } from "../context.js";
 import { planGc, type KeepReason } from "./plan.js";
 import { collectReferences } from "./references.js";
+import { sweepServiceData, type ServiceDataEntry } from "./service-data.js";
 
 /** Version lists and compiled configs not refreshed for this long are removed. */
 export const STALE_CACHE_MS = 30 * 86_400_000;
@@ -31,6 +34,8 @@ export interface GcOptions {
   forget?: boolean;
   /** Keep unreferenced entries used within this many ms. */
   olderThanMs?: number;
+  /** Delete the service data of projects that no longer exist (listed either way). */
+  removeServiceData?: boolean;
   now?: number;
 }
 
@@ -68,6 +73,8 @@ export interface GcReport {
   keptEntries: Array<{ entry: string; reason: KeepReason; by: string[] }>;
   /** Roots dropped by `forget` that gc could not judge. */
   forgotten: Array<{ file: string; path?: string; reason: string }>;
+  /** Service data of projects that no longer exist (or gc cannot identify): kept unless asked. */
+  serviceData: ServiceDataEntry[];
 }
 
 function unjudgedRoots(broken: ReadonlyArray<{ file: string; path?: string; reason: string }>): DevenvError {
@@ -163,6 +170,7 @@ export async function runGc(ctx: AppContext, opts: GcOptions = {}): Promise<GcRe
         .map((k) => ({ entry: k.name, reason: k.reason, by: [...((k.reason === "locked" ? refs.byLock : refs.byActivation).get(k.name) ?? [])].sort() }))
         .sort((a, b) => (entryLabel(a.entry) < entryLabel(b.entry) ? -1 : 1)),
       forgotten,
+      serviceData: [],
     };
   } finally {
     await lock.release();
@@ -173,6 +181,7 @@ export async function runGc(ctx: AppContext, opts: GcOptions = {}): Promise<GcRe
     for (const l of report.leftovers) if (l.kind !== "activation") await rm(l.path, { recursive: true, force: true, maxRetries: 3 });
     await removeDeadLocks(store);
   }
+  report.serviceData = await sweepServiceData(ctx.dirs.state, { remove: opts.removeServiceData ?? false, dryRun });
   return report;
 }
 

@@ -5,11 +5,12 @@ import { entryLabel } from "../../store/entries.js";
 import { contextFor } from "../common.js";
 import { printJson, printText } from "../output.js";
 import { fmtBytes } from "../progress.js";
+import { renderServiceData } from "./gc-service-data.js";
 
-export default async function gc(opts: { dryRun?: boolean; olderThan?: string; forgetUnreadable?: boolean; verbose?: boolean; json?: boolean }, cmd: Command): Promise<void> {
+export default async function gc(opts: { dryRun?: boolean; olderThan?: string; forgetUnreadable?: boolean; removeServiceData?: boolean; verbose?: boolean; json?: boolean }, cmd: Command): Promise<void> {
   const olderThanMs = opts.olderThan !== undefined ? parseDuration(opts.olderThan) : undefined;
   const ctx = contextFor(cmd);
-  const report = await runGc(ctx, { dryRun: Boolean(opts.dryRun), forget: Boolean(opts.forgetUnreadable), ...(olderThanMs !== undefined ? { olderThanMs } : {}) });
+  const report = await runGc(ctx, { dryRun: Boolean(opts.dryRun), forget: Boolean(opts.forgetUnreadable), removeServiceData: Boolean(opts.removeServiceData), ...(olderThanMs !== undefined ? { olderThanMs } : {}) });
   if (opts.json) return printJson(report);
   printText(render(report, { verbose: Boolean(opts.verbose) || report.dryRun }));
 }
@@ -58,5 +59,6 @@ export function render(r: GcReport, opts: { verbose?: boolean } = {}): string {
     ? `${r.dryRun ? "would free" : "freed"} ${fmtBytes(r.freed)} (${n} ${n === 1 ? "entry" : "entries"}${r.leftovers.length ? `, ${r.leftovers.length} leftover${r.leftovers.length === 1 ? "" : "s"}` : ""})`
     : "nothing to remove";
   lines.push(`${summary}; kept ${kept.entries} ${kept.entries === 1 ? "entry" : "entries"}${why.length ? ` (${why.join(", ")})` : ""}`);
+  lines.push(...renderServiceData(r.serviceData, r.dryRun));
   return lines.join("\n") + "\n";
 }
