@@ -25,7 +25,7 @@ export async function superviseHere(
   for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(sig, stop);
   process.on("SIGUSR2", () => {
     if (stopping) return;
-    for (const names of takeRequests(loaded.paths)) void sup.restart(names.length ? names : undefined);
+    for (const req of takeRequests(loaded.paths)) void sup.restart(req.names.length ? req.names : undefined);
   });
   await sup.start();
   onReady();

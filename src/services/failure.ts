@@ -13,7 +13,8 @@ export class ProcessStartError extends DevenvError {
     const lines = lastLines(logFile, FAILURE_LOG_LINES);
     const tail = lines.length ? `\nlast ${lines.length} line${lines.length === 1 ? "" : "s"} of ${logFile}:\n${lines.map((l) => `  ${l}`).join("\n")}` : `\n(${logFile} is empty)`;
     super("SERVICE", `${name} did not start: ${reason}${tail}`, {
-      hint: `Everything started with it was stopped. 'devenv logs ${name}' shows its whole log.`,
+      // The cause's own hint (pin the postgres major, free the port, fix the command) comes first.
+      hint: `${cause instanceof DevenvError && cause.hint ? `${cause.hint} ` : ""}Everything started with it was stopped. 'devenv logs ${name}' shows its whole log.`,
       ...(cause !== undefined ? { cause } : {}),
     });
     this.name = "ProcessStartError";

@@ -58,7 +58,7 @@ function cannotRun(spec: ProcessSpec, e: unknown): DevenvError {
   const why = code === "ENOENT" ? `${spec.argv[0]} was not found (or ${spec.cwd} does not exist)`
     : code === "EACCES" ? `${spec.argv[0]} is not executable (permission denied)`
     : String((e as Error)?.message ?? e);
-  return new DevenvError("USAGE", `${spec.name}: cannot start: ${why}`, {
+  return new DevenvError("USAGE", why, {
     exitCode: 1,
     hint: `Check processes.${spec.name}.command and cwd in devenv.ts.`,
     cause: e,

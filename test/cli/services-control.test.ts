@@ -14,12 +14,16 @@ import { waitFor } from "../support/wait.js";
 
 const node = JSON.stringify(process.execPath);
 
-/** A process that says it started, appends its name to order.txt when asked to stop, then exits. */
+/**
+ * A process that appends its name to order.txt when asked to stop, then exits; once it can, it
+ * writes <name>.ready (its readiness) and says it started.
+ */
 const SERVER = `
 const fs = require("node:fs");
 const name = process.argv[2];
-console.log(name + " started with PORT=" + process.env.PORT);
 process.on("SIGTERM", () => { fs.appendFileSync(process.env.ORDER, name + "\\n"); process.exit(0); });
+fs.writeFileSync(name + ".ready", "");
+console.log(name + " started with PORT=" + process.env.PORT);
 setInterval(() => {}, 1000);
 `;
 
@@ -40,9 +44,9 @@ async function project(config: string): Promise<{ sb: Sandbox; dir: string }> {
 
 const chain = `export default {
   processes: {
-    db: { command: [${node}, "server.js", "db"], env: { ORDER: "\${root}/order.txt" } },
-    api: { command: [${node}, "server.js", "api"], after: ["db"], env: { ORDER: "\${root}/order.txt" }, port: "auto" },
-    web: { command: [${node}, "server.js", "web"], after: ["api"], env: { ORDER: "\${root}/order.txt" } },
+    db: { command: [${node}, "server.js", "db"], env: { ORDER: "\${root}/order.txt" }, ready: { exec: ["test", "-f", "db.ready"] } },
+    api: { command: [${node}, "server.js", "api"], after: ["db"], env: { ORDER: "\${root}/order.txt" }, ready: { exec: ["test", "-f", "api.ready"] }, port: "auto" },
+    web: { command: [${node}, "server.js", "web"], after: ["api"], env: { ORDER: "\${root}/order.txt" }, ready: { exec: ["test", "-f", "web.ready"] } },
   },
 };
 `;
@@ -100,7 +104,7 @@ test("bad devenv.ts: an unknown key, a missing command, a cycle in after: each n
 
 test("a program that does not exist: up -d fails naming the process and what it said; nothing is left up", async () => {
   const { sb, dir } = await project(`export default { processes: {
-    db: { command: [${node}, "server.js", "db"], env: { ORDER: "\${root}/order.txt" } },
+    db: { command: [${node}, "server.js", "db"], env: { ORDER: "\${root}/order.txt" }, ready: { exec: ["test", "-f", "db.ready"] } },
     web: { command: ["./no-such-program"], after: ["db"] },
   } };`);
   const r = await sb.run(["up", "-d"], { cwd: dir });
@@ -119,7 +123,7 @@ test("a port another process holds: up fails naming that process; nothing starte
   await new Promise<void>((r) => holder.listen(0, "127.0.0.1", r));
   const port = (holder.address() as { port: number }).port;
   try {
-    const { sb, dir } = await project(`export default { processes: { web: { command: [${node}, "server.js", "web"], port: ${port}, env: { ORDER: "\${root}/order.txt" } } } };`);
+    const { sb, dir } = await project(`export default { processes: { web: { command: [${node}, "server.js", "web"], port: ${port}, env: { ORDER: "\${root}/order.txt" }, ready: { exec: ["test", "-f", "web.ready"] } } } };`);
     const r = await sb.run(["up", "-d"], { cwd: dir });
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(r.stderr, new RegExp(`port ${port}`));

@@ -86,6 +86,14 @@ test("up -d returns when every process is ready; ps, logs, exported ports, resta
     assertOk(r);
     return JSON.parse(r.stdout) as PsJson;
   };
+  // up -d again: already up, nothing started twice.
+  const twice = await sb.run(["up", "-d"], { cwd: dir });
+  assertOk(twice);
+  assert.match(twice.stdout, /already up \(supervisor pid \d+\): api, web, worker/);
+  const foreground = await sb.run(["up"], { cwd: dir });
+  assert.equal(foreground.code, 1, foreground.stdout + foreground.stderr);
+  assert.match(foreground.stderr, /already up \(supervisor pid \d+, detached\)/);
+
   const first = await ps();
   const byName = (s: PsJson, n: string) => s.processes.find((p) => p.name === n)!;
   assert.equal(byName(first, "api").state, "ready");

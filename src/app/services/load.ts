@@ -5,8 +5,8 @@
 import { DevenvError } from "../../errors.js";
 import { POSTGRES, type ServicesConfig } from "../../config/services.js";
 import { servicePaths, type ServicePaths } from "../../services/paths.js";
-import { readPorts } from "../../services/ports.js";
-import { postgresSpec } from "../../services/postgres/spec.js";
+import { checkPortFree, readPorts } from "../../services/ports.js";
+import { postgresSpec, serverUser } from "../../services/postgres/index.js";
 import { processSpec, withDependencies } from "../../services/specs.js";
 import type { ProcessSpec } from "../../services/types.js";
 import { chainEnv, prepareChain } from "../activation/index.js";
@@ -50,10 +50,35 @@ export async function loadServices(ctx: AppContext, names: readonly string[] = [
     const tool = nearest.installed[i]!;
     const req = project.tools.find((t) => t.name === "postgres");
     if (req?.implicit) notes.push(`services.postgres: tools has no postgres, so devenv uses postgres ${tool.version} (pin its major: devenv add postgres@${tool.version.split(".")[0]})`);
+    const who = serverUser(ctx.env);
+    if (who.note) notes.push(who.note);
     specs.push(postgresSpec(services.postgres, { binDir: binDirOf(tool), version: tool.version, paths, port: ports[POSTGRES]!, env }));
   }
   for (const p of services.processes) specs.push(processSpec(p, { root: project.root, env, ports }));
-  return { root: project.root, paths, specs: pick(specs, services, names, project.file), notes };
+  const tcp = (s: ProcessSpec) => s.port !== undefined && (s.name !== POSTGRES || services.postgres?.listen === "localhost");
+  return { root: project.root, paths, specs: pick(specs, services, names, project.file).map((s) => (tcp(s) ? withPortCheck(s, project.file) : s)), notes };
+}
+
+/**
+ * Before the process starts (after a killed supervisor's leftovers are stopped): its port must be
+ * free, else an error naming who holds it, rather than a server that dies with EADDRINUSE in its log.
+ */
+function withPortCheck(spec: ProcessSpec, file: string): ProcessSpec {
+  const port = spec.port!;
+  const prepare = spec.prepare;
+  return {
+    ...spec,
+    async prepare(log) {
+      const busy = await checkPortFree(port);
+      if (busy) {
+        throw new DevenvError("USAGE", busy, {
+          exitCode: 1,
+          hint: `Stop that process, or give ${spec.name} another port in ${file} (a number, or "auto" to let devenv pick one).`,
+        });
+      }
+      await prepare?.(log);
+    },
+  };
 }
 
 function binDirOf(tool: { dir: string; receipt: { bin: string[] } }): string {

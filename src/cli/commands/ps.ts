@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { projectServicePaths } from "../../app/services/index.js";
-import { readProjectStatus } from "../../services/down.js";
+import { readProjectStatus } from "../../services/project-status.js";
 import { contextFor } from "../common.js";
 import { printJson, printText } from "../output.js";
 import { shortAge } from "../services-output.js";
@@ -14,7 +14,7 @@ export default async function ps(opts: { json?: boolean }, cmd: Command): Promis
     printJson({ root, ...status });
     return 0;
   }
-  if (!status.processes.length) {
+  if (status.state === "down" || !status.processes.length) {
     printText(`the services of ${root} are not up\n`);
     return 0;
   }
@@ -28,7 +28,7 @@ export default async function ps(opts: { json?: boolean }, cmd: Command): Promis
     String(p.restarts),
   ]);
   printText(table(["NAME", "PID", "STATE", "PORT", "UPTIME", "RESTARTS"], rows));
-  if (status.supervisorPid === undefined) printText("no supervisor is running: 'devenv down' stops what is left, 'devenv up -d' starts again\n");
+  if (!status.supervisor?.alive) printText("no supervisor is running: 'devenv down' stops what is left, 'devenv up -d' starts again\n");
   return 0;
 }
 

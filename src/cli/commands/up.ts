@@ -1,6 +1,9 @@
 import type { Command } from "commander";
 import { loadServices, startDetached } from "../../app/services/index.js";
-import { follow } from "../../services/logs.js";
+import { DevenvError } from "../../errors.js";
+import { follow } from "../../services/follow.js";
+import { supervisorAlive } from "../../services/stale.js";
+import { readStatus } from "../../services/status-file.js";
 import { logFile } from "../../services/paths.js";
 import { contextFor } from "../common.js";
 import { installPaths } from "../install-paths.js";
@@ -16,6 +19,21 @@ export default async function up(names: string[], opts: { detach?: boolean }, cm
   const ctx = contextFor(cmd);
   const loaded = await loadServices(ctx, names);
   for (const note of loaded.notes) process.stderr.write(`devenv: ${note}\n`);
+  const live = supervisorAlive(loaded.paths);
+  if (live) {
+    const running = new Map((readStatus(loaded.paths)?.processes ?? []).map((p) => [p.name, p.state]));
+    // Managed by that supervisor (ready, starting, waiting to restart…): not started twice.
+    const managed = (n: string) => !["stopped", "failed", undefined].includes(running.get(n));
+    const missing = loaded.specs.filter((s) => !managed(s.name)).map((s) => s.name);
+    if (opts.detach && !missing.length) {
+      printText(`already up (supervisor pid ${live.pid}): ${loaded.specs.map((s) => s.name).join(", ")}\n`);
+      return 0;
+    }
+    throw new DevenvError("USAGE", `the services of ${loaded.root} are already up (supervisor pid ${live.pid}, ${live.mode})${missing.length ? `; not running: ${missing.join(", ")}` : ""}`, {
+      exitCode: 1,
+      hint: "'devenv logs -f' follows their output, 'devenv restart <name>' restarts one, 'devenv down' stops them all.",
+    });
+  }
   if (opts.detach) {
     const { pid } = await startDetached(loaded, { node: process.execPath, cli: installPaths().cli, env: ctx.env, args: names });
     const ports = loaded.specs.map((s) => (s.port !== undefined ? `${s.name} (port ${s.port})` : s.name));
