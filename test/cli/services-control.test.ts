@@ -16,14 +16,19 @@ const node = JSON.stringify(process.execPath);
 
 /**
  * A process that appends its name to order.txt when asked to stop, then exits; once it can, it
- * writes <name>.ready (its readiness) and says it started.
+ * writes <name>.ready (its readiness; after READY_DELAY_MS), listens on PORT if it has one, and
+ * says it started.
  */
 const SERVER = `
 const fs = require("node:fs");
 const name = process.argv[2];
+fs.rmSync(name + ".ready", { force: true });
 process.on("SIGTERM", () => { fs.appendFileSync(process.env.ORDER, name + "\\n"); process.exit(0); });
-fs.writeFileSync(name + ".ready", "");
-console.log(name + " started with PORT=" + process.env.PORT);
+setTimeout(() => {
+  fs.writeFileSync(name + ".ready", "");
+  if (process.env.PORT) require("node:net").createServer().listen(Number(process.env.PORT), "127.0.0.1");
+  console.log(name + " started with PORT=" + process.env.PORT);
+}, Number(process.env.READY_DELAY_MS ?? 0));
 setInterval(() => {}, 1000);
 `;
 
@@ -45,7 +50,7 @@ async function project(config: string): Promise<{ sb: Sandbox; dir: string }> {
 const chain = `export default {
   processes: {
     db: { command: [${node}, "server.js", "db"], env: { ORDER: "\${root}/order.txt" }, ready: { exec: ["test", "-f", "db.ready"] } },
-    api: { command: [${node}, "server.js", "api"], after: ["db"], env: { ORDER: "\${root}/order.txt" }, ready: { exec: ["test", "-f", "api.ready"] }, port: "auto" },
+    api: { command: [${node}, "server.js", "api"], after: ["db"], env: { ORDER: "\${root}/order.txt" }, ready: { tcp: "port" }, port: "auto" },
     web: { command: [${node}, "server.js", "web"], after: ["api"], env: { ORDER: "\${root}/order.txt" }, ready: { exec: ["test", "-f", "web.ready"] } },
   },
 };
@@ -69,7 +74,10 @@ test("foreground up: each process's lines prefixed with its name; Ctrl-C stops t
 });
 
 test("restart api: a new api process, ready again when the command returns; the others keep running", async () => {
-  const { sb, dir } = await project(chain);
+  // api takes 1.5 s to be ready: restart must wait for that, not return once the signal is sent.
+  const slowApi = chain.replace('after: ["db"], env: { ORDER: "${root}/order.txt" }', 'after: ["db"], env: { ORDER: "${root}/order.txt", READY_DELAY_MS: "1500" }');
+  assert.notEqual(slowApi, chain);
+  const { sb, dir } = await project(slowApi);
   assertOk(await sb.run(["up", "-d"], { cwd: dir }));
   const pids = async () => {
     const r = await sb.run(["ps", "--json"], { cwd: dir });
