@@ -7,9 +7,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { logFile } from "../../src/services/paths.js";
 import { readStatus } from "../../src/services/status-file.js";
-import { Supervisor, type SupervisorEvent } from "../../src/services/supervisor.js";
+import type { SupervisorEvent } from "../../src/services/supervisor.js";
 import { waitFor } from "../support/wait.js";
-import { freePort, lines, read, supKit, waitGone } from "./supervisor-kit.js";
+import { freePort, lines, read, supKit, waitGone, supervisor } from "./supervisor-kit.js";
 import { join } from "node:path";
 
 const backoff = { initialMs: 100, maxMs: 400, resetAfterMs: 10_000 };
@@ -18,7 +18,7 @@ test('a crashing worker under restart "on-failure" is restarted with doubling ba
   const k = supKit("crash");
   const runs = join(k.dir, "runs");
   const ev: SupervisorEvent[] = [];
-  const sup = new Supervisor({
+  const sup = supervisor({
     paths: k.paths,
     mode: "detached",
     backoff,
@@ -45,7 +45,7 @@ test('a crashing worker under restart "on-failure" is restarted with doubling ba
 
 test('under "on-failure" an exit 0 is not restarted: state exited, lastExit "exit 0"', async () => {
   const k = supKit("clean-exit");
-  const sup = new Supervisor({ paths: k.paths, mode: "detached", backoff, specs: [k.spec("job", "crash.js", ["job", 0], { restart: "on-failure" })] });
+  const sup = supervisor({ paths: k.paths, mode: "detached", backoff, specs: [k.spec("job", "crash.js", ["job", 0], { restart: "on-failure" })] });
   await sup.start();
   const p = await waitFor("job exited", () => {
     const p = readStatus(k.paths)?.processes[0];
@@ -60,7 +60,7 @@ test("a server killed by a signal is restarted and goes through readiness again 
   const k = supKit("signal");
   const port = await freePort();
   const ev: SupervisorEvent[] = [];
-  const sup = new Supervisor({
+  const sup = supervisor({
     paths: k.paths,
     mode: "detached",
     backoff,
