@@ -11,6 +11,8 @@ import type { SupervisorEvent } from "../../src/services/supervisor.js";
 import { waitFor } from "../support/wait.js";
 import { freePort, lines, read, supKit, waitGone, supervisor } from "./supervisor-kit.js";
 import { join } from "node:path";
+import { unlinkSync, writeFileSync } from "node:fs";
+import { ProcessStartError } from "../../src/services/failure.js";
 
 const backoff = { initialMs: 100, maxMs: 400, resetAfterMs: 10_000 };
 
@@ -80,4 +82,37 @@ test("a server killed by a signal is restarted and goes through readiness again 
   assert.equal(read(logFile(k.paths, "api")).match(/api listening on/g)?.length, 2, "ready only after the new run listened");
   await sup.stop();
   await waitGone(p.pid!, "api");
+});
+
+test("restart(name): a new run that is not ready in time fails restart() and is stopped; the other process keeps running", async () => {
+  const k = supKit("restart-timeout");
+  const flag = join(k.dir, "ready flag");
+  writeFileSync(flag, "");
+  const sup = supervisor({
+    paths: k.paths,
+    mode: "detached",
+    backoff,
+    specs: [
+      k.spec("db", "forever.js", ["db"]),
+      k.spec("api", "forever.js", ["api"], {
+        after: ["db"],
+        readyTimeoutMs: 800,
+        env: { PATH: process.env.PATH!, FLAG: flag },
+        ready: { kind: "exec", argv: [process.execPath, "-e", "process.exit(require('fs').existsSync(process.env.FLAG) ? 0 : 1)"] },
+      }),
+    ],
+  });
+  await sup.start();
+  const [db, api] = readStatus(k.paths)!.processes;
+  unlinkSync(flag);
+  const err = await sup.restart(["api"]).then(() => undefined, (e: unknown) => e);
+  assert.ok(err instanceof ProcessStartError, String(err));
+  assert.match(err.message, /api did not start: not ready after 0\.8 s/);
+  await waitGone(api!.pid!, "the first api");
+  const second = Number([...read(logFile(k.paths, "api")).matchAll(/\[devenv\] started: pid (\d+)/g)][1]?.[1]);
+  assert.ok(second > 0 && second !== api!.pid);
+  await waitGone(second, "the api run that was not ready");
+  const now = readStatus(k.paths)!.processes;
+  assert.deepEqual(now.map((p) => [p.name, p.state, p.pid]), [["db", "ready", db!.pid], ["api", "failed", undefined]]);
+  await sup.stop();
 });

@@ -46,7 +46,8 @@ async function upInDriver(k: SupKit, shared: string) {
 
 /** A live process that is not ours, and a pid file claiming it (as if its pid had been reused). */
 async function forgedPidFile(paths: ServicePaths) {
-  const sleeper = spawn("sleep", ["1000"], { stdio: "ignore" });
+  // In a group of its own, as our children are: a broken check would signal only it, never the test runner.
+  const sleeper = spawn("sleep", ["1000"], { stdio: "ignore", detached: true });
   started.push(sleeper);
   const id = await waitFor("sleep's identity", () => identify(sleeper.pid!)?.argv[0] === "sleep" && identify(sleeper.pid!));
   await writePidRecord(paths, { ...id, startTime: id.startTime! - 1, name: "reused", stop: [{ signal: "SIGTERM", waitMs: 100 }] });
