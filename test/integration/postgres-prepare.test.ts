@@ -119,6 +119,17 @@ test("errorLines: Postgres's messages with their continuation lines, without pro
   assert.equal(out, '  FATAL:  column "nosuch" does not exist at character 8\n  STATEMENT:  SELECT nosuch\n  \t  FROM t;');
 });
 
+test("serverUser: the current user when not root; as root the user behind sudo, else nobody, with a line saying so", () => {
+  assert.deepEqual(serverUser({ SUDO_UID: "1000", SUDO_GID: "1000" }, 1000), {});
+  assert.deepEqual(serverUser({ SUDO_UID: "1000", SUDO_GID: "100", SUDO_USER: "ann" }, 0), {
+    user: { uid: 1000, gid: 100, name: "ann" },
+    note: "postgres refuses to run as root: running it as ann (uid 1000, from sudo)",
+  });
+  const nobody = { user: { uid: 65534, gid: 65534, name: "nobody" }, note: "postgres refuses to run as root: running it as nobody (uid 65534)" };
+  assert.deepEqual(serverUser({ SUDO_UID: "0", SUDO_GID: "0", SUDO_USER: "root" }, 0), nobody, "sudo from root is still root");
+  assert.deepEqual(serverUser({}, 0), nobody);
+});
+
 test("pgMajor: one number since 10, two before", () => {
   assert.equal(pgMajor("18.4.0"), "18");
   assert.equal(pgMajor("10.23.0"), "10");
