@@ -20,7 +20,12 @@ import { serverUser } from "../../src/services/postgres/user.js";
 
 const base = mkdtempSync(join(tmpdir(), "devenv-pgprep-"));
 chmodSync(base, 0o755); // as root the server's user (nobody) must reach the fake binaries
-after(() => rmSync(base, { recursive: true, force: true }));
+/** Socket dirs made outside `base` (a short dir in the temp dir when the path would not fit in sun_path). */
+const socketDirs = new Set<string>();
+after(() => {
+  for (const d of socketDirs) rmSync(d, { recursive: true, force: true });
+  rmSync(base, { recursive: true, force: true });
+});
 const asRoot = process.getuid?.() === 0;
 
 const svc = (over: Partial<PostgresService> = {}): PostgresService => ({
@@ -52,8 +57,10 @@ exit 1
   return bin;
 }
 
-const specFor = (paths: ServicePaths, over: Partial<PostgresService> = {}) =>
-  postgresSpec(svc(over), { binDir: fakeBin(), version: "18.4.0", paths, port: 25432, env: { PATH: "/usr/bin:/bin" } });
+const specFor = (paths: ServicePaths, over: Partial<PostgresService> = {}) => {
+  if (!paths.pgsocket.startsWith(base)) socketDirs.add(paths.pgsocket);
+  return postgresSpec(svc(over), { binDir: fakeBin(), version: "18.4.0", paths, port: 25432, env: { PATH: "/usr/bin:/bin" } });
+};
 
 /** Every entry under `dir` (and `dir` itself): type, mode, owner, size, mtime, content. */
 function snapshot(dir: string): Record<string, string> {
