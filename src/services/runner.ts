@@ -187,8 +187,14 @@ export class Runner {
     if (run && !run.exit) {
       this.set({ state: "stopping" }, "stopping");
       const how = await stopGroup(run.identity.pgid, this.spec.stop);
-      await run.exited;
-      this.note(how === "killed" ? "stopped (killed after its stop timeout)" : "stopped");
+      if (how === "stuck") {
+        // Even SIGKILL did not end it (uninterruptible I/O, another user's process): say so, do not hang.
+        this.note(`did not stop: pid ${run.identity.pid} or its group is still there after SIGKILL`);
+        this.set({ error: `did not stop (pid ${run.identity.pid})` }, "failed", "did not stop after SIGKILL");
+      } else {
+        await run.exited;
+        this.note(how === "killed" ? "stopped (killed after its stop timeout)" : "stopped");
+      }
     } else if (run) {
       await stopGroup(run.identity.pgid, this.spec.stop); // what its group left behind
     }

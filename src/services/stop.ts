@@ -31,8 +31,11 @@ export const stopBudgetMs = (steps: readonly StopStep[]) => steps.reduce((n, s) 
  * reused while a group of that number exists), all started no earlier than the leader (Linux).
  */
 export function groupIsOurs(recorded: ProcessIdentity): boolean {
+  // Every child devenv starts leads its own group: a record saying otherwise is not one of ours,
+  // and signalling its group could reach anything (the shell that ran devenv, say).
+  if (recorded.pgid !== recorded.pid) return false;
   if (isSameProcess(recorded)) return true;
-  if (recorded.pgid !== recorded.pid || recorded.startTime === undefined) return false;
+  if (recorded.startTime === undefined) return false;
   const members = groupMembers(recorded.pgid);
   if (!members || members.length === 0) return false;
   if (members.some((m) => m.pid === recorded.pid)) return false; // the pid is alive again, as someone else

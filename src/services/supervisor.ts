@@ -137,9 +137,14 @@ export class Supervisor {
     const p = this.queue.then(async () => {
       if (this.stopping) return;
       for (const r of [...targets].reverse()) await r.stop();
-      for (const r of targets) {
-        if (this.stopping) return;
-        await r.launch();
+      try {
+        for (const r of targets) {
+          if (this.stopping) return;
+          await r.launch();
+        }
+      } finally {
+        this.changed();
+        await this.writing; // status.json says how it went before restart() settles
       }
     });
     this.queue = p.catch(() => {});

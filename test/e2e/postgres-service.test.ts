@@ -35,6 +35,8 @@ const env: NodeJS.ProcessEnv = { ...process.env, DEVENV_HOME: home, DEVENV_MIRRO
 delete env.DEVENV_OFFLINE;
 const serverEnv = { PATH: "/usr/bin:/bin", LANG: "C" };
 const running: ChildProcess[] = [];
+/** Socket dirs outside `base` (a short dir in the temp dir when the path would not fit in sun_path). */
+const socketDirs: string[] = [];
 
 const CONFIG = `export default {\n  tools: { postgres: "18" },\n};\n`;
 
@@ -72,6 +74,7 @@ before(async () => {
 
 after(() => {
   for (const c of running) if (c.exitCode === null && c.signalCode === null) process.kill(-c.pid!, "SIGKILL");
+  for (const d of socketDirs) rmSync(d, { recursive: true, force: true });
   rmSync(base, { recursive: true, force: true });
 });
 
@@ -91,6 +94,7 @@ const service = (over: Partial<PostgresService> = {}): PostgresService => ({
 
 async function setUp(checkout: string, svc: PostgresService): Promise<{ paths: ServicePaths; port: number; spec: ProcessSpec }> {
   const paths = servicePaths(stateRoot, checkout);
+  if (!paths.pgsocket.startsWith(base)) socketDirs.push(paths.pgsocket);
   const { postgres: port } = await assignPorts(stateRoot, paths, [{ name: "postgres", port: svc.port }]);
   return { paths, port: port!, spec: postgresSpec(svc, { binDir, version, paths, port: port!, env: serverEnv }) };
 }

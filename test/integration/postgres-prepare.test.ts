@@ -20,7 +20,12 @@ import { serverUser } from "../../src/services/postgres/user.js";
 
 const base = mkdtempSync(join(tmpdir(), "devenv-pgprep-"));
 chmodSync(base, 0o755); // as root the server's user (nobody) must reach the fake binaries
-after(() => rmSync(base, { recursive: true, force: true }));
+/** Socket dirs made outside `base` (a short dir in the temp dir when the path would not fit in sun_path). */
+const socketDirs = new Set<string>();
+after(() => {
+  for (const d of socketDirs) rmSync(d, { recursive: true, force: true });
+  rmSync(base, { recursive: true, force: true });
+});
 const asRoot = process.getuid?.() === 0;
 
 const svc = (over: Partial<PostgresService> = {}): PostgresService => ({
@@ -52,8 +57,10 @@ exit 1
   return bin;
 }
 
-const specFor = (paths: ServicePaths, over: Partial<PostgresService> = {}) =>
-  postgresSpec(svc(over), { binDir: fakeBin(), version: "18.4.0", paths, port: 25432, env: { PATH: "/usr/bin:/bin" } });
+const specFor = (paths: ServicePaths, over: Partial<PostgresService> = {}) => {
+  if (!paths.pgsocket.startsWith(base)) socketDirs.add(paths.pgsocket);
+  return postgresSpec(svc(over), { binDir: fakeBin(), version: "18.4.0", paths, port: 25432, env: { PATH: "/usr/bin:/bin" } });
+};
 
 /** Every entry under `dir` (and `dir` itself): type, mode, owner, size, mtime, content. */
 function snapshot(dir: string): Record<string, string> {
@@ -117,6 +124,17 @@ test("errorLines: Postgres's messages with their continuation lines, without pro
     "LOG:  checkpoint starting: shutdown immediate",
   ]);
   assert.equal(out, '  FATAL:  column "nosuch" does not exist at character 8\n  STATEMENT:  SELECT nosuch\n  \t  FROM t;');
+});
+
+test("serverUser: the current user when not root; as root the user behind sudo, else nobody, with a line saying so", () => {
+  assert.deepEqual(serverUser({ SUDO_UID: "1000", SUDO_GID: "1000" }, 1000), {});
+  assert.deepEqual(serverUser({ SUDO_UID: "1000", SUDO_GID: "100", SUDO_USER: "ann" }, 0), {
+    user: { uid: 1000, gid: 100, name: "ann" },
+    note: "postgres refuses to run as root: running it as ann (uid 1000, from sudo)",
+  });
+  const nobody = { user: { uid: 65534, gid: 65534, name: "nobody" }, note: "postgres refuses to run as root: running it as nobody (uid 65534)" };
+  assert.deepEqual(serverUser({ SUDO_UID: "0", SUDO_GID: "0", SUDO_USER: "root" }, 0), nobody, "sudo from root is still root");
+  assert.deepEqual(serverUser({}, 0), nobody);
 });
 
 test("pgMajor: one number since 10, two before", () => {

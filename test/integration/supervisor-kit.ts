@@ -10,20 +10,29 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { after } from "node:test";
 import { servicePaths, type ServicePaths } from "../../src/services/paths.js";
+import { cleanStale } from "../../src/services/stale.js";
+import { Supervisor, type SupervisorOptions } from "../../src/services/supervisor.js";
 import type { ProcessSpec } from "../../src/services/types.js";
 import { pidAlive } from "../../src/platform/fs.js";
 import { waitFor } from "../support/wait.js";
 
 export const SCRIPTS: Record<string, string> = {
-  // server.js <name> <port> <delayMs> <shared file>: an HTTP server listening after a delay; on SIGTERM appends its name to the shared file.
+  // server.js <name> <port> <delayMs> <shared file>: an HTTP server listening after a delay, answering 503 to its first two
+  // requests (then 200), saying so; on SIGTERM appends its name to the shared file.
   "server.js": `
 const [name, port, delay, shared] = process.argv.slice(2);
 const fs = require("node:fs");
 console.log(name + " starting");
 process.on("SIGTERM", () => { fs.appendFileSync(shared, name + "\\n"); process.exit(0); });
 setTimeout(() => {
-  require("node:http").createServer((q, r) => r.end("ok")).listen(Number(port), "127.0.0.1", () => console.log(name + " listening on " + port));
+  let n = 0;
+  require("node:http").createServer((q, r) => {
+    r.statusCode = n++ < 2 ? 503 : 200;
+    console.log(name + " answered " + r.statusCode);
+    r.end();
+  }).listen(Number(port), "127.0.0.1", () => console.log(name + " listening on " + port));
 }, Number(delay));
 `,
   // crash.js <name> <code> [runs file]: counts its runs in a file, says so, exits with <code> soon after.
@@ -60,6 +69,24 @@ setInterval(() => {}, 1 << 30);
 `,
 };
 
+/** What the tests of this file started, stopped at the end even when a test failed half-way. */
+const kits: SupKit[] = [];
+const supervisors: Supervisor[] = [];
+const drivers: ChildProcess[] = [];
+after(async () => {
+  await Promise.all(supervisors.map((s) => s.stop()));
+  for (const d of drivers) if (d.exitCode === null && d.signalCode === null) d.kill("SIGKILL");
+  await Promise.all(drivers.map((d) => (d.exitCode === null && d.signalCode === null ? new Promise((r) => d.once("exit", r)) : undefined)));
+  for (const k of kits) await cleanStale(k.paths);
+});
+
+/** A Supervisor in this process, stopped at the end of the file's tests whatever happens. */
+export function supervisor(opts: SupervisorOptions): Supervisor {
+  const s = new Supervisor(opts);
+  supervisors.push(s);
+  return s;
+}
+
 export interface SupKit {
   dir: string;
   paths: ServicePaths;
@@ -73,7 +100,7 @@ export function supKit(label: string): SupKit {
   for (const [f, text] of Object.entries(SCRIPTS)) writeFileSync(join(dir, "bin", f.replace(/\.js$/, ".cjs")), text);
   const paths = servicePaths(join(dir, "state"), join(dir, "project"));
   const script = (f: string) => join(dir, "bin", f.replace(/\.js$/, ".cjs"));
-  return {
+  const kit: SupKit = {
     dir,
     paths,
     script,
@@ -89,6 +116,8 @@ export function supKit(label: string): SupKit {
       ...more,
     }),
   };
+  kits.push(kit);
+  return kit;
 }
 
 /** A port nothing listens on now (the kernel's pick, released). */
@@ -115,6 +144,7 @@ export function startDriver(k: SupKit, specs: ProcessSpec[]): { child: ChildProc
   const specFile = join(k.dir, `specs-${Date.now()}.json`);
   writeFileSync(specFile, JSON.stringify({ paths: k.paths, specs }));
   const child = spawn(process.execPath, [driverPath, specFile], { stdio: ["ignore", "pipe", "pipe"] });
+  drivers.push(child);
   let out = "";
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (out += d));

@@ -44,7 +44,7 @@ test("a log past the limit is rotated to .1 (one kept) when a run opens it", () 
   assert.equal(readFileSync(f, "utf8"), "");
 });
 
-test("follow emits whole lines of several files, picks up a file that appears later, and rereads a truncated or rotated file from its start", async () => {
+test("follow emits whole lines of several files, picks up a file that appears later, and rereads a truncated or rotated file from its start", async (t) => {
   const k = supKit("follow");
   const a = join(k.dir, "a.log");
   const b = join(k.dir, "b.log");
@@ -52,6 +52,7 @@ test("follow emits whole lines of several files, picks up a file that appears la
   const got: string[] = [];
   const ac = new AbortController();
   const done = follow([{ name: "a", file: a }, { name: "b", file: b }], (n, l) => got.push(`${n}: ${l}`), ac.signal, { fromEnd: true, everyMs: 20 });
+  t.after(() => ac.abort()); // also when an assertion fails half-way
   appendFileSync(a, "one\ntw");
   await waitFor("a: one", () => got.includes("a: one"));
   appendFileSync(a, "o\n");

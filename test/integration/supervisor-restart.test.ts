@@ -7,10 +7,12 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { logFile } from "../../src/services/paths.js";
 import { readStatus } from "../../src/services/status-file.js";
-import { Supervisor, type SupervisorEvent } from "../../src/services/supervisor.js";
+import type { SupervisorEvent } from "../../src/services/supervisor.js";
 import { waitFor } from "../support/wait.js";
-import { freePort, lines, read, supKit, waitGone } from "./supervisor-kit.js";
+import { freePort, lines, read, supKit, waitGone, supervisor } from "./supervisor-kit.js";
 import { join } from "node:path";
+import { unlinkSync, writeFileSync } from "node:fs";
+import { ProcessStartError } from "../../src/services/failure.js";
 
 const backoff = { initialMs: 100, maxMs: 400, resetAfterMs: 10_000 };
 
@@ -18,7 +20,7 @@ test('a crashing worker under restart "on-failure" is restarted with doubling ba
   const k = supKit("crash");
   const runs = join(k.dir, "runs");
   const ev: SupervisorEvent[] = [];
-  const sup = new Supervisor({
+  const sup = supervisor({
     paths: k.paths,
     mode: "detached",
     backoff,
@@ -45,7 +47,7 @@ test('a crashing worker under restart "on-failure" is restarted with doubling ba
 
 test('under "on-failure" an exit 0 is not restarted: state exited, lastExit "exit 0"', async () => {
   const k = supKit("clean-exit");
-  const sup = new Supervisor({ paths: k.paths, mode: "detached", backoff, specs: [k.spec("job", "crash.js", ["job", 0], { restart: "on-failure" })] });
+  const sup = supervisor({ paths: k.paths, mode: "detached", backoff, specs: [k.spec("job", "crash.js", ["job", 0], { restart: "on-failure" })] });
   await sup.start();
   const p = await waitFor("job exited", () => {
     const p = readStatus(k.paths)?.processes[0];
@@ -60,7 +62,7 @@ test("a server killed by a signal is restarted and goes through readiness again 
   const k = supKit("signal");
   const port = await freePort();
   const ev: SupervisorEvent[] = [];
-  const sup = new Supervisor({
+  const sup = supervisor({
     paths: k.paths,
     mode: "detached",
     backoff,
@@ -80,4 +82,37 @@ test("a server killed by a signal is restarted and goes through readiness again 
   assert.equal(read(logFile(k.paths, "api")).match(/api listening on/g)?.length, 2, "ready only after the new run listened");
   await sup.stop();
   await waitGone(p.pid!, "api");
+});
+
+test("restart(name): a new run that is not ready in time fails restart() and is stopped; the other process keeps running", async () => {
+  const k = supKit("restart-timeout");
+  const flag = join(k.dir, "ready flag");
+  writeFileSync(flag, "");
+  const sup = supervisor({
+    paths: k.paths,
+    mode: "detached",
+    backoff,
+    specs: [
+      k.spec("db", "forever.js", ["db"]),
+      k.spec("api", "forever.js", ["api"], {
+        after: ["db"],
+        readyTimeoutMs: 800,
+        env: { PATH: process.env.PATH!, FLAG: flag },
+        ready: { kind: "exec", argv: [process.execPath, "-e", "process.exit(require('fs').existsSync(process.env.FLAG) ? 0 : 1)"] },
+      }),
+    ],
+  });
+  await sup.start();
+  const [db, api] = readStatus(k.paths)!.processes;
+  unlinkSync(flag);
+  const err = await sup.restart(["api"]).then(() => undefined, (e: unknown) => e);
+  assert.ok(err instanceof ProcessStartError, String(err));
+  assert.match(err.message, /api did not start: not ready after 0\.8 s/);
+  await waitGone(api!.pid!, "the first api");
+  const second = Number([...read(logFile(k.paths, "api")).matchAll(/\[devenv\] started: pid (\d+)/g)][1]?.[1]);
+  assert.ok(second > 0 && second !== api!.pid);
+  await waitGone(second, "the api run that was not ready");
+  const now = readStatus(k.paths)!.processes;
+  assert.deepEqual(now.map((p) => [p.name, p.state, p.pid]), [["db", "ready", db!.pid], ["api", "failed", undefined]]);
+  await sup.stop();
 });

@@ -18,9 +18,8 @@ import { pidFile, type ServicePaths } from "../../src/services/paths.js";
 import { readProjectStatus } from "../../src/services/project-status.js";
 import { cleanStale } from "../../src/services/stale.js";
 import { readStatus, writePidRecord } from "../../src/services/status-file.js";
-import { Supervisor } from "../../src/services/supervisor.js";
 import { waitFor } from "../support/wait.js";
-import { lines, read, startDriver, supKit, waitGone, type SupKit } from "./supervisor-kit.js";
+import { lines, read, startDriver, supKit, waitGone, type SupKit, supervisor } from "./supervisor-kit.js";
 import { join } from "node:path";
 
 const started: ChildProcess[] = [];
@@ -47,7 +46,8 @@ async function upInDriver(k: SupKit, shared: string) {
 
 /** A live process that is not ours, and a pid file claiming it (as if its pid had been reused). */
 async function forgedPidFile(paths: ServicePaths) {
-  const sleeper = spawn("sleep", ["1000"], { stdio: "ignore" });
+  // In a group of its own, as our children are: a broken check would signal only it, never the test runner.
+  const sleeper = spawn("sleep", ["1000"], { stdio: "ignore", detached: true });
   started.push(sleeper);
   const id = await waitFor("sleep's identity", () => identify(sleeper.pid!)?.argv[0] === "sleep" && identify(sleeper.pid!));
   await writePidRecord(paths, { ...id, startTime: id.startTime! - 1, name: "reused", stop: [{ signal: "SIGTERM", waitMs: 100 }] });
@@ -98,7 +98,7 @@ test("a new start() after kill -9 stops the old children first, then runs its ow
   const shared = join(k.dir, "sigterm order");
   const d = await upInDriver(k, shared);
   await killDriver(d);
-  const sup = new Supervisor({ paths: k.paths, mode: "detached", specs: twoProcesses(k, shared) });
+  const sup = supervisor({ paths: k.paths, mode: "detached", specs: twoProcesses(k, shared) });
   await sup.start();
   assert.deepEqual(lines(shared), ["b", "a"], "the old ones got their stop signal");
   await waitGone(d.pids.a!, "old a");
@@ -113,7 +113,7 @@ test("start() is refused while the project's supervisor is up; stopProject stops
   const k = supKit("down");
   const shared = join(k.dir, "sigterm order");
   const d = await upInDriver(k, shared);
-  const err = await new Supervisor({ paths: k.paths, mode: "detached", specs: [] }).start().then(() => undefined, (e: unknown) => e);
+  const err = await supervisor({ paths: k.paths, mode: "detached", specs: [] }).start().then(() => undefined, (e: unknown) => e);
   assert.ok(err instanceof DevenvError);
   assert.equal(err.code, "USAGE");
   assert.equal(err.exitCode, 1);

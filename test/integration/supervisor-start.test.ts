@@ -9,10 +9,10 @@ import { test } from "node:test";
 import { pidAlive } from "../../src/platform/fs.js";
 import { logFile } from "../../src/services/paths.js";
 import { readStatus } from "../../src/services/status-file.js";
-import { Supervisor, type SupervisorEvent } from "../../src/services/supervisor.js";
+import type { SupervisorEvent } from "../../src/services/supervisor.js";
 import { ProcessStartError } from "../../src/services/failure.js";
 import { waitFor } from "../support/wait.js";
-import { freePort, lines, read, supKit, waitGone } from "./supervisor-kit.js";
+import { freePort, lines, read, supKit, waitGone, supervisor } from "./supervisor-kit.js";
 import { join } from "node:path";
 
 const events = (list: SupervisorEvent[]) => (e: SupervisorEvent) => list.push(e);
@@ -23,7 +23,7 @@ test("starts in order: each waits for what it names in after (tcp, then http rea
   const shared = join(k.dir, "stopped order.txt");
   const [p1, p2] = [await freePort(), await freePort()];
   const ev: SupervisorEvent[] = [];
-  const sup = new Supervisor({
+  const sup = supervisor({
     paths: k.paths,
     mode: "foreground",
     onEvent: events(ev),
@@ -37,7 +37,7 @@ test("starts in order: each waits for what it names in after (tcp, then http rea
   // Each started only after the one before was ready.
   const order = ev.filter((e) => e.type === "starting" || e.type === "ready").map((e) => `${e.type} ${e.name}`);
   assert.deepEqual(order, ["starting db", "ready db", "starting api", "ready api", "starting worker", "ready worker"]);
-  assert.match(read(logFile(k.paths, "api")), /api listening on/, "api was ready only once it listened");
+  assert.match(read(logFile(k.paths, "api")), /api listening on[\s\S]*api answered 503\n[\s\S]*api answered 200\n/, "api was ready only once it listened and answered 200");
   const st = readStatus(k.paths)!;
   assert.equal(st.ready, true);
   assert.deepEqual(st.processes.map((p) => [p.name, p.state]), [["db", "ready"], ["api", "ready"], ["worker", "ready"]]);
@@ -58,7 +58,7 @@ test("starts in order: each waits for what it names in after (tcp, then http rea
 test("exec readiness: ready once the command exits 0, run in the process's cwd and env", async () => {
   const k = supKit("exec");
   const flag = join(k.dir, "flag file");
-  const sup = new Supervisor({
+  const sup = supervisor({
     paths: k.paths,
     mode: "detached",
     specs: [
@@ -82,7 +82,7 @@ test("exec readiness: ready once the command exits 0, run in the process's cwd a
 test('restart "no": a process that exits before it is ready fails start() with its last log lines, and nothing is left running', async () => {
   const k = supKit("early-exit");
   const p1 = await freePort();
-  const sup = new Supervisor({
+  const sup = supervisor({
     paths: k.paths,
     mode: "detached",
     specs: [
@@ -101,7 +101,7 @@ test('restart "no": a process that exits before it is ready fails start() with i
   assert.equal(existsSync(logFile(k.paths, "never")), false, "never started");
   assert.deepEqual(readdirSync(k.paths.pids), []);
   assert.equal(existsSync(k.paths.supervisor), false);
-  const dbPid = lines(logFile(k.paths, "db")).map((l) => /db up pid (\d+)/.exec(l)?.[1]).find(Boolean);
+  const dbPid = /\[devenv\] started: pid (\d+)/.exec(read(logFile(k.paths, "db")))?.[1];
   assert.ok(dbPid);
   await waitGone(Number(dbPid), "db");
 });
@@ -109,7 +109,7 @@ test('restart "no": a process that exits before it is ready fails start() with i
 test("ready timeout: start() fails naming the check, the process is stopped", async () => {
   const k = supKit("timeout");
   const p1 = await freePort();
-  const sup = new Supervisor({
+  const sup = supervisor({
     paths: k.paths,
     mode: "detached",
     specs: [k.spec("slow", "forever.js", ["slow"], { readyTimeoutMs: 600, ready: { kind: "tcp", host: "127.0.0.1", port: p1 } })],
@@ -117,7 +117,7 @@ test("ready timeout: start() fails naming the check, the process is stopped", as
   const err = await sup.start().then(() => undefined, (e: unknown) => e);
   assert.ok(err instanceof ProcessStartError, String(err));
   assert.match(err.message, /slow did not start: not ready after 0\.6 s \(tcp 127\.0\.0\.1:\d+\)/);
-  const pid = Number(/slow up pid (\d+)/.exec(read(logFile(k.paths, "slow")))?.[1]);
+  const pid = Number(/\[devenv\] started: pid (\d+)/.exec(read(logFile(k.paths, "slow")))?.[1]);
   assert.ok(pid > 0);
   await waitGone(pid, "slow");
 });
@@ -125,7 +125,7 @@ test("ready timeout: start() fails naming the check, the process is stopped", as
 test("stop escalates: a child ignoring SIGTERM is SIGKILLed after its wait; a grandchild in the group is stopped too", async () => {
   const k = supKit("escalate");
   const gpid = join(k.dir, "grandchild pid");
-  const sup = new Supervisor({
+  const sup = supervisor({
     paths: k.paths,
     mode: "detached",
     specs: [
