@@ -18,6 +18,9 @@ export const hookValuesDir = (stateDir: string) => join(stateDir, "hook-values")
 /** Made by `devenv hook` and `devenv hook-env`; a hook that finds it missing keeps values inline. */
 export function ensureHookValuesDir(stateDir: string): string {
   const dir = hookValuesDir(stateDir);
+  // 0700 for this dir only: a recursive mkdir would give the state dir itself that mode too, and
+  // then a service's unprivileged user (postgres run by root) could not reach its data dir.
+  mkdirSync(stateDir, { recursive: true });
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   return dir;
 }
