@@ -19,9 +19,16 @@ export function fillIn(text: string, root: string, port: number | undefined): st
   return text.replaceAll("${root}", root).replaceAll("${port}", port === undefined ? "${port}" : String(port));
 }
 
-/** A string command runs in /bin/sh (so pipes, && and quoting work as in a terminal); a list is argv. */
+/** A word sh reads back as exactly `s`, whatever it holds (spaces, quotes, `$(…)`). */
+export const shellQuote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
+
+/**
+ * A string command runs in /bin/sh (so pipes, && and quoting work as in a terminal), with `${root}`
+ * put in as one quoted word: a project path with spaces or quotes stays one argument and is never
+ * run as code. A list is argv, filled in as is.
+ */
 export function commandArgv(command: string | string[], root: string, port: number | undefined): string[] {
-  return typeof command === "string" ? ["/bin/sh", "-c", fillIn(command, root, port)] : command.map((a) => fillIn(a, root, port));
+  return typeof command === "string" ? ["/bin/sh", "-c", fillIn(command, shellQuote(root), port)] : command.map((a) => fillIn(a, root, port));
 }
 
 export function processSpec(p: ProcessRequest, input: ProcessSpecInput): ProcessSpec {

@@ -51,7 +51,7 @@ test("a process spec: ${port} and ${root} filled in, PORT given, a string runs i
     processes: { web: { command: "serve --port ${port} ${root}/public", port: "auto", env: { URL: "http://127.0.0.1:${port}" }, ready: { http: "http://127.0.0.1:${port}/up" }, stopSignal: "SIGINT", stopTimeout: 3, cwd: "app" } },
   }).services!.processes;
   const spec = processSpec(p!, { root: "/p", env: { PATH: "/bin" }, ports: { web: 4100 } });
-  assert.deepEqual(spec.argv, ["/bin/sh", "-c", "serve --port 4100 /p/public"]);
+  assert.deepEqual(spec.argv, ["/bin/sh", "-c", "serve --port 4100 '/p'/public"]);
   assert.equal(spec.env.PORT, "4100");
   assert.equal(spec.env.URL, "http://127.0.0.1:4100");
   assert.equal(spec.env.PATH, "/bin");
@@ -80,4 +80,15 @@ test("the Postgres socket dir fits in sun_path: under the state dir when short e
   assert.ok(!long.pgsocket.startsWith(long.dir), long.pgsocket);
   for (const p of [short, long]) assert.ok(Buffer.byteLength(`${p.pgsocket}/.s.PGSQL.65535`) <= SOCKET_PATH_MAX, p.pgsocket);
   assert.notEqual(servicePaths("/s", "/a/shop", {}).dir, servicePaths("/s", "/b/shop", {}).dir, "two checkouts, two dirs");
+});
+
+test("${root} in a shell command is one word, whatever the path holds; in argv it is the path as is", async () => {
+  const { spawnSync } = await import("node:child_process");
+  const root = `/tmp/it's a "dir" $(touch /tmp/pwned) \`x\``;
+  const [p] = load({ processes: { w: { command: "printf '%s|' ${root}/public ${port}", port: 5000 } } }).services!.processes;
+  const spec = processSpec(p!, { root, env: {}, ports: { w: 5001 } });
+  const out = spawnSync(spec.argv[0]!, spec.argv.slice(1), { encoding: "utf8" });
+  assert.equal(out.stdout, `${root}/public|5001|`);
+  const [q] = load({ processes: { w: { command: ["ls", "${root}/x"] } } }).services!.processes;
+  assert.deepEqual(processSpec(q!, { root, env: {}, ports: {} }).argv, ["ls", `${root}/x`]);
 });
