@@ -35,5 +35,11 @@ export async function ensurePorts(stateRoot: string, realRoot: string, services:
     ...services.processes.flatMap((p) => (p.port === undefined ? [] : [{ name: p.name, port: p.port }])),
   ];
   await recordProjectDir(stateRoot, realRoot);
-  if (wants.length) await assignPorts(stateRoot, servicePaths(stateRoot, realRoot, env), wants);
+  if (!wants.length) return;
+  const paths = servicePaths(stateRoot, realRoot, env);
+  // Every refresh of the project passes here: when each port is already recorded as asked, no
+  // machine-wide lock and no scan of other projects (a clash since then is caught when `up` binds).
+  const have = readPorts(paths);
+  if (wants.every((w) => (w.port === "auto" ? have[w.name] !== undefined : have[w.name] === w.port))) return;
+  await assignPorts(stateRoot, paths, wants);
 }

@@ -119,3 +119,31 @@ test("a malformed ports.json is an error naming the file", () => {
   assert.throws(() => readPorts(p), /not JSON/);
   assert.equal(readFileSync(p.ports, "utf8"), "{ nope", "the file is left as it was");
 });
+
+test("ensurePorts (every refresh of a project): a recorded port is reused without the lock; a changed fixed port is recorded", async () => {
+  const { ensurePorts } = await import("../../src/services/env.js");
+  const { normaliseServices } = await import("../../src/config/services.js");
+  const root = join(base, "refresh", "shop");
+  const paths = servicePaths(state, root, {});
+  const svc = (port: number | "auto") => normaliseServices({ processes: { web: { command: "x", port } } }, "devenv.ts");
+  await ensurePorts(state, root, svc("auto"), {});
+  const first = readPorts(paths).web!;
+  assert.ok(first >= AUTO_PORT_MIN && first < AUTO_PORT_MAX);
+  // A held port lock would make assignPorts wait (and time out): a refresh with nothing to pick must not take it.
+  const lock = join(state, "projects", ".ports.lock");
+  mkdirSync(dirname(lock), { recursive: true });
+  const { acquireLock } = await import("../../src/platform/filelock.js");
+  const held = await acquireLock(lock, { timeoutMs: 1000 });
+  try {
+    const started = Date.now();
+    await ensurePorts(state, root, svc("auto"), {});
+    assert.ok(Date.now() - started < 1000, "did not wait for the lock");
+  } finally {
+    await held.release();
+  }
+  assert.equal(readPorts(paths).web, first);
+  await ensurePorts(state, root, svc(4321), {});
+  assert.equal(readPorts(paths).web, 4321);
+  // The state dir says which project it is for (gc reads it: D57).
+  assert.equal((JSON.parse(readFileSync(join(paths.dir, "..", "project.json"), "utf8")) as { root: string }).root, root);
+});
