@@ -10,7 +10,7 @@ import { waitReady, type ReadyOutcome } from "./ready.js";
 import { describeExit, nextRestart, type Backoff, type ExitInfo } from "./restart-policy.js";
 import { spawnRun, type Run } from "./spawn.js";
 import { removePidRecord, writePidRecord } from "./status-file.js";
-import { stopGroup } from "./stop.js";
+import { groupIsOurs, stopGroup } from "./stop.js";
 import type { ProcessSpec, ProcessStatus } from "./types.js";
 import type { SupervisorEvent } from "./supervisor.js";
 
@@ -195,8 +195,9 @@ export class Runner {
         await run.exited;
         this.note(how === "killed" ? "stopped (killed after its stop timeout)" : "stopped");
       }
-    } else if (run) {
-      await stopGroup(run.identity.pgid, this.spec.stop); // what its group left behind
+    } else if (run && groupIsOurs(run.identity)) {
+      // It exited (and was reaped, so its pid may be someone else's now): what its group left behind, if any.
+      await stopGroup(run.identity.pgid, this.spec.stop);
     }
     removePidRecord(this.host.paths, this.name);
     this.mode = "idle";

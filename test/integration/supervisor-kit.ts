@@ -59,6 +59,15 @@ const name = process.argv[2];
 let n = 0;
 setInterval(() => console.log(name + " tick " + n++), 30);
 `,
+  // leaver.js <pid file>: starts a grandchild in its group, writes its pid, and exits 0 (a daemonising start script).
+  "leaver.js": `
+const { spawn } = require("node:child_process");
+const g = spawn(process.execPath, ["-e", "setInterval(() => {}, 1 << 30)"], { stdio: "ignore" });
+g.unref();
+require("node:fs").writeFileSync(process.argv[2], String(g.pid));
+console.log("leaving grandchild " + g.pid);
+process.exit(0);
+`,
   // parent.js <pid file>: starts a grandchild (which ignores nothing) and writes the grandchild's pid.
   "parent.js": `
 const { spawn } = require("node:child_process");
