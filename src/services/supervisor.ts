@@ -128,7 +128,9 @@ export class Supervisor {
     const known = this.runners.map((r) => r.name);
     const unknown = (names ?? []).filter((n) => !known.includes(n));
     if (unknown.length) {
-      return Promise.reject(new DevenvError("USAGE", `no process named ${unknown.join(", ")}`, { exitCode: 1, hint: `Known: ${known.join(", ")}.` }));
+      const refused = Promise.reject(new DevenvError("USAGE", `no process named ${unknown.join(", ")}`, { exitCode: 1, hint: `Known: ${known.join(", ")}.` }));
+      refused.catch(() => {}); // a caller that does not wait (a signal handler) must not crash the supervisor
+      return refused;
     }
     const targets = names ? this.runners.filter((r) => names.includes(r.name)) : this.runners;
     const p = this.queue.then(async () => {
@@ -144,7 +146,7 @@ export class Supervisor {
         await this.writing; // status.json says how it went before restart() settles
       }
     });
-    this.queue = p.catch(() => {});
+    this.queue = p.catch(() => {}); // also marks p handled: a failed restart is in status.json, it must not crash the supervisor
     return p;
   }
 }

@@ -14,7 +14,8 @@ const down = () => void sup.stop().then(() => process.exit(0));
 process.on("SIGTERM", down);
 process.on("SIGINT", down);
 process.on("SIGUSR2", () => {
-  for (const r of takeRequests(paths)) void sup.restart(r.names.length ? r.names : undefined).catch((e) => console.log(`RESTART FAILED ${e.message}`));
+  // As the CLI does: nobody waits for the restart (its outcome is in status.json).
+  for (const r of takeRequests(paths)) void sup.restart(r.names.length ? r.names : undefined);
 });
 sup.start().then(
   () => console.log("READY"),

@@ -133,7 +133,7 @@ test("start() is refused while the project's supervisor is up; stopProject stops
   assert.equal(readProjectStatus(k.paths).state, "down");
 });
 
-test("readProjectStatus from another process follows the live supervisor; requestRestart runs a process again (new pid, the other untouched)", async () => {
+test("readProjectStatus from another process follows the live supervisor; requestRestart runs a process again (new pid, the other untouched); a request naming no process does not bring the supervisor down", async () => {
   const k = supKit("request");
   const d = await upInDriver(k, join(k.dir, "sigterm order"));
   const ps = readProjectStatus(k.paths);
@@ -142,6 +142,7 @@ test("readProjectStatus from another process follows the live supervisor; reques
   assert.deepEqual(ps.supervisor && [ps.supervisor.pid, ps.supervisor.alive, ps.supervisor.mode], [d.child.pid, true, "detached"]);
   assert.deepEqual(ps.processes.map((p) => [p.name, p.state, p.pid]), [["a", "ready", d.pids.a], ["b", "ready", d.pids.b]]);
 
+  await requestRestart(k.paths, ["nosuch"]); // refused by the supervisor, which must survive it (nobody waits for a restart)
   await requestRestart(k.paths, ["b"]);
   const b = await waitFor("b running again under a new pid", () => {
     const p = readProjectStatus(k.paths).processes.find((p) => p.name === "b");
