@@ -149,9 +149,9 @@ export async function waitGone(pid: number, what: string, timeoutMs = 15_000): P
 /** The driver: runs a Supervisor in its own node process, as the CLI would (SIGTERM → stop, SIGUSR2 → restart). */
 export const driverPath = fileURLToPath(new URL("./supervisor-driver.js", import.meta.url));
 
-export function startDriver(k: SupKit, specs: ProcessSpec[]): { child: ChildProcess; out: () => string } {
-  const specFile = join(k.dir, `specs-${Date.now()}.json`);
-  writeFileSync(specFile, JSON.stringify({ paths: k.paths, specs }));
+export function startDriver(k: SupKit, specs: ProcessSpec[], backoff?: SupervisorOptions["backoff"]): { child: ChildProcess; out: () => string } {
+  const specFile = join(k.dir, `specs-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(specFile, JSON.stringify({ paths: k.paths, specs, backoff }));
   const child = spawn(process.execPath, [driverPath, specFile], { stdio: ["ignore", "pipe", "pipe"] });
   drivers.push(child);
   let out = "";
