@@ -107,8 +107,7 @@ export class Runner {
       if (outcome === "timeout") {
         const why = `not ready after ${Math.round(this.spec.readyTimeoutMs / 100) / 10} s (${describeCheck(this.spec)})`;
         this.note(why);
-        await stopGroup(run.identity.pgid, this.spec.stop);
-        await run.exited;
+        if ((await stopGroup(run.identity.pgid, this.spec.stop)) !== "stuck") await run.exited;
         this.set({ state: "failed", error: why }, "failed", why);
         throw new ProcessStartError(this.name, why, this.log);
       }
@@ -181,7 +180,7 @@ export class Runner {
     this.abort.abort();
     clearTimeout(this.timer);
     await this.busy;
-    this.mode = "stopping";
+    this.mode = "stopping"; // a launch queued before the stop may have set it
     clearTimeout(this.timer);
     const run = this.run;
     if (run && !run.exit) {
