@@ -5,10 +5,10 @@
  * that runs a Supervisor in a separate node process (so a test can kill -9 it).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after } from "node:test";
 import { servicePaths, type ServicePaths } from "../../src/services/paths.js";
@@ -87,6 +87,7 @@ after(async () => {
   for (const d of drivers) if (d.exitCode === null && d.signalCode === null) d.kill("SIGKILL");
   await Promise.all(drivers.map((d) => (d.exitCode === null && d.signalCode === null ? new Promise((r) => d.once("exit", r)) : undefined)));
   for (const k of kits) await cleanStale(k.paths);
+  for (const k of kits) rmSync(dirname(k.dir), { recursive: true, force: true });
 });
 
 /** A Supervisor in this process, stopped at the end of the file's tests whatever happens. */
