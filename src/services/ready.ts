@@ -84,22 +84,30 @@ export function checkOnce(check: ReadyCheck, ms: number, w: ReadyWait): Promise<
 export async function waitReady(check: ReadyCheck, w: ReadyWait): Promise<ReadyOutcome> {
   const deadline = Date.now() + w.timeoutMs;
   let exited = false;
-  void w.exited.then(() => (exited = true), () => (exited = true));
-  const stop = new Promise<void>((resolve) => {
-    void w.exited.then(() => resolve(), () => resolve());
-    w.signal?.addEventListener("abort", () => resolve(), { once: true });
-  });
-  for (;;) {
-    if (w.signal?.aborted) return "aborted";
-    if (exited) return "exited";
-    const left = deadline - Date.now();
-    if (left <= 0) return "timeout";
-    const ok = await Promise.race([checkOnce(check, Math.max(left, 50), w), stop.then(() => false)]);
-    if (w.signal?.aborted) return "aborted";
-    if (exited) return "exited";
-    if (ok) return "ready";
-    let t: NodeJS.Timeout | undefined;
-    await Promise.race([stop, new Promise((r) => (t = setTimeout(r, Math.min(POLL_MS, Math.max(1, deadline - Date.now())))))]);
-    clearTimeout(t);
+  let wake!: () => void;
+  const stop = new Promise<void>((resolve) => (wake = resolve));
+  const onExit = () => {
+    exited = true;
+    wake();
+  };
+  void w.exited.then(onExit, onExit);
+  // Removed when the wait ends: a process restarted many times waits on the same signal each time.
+  w.signal?.addEventListener("abort", wake, { once: true });
+  try {
+    for (;;) {
+      if (w.signal?.aborted) return "aborted";
+      if (exited) return "exited";
+      const left = deadline - Date.now();
+      if (left <= 0) return "timeout";
+      const ok = await Promise.race([checkOnce(check, Math.max(left, 50), w), stop.then(() => false)]);
+      if (w.signal?.aborted) return "aborted";
+      if (exited) return "exited";
+      if (ok) return "ready";
+      let t: NodeJS.Timeout | undefined;
+      await Promise.race([stop, new Promise((r) => (t = setTimeout(r, Math.min(POLL_MS, Math.max(1, deadline - Date.now())))))]);
+      clearTimeout(t);
+    }
+  } finally {
+    w.signal?.removeEventListener("abort", wake);
   }
 }

@@ -10,7 +10,7 @@ import { waitReady, type ReadyOutcome } from "./ready.js";
 import { describeExit, nextRestart, type Backoff, type ExitInfo } from "./restart-policy.js";
 import { spawnRun, type Run } from "./spawn.js";
 import { removePidRecord, writePidRecord } from "./status-file.js";
-import { stopGroup } from "./stop.js";
+import { groupIsOurs, stopGroup } from "./stop.js";
 import type { ProcessSpec, ProcessStatus } from "./types.js";
 import type { SupervisorEvent } from "./supervisor.js";
 
@@ -107,8 +107,7 @@ export class Runner {
       if (outcome === "timeout") {
         const why = `not ready after ${Math.round(this.spec.readyTimeoutMs / 100) / 10} s (${describeCheck(this.spec)})`;
         this.note(why);
-        await stopGroup(run.identity.pgid, this.spec.stop);
-        await run.exited;
+        if ((await stopGroup(run.identity.pgid, this.spec.stop)) !== "stuck") await run.exited;
         this.set({ state: "failed", error: why }, "failed", why);
         throw new ProcessStartError(this.name, why, this.log);
       }
@@ -181,7 +180,7 @@ export class Runner {
     this.abort.abort();
     clearTimeout(this.timer);
     await this.busy;
-    this.mode = "stopping";
+    this.mode = "stopping"; // a launch queued before the stop may have set it
     clearTimeout(this.timer);
     const run = this.run;
     if (run && !run.exit) {
@@ -195,8 +194,9 @@ export class Runner {
         await run.exited;
         this.note(how === "killed" ? "stopped (killed after its stop timeout)" : "stopped");
       }
-    } else if (run) {
-      await stopGroup(run.identity.pgid, this.spec.stop); // what its group left behind
+    } else if (run && groupIsOurs(run.identity)) {
+      // It exited (and was reaped, so its pid may be someone else's now): what its group left behind, if any.
+      await stopGroup(run.identity.pgid, this.spec.stop);
     }
     removePidRecord(this.host.paths, this.name);
     this.mode = "idle";

@@ -27,9 +27,19 @@ export interface StaleReport {
 
 /** With no live supervisor: stop what the dead one left running, remove its files, mark status stopped. */
 export async function cleanStale(paths: ServicePaths): Promise<StaleReport> {
+  if (supervisorAlive(paths)) return { stopped: [], removed: [], deadSupervisor: false };
+  const deadSupervisor = readSupervisorRecord(paths) !== undefined;
+  const report = { ...(await cleanLeftovers(paths)), deadSupervisor };
+  rmSync(paths.supervisor, { force: true });
+  return report;
+}
+
+/**
+ * Stop what pid files name (verified ours), remove them, and mark status.json stopped. For a new
+ * supervisor that has just claimed the project (so no other one runs), and for cleanStale.
+ */
+export async function cleanLeftovers(paths: ServicePaths): Promise<StaleReport> {
   const report: StaleReport = { stopped: [], removed: [], deadSupervisor: false };
-  if (supervisorAlive(paths)) return report;
-  report.deadSupervisor = readSupervisorRecord(paths) !== undefined;
   const records = readPidRecords(paths);
   // Reverse start order when status.json knows it; else as found.
   const order = (readStatus(paths)?.processes ?? []).map((p) => p.name);
@@ -43,7 +53,6 @@ export async function cleanStale(paths: ServicePaths): Promise<StaleReport> {
     }
     removePidRecord(paths, name);
   }
-  rmSync(paths.supervisor, { force: true });
   const status = readStatus(paths);
   if (status && status.processes.some((p) => p.state !== "stopped")) {
     await writeStatus(paths, {

@@ -10,8 +10,9 @@ import { identify } from "./identity.js";
 import type { ServicePaths } from "./paths.js";
 import { DEFAULT_BACKOFF, type Backoff } from "./restart-policy.js";
 import { Runner } from "./runner.js";
-import { cleanStale, supervisorAlive } from "./stale.js";
-import { readSupervisorRecord, writeStatus, writeSupervisorRecord } from "./status-file.js";
+import { claimSupervisor } from "./claim.js";
+import { cleanLeftovers } from "./stale.js";
+import { readSupervisorRecord, writeStatus } from "./status-file.js";
 import type { ProcessSpec, SupervisorStatus } from "./types.js";
 
 export interface SupervisorOptions {
@@ -64,6 +65,8 @@ export class Supervisor {
   }
 
   private done = false;
+  /** The identity file is this supervisor's (claimed by start()). */
+  private claimed = false;
 
   /** status.json follows every change; writes are queued and coalesced, the newest state always last. */
   private changed(): void {
@@ -78,16 +81,10 @@ export class Supervisor {
   /** Start every process in order; resolves when all are ready. On a failure everything started is stopped and the error says which process and shows its log's end. */
   async start(): Promise<void> {
     const { paths } = this.opts;
-    const live = supervisorAlive(paths);
-    if (live) {
-      throw new DevenvError("USAGE", `this project's services are already up (supervisor pid ${live.pid}, ${live.mode})`, {
-        exitCode: 1,
-        hint: "'devenv ps' shows them; 'devenv down' stops them.",
-      });
-    }
-    await cleanStale(paths);
     const self = identify(process.pid) ?? { pid: process.pid, argv: process.argv, pgid: process.pid };
-    await writeSupervisorRecord(paths, { ...self, mode: this.opts.mode, startedAt: this.startedAt });
+    claimSupervisor(paths, { ...self, mode: this.opts.mode, startedAt: this.startedAt });
+    this.claimed = true;
+    await cleanLeftovers(paths);
     this.changed();
     const readyOnce = new Map<string, Promise<void>>();
     for (const r of this.runners) {
@@ -116,8 +113,8 @@ export class Supervisor {
       this.stopping = true;
       this.changed();
       for (const r of [...this.runners].reverse()) await r.stop();
-      const rec = readSupervisorRecord(this.opts.paths);
-      if (rec?.pid === process.pid) rmSync(this.opts.paths.supervisor, { force: true });
+      const rec = this.claimed ? readSupervisorRecord(this.opts.paths) : undefined;
+      if (rec?.pid === process.pid && rec.startedAt === this.startedAt) rmSync(this.opts.paths.supervisor, { force: true });
       this.done = true;
       this.changed();
       await this.writing;
@@ -131,7 +128,9 @@ export class Supervisor {
     const known = this.runners.map((r) => r.name);
     const unknown = (names ?? []).filter((n) => !known.includes(n));
     if (unknown.length) {
-      return Promise.reject(new DevenvError("USAGE", `no process named ${unknown.join(", ")}`, { exitCode: 1, hint: `Known: ${known.join(", ")}.` }));
+      const refused = Promise.reject(new DevenvError("USAGE", `no process named ${unknown.join(", ")}`, { exitCode: 1, hint: `Known: ${known.join(", ")}.` }));
+      refused.catch(() => {}); // a caller that does not wait (a signal handler) must not crash the supervisor
+      return refused;
     }
     const targets = names ? this.runners.filter((r) => names.includes(r.name)) : this.runners;
     const p = this.queue.then(async () => {
@@ -147,7 +146,7 @@ export class Supervisor {
         await this.writing; // status.json says how it went before restart() settles
       }
     });
-    this.queue = p.catch(() => {});
+    this.queue = p.catch(() => {}); // also marks p handled: a failed restart is in status.json, it must not crash the supervisor
     return p;
   }
 }

@@ -8,13 +8,14 @@ import { takeRequests } from "../../src/services/control.js";
 import { Supervisor } from "../../src/services/supervisor.js";
 
 if (!process.argv[2]) process.exit(0); // picked up as a test file by a directory run: nothing to do
-const { paths, specs } = JSON.parse(readFileSync(process.argv[2], "utf8"));
-const sup = new Supervisor({ paths, specs, mode: "detached", onEvent: (e) => console.log(`EVENT ${e.type} ${e.name}${e.detail ? ` ${e.detail}` : ""}`) });
+const { paths, specs, backoff } = JSON.parse(readFileSync(process.argv[2], "utf8"));
+const sup = new Supervisor({ paths, specs, mode: "detached", ...(backoff ? { backoff } : {}), onEvent: (e) => console.log(`EVENT ${e.type} ${e.name}${e.detail ? ` ${e.detail}` : ""}`) });
 const down = () => void sup.stop().then(() => process.exit(0));
 process.on("SIGTERM", down);
 process.on("SIGINT", down);
 process.on("SIGUSR2", () => {
-  for (const r of takeRequests(paths)) void sup.restart(r.names.length ? r.names : undefined).catch((e) => console.log(`RESTART FAILED ${e.message}`));
+  // As the CLI does: nobody waits for the restart (its outcome is in status.json).
+  for (const r of takeRequests(paths)) void sup.restart(r.names.length ? r.names : undefined);
 });
 sup.start().then(
   () => console.log("READY"),

@@ -24,8 +24,10 @@ test("a live process is itself; the same pid with another start time (reused) is
 });
 
 test("a zombie is not a live process of ours", { skip: !linux }, async () => {
-  // sh starts `true` in the background, then becomes sleep, which never reaps it.
-  const sh = spawn("sh", ["-c", "true & echo $!; exec sleep 100"], { stdio: ["ignore", "pipe", "ignore"] });
+  // sh starts a child in the background, then becomes sleep, which never reaps it; the child exits
+  // only once its parent is sleep (a child that exits earlier may be reaped by sh itself).
+  const child = `while [ "$(cat /proc/$PPID/comm)" != sleep ]; do sleep 0.01; done`;
+  const sh = spawn("sh", ["-c", `sh -c '${child}' & echo $!; exec sleep 100`], { stdio: ["ignore", "pipe", "ignore"] });
   let out = "";
   sh.stdout.on("data", (d) => (out += d));
   try {

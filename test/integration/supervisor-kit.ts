@@ -5,10 +5,10 @@
  * that runs a Supervisor in a separate node process (so a test can kill -9 it).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after } from "node:test";
 import { servicePaths, type ServicePaths } from "../../src/services/paths.js";
@@ -59,6 +59,15 @@ const name = process.argv[2];
 let n = 0;
 setInterval(() => console.log(name + " tick " + n++), 30);
 `,
+  // leaver.js <pid file>: starts a grandchild in its group, writes its pid, and exits 0 (a daemonising start script).
+  "leaver.js": `
+const { spawn } = require("node:child_process");
+const g = spawn(process.execPath, ["-e", "setInterval(() => {}, 1 << 30)"], { stdio: "ignore" });
+g.unref();
+require("node:fs").writeFileSync(process.argv[2], String(g.pid));
+console.log("leaving grandchild " + g.pid);
+process.exit(0);
+`,
   // parent.js <pid file>: starts a grandchild (which ignores nothing) and writes the grandchild's pid.
   "parent.js": `
 const { spawn } = require("node:child_process");
@@ -78,6 +87,7 @@ after(async () => {
   for (const d of drivers) if (d.exitCode === null && d.signalCode === null) d.kill("SIGKILL");
   await Promise.all(drivers.map((d) => (d.exitCode === null && d.signalCode === null ? new Promise((r) => d.once("exit", r)) : undefined)));
   for (const k of kits) await cleanStale(k.paths);
+  for (const k of kits) rmSync(dirname(k.dir), { recursive: true, force: true });
 });
 
 /** A Supervisor in this process, stopped at the end of the file's tests whatever happens. */
@@ -140,9 +150,9 @@ export async function waitGone(pid: number, what: string, timeoutMs = 15_000): P
 /** The driver: runs a Supervisor in its own node process, as the CLI would (SIGTERM → stop, SIGUSR2 → restart). */
 export const driverPath = fileURLToPath(new URL("./supervisor-driver.js", import.meta.url));
 
-export function startDriver(k: SupKit, specs: ProcessSpec[]): { child: ChildProcess; out: () => string } {
-  const specFile = join(k.dir, `specs-${Date.now()}.json`);
-  writeFileSync(specFile, JSON.stringify({ paths: k.paths, specs }));
+export function startDriver(k: SupKit, specs: ProcessSpec[], backoff?: SupervisorOptions["backoff"]): { child: ChildProcess; out: () => string } {
+  const specFile = join(k.dir, `specs-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(specFile, JSON.stringify({ paths: k.paths, specs, backoff }));
   const child = spawn(process.execPath, [driverPath, specFile], { stdio: ["ignore", "pipe", "pipe"] });
   drivers.push(child);
   let out = "";

@@ -9,7 +9,8 @@ import { logFile } from "../../src/services/paths.js";
 import { readStatus } from "../../src/services/status-file.js";
 import type { SupervisorEvent } from "../../src/services/supervisor.js";
 import { waitFor } from "../support/wait.js";
-import { freePort, lines, read, supKit, waitGone, supervisor } from "./supervisor-kit.js";
+import { freePort, lines, read, startDriver, supKit, waitGone, supervisor } from "./supervisor-kit.js";
+import { stopProject } from "../../src/services/down.js";
 import { join } from "node:path";
 import { unlinkSync, writeFileSync } from "node:fs";
 import { ProcessStartError } from "../../src/services/failure.js";
@@ -115,4 +116,18 @@ test("restart(name): a new run that is not ready in time fails restart() and is 
   const now = readStatus(k.paths)!.processes;
   assert.deepEqual(now.map((p) => [p.name, p.state, p.pid]), [["db", "ready", db!.pid], ["api", "failed", undefined]]);
   await sup.stop();
+});
+
+test("a process crash-looping for a while: each restart goes through readiness, and the supervisor says nothing of its own (no listener leak warning)", async () => {
+  const k = supKit("loop");
+  const d = startDriver(
+    k,
+    [k.spec("flappy", "crash.js", ["flappy", 1], { restart: "always", ready: { kind: "exec", argv: [process.execPath, "-e", ""] } })],
+    { initialMs: 5, maxMs: 10, resetAfterMs: 60_000 },
+  );
+  await waitFor("READY", () => d.out().includes("READY"), { detail: d.out });
+  await waitFor("15 restarts", () => (readStatus(k.paths)?.processes[0]?.restarts ?? 0) >= 15, { detail: d.out });
+  const said = d.out().split("\n").filter((l) => l && !/^(EVENT|READY)/.test(l));
+  assert.deepEqual(said, [], "the supervisor printed only its events");
+  await stopProject(k.paths);
 });

@@ -133,7 +133,7 @@ test("start() is refused while the project's supervisor is up; stopProject stops
   assert.equal(readProjectStatus(k.paths).state, "down");
 });
 
-test("readProjectStatus from another process follows the live supervisor; requestRestart runs a process again (new pid, the other untouched)", async () => {
+test("readProjectStatus from another process follows the live supervisor; requestRestart runs a process again (new pid, the other untouched); a request naming no process does not bring the supervisor down", async () => {
   const k = supKit("request");
   const d = await upInDriver(k, join(k.dir, "sigterm order"));
   const ps = readProjectStatus(k.paths);
@@ -142,6 +142,7 @@ test("readProjectStatus from another process follows the live supervisor; reques
   assert.deepEqual(ps.supervisor && [ps.supervisor.pid, ps.supervisor.alive, ps.supervisor.mode], [d.child.pid, true, "detached"]);
   assert.deepEqual(ps.processes.map((p) => [p.name, p.state, p.pid]), [["a", "ready", d.pids.a], ["b", "ready", d.pids.b]]);
 
+  await requestRestart(k.paths, ["nosuch"]); // refused by the supervisor, which must survive it (nobody waits for a restart)
   await requestRestart(k.paths, ["b"]);
   const b = await waitFor("b running again under a new pid", () => {
     const p = readProjectStatus(k.paths).processes.find((p) => p.name === "b");
@@ -154,4 +155,24 @@ test("readProjectStatus from another process follows the live supervisor; reques
   assert.ok(b.pid);
   await stopProject(k.paths);
   await waitGone(b.pid!, "b");
+});
+
+test("two supervisors started at once for one project: one runs, the other is refused, and only one copy of each process runs", async () => {
+  const k = supKit("race");
+  const specs = [k.spec("a", "forever.js", ["a"])];
+  // In one process, so both start() calls really overlap (two processes start milliseconds apart).
+  const [s1, s2] = [supervisor({ paths: k.paths, mode: "detached", specs }), supervisor({ paths: k.paths, mode: "detached", specs })];
+  const [r1, r2] = await Promise.allSettled([s1.start(), s2.start()]);
+  assert.deepEqual([r1.status, r2.status], ["fulfilled", "rejected"]);
+  assert.match(String((r2 as PromiseRejectedResult).reason?.message), /this project's services are already up/);
+  const script = k.script("forever.js");
+  const copies = () =>
+    readdirSync("/proc").filter((p) => /^\d+$/.test(p) && read(`/proc/${p}/cmdline`).split("\0").includes(script) && !/\) Z /.test(read(`/proc/${p}/stat`)));
+  await waitFor("a running", () => readStatus(k.paths)?.processes[0]?.state === "ready");
+  assert.equal(copies().length, 1, "one copy of a");
+  await s2.stop(); // the refused one: touches nothing
+  assert.ok(existsSync(k.paths.supervisor), "the refused supervisor left the running one's identity file");
+  assert.equal(copies().length, 1);
+  await s1.stop();
+  await waitFor("no copy of a left", () => copies().length === 0);
 });

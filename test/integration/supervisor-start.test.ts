@@ -144,3 +144,15 @@ test("stop escalates: a child ignoring SIGTERM is SIGKILLed after its wait; a gr
   await waitGone(stubborn, "stubborn");
   await waitGone(grandchild, "grandchild");
 });
+
+test("a process that exited leaving a child in its group (a daemonising script): stop() stops that child too", async () => {
+  const k = supKit("leaver");
+  const gpid = join(k.dir, "grandchild pid");
+  const sup = supervisor({ paths: k.paths, mode: "detached", specs: [k.spec("daemon", "leaver.js", [gpid])] });
+  await sup.start();
+  const grandchild = Number(await waitFor("the grandchild's pid", () => read(gpid)));
+  await waitFor("the script exited", () => readStatus(k.paths)?.processes[0]?.state === "exited");
+  assert.ok(pidAlive(grandchild));
+  await sup.stop();
+  await waitGone(grandchild, "the grandchild");
+});
