@@ -13,7 +13,7 @@ export async function superviseHere(
   mode: "foreground" | "detached",
   onEvent: (e: SupervisorEvent) => void,
   onReady: () => void = () => {},
-): Promise<void> {
+): Promise<"stopped" | "stopped while starting"> {
   const sup = new Supervisor({ paths: loaded.paths, specs: loaded.specs, mode, onEvent });
   takeOverSignals();
   let stopping = false;
@@ -27,7 +27,15 @@ export async function superviseHere(
     if (stopping) return;
     for (const req of takeRequests(loaded.paths)) void sup.restart(req.names.length ? req.names : undefined);
   });
-  await sup.start();
+  try {
+    await sup.start();
+  } catch (e) {
+    // Ctrl-C (or `devenv down`) while starting: what the user asked for, not a failure.
+    if (!stopping) throw e;
+    await sup.finished;
+    return "stopped while starting";
+  }
   onReady();
   await sup.finished;
+  return "stopped";
 }

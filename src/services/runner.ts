@@ -12,7 +12,7 @@ import { spawnRun, type Run } from "./spawn.js";
 import { removePidRecord, writePidRecord } from "./status-file.js";
 import { groupIsOurs, stopGroup } from "./stop.js";
 import type { ProcessSpec, ProcessStatus } from "./types.js";
-import type { SupervisorEvent } from "./supervisor.js";
+import type { SupervisorEvent } from "./types.js";
 
 export interface RunnerHost {
   paths: ServicePaths;

@@ -13,7 +13,7 @@ import { Runner } from "./runner.js";
 import { claimSupervisor } from "./claim.js";
 import { cleanLeftovers } from "./stale.js";
 import { readSupervisorRecord, writeStatus } from "./status-file.js";
-import type { ProcessSpec, SupervisorStatus } from "./types.js";
+import type { ProcessSpec, SupervisorEvent, SupervisorStatus } from "./types.js";
 
 export interface SupervisorOptions {
   paths: ServicePaths;
@@ -24,11 +24,7 @@ export interface SupervisorOptions {
   backoff?: Backoff;
 }
 
-export type SupervisorEvent = {
-  type: "starting" | "ready" | "exited" | "restarting" | "failed" | "stopping" | "stopped";
-  name: string;
-  detail?: string;
-};
+export type { SupervisorEvent } from "./types.js";
 
 export class Supervisor {
   readonly finished: Promise<void>;

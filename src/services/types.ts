@@ -91,3 +91,10 @@ export interface ProcessIdentity {
   /** The process group (the child leads its own group: pgid === pid). */
   pgid: number;
 }
+
+/** What the supervisor tells its host as it goes (`devenv up` prints these). */
+export type SupervisorEvent = {
+  type: "starting" | "ready" | "exited" | "restarting" | "failed" | "stopping" | "stopped";
+  name: string;
+  detail?: string;
+};

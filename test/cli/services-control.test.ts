@@ -141,3 +141,21 @@ test("a port another process holds: up fails naming that process; nothing starte
     holder.close();
   }
 });
+
+test("Ctrl-C while a process is still starting: everything stopped, a line says so, exit 0, nothing left", async () => {
+  const { sb, dir } = await project(`export default { processes: {
+    db: { command: [${node}, "server.js", "db"], env: { ORDER: "\${root}/order.txt" }, ready: { exec: ["test", "-f", "db.ready"] } },
+    web: { command: [${node}, "server.js", "web"], after: ["db"], env: { ORDER: "\${root}/order.txt" }, ready: { tcp: 1 }, readyTimeout: 120 },
+  } };`);
+  const child = spawn(process.execPath, [devenvBin, "up"], { cwd: dir, env: sb.env, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout.on("data", (c: Buffer) => (out += c));
+  child.stderr.on("data", (c: Buffer) => (out += c));
+  const exited = new Promise<number | null>((r) => child.once("close", (code) => r(code)));
+  await waitFor("web to be started (never ready: nothing listens on port 1)", () => /^web +\| web started/m.test(out), { detail: () => out });
+  child.kill("SIGINT");
+  assert.equal(await exited, 0, out);
+  assert.match(out, /stopped before every process was ready/);
+  assert.doesNotMatch(out, /devenv: /, "no error");
+  assert.equal(readFileSync(join(dir, "order.txt"), "utf8"), "web\ndb\n");
+});

@@ -45,12 +45,13 @@ export default async function up(names: string[], opts: { detach?: boolean }, cm
   const files = loaded.specs.map((s) => ({ name: s.name, file: logFile(loaded.paths, s.name) }));
   const following = follow(files, print, stopFollowing.signal, { fromEnd: true });
   try {
-    await superviseHere(
+    const how = await superviseHere(
       loaded,
       "foreground",
       (e) => print("devenv", `${e.name}: ${e.type}${e.detail ? ` (${e.detail})` : ""}`),
       () => print("devenv", "every process is ready; Ctrl-C stops them"),
     );
+    if (how === "stopped while starting") print("devenv", "stopped before every process was ready");
   } finally {
     stopFollowing.abort();
     await following;
