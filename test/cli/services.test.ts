@@ -138,3 +138,29 @@ test("up -d returns when every process is ready; ps, logs, exported ports, resta
   assert.equal(back.processes.some((p) => p.name === "web"), false, "up api starts only api");
   assertOk(await sb.run(["down"], { cwd: dir }));
 });
+
+test("logs -f prints the last lines, then new ones as the process writes them; logs of an unknown name is an error listing the known", async () => {
+  const { sb, dir } = await project();
+  writeFileSync(join(dir, "ticker.js"), `let n = 0; setInterval(() => console.log("tick " + ++n), 200);`);
+  await sb.writeConfig(`export default { processes: { ticker: { command: [${node}, "ticker.js"] } } };\n`, dir);
+  assertOk(await sb.run(["up", "-d"], { cwd: dir }));
+  const { spawn } = await import("node:child_process");
+  const { devenvBin } = await import("../helpers/cli.js");
+  const f = spawn(process.execPath, [devenvBin, "logs", "-f", "-n", "1", "ticker"], { cwd: dir, env: sb.env, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  f.stdout.on("data", (c: Buffer) => (out += c));
+  const closed = new Promise((r) => f.once("close", r));
+  try {
+    // A tick numbered 5 or more arrived while following (one old line was shown first).
+    await waitFor("a new tick while following", () => /^ticker +\| tick ([5-9]|\d\d)$/m.test(out) && out.split("\n").filter(Boolean).length >= 2, { detail: () => out });
+    assert.match(out.split("\n")[0]!, /^ticker +\| /);
+  } finally {
+    f.kill("SIGINT");
+    await closed;
+  }
+  const unknown = await sb.run(["logs", "nope"], { cwd: dir });
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /no log for nope/);
+  assert.match(unknown.stderr, /Logs exist for: .*ticker/);
+  assertOk(await sb.run(["down"], { cwd: dir }));
+});
