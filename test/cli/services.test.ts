@@ -117,6 +117,10 @@ test("up -d returns when every process is ready; ps, logs, exported ports, resta
   const table = await sb.run(["ps"], { cwd: dir });
   assert.match(table.stdout, /worker +\d+ +\S+ +- +\S+ +2\n/);
 
+  // status names them too.
+  const status = await sb.run(["status"], { cwd: dir });
+  assert.match(status.stdout, new RegExp(`services: .*my app dir: up: api ready :${apiPort}, web ready :${webPort}, worker ready`));
+
   // The activation exports each process's port.
   const exec = await sb.run(["exec", "--", process.execPath, "-e", "console.log(process.env.API_PORT, process.env.WEB_PORT)"], { cwd: dir });
   assertOk(exec);

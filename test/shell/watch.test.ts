@@ -96,11 +96,20 @@ async function pulledProject(name: string, kind: ShellKind = "bash"): Promise<{ 
   return { proj, newer, s };
 }
 
-/** A devenv.lock for `range` resolved now, made in a scratch project (the way a teammate's commit would have it). */
+/**
+ * A devenv.lock for `range` resolved now, made in a scratch project (the way a teammate's commit
+ * would have it), with a DEVENV_HOME of its own: in the watched one, the watcher could start
+ * installing the scratch project's tools (zig 0.14.1) before the project was deleted, and finish
+ * after a test had removed 0.14.1 from the store to make the watcher download it (the flaky test
+ * then found it installed: failed once in CI).
+ */
 async function lockFor(tools: Record<string, string>, request?: Record<string, string>): Promise<string> {
   const d = join(base, `lock-${Math.random().toString(36).slice(2, 8)}`);
-  await sb.writeConfig(`export default { tools: ${JSON.stringify(tools)} };\n`, d);
-  assertOk(await sb.run(["lock"], { cwd: d }));
+  const elsewhere = { DEVENV_HOME: join(base, "scratch-home") };
+  mkdirSync(d, { recursive: true });
+  writeFileSync(join(d, "devenv.ts"), `export default { tools: ${JSON.stringify(tools)} };\n`);
+  assertOk(await sb.run(["allow"], { cwd: d, env: elsewhere }));
+  assertOk(await sb.run(["lock"], { cwd: d, env: elsewhere }));
   const lock = JSON.parse(readFileSync(join(d, "devenv.lock"), "utf8"));
   for (const [k, v] of Object.entries(request ?? {})) lock.tools[k].request = v;
   rmSync(d, { recursive: true });

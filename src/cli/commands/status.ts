@@ -1,7 +1,18 @@
 import type { Command } from "commander";
 import { createContext } from "../../app/context.js";
 import { projectStatus, type StatusReport } from "../../app/activation/index.js";
+import { realpathSync } from "node:fs";
+import { readProjectStatus } from "../../services/project-status.js";
+import { servicePaths } from "../../services/paths.js";
 import { showPath } from "../../text.js";
+
+const realpathOr = (p: string) => {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+};
 import { printText } from "../output.js";
 
 const RC: Record<string, string> = {
@@ -38,10 +49,15 @@ function problems(report: StatusReport, installed: boolean): string[] {
  * report says which); tools not installed yet and a devenv.ts not allowed are shown but exit 0.
  */
 export default async function status(opts: { json?: boolean }, _cmd: Command): Promise<number> {
-  const report = await projectStatus(createContext(), process.ppid);
+  const ctx = createContext();
+  const report = await projectStatus(ctx, process.ppid);
   const code = report.ok ? 0 : 1;
+  const services = report.projects.flatMap((p) => {
+    const s = readProjectStatus(servicePaths(ctx.dirs.state, realpathOr(p.root), ctx.env));
+    return s.state === "down" ? [] : [{ root: p.root, ...s }];
+  });
   if (opts.json) {
-    process.stdout.write(JSON.stringify(report, null, 2) + "\n");
+    process.stdout.write(JSON.stringify({ ...report, services }, null, 2) + "\n");
     return code;
   }
   const out: string[] = [];
@@ -58,6 +74,10 @@ export default async function status(opts: { json?: boolean }, _cmd: Command): P
     const t = report.here.trust;
     const why = t === "allowed" ? (hook.installed ? "loads at the next prompt" : "allowed") : t === "unknown" ? "does not load" : `${t}; run 'devenv allow'`;
     out.push(`here: ${showPath(report.here.root)} (not active: ${why})`);
+  }
+  for (const s of services) {
+    const each = s.processes.map((p) => `${p.name} ${p.state}${p.port !== undefined ? ` :${p.port}` : ""}`).join(", ");
+    out.push(`services: ${showPath(s.root)}: ${s.state === "up" ? "up" : "left by a supervisor that is gone ('devenv down' stops them)"}${each ? `: ${each}` : ""}`);
   }
   out.push(...problems(report, hook.installed));
   printText(out.join("\n") + "\n");
