@@ -9,6 +9,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pidAlive } from "../platform/fs.js";
+import { procStat } from "./identity.js";
 
 export type RunningCheck =
   | { running: false }
@@ -60,7 +61,7 @@ function readPidRecord(file: string): PidRecord | undefined | "unreadable" {
 function isLive(rec: PidRecord, ours: (argv: string[]) => boolean): boolean {
   if (!pidAlive(rec.pid)) return false;
   if (process.platform !== "linux") return true;
-  const started = startTimeOf(rec.pid);
+  const started = procStat(rec.pid)?.startTime;
   if (rec.startTime !== undefined && started !== undefined && started !== rec.startTime) return false;
   let argv: string[];
   try {
@@ -69,15 +70,4 @@ function isLive(rec: PidRecord, ours: (argv: string[]) => boolean): boolean {
     return (e as NodeJS.ErrnoException).code !== "ENOENT";
   }
   return ours(argv);
-}
-
-/** Linux: field 22 of /proc/<pid>/stat (clock ticks after boot). */
-function startTimeOf(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const v = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
-    return Number.isInteger(v) ? v : undefined;
-  } catch {
-    return undefined;
-  }
 }
