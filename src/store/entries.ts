@@ -85,32 +85,44 @@ export function entrySize(e: StoreEntry): number {
 
 /** Apparent size of the regular files under `dir` (symlinks not followed). */
 export function treeSize(dir: string): number {
-  let n = 0;
-  const walk = (d: string) => {
+  return treeSizeBounded(dir, Infinity).bytes;
+}
+
+/**
+ * The same, looking at no more than `maxEntries` entries (then `partial`): a tree devenv did not
+ * make (service data) may be huge. `dir` itself may be a file.
+ */
+export function treeSizeBounded(dir: string, maxEntries: number): { bytes: number; partial: boolean } {
+  try {
+    const top = lstatSync(dir);
+    if (top.isFile()) return { bytes: top.size, partial: false };
+  } catch {
+    return { bytes: 0, partial: false };
+  }
+  let bytes = 0;
+  let seen = 0;
+  const stack = [dir];
+  while (stack.length) {
+    const d = stack.pop()!;
     let names: string[];
     try {
       names = readdirSync(d);
     } catch {
-      return;
+      continue;
     }
     for (const name of names) {
+      if (++seen > maxEntries) return { bytes, partial: true };
       const p = join(d, name);
       let st;
       try {
         st = lstatSync(p);
       } catch {
-        continue;
+        continue; // removed meanwhile
       }
-      if (st.isDirectory()) walk(p);
-      else if (st.isFile()) n += st.size;
+      if (st.isDirectory()) stack.push(p);
+      else if (st.isFile()) bytes += st.size;
     }
-  };
-  try {
-    if (lstatSync(dir).isFile()) return lstatSync(dir).size;
-  } catch {
-    return 0;
   }
-  walk(dir);
-  return n;
+  return { bytes, partial: false };
 }
 

@@ -21,7 +21,7 @@ import { recordFile } from "../../src/services/postgres/databases.js";
 import { postgresEnv, postgresSpec } from "../../src/services/postgres/index.js";
 import type { ProcessSpec } from "../../src/services/types.js";
 import { contentHash, writeTrust } from "../../src/state/trust.js";
-import { devenvBin } from "../helpers/cli.js";
+import { devenvBin, runDevenv } from "../helpers/cli.js";
 import { waitFor } from "../support/wait.js";
 
 const base = mkdtempSync(join(tmpdir(), "devenv-e2e-pg-"));
@@ -40,21 +40,7 @@ const socketDirs: string[] = [];
 
 const CONFIG = `export default {\n  tools: { postgres: "18" },\n};\n`;
 
-function devenv(args: string[], timeoutMs = 600_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [devenvBin, ...args], { cwd: project, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c));
-    child.stderr.on("data", (c: Buffer) => (stderr += c));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const devenv = (args: string[], timeoutMs = 600_000) => runDevenv(args, { cwd: project, env, timeoutMs });
 
 let binDir = "";
 let version = "";

@@ -5,18 +5,21 @@
  * moved aside before it is deleted, so a gc killed half-way never leaves half a data dir where
  * `devenv up` looks; the next `gc --remove-service-data` finishes the job.
  */
-import { lstatSync, readdirSync, renameSync, rmdirSync, rmSync, statSync } from "node:fs";
+import { readdirSync, renameSync, rmdirSync, rmSync, statSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { CONFIG_FILE } from "../../config/find.js";
 import { pidAlive, randomId } from "../../platform/fs.js";
 import { servicesRunning } from "../../services/running.js";
+import { treeSizeBounded } from "../../store/entries.js";
 import { PROJECT_RECORD, readProjectRecord } from "../../state/project-record.js";
 import { projectsRoot, projectStateBase } from "../../state/projects.js";
 import { planServiceData, type ServiceDataFacts, type ServiceDataItem } from "./service-data-plan.js";
 
 const SERVICES = ".services";
 const REMOVING = ".services.removing-";
+/** Entries a size walk looks at before it says "over" (a database's data dir can hold many files). */
+const MAX_SIZE_ENTRIES = 200_000;
 
 export interface ServiceDataEntry extends ServiceDataItem {
   bytes: number;
@@ -30,7 +33,7 @@ export async function sweepServiceData(stateRoot: string, opts: { remove: boolea
   const items = planServiceData(gatherFacts(stateRoot), opts);
   const out: ServiceDataEntry[] = [];
   for (const item of items) {
-    const size = treeSizeBounded(item.dir);
+    const size = treeSizeBounded(item.dir, MAX_SIZE_ENTRIES);
     let removed = false;
     if (item.remove && !opts.dryRun) {
       // Judged again right before: a project put back, or an `up` started, since the scan keeps its data.
@@ -137,29 +140,3 @@ async function removeDir(item: ServiceDataItem): Promise<boolean> {
   return true;
 }
 
-/** Bytes of the regular files under `dir` (symlinks not followed), looking at no more than `maxEntries` entries. */
-export function treeSizeBounded(dir: string, maxEntries = 200_000): { bytes: number; partial: boolean } {
-  let bytes = 0;
-  let seen = 0;
-  const stack = [dir];
-  while (stack.length) {
-    const d = stack.pop()!;
-    let names: string[];
-    try {
-      names = readdirSync(d);
-    } catch {
-      continue;
-    }
-    for (const n of names) {
-      if (++seen > maxEntries) return { bytes, partial: true };
-      try {
-        const st = lstatSync(join(d, n));
-        if (st.isDirectory()) stack.push(join(d, n));
-        else if (st.isFile()) bytes += st.size;
-      } catch {
-        /* removed meanwhile */
-      }
-    }
-  }
-  return { bytes, partial: false };
-}
