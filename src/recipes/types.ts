@@ -169,9 +169,10 @@ export interface Recipe {
   executables?(platform: PlatformKey, options: ToolOptions): string[];
   /**
    * Fix the unpacked tree up before it enters the store: assemble parts, recreate symlinks an
-   * install script would make, patch build-time paths. Runs once per install, in the temp dir.
+   * install script would make, patch build-time paths. Runs once per install, in the temp dir;
+   * `version` is the version being installed (the install always passes it).
    */
-  postInstall?(tree: InstallTree, platform: PlatformKey, options: ToolOptions): void | Promise<void>;
+  postInstall?(tree: InstallTree, platform: PlatformKey, options: ToolOptions, version?: string): void | Promise<void>;
   /**
    * What else the user can do when this version cannot run here (host too old, platform missing):
    * one sentence for the error's hint, e.g. "clang 18.1.8 needs only glibc 2.27".

@@ -49,7 +49,7 @@ export async function projectTools(ctx: AppContext, project: ProjectConfig, lock
         artifact,
         bin: req.inline && req.options.bin === undefined ? undefined : recipe.bin(ctx.platform, req.options),
         executables: recipe.executables?.(ctx.platform, req.options),
-        ...(recipe.postInstall ? { postInstall: (tree) => recipe.postInstall!(tree, ctx.platform, req.options) } : {}),
+        ...(recipe.postInstall ? { postInstall: (tree) => recipe.postInstall!(tree, ctx.platform, req.options, entry.version) } : {}),
       },
     });
   }
