@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { DevenvError } from "../errors.js";
 import { versionProblem } from "../lock/names.js";
-import { hasRecipe, unknownTool } from "../../recipes/index.js";
+import { hasRecipe } from "../../recipes/index.js";
 import type { PlatformKey } from "../recipes/types.js";
 import { envRefusal } from "./env-names.js";
 import { configSchema, postgresServiceSchema, processSchema, servicesSchema } from "./schema.js";
@@ -19,6 +19,13 @@ export interface ToolRequest {
   checksum?: "first-download";
   /** Not in devenv.ts's tools: added because something else needs it (services.postgres needs postgres). */
   implicit?: string;
+  /**
+   * Not a built-in recipe: a catalogue tool (found by its name in the aqua registry, or named by an
+   * `aqua` or `github` option). Which package it is is known only once the catalogue is read.
+   */
+  catalog?: true;
+  /** The lock's `source` for this request once its recipe is known (catalogue tools: "aqua:…", "github:…"). */
+  source?: string;
 }
 
 export interface ProjectConfig {
@@ -48,6 +55,12 @@ export function normaliseConfig(value: unknown, root: string, file: string, inpu
   for (const [name, spec] of Object.entries(cfg.tools ?? {})) {
     const { version, checksum, ...options } = typeof spec === "string" ? { version: spec, checksum: undefined } : spec;
     const inline = typeof options.url === "string";
+    const named = ["aqua", "github"].filter((k) => options[k] !== undefined);
+    if (named.length > 1 || (inline && named.length)) {
+      throw new DevenvError("CONFIG_SCHEMA", `${file}: tools.${name}: ${[...(inline ? ["url"] : []), ...named].join(" and ")} name different sources`, {
+        hint: "Give one: url (an inline tool), aqua (an aqua registry package) or github (a repository's releases).",
+      });
+    }
     if (inline && checksum !== undefined) {
       throw new DevenvError("CONFIG_SCHEMA", `${file}: tools.${name}.checksum: an inline tool's checksum is the sha256 devenv.ts gives`, {
         hint: `Drop checksum: "${checksum}" from tools.${name}; its sha256 already pins the download.`,
@@ -65,10 +78,10 @@ export function normaliseConfig(value: unknown, root: string, file: string, inpu
           hint: 'Write the exact version the url and sha256 belong to, e.g. version: "1.2.3".',
         });
       }
-    } else if (!hasRecipe(name)) {
-      throw unknownTool(name, `${file}: tools.${name}`);
     }
-    tools.push({ name, range: version.trim(), options, inline, ...(checksum ? { checksum } : {}) });
+    // Not a built-in recipe: the catalogue decides, when locking, whether the name is a tool.
+    const catalog = !inline && (named.length > 0 || !hasRecipe(name));
+    tools.push({ name, range: version.trim(), options, inline, ...(checksum ? { checksum } : {}), ...(catalog ? { catalog: true as const } : {}) });
   }
   checkEnvNames(cfg.env ?? {}, new Set(cfg.unsafeEnv ?? []), file);
   const services = normaliseServices(cfg, file);
@@ -145,5 +158,5 @@ function expectedKeys(path: PropertyKey[]): string[] {
   if (path[0] === "services" && path[1] === "postgres") return shape(postgresServiceSchema);
   if (path[0] === "processes" && path.length === 2) return shape(processSchema);
   if (path[0] === "processes" && path[2] === "ready") return ["tcp", "http", "exec"];
-  return ["version", "url", "sha256", "bin", "strip", "checksum"];
+  return ["version", "url", "sha256", "bin", "strip", "checksum", "aqua", "github", "asset"];
 }

@@ -22,7 +22,22 @@ export const toolObjectSchema = z
       .union([sha256, z.partialRecord(z.enum(PLATFORM_KEYS), sha256)])
       .optional()
       .describe("Inline tool: sha256 of the download, or one per platform"),
-    bin: z.array(z.string().min(1)).optional().describe("Directories inside the archive to put on PATH (default: bin)"),
+    bin: z.array(z.string().min(1)).optional().describe("Inline tool: directories inside the archive to put on PATH (default: bin). github: tool: the commands to put on PATH (default: the one named like the repository)"),
+    aqua: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*){1,3}$/, "an aqua package name such as BurntSushi/ripgrep")
+      .optional()
+      .describe("Catalogue tool: the aqua registry package (owner/repo), when the tool's name alone is not unique"),
+    github: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._-]*$/, "a GitHub repository as owner/repo")
+      .optional()
+      .describe("A tool from a GitHub repository's releases (owner/repo), for tools the catalogue lacks"),
+    asset: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("github: tool: which release asset to take, a pattern with * and {os} {arch} (default: picked by OS, arch and format)"),
     strip: z.number().int().min(0).max(8).optional().describe("Leading path components to drop when unpacking"),
     checksum: z
       .literal("first-download")

@@ -66,3 +66,28 @@ export function urlProblem(u: string): string | undefined {
     return bad;
   }
 }
+
+/** An aqua package name: 2–4 `/`-separated names (BurntSushi/ripgrep, kubernetes/kubernetes/kubectl). */
+const PACKAGE = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*){1,3}$/;
+const REPO = /^[A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+export function packageNameProblem(n: string): string | undefined {
+  if (n.length <= 200 && PACKAGE.test(n) && !n.split("/").some((s) => s === "." || s === "..")) return undefined;
+  return `${shown(n.slice(0, 200))} is not an aqua package name (owner/repo, letters, digits and . _ -)`;
+}
+
+/** A catalogue tool's lock source: `aqua:<package>` or `github:<owner>/<repo>` (undefined: fine). */
+export function sourceProblem(s: string): string | undefined {
+  if (s.startsWith("aqua:") && !packageNameProblem(s.slice(5))) return undefined;
+  const repo = s.startsWith("github:") ? s.slice(7) : "";
+  if (repo.length <= 200 && REPO.test(repo) && !repo.split("/").some((p) => p === "." || p === "..")) return undefined;
+  return `${shown(s.slice(0, 200))} is not a catalogue source`;
+}
+
+/** Where a catalogue entry came from: the aqua registry, or a project's own registry file (relative, inside the project). */
+export function catalogRegistryProblem(r: string): string | undefined {
+  if (r === "aquaproj/aqua-registry") return undefined;
+  const path = r.startsWith("file:") ? r.slice(5) : undefined;
+  if (path !== undefined && path.length <= 200 && !partDirProblem(path)) return undefined;
+  return `${shown(r.slice(0, 200))} is not a registry devenv reads ("aquaproj/aqua-registry" or "file:<relative path>")`;
+}

@@ -7,7 +7,7 @@ import * as z from "zod";
 import { PLATFORM_KEYS } from "../platform/keys.js";
 import { CHECKSUM_SOURCES, type ChecksumSource } from "../recipes/types.js";
 import { shown } from "../text.js";
-import { partDirProblem, partNameProblem, textProblem, toolNameProblem, urlProblem, versionProblem } from "./names.js";
+import { catalogRegistryProblem, packageNameProblem, partDirProblem, partNameProblem, sourceProblem, textProblem, toolNameProblem, urlProblem, versionProblem } from "./names.js";
 
 export const LOCK_VERSION = 1;
 
@@ -37,16 +37,19 @@ const fileFields = {
 
 type Digests = { sha256?: string | undefined; integrity?: string | undefined; checksum?: string | undefined };
 
+/** Where a sha512 integrity can come from: npm's dist.integrity, or a sha512 checksum file (the aqua registry names some). */
+const INTEGRITY_SOURCES = new Set(["integrity", "checksum-file"]);
+
 /** Exactly one of sha256 and integrity; `checksum: "integrity"` exactly when it is the integrity. */
 function checkDigests(a: Digests, ctx: z.RefinementCtx): void {
   if ((a.sha256 === undefined) === (a.integrity === undefined)) {
     ctx.addIssue({ code: "custom", message: "needs exactly one of sha256 and integrity" });
-  } else if (a.checksum !== undefined && (a.checksum === "integrity") !== (a.integrity !== undefined)) {
+  } else if (a.checksum !== undefined && (a.integrity !== undefined ? !INTEGRITY_SOURCES.has(a.checksum) : a.checksum === "integrity")) {
     ctx.addIssue({
       code: "custom",
       path: ["checksum"],
       message: a.integrity !== undefined
-        ? `${JSON.stringify(a.checksum)} for a file checked by its integrity (only "integrity" is)`
+        ? `${JSON.stringify(a.checksum)} for a file checked by its integrity (only "integrity" and "checksum-file" are)`
         : `"integrity" for a file checked by its sha256 (it has no integrity)`,
     });
   }
@@ -68,12 +71,30 @@ const artifactSchema = z
   })
   .superRefine(checkDigests);
 
+const hex64 = z.string().regex(/^[0-9a-f]{64}$/, "a sha256 as 64 lowercase hex characters");
+
+/** Which catalogue entry produced the tool (recipes/types.ts CatalogRecord). */
+const catalogSchema = z.strictObject({
+  registry: checked(catalogRegistryProblem),
+  ref: z.string().regex(/^[0-9a-f]{40}$/, "a full commit sha (40 lowercase hex characters)").optional(),
+  sha256: hex64,
+  package: checked(packageNameProblem),
+  entry: hex64,
+});
+
+/** Signature metadata, kept for a later verification step: plain JSON, bounded. */
+const signaturesSchema = z.record(z.string(), z.unknown()).superRefine((v, ctx) => {
+  if (JSON.stringify(v).length > 16_384) ctx.addIssue({ code: "custom", message: "more than 16 KiB of signature metadata" });
+});
+
 export const lockEntrySchema = z.strictObject({
   request: checked((s) => textProblem(s, "a version range")),
   version: checked(versionProblem),
   source: z.string(),
   recipeRevision: z.number().int().min(0),
   options: z.record(z.string(), z.unknown()).optional(),
+  catalog: catalogSchema.optional(),
+  signatures: signaturesSchema.optional(),
   platforms: z.partialRecord(z.enum(PLATFORM_KEYS), artifactSchema),
 });
 
@@ -83,8 +104,12 @@ export const lockFileSchema = z.strictObject({
     for (const [name, entry] of Object.entries(tools)) {
       const bad = toolNameProblem(name);
       if (bad) ctx.addIssue({ code: "custom", path: [name], message: bad });
-      else if (entry.source !== "inline" && entry.source !== `registry:${name}`) {
-        ctx.addIssue({ code: "custom", path: [name, "source"], message: `${JSON.stringify(entry.source)} is neither "inline" nor "registry:${name}"` });
+      else if (entry.source !== "inline" && entry.source !== `registry:${name}` && sourceProblem(entry.source)) {
+        ctx.addIssue({ code: "custom", path: [name, "source"], message: `${shown(entry.source.slice(0, 200))} is not "inline", "registry:${name}", "aqua:<package>" or "github:<owner>/<repo>"` });
+      } else if (entry.source.startsWith("aqua:") !== (entry.catalog !== undefined)) {
+        ctx.addIssue({ code: "custom", path: [name, "catalog"], message: entry.catalog ? `only an aqua: tool records a catalogue entry` : `an aqua: tool records the catalogue entry it came from` });
+      } else if (entry.catalog && `aqua:${entry.catalog.package}` !== entry.source) {
+        ctx.addIssue({ code: "custom", path: [name, "catalog", "package"], message: `${shown(entry.catalog.package)} is not the package of source ${shown(entry.source)}` });
       }
     }
   }),

@@ -85,6 +85,8 @@ export interface InstallTree {
   write(rel: string, content: string, mode?: number): void;
   /** Create a symlink at `rel` pointing to `target` (relative to the link's directory; may not leave the root). */
   symlink(rel: string, target: string): void;
+  /** Make a file executable (0755): a zip need not carry Unix modes. */
+  makeExecutable(rel: string): void;
   /** Move a file or directory; parents of `to` are created. */
   move(from: string, to: string): void;
   remove(rel: string): void;
@@ -134,8 +136,43 @@ export interface LockedFieldProblem {
   problem: string;
 }
 
+/**
+ * Which catalogue entry produced a tool (issue 17), recorded in its lock entry so another machine or
+ * devenv re-locks from the same data until `devenv update` moves it.
+ */
+export interface CatalogRecord {
+  /** "aquaproj/aqua-registry", or "file:<path relative to the project>" for a project's own registry file. */
+  registry: string;
+  /** The registry's commit (a full sha), for the aqua registry. */
+  ref?: string;
+  /** sha256 of the registry file read. */
+  sha256: string;
+  /** The package's name in the registry. */
+  package: string;
+  /** sha256 of the package entry (canonical JSON). */
+  entry: string;
+}
+
+/** What a lock entry records of where a catalogue tool came from, beside its artifacts. */
+export interface LockProvenance {
+  catalog?: CatalogRecord;
+  /** Signature metadata the upstream publishes (aqua: cosign, slsa_provenance, …), kept for a later verification step. */
+  signatures?: Record<string, unknown>;
+}
+
 export interface Recipe {
   name: string;
+  /** The lock's `source` for tools this recipe makes, when it is not the built-in `registry:<name>` ("aqua:…", "github:…"). */
+  source?: string;
+  /** Names the cached version list (default: `name`): catalogue tools are named by their package, not the project's key. */
+  versionsKey?: string;
+  /** What the lock records of where this version came from (catalogue tools). */
+  provenance?(version: string): LockProvenance;
+  /**
+   * The archive format this recipe gives for a URL it accepts, when it is not what the URL's extension
+   * says (the aqua registry states formats; `foo-linux-amd64` may be a tar.gz).
+   */
+  formatFor?(version: string, platform: PlatformKey, url: string, options: ToolOptions): ArchiveFormat | undefined;
   description: string;
   homepage: string;
   /** Bumped when the installed layout of this recipe changes: part of the store hash. */

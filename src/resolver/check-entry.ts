@@ -8,7 +8,7 @@
  */
 import type { ToolRequest } from "../config/normalise.js";
 import { DevenvError, redactUrl } from "../errors.js";
-import { LOCK_HINT } from "../lock/format.js";
+import { LOCK_HINT, sortKeys } from "../lock/format.js";
 import type { LockEntry, LockedArtifact } from "../lock/types.js";
 import { formatOf } from "../recipes/inline.js";
 import type { PlatformKey, Recipe } from "../recipes/types.js";
@@ -33,6 +33,7 @@ export function checkLockEntry(req: ToolRequest, recipe: Recipe, entry: LockEntr
       `A newer devenv wrote this lock: upgrade devenv, or run 'devenv update ${name}' to lock ${name} afresh with this one.`);
   }
   if (opts.artifacts === false) return;
+  checkProvenance(name, recipe, entry);
   for (const [key, a] of Object.entries(entry.platforms)) {
     if (!a) continue;
     const platform = key as PlatformKey;
@@ -50,11 +51,27 @@ export function checkLockEntry(req: ToolRequest, recipe: Recipe, entry: LockEntr
           hint: `Refusing to download it. Restore devenv.lock from version control or run 'devenv update ${name}'.`,
         });
       }
-      if (f.file.format !== formatOf(f.file.url)) {
-        throw invalid(name, `${f.at}.format`, `${JSON.stringify(f.file.format)} is not the format of ${redactUrl(f.file.url)} (${formatOf(f.file.url)})`);
+      const format = recipe.formatFor?.(entry.version, platform, f.file.url, req.options) ?? formatOf(f.file.url);
+      if (f.file.format !== format) {
+        throw invalid(name, `${f.at}.format`, `${JSON.stringify(f.file.format)} is not the format of ${redactUrl(f.file.url)} (${format})`);
       }
     }
     const wrong = recipe.checkLocked?.(entry.version, platform, a, req.options);
     if (wrong) throw invalid(name, `${at}.${wrong.field}`, wrong.problem);
+  }
+}
+
+/**
+ * A catalogue tool's record of the registry entry (and signature metadata) it came from must be what
+ * that entry gives; a built-in or inline tool records none.
+ */
+function checkProvenance(name: string, recipe: Recipe, entry: LockEntry): void {
+  const want = recipe.provenance?.(entry.version) ?? {};
+  for (const field of ["catalog", "signatures"] as const) {
+    const has = JSON.stringify(sortKeys(entry[field] ?? null));
+    const should = want[field] && Object.keys(want[field]).length ? JSON.stringify(sortKeys(want[field])) : "null";
+    if (has !== should) {
+      throw invalid(name, field, should === "null" ? `${recipe.source ?? "this tool"} records no ${field}` : `not what ${recipe.source ?? name} ${entry.version} gives (${should.slice(0, 300)})`);
+    }
   }
 }

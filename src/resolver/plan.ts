@@ -4,7 +4,7 @@ import type { LockEntry, LockFile } from "../lock/types.js";
 import type { PlatformKey } from "../recipes/types.js";
 import { rangeAllows } from "./range.js";
 
-export const sourceOf = (req: ToolRequest) => (req.inline ? "inline" : `registry:${req.name}`);
+export const sourceOf = (req: ToolRequest) => req.source ?? (req.inline ? "inline" : `registry:${req.name}`);
 
 /**
  * A request edited in devenv.ts whose locked version it still allows (`20.17.0` widened to `20`): the

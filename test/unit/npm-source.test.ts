@@ -196,6 +196,7 @@ function memTree(files: Record<string, string>) {
   };
   const tree: InstallTree = {
     finalDir: "/store/x",
+    makeExecutable: () => undefined,
     exists: (rel) => nodes.has(check(rel)),
     list: () => [],
     read(rel) {

@@ -84,6 +84,7 @@ function memoryTree(finalDir: string, files: Record<string, string | { link: str
   const removed: string[] = [];
   const tree: InstallTree = {
     finalDir,
+    makeExecutable: () => undefined,
     exists: (rel) => data.has(rel) || [...data.keys()].some((k) => k.startsWith(`${rel}/`)),
     list: (rel) => [...new Set([...data.keys()].filter((k) => k.startsWith(`${rel}/`)).map((k) => k.slice(rel.length + 1).split("/")[0]!))].sort(),
     read: (rel) => {

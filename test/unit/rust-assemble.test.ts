@@ -35,6 +35,7 @@ function dirTree(root: string): InstallTree {
   };
   return {
     finalDir: "/store/xyz-rust-1.82.0",
+    makeExecutable: () => undefined,
     exists,
     list: (rel) => {
       try {

@@ -6,7 +6,8 @@ import { newConfigSource, removeTools, setTools } from "../../config/edit.js";
 import { DevenvError } from "../../errors.js";
 import { TOOL_NAME } from "../../lock/names.js";
 import { readIfExistsAsync } from "../../platform/fs.js";
-import { hasRecipe, loadRecipe, unknownTool } from "../../../recipes/index.js";
+import { hasRecipe } from "../../../recipes/index.js";
+import type { ToolRequest } from "../../config/normalise.js";
 import { rangeAllows } from "../../resolver/range.js";
 import { pickOnPlatforms } from "../../resolver/platform-pick.js";
 import { isValidRange } from "../../resolver/range.js";
@@ -15,7 +16,7 @@ import type { AppContext } from "../context.js";
 import type { LockFile } from "../../lock/types.js";
 import type { LockResult } from "./lock.js";
 import { commitEdit } from "./edit-commit.js";
-import { evaluateBundle, requireRoot } from "./load.js";
+import { evaluateBundle, recipeFor, requireRoot } from "./load.js";
 import { syncProject, type SyncOptions } from "./sync.js";
 import { listVersions } from "./versions.js";
 import { allowOwnEdit, loadConfig, requireTrustedConfig, unapprovedImports } from "./trust.js";
@@ -23,18 +24,36 @@ import { allowOwnEdit, loadConfig, requireTrustedConfig, unapprovedImports } fro
 export interface ToolArg {
   name: string;
   range: string | undefined;
+  /** `aqua:owner/repo` and `owner/repo` give { aqua }, `github:owner/repo` gives { github }. */
+  options?: Record<string, string>;
 }
 
-/** `clang@17` → { name: "clang", range: "17" }; `node` → range undefined. */
+const REPO_ARG = /^(aqua:|github:)?([A-Za-z0-9][A-Za-z0-9._-]*(?:\/[A-Za-z0-9][A-Za-z0-9._-]*){1,3})$/;
+
+/**
+ * `clang@17` → { name: "clang", range: "17" }; `node` → range undefined; `aqua:BurntSushi/ripgrep@14`
+ * and `BurntSushi/ripgrep@14` → ripgrep from that aqua package; `github:owner/repo` → the repository's releases.
+ */
 export function parseToolArg(arg: string): ToolArg {
   const at = arg.indexOf("@", 1);
-  const name = (at < 0 ? arg : arg.slice(0, at)).trim().toLowerCase();
+  const head = (at < 0 ? arg : arg.slice(0, at)).trim();
   const range = at < 0 ? undefined : arg.slice(at + 1).trim();
-  if (!TOOL_NAME.test(name)) {
-    throw new DevenvError("USAGE", `'${arg}' is not a tool name`, { hint: "Write tools as name or name@range, e.g. node@20 or zig@0.13." });
-  }
   if (range !== undefined && (!range || !isValidRange(range))) {
     throw new DevenvError("USAGE", `'${arg}': '${range}' is not a version range`, { hint: 'Use e.g. 20, 3.12, ^1.2, 1.2.3 or latest.' });
+  }
+  const repo = REPO_ARG.exec(head);
+  if (repo && (repo[1] || head.includes("/"))) {
+    const path = repo[2]!;
+    if (repo[1] === "github:" && path.split("/").length !== 2) {
+      throw new DevenvError("USAGE", `'${arg}': github: takes owner/repo`, { hint: "E.g. devenv add github:BurntSushi/ripgrep@14." });
+    }
+    const name = path.slice(path.lastIndexOf("/") + 1).toLowerCase().replace(/[^a-z0-9._-]/g, "-").replace(/^[^a-z0-9]+/, "");
+    if (!TOOL_NAME.test(name)) throw new DevenvError("USAGE", `'${arg}': no tool name can be made of ${path}`, { hint: "Add it in devenv.ts under a name of your own, with aqua: or github: naming it." });
+    return { name, range, options: repo[1] === "github:" ? { github: path } : { aqua: path } };
+  }
+  const name = head.toLowerCase();
+  if (!TOOL_NAME.test(name)) {
+    throw new DevenvError("USAGE", `'${arg}' is not a tool name`, { hint: "Write tools as name or name@range (node@20, zig@0.13), aqua:owner/repo or github:owner/repo." });
   }
   return { name, range };
 }
@@ -76,8 +95,14 @@ async function lockEdited(ctx: AppContext, root: string, prior: ConfigBundle | u
   return { lock: synced.lock, installed: synced.installed.filter((t) => t.fresh).map((t) => `${t.name} ${t.version}`) };
 }
 
+/** A command-line tool as devenv.ts would ask for it. */
+function argRequest(a: ToolArg): ToolRequest {
+  const options = a.options ?? {};
+  const catalog = Boolean(a.options) || !hasRecipe(a.name);
+  return { name: a.name, range: a.range ?? "latest", options, inline: false, ...(catalog ? { catalog: true as const } : {}) };
+}
+
 export async function addTools(ctx: AppContext, args: ToolArg[], opts: { install: boolean } & Pick<SyncOptions, "strict" | "trustFirstDownload">): Promise<EditResult> {
-  for (const a of args) if (!hasRecipe(a.name)) throw unknownTool(a.name);
   const root = findProjectRoot(ctx.cwd) ?? ctx.cwd;
   const file = join(root, CONFIG_FILE);
   const old = await readIfExistsAsync(file);
@@ -85,8 +110,10 @@ export async function addTools(ctx: AppContext, args: ToolArg[], opts: { install
   // No range given: the major of the newest stable with a build for every platform the project locks.
   const platforms = [...new Set([ctx.platform, ...(prior ? (await evaluateBundle(prior)).platforms : [])])];
   const tools = await Promise.all(args.map(async (a) => {
-    if (a.range !== undefined) return { name: a.name, spec: a.range };
-    const recipe = await loadRecipe(a.name);
+    const spec = (range: string) => (a.options ? { version: range, ...a.options } : range);
+    // The recipe first: an unknown or ambiguous name fails before anything is written.
+    const recipe = await recipeFor(ctx, argRequest(a));
+    if (a.range !== undefined) return { name: a.name, spec: spec(a.range) };
     const wanted = platforms.filter((p) => recipe.platforms.includes(p));
     // Only as much of a long list as the newest stable version for these platforms needs (python's releases).
     const query = { satisfies: (v: string) => rangeAllows("latest", v), platforms: wanted };
@@ -98,7 +125,7 @@ export async function addTools(ctx: AppContext, args: ToolArg[], opts: { install
       });
     }
     if (!latest) throw new DevenvError("NO_MATCHING_VERSION", `${a.name}: no stable version published`, { hint: `Give a range: devenv add ${a.name}@<range>.` });
-    return { name: a.name, spec: defaultRange(latest.version) };
+    return { name: a.name, spec: spec(defaultRange(latest.version)) };
   }));
   const source = old === undefined ? newConfigSource(tools) : setTools(old, tools, file);
   // `add` names its tools: they resolve afresh (like `npm install pkg@range`), the others keep their pins.

@@ -28,7 +28,7 @@ export async function projectTools(ctx: AppContext, project: ProjectConfig, lock
     if (!entry) {
       throw new DevenvError("LOCK_FROZEN", `${req.name} is not in devenv.lock`, { hint: "Run 'devenv lock' or 'devenv install'." });
     }
-    const recipe = await recipeFor(req);
+    const recipe = await recipeFor(ctx, req, entry);
     checkUsableEntry(req, recipe, entry);
     const artifact = entry.platforms[ctx.platform];
     if (!artifact) {

@@ -5,13 +5,14 @@ import { runConfig } from "../../config/load.js";
 import { normaliseConfig, type ProjectConfig, type ToolRequest } from "../../config/normalise.js";
 import { DevenvError } from "../../errors.js";
 import { LOCK_HINT, LOCK_MAX_BYTES, emptyLock, parseLock, serializeLock } from "../../lock/format.js";
-import type { LockFile } from "../../lock/types.js";
+import type { LockEntry, LockFile } from "../../lock/types.js";
 import { FileShapeError, readRegularFile, writeFileAtomic } from "../../platform/fs.js";
 import { loadRecipe } from "../../../recipes/index.js";
 import { inlineRecipe } from "../../recipes/inline.js";
 import type { Recipe } from "../../recipes/types.js";
 import type { AppContext } from "../context.js";
 import { requireTrustedConfig } from "./trust.js";
+import { catalogRecipe } from "../catalog/recipe-for.js";
 
 export function requireRoot(ctx: AppContext): string {
   const root = findProjectRoot(ctx.cwd);
@@ -58,9 +59,13 @@ export async function writeLock(root: string, lock: LockFile, previous: string |
   return true;
 }
 
-export async function recipeFor(req: ToolRequest): Promise<Recipe> {
+/**
+ * The recipe a request is locked and installed with. A catalogue tool's depends on the catalogue (read
+ * through `ctx`) and, when devenv.lock has the tool, on the registry commit it was locked from.
+ */
+export async function recipeFor(ctx: AppContext, req: ToolRequest, entry?: LockEntry): Promise<Recipe> {
   if (req.inline) return inlineRecipe(req.name, req.range, req.options);
-  const recipe = await loadRecipe(req.name);
+  const recipe = req.catalog ? await catalogRecipe(ctx, req, entry) : await loadRecipe(req.name);
   const allowed = new Set(recipe.options ?? []);
   const unknown = Object.keys(req.options).filter((k) => !allowed.has(k));
   if (unknown.length) {

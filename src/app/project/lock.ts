@@ -50,7 +50,9 @@ export async function lockProject(ctx: AppContext, project: ProjectConfig, curre
   const platforms = lockPlatforms(ctx, project, opts.platforms);
   const policy = checksumPolicy(ctx, project, opts);
   const recipes = new Map<string, Recipe>();
-  for (const req of project.tools) recipes.set(req.name, await recipeFor(req));
+  // A tool `update` moves is read from this devenv's registry commit, not the one it was locked from.
+  const updating = (name: string) => opts.update === "all" || Boolean(opts.update?.has(name));
+  for (const req of project.tools) recipes.set(req.name, await recipeFor(ctx, req, updating(req.name) ? undefined : current.tools[req.name]));
   const requests = project.tools.map((req) => canonicalRequest(req, recipes.get(req.name)!));
   const recipe = (name: string) => recipes.get(name)!;
   const plan = planLock(requests, current, platforms, opts.update, (name) => recipe(name).platforms, (name) => recipe(name).revision);
@@ -82,7 +84,8 @@ export async function lockProject(ctx: AppContext, project: ProjectConfig, curre
       // Made with an older recipe: the same version, every platform's artifact as this recipe gives it.
       const wanted = [...new Set([...(Object.keys(entry.platforms) as PlatformKey[]), ...missing])].filter((p) => r.platforms.includes(p));
       work.push(orRelock(req, (async () => {
-        tools[req.name] = { ...entry, request: req.range, recipeRevision: r.revision, platforms: await artifacts(ctx, r, req, entry.version, wanted, policy, entry.platforms) };
+        const { catalog: _c, signatures: _s, ...rest } = entry;
+        tools[req.name] = { ...rest, request: req.range, recipeRevision: r.revision, ...provenanceOf(r, entry.version), platforms: await artifacts(ctx, r, req, entry.version, wanted, policy, entry.platforms) };
       })()));
       continue;
     }
@@ -161,9 +164,19 @@ export async function resolveTool(ctx: AppContext, req: ToolRequest, recipe: Rec
     source: sourceOf(req),
     recipeRevision: recipe.revision,
     ...(Object.keys(req.options).length ? { options: req.options } : {}),
+    ...provenanceOf(recipe, pick.picked.version),
     platforms: pick.platforms,
   };
   return { entry, skipped: pick.skipped };
+}
+
+/** The lock's record of which catalogue entry (and signature metadata) a version came from. */
+function provenanceOf(recipe: Recipe, version: string): Pick<LockEntry, "catalog" | "signatures"> {
+  const p = recipe.provenance?.(version);
+  return {
+    ...(p?.catalog ? { catalog: { ...p.catalog } } : {}),
+    ...(p?.signatures && Object.keys(p.signatures).length ? { signatures: p.signatures } : {}),
+  };
 }
 
 const NO_POLICY: ChecksumPolicy = { strict: undefined, trustFirstDownload: false };
@@ -199,7 +212,8 @@ export function lockedArtifact(a: Artifact): LockedArtifact {
 
 /** A request with its options in canonical form (rust's targets sorted): reordering devenv.ts changes nothing. */
 export function canonicalRequest(req: ToolRequest, recipe: Recipe): ToolRequest {
-  return recipe.normalizeOptions ? { ...req, options: recipe.normalizeOptions(req.options) } : req;
+  const options = recipe.normalizeOptions ? recipe.normalizeOptions(req.options) : req.options;
+  return options === req.options && !recipe.source ? req : { ...req, options, ...(recipe.source ? { source: recipe.source } : {}) };
 }
 
 /** Why a lock entry cannot be used as it is for this request (devenv.ts changed, an older recipe), or undefined. */

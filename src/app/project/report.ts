@@ -24,7 +24,7 @@ export async function listProject(ctx: AppContext, project: ProjectConfig, lock:
     const entry = lock.tools[req.name];
     let dir: string | null = null;
     // A stale entry (devenv.ts changed since it was locked) is listed but not looked up in the store.
-    if (entry?.platforms[ctx.platform] && !staleReason(req, await recipeFor(req), entry)) {
+    if (entry?.platforms[ctx.platform] && !staleReason(req, await recipeFor(ctx, req, entry), entry)) {
       const [t] = await projectTools(ctx, { ...project, tools: [req] }, lock);
       dir = t ? findInstalled(ctx.dirs.store, t.spec)?.dir ?? null : null;
     }
@@ -46,9 +46,9 @@ export interface OutdatedRow {
 export async function outdated(ctx: AppContext, project: ProjectConfig, lock: LockFile): Promise<OutdatedRow[]> {
   const platforms = lockPlatforms(ctx, project);
   return Promise.all(project.tools.map(async (req) => {
-    const recipe = await recipeFor(req);
-    // The locked version is shown only from an entry that passes the checks every install makes.
     const entry = lock.tools[req.name];
+    const recipe = await recipeFor(ctx, req, entry);
+    // The locked version is shown only from an entry that passes the checks every install makes.
     if (entry && !staleReason(req, recipe, entry)) checkLockEntry(canonicalRequest(req, recipe), recipe, entry);
     const versions = await listVersions(ctx, recipe, req.options, req.inline);
     // What `devenv update` would lock: the newest with a build for every locked platform, as far as

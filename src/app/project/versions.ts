@@ -20,7 +20,7 @@ export async function listVersions(ctx: AppContext, recipe: Recipe, options: Too
   if (inline) return recipe.versions({ http: ctx.http }, options);
   // Options can change where versions come from (node's `from: "npm"`): one cache per option set.
   const opts = Object.keys(options).length ? `-${createHash("sha256").update(JSON.stringify(sortKeys(options))).digest("hex").slice(0, 12)}` : "";
-  const file = join(ctx.dirs.cache, "versions", `${recipe.name}${opts}.json`);
+  const file = join(ctx.dirs.cache, "versions", `${recipe.versionsKey ?? recipe.name}${opts}.json`);
   const text = await readIfExistsAsync(file, { what: "the cached version list", hint: `Remove it (rm -rf '${file}'): devenv fetches the list again.` });
   const cached = text === undefined ? undefined : parseCached(text);
   const fresh = cached && Date.now() - cached.fetchedAt < ctx.versionsTtl * 1000;

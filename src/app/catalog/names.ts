@@ -1,0 +1,52 @@
+/**
+ * Finding a catalogue tool by the name a user types (pure): `ripgrep`, `rg`'s package
+ * `BurntSushi/ripgrep`, an alias (`stedolan/jq`), or the last part of a long package name
+ * (`kubectl` for kubernetes/kubernetes/kubectl); and searching names, aliases and descriptions.
+ */
+
+/** One package of the catalogue as the index keeps it (no asset data: search and lookup read only this). */
+export interface IndexRow {
+  /** The package name (owner/repo, or aqua's `name`). */
+  name: string;
+  aliases: string[];
+  description: string;
+  type: string;
+}
+
+const last = (n: string) => n.slice(n.lastIndexOf("/") + 1).toLowerCase();
+
+/** The packages a name means: an exact package or alias name wins; else every package whose last part is it. */
+export function lookupName(rows: readonly IndexRow[], query: string): IndexRow[] {
+  const q = query.toLowerCase();
+  const exact = rows.filter((r) => r.name.toLowerCase() === q || r.aliases.some((a) => a.toLowerCase() === q));
+  if (exact.length) return exact;
+  return rows.filter((r) => last(r.name) === q || r.aliases.some((a) => last(a) === q));
+}
+
+/** The package named exactly so (case-insensitively), or one of its aliases. */
+export function packageRow(rows: readonly IndexRow[], pkg: string): IndexRow | undefined {
+  const q = pkg.toLowerCase();
+  return rows.find((r) => r.name.toLowerCase() === q) ?? rows.find((r) => r.aliases.some((a) => a.toLowerCase() === q));
+}
+
+/**
+ * Packages whose name, aliases or description contain every word of `text`, best first: the last
+ * part of the name equal to the text, then names containing it, then descriptions.
+ */
+export function searchRows(rows: readonly IndexRow[], text: string): IndexRow[] {
+  const words = text.toLowerCase().split(/\s+/).filter(Boolean);
+  if (!words.length) return [...rows];
+  const q = words.join(" ");
+  const scored: Array<{ r: IndexRow; s: number }> = [];
+  for (const r of rows) {
+    const names = [r.name, ...r.aliases].map((n) => n.toLowerCase());
+    const hay = `${names.join(" ")} ${r.description.toLowerCase()}`;
+    if (!words.every((w) => hay.includes(w))) continue;
+    const s = names.some((n) => last(n) === q) ? 0 : names.some((n) => n.includes(q)) ? 1 : 2;
+    scored.push({ r, s });
+  }
+  return scored.sort((a, b) => a.s - b.s || a.r.name.localeCompare(b.r.name)).map((x) => x.r);
+}
+
+/** Short names (last parts) of every package, for "did you mean". */
+export const shortNames = (rows: readonly IndexRow[]): string[] => [...new Set(rows.map((r) => last(r.name)))];
