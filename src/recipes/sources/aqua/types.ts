@@ -22,10 +22,18 @@ export interface AquaPackage {
   [field: string]: unknown;
 }
 
-/** The package's name as aqua names it: `name`, else `repo_owner/repo_name`. */
+/** The package's name as aqua names it: `name`, else `repo_owner/repo_name`, else (go_install) its `path`. */
 export function aquaPackageName(pkg: AquaPackage): string {
-  return pkg.name ?? `${pkg.repo_owner ?? ""}/${pkg.repo_name ?? ""}`;
+  if (pkg.name) return pkg.name;
+  if (!pkg.repo_owner && !pkg.repo_name && pkg.type === "go_install" && typeof pkg.path === "string") return pkg.path;
+  return `${pkg.repo_owner ?? ""}/${pkg.repo_name ?? ""}`;
 }
+
+/**
+ * How an aqua download is unpacked: devenv's ArchiveFormat plus the single-file compressions and
+ * tar.bz2 that another part of issue 17 adds to devenv's formats (then this is ArchiveFormat again).
+ */
+export type AquaArchive = ArchiveFormat | "gz" | "xz" | "zst" | "bz2" | "tar.bz2";
 
 export type ChecksumAlgorithm = "sha256" | "sha512" | "sha1" | "md5";
 
@@ -63,7 +71,7 @@ export interface AquaRendered {
   /** The aqua format after format_overrides and version_overrides ("tar.gz", "tgz", "zip", "raw", "gz", …). */
   format: string;
   /** The same as devenv unpacks it. */
-  archive: ArchiveFormat;
+  archive: AquaArchive;
   /** Executables: the command name and its path inside the unpacked download (raw: the file itself). */
   files: Array<{ name: string; src: string }>;
   checksum?: AquaChecksumSpec;
