@@ -5,6 +5,7 @@
  */
 import * as z from "zod";
 import { PLATFORM_KEYS } from "../platform/keys.js";
+import { ARCHIVE_FORMATS } from "../recipes/formats.js";
 import { CHECKSUM_SOURCES, type ChecksumSource } from "../recipes/types.js";
 import { shown } from "../text.js";
 import { catalogRegistryProblem, packageNameProblem, partDirProblem, partNameProblem, sourceProblem, textProblem, toolNameProblem, urlProblem, versionProblem } from "./names.js";
@@ -30,7 +31,7 @@ const fileFields = {
   checksum: z.enum(CHECKSUM_SOURCES as unknown as [ChecksumSource, ...ChecksumSource[]], {
     error: (iss) => `${typeof iss.input === "string" ? shown(iss.input.slice(0, 64)) : typeof iss.input} is not a checksum source (one of ${CHECKSUM_SOURCES.join(", ")})`,
   }).optional(),
-  format: z.enum(["tar.gz", "tar.xz", "tar.zst", "tar", "zip", "raw"]),
+  format: z.enum(ARCHIVE_FORMATS),
   strip: z.union([z.number().int().min(0).max(64), z.literal("auto")]),
   size: z.number().int().min(0).optional(),
 };

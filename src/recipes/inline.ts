@@ -1,5 +1,6 @@
 import { DevenvError } from "../errors.js";
-import { ALL_PLATFORMS, defineRecipe, splitPlatform, type ArchiveFormat, type Artifact, type LockedFieldProblem, type PlatformKey, type Recipe } from "./types.js";
+import { formatOfUrl, isSingleFile, singleFileName } from "./formats.js";
+import { ALL_PLATFORMS, defineRecipe, splitPlatform, type ArchiveFormat, type Artifact, type InstallTree, type LockedFieldProblem, type PlatformKey, type Recipe } from "./types.js";
 
 /** Options of a tool that no recipe knows, given in devenv.ts with its URL and checksum. */
 export interface InlineOptions {
@@ -14,14 +15,9 @@ export function fillUrl(template: string, version: string, platform: PlatformKey
   return template.replaceAll("{version}", version).replaceAll("{os}", os).replaceAll("{arch}", arch);
 }
 
+/** The format of a download by its URL's extension (formats.ts): every lock entry's format must be this. */
 export function formatOf(url: string): ArchiveFormat {
-  const path = url.replace(/[?#].*$/, "").toLowerCase();
-  if (path.endsWith(".tar.gz") || path.endsWith(".tgz")) return "tar.gz";
-  if (path.endsWith(".tar.xz") || path.endsWith(".txz")) return "tar.xz";
-  if (path.endsWith(".tar.zst") || path.endsWith(".tzst")) return "tar.zst";
-  if (path.endsWith(".tar")) return "tar";
-  if (path.endsWith(".zip")) return "zip";
-  return "raw";
+  return formatOfUrl(url);
 }
 
 function shaFor(opts: InlineOptions, platform: PlatformKey): string | undefined {
@@ -54,7 +50,20 @@ export function inlineRecipe(name: string, version: string, raw: Record<string, 
     acceptsUrl: (v, platform, url) => url === fillUrl(opts.url, v, platform),
     checkLocked: (_v, platform, a) => checkInline(opts, platform, a),
     bin: () => opts.bin ?? ["bin"],
+    // A single compressed file unpacks to `<download name>` at the root: as a raw download, it
+    // becomes bin/<tool>, so the command has the tool's name on every platform.
+    ...(isSingleFile(formatOf(opts.url)) ? { postInstall: (tree: InstallTree, platform: PlatformKey, _o: unknown, v?: string) => singleToBin(tree, name, fillUrl(opts.url, v ?? version, platform)) } : {}),
   });
+}
+
+function singleToBin(tree: InstallTree, name: string, url: string): void {
+  const format = formatOf(url);
+  const file = isSingleFile(format) ? singleFileName(url, format) : undefined;
+  if (file === undefined || !tree.exists(file)) return; // the store refused it already, or another layout
+  // A download named bin.gz is the file "bin": step aside before bin/ can be made.
+  const from = file === "bin" ? ".bin.single" : file;
+  if (from !== file) tree.move(file, from);
+  tree.move(from, `bin/${name}`);
 }
 
 /**

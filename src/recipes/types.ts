@@ -5,8 +5,12 @@ import type { PlatformKey } from "../platform/keys.js";
 
 export { ALL_PLATFORMS, splitPlatform, type Arch, type Os, type PlatformKey } from "../platform/keys.js";
 
-/** "raw": the download is the executable itself. */
-export type ArchiveFormat = "tar.gz" | "tar.xz" | "tar.zst" | "tar" | "zip" | "raw";
+/**
+ * How a download is unpacked (src/recipes/formats.ts). "raw": the download is the executable itself
+ * (bin/<tool>). "gz", "xz", "zst", "bz2": one compressed file, unpacked to one executable file at
+ * the root, named after the download without the extension (formats.ts singleFileName).
+ */
+export type ArchiveFormat = "tar.gz" | "tar.xz" | "tar.zst" | "tar.bz2" | "tar" | "zip" | "gz" | "xz" | "zst" | "bz2" | "raw";
 
 /**
  * Where an artifact's checksum came from, recorded in devenv.lock for every file:

@@ -11,13 +11,15 @@ import { join } from "node:path";
 import type { DownloadTask } from "../reporter.js";
 import { redactUrl } from "../errors.js";
 import type { Http } from "../platform/http.js";
+import { isSingleFile } from "../recipes/formats.js";
 import type { ArtifactFile } from "../recipes/types.js";
-import { tarStream } from "./decompress.js";
+import { requireBzip2, tarStream } from "./decompress.js";
 import { checkDigest, downloadToFile, expectedDigest, type ExpectedDigest } from "./download.js";
 import { takeKeptDownload } from "./kept-downloads.js";
 import { TreeWriter, type FileRecord } from "./extract-tree.js";
 import type { SpaceGuard } from "./space.js";
 import { unpackError, type UnpackWhere } from "./unpack-errors.js";
+import { unpackSingle } from "./unpack-single.js";
 import { unpackTar } from "./unpack-tar.js";
 import { unpackZip } from "./unpack-zip.js";
 
@@ -45,6 +47,7 @@ export interface FetchOptions {
 /** Returns what was written, relative to the returned root (`dir`, or its lone top directory when hoisted). */
 export async function fetchAndUnpack(o: FetchOptions): Promise<{ root: string; files: FileRecord[] }> {
   const { file } = o;
+  if (file.format === "bz2" || file.format === "tar.bz2") requireBzip2(o.label, redactUrl(file.url));
   const expected = expectedDigest(file);
   const { digest, bytes, sha256 } = (expected.algorithm === "sha256" && (await reuseKept(o, expected.value))) || (await download(o, expected));
   checkDigest(file.url, expected, digest);
@@ -59,6 +62,12 @@ export async function fetchAndUnpack(o: FetchOptions): Promise<{ root: string; f
         break;
       case "zip":
         await unpackZip(o.scratch, writer, where);
+        break;
+      case "gz":
+      case "xz":
+      case "zst":
+      case "bz2":
+        await unpackSingle(o.scratch, file.format, file.url, where.archive, writer);
         break;
       default:
         await unpackTar(await tarStream(o.scratch, file.format), writer);

@@ -7,6 +7,7 @@ import { DevenvError, redactUrl } from "../errors.js";
 import { acquireLock } from "../platform/filelock.js";
 import { writeFileAtomic } from "../platform/fs.js";
 import type { Http } from "../platform/http.js";
+import { isSingleFile } from "../recipes/formats.js";
 import type { Artifact, InstallTree } from "../recipes/types.js";
 import type { FileRecord } from "./extract-tree.js";
 import { DirInstallTree, scanTree } from "./install-tree.js";
@@ -143,8 +144,9 @@ async function installOnce(store: string, http: Http, spec: InstallSpec, reporte
       dir: unpackDir,
       scratch: scratch(tmp, 0),
       sizeFromResponse: parts.length === 0 && artifact.size === undefined,
-      // A raw download is bin/<name>: never lift bin/ (an inline tool's strip defaults to "auto").
-      hoist: artifact.strip === "auto" && artifact.format !== "raw",
+      // A raw download is bin/<name>: never lift bin/ (an inline tool's strip defaults to "auto");
+      // a single compressed file is one file at the root: nothing to lift.
+      hoist: artifact.strip === "auto" && artifact.format !== "raw" && !isSingleFile(artifact.format),
     });
     const root = main.root;
     let files = main.files;

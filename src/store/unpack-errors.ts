@@ -4,6 +4,7 @@
  * permanent: none of these hints says "retry".
  */
 import { DevenvError } from "../errors.js";
+import { EXTENSIONS_TEXT } from "../recipes/formats.js";
 import { noSpaceError } from "./space.js";
 
 export interface UnpackWhere {
@@ -64,11 +65,11 @@ export function unpackError(e: unknown, where: UnpackWhere, format: string): unk
   if (err?.tarCode || /^TAR_/.test(err?.code ?? "")) {
     return new DevenvError("ARCHIVE", `${where.label}: ${where.archive} is not a readable tar archive: ${msg.replace(/^TAR_[A-Z_]+: /, "")} (${err.tarCode ?? err.code})`, {
       cause: e,
-      hint: `${PUBLISHED} For an inline tool, check that the url in devenv.ts ends in the extension of what it serves (read as ${format}: .tar.gz, .tar.xz, .tar.zst, .tar, .zip or none for a plain file).`,
+      hint: `${PUBLISHED} For an inline tool, check that the url in devenv.ts ends in the extension of what it serves (read as ${format}: ${EXTENSIONS_TEXT}).`,
     });
   }
   return new DevenvError("ARCHIVE", `${where.label}: ${where.archive} cannot be unpacked as ${format}: ${msg}`, {
     cause: e,
-    hint: `${PUBLISHED} For an inline tool, check that the url in devenv.ts ends in the extension of what it serves (read as ${format}: .tar.gz, .tar.xz, .tar.zst, .tar, .zip or none for a plain file).`,
+    hint: `${PUBLISHED} For an inline tool, check that the url in devenv.ts ends in the extension of what it serves (read as ${format}: ${EXTENSIONS_TEXT}).`,
   });
 }

@@ -12,7 +12,7 @@ import { silentReporter } from "../../src/reporter.js";
 import type { ArchiveFormat } from "../../src/recipes/types.js";
 import { ensureInstalled, findInstalled } from "../../src/store/install.js";
 import type { Receipt } from "../../src/store/receipt.js";
-import { gzip, sha256hex, tarEntries, xz, zipEntries, zstdFrame, type Entry } from "../support/archives.js";
+import { bzip2, gzip, sha256hex, tarEntries, xz, zipEntries, zstdFrame, type Entry } from "../support/archives.js";
 import { assertNothingInstalled, entryDirs, entryNameRe, lockFiles, makeSpec, rejectsWith, useKit, tempDirs, withTimeout } from "./store-kit.js";
 
 const kit = useKit();
@@ -35,8 +35,9 @@ async function pack(format: ArchiveFormat, entries: Entry[]): Promise<Buffer> {
     case "tar.gz": return gzip(tarEntries(entries));
     case "tar.xz": return xz(tarEntries(entries));
     case "tar.zst": return zstdFrame(tarEntries(entries));
+    case "tar.bz2": return bzip2(tarEntries(entries));
     case "zip": return zipEntries(entries);
-    case "raw": throw new Error("raw is not an archive");
+    default: throw new Error(`${format} is not an archive of entries`);
   }
 }
 
@@ -55,7 +56,7 @@ async function installTree(format: ArchiveFormat, entries: Entry[], o: { strip?:
 }
 
 describe("happy paths", () => {
-  for (const format of ["tar.gz", "tar.xz", "tar.zst", "tar", "zip"] as const) {
+  for (const format of ["tar.gz", "tar.xz", "tar.zst", "tar.bz2", "tar", "zip"] as const) {
     test(`${format}: entry dir, contents, modes, symlink, receipt`, async () => {
       const { t, store, spec, url, body } = await installTree(format, toolTree());
       assert.equal(t.fresh, true);

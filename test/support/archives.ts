@@ -3,6 +3,7 @@
  * written by hand so tests can craft any entry — including malicious ones
  * (`../evil`, `/abs`, setuid modes, links pointing outside the tree).
  */
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import { createGzip, deflateRawSync, gzipSync } from "node:zlib";
@@ -148,6 +149,31 @@ export function xz(buf: Buffer, preset = 6): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     lzma.compress(buf, { preset }, (result, err) => (err ? reject(err) : resolve(result)));
   });
+}
+
+/**
+ * `buf` compressed by a system tool (bzip2, zstd, xz: .ci/run installs them), as real archives
+ * in the wild are made.
+ */
+export function viaTool(tool: "bzip2" | "zstd" | "xz", buf: Buffer): Buffer {
+  const args = { bzip2: ["-c9"], zstd: ["-c", "-q", "-19"], xz: ["-c", "-6"] }[tool];
+  const r = spawnSync(tool, args, { input: buf, maxBuffer: 1 << 30 });
+  if (r.error || r.status !== 0) throw new Error(`${tool} ${args.join(" ")} failed: ${r.error?.message ?? r.stderr.toString()}`);
+  return r.stdout;
+}
+
+export const bzip2 = (buf: Buffer): Buffer => viaTool("bzip2", buf);
+/** A real zstd frame (compressed blocks, checksum), unlike zstdFrame's stored blocks. */
+export const zstd = (buf: Buffer): Buffer => viaTool("zstd", buf);
+
+/**
+ * A bomb of one compressed file: `size` zero bytes through gzip/xz/zstd/bzip2, the zeros streamed
+ * from /dev/zero by the shell (never held in memory). 64 MiB of zeros become a few kB.
+ */
+export function zerosBomb(tool: "gzip" | "bzip2" | "zstd" | "xz", size: number): Buffer {
+  const r = spawnSync("sh", ["-c", `head -c ${size} /dev/zero | ${tool} -c${tool === "zstd" ? " -q" : ""}`], { maxBuffer: 1 << 28 });
+  if (r.error || r.status !== 0) throw new Error(`${tool} bomb failed: ${r.error?.message ?? r.stderr.toString()}`);
+  return r.stdout;
 }
 
 /**
