@@ -13,7 +13,16 @@ import { readIfExistsAsync, writeFileAtomic } from "../../platform/fs.js";
 import { aquaPackageName, type AquaPackage } from "../../recipes/sources/aqua/types.js";
 import type { IndexRow } from "./names.js";
 
-const FORMAT = 1;
+const FORMAT = 2;
+
+/** The commands a package installs: its `files` names, else aqua's default (the repository's name). */
+function commandsOf(pkg: AquaPackage): string[] {
+  const files = Array.isArray(pkg.files) ? pkg.files : [];
+  const names = files.map((f) => (f && typeof f === "object" ? (f as { name?: unknown }).name : undefined)).filter((n): n is string => typeof n === "string");
+  if (names.length) return [...new Set(names)];
+  const name = aquaPackageName(pkg);
+  return [pkg.repo_name ?? name.slice(name.lastIndexOf("/") + 1)];
+}
 
 /** An index row with where its package is in packages.ndjson, and the package's own sha256. */
 export interface CompiledRow extends IndexRow {
@@ -48,6 +57,7 @@ export async function writeCompiled(cacheDir: string, sha256: string, packages: 
       aliases: (pkg.aliases ?? []).map((a) => a.name).filter((n): n is string => typeof n === "string"),
       description: typeof pkg.description === "string" ? pkg.description.trim() : "",
       type: pkg.type,
+      commands: commandsOf(pkg),
       offset,
       length: line.length - 1,
       hash: entryHash(pkg),

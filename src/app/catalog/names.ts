@@ -11,7 +11,12 @@ export interface IndexRow {
   aliases: string[];
   description: string;
   type: string;
+  /** The commands the package installs (its `files` names), for `gh` → cli/cli, `rg` → BurntSushi/ripgrep. */
+  commands: string[];
 }
+
+/** The package types devenv installs; another type's package never wins a name over these. */
+export const INSTALLABLE_TYPES = new Set(["github_release", "http", "github_archive", "github_content"]);
 
 const last = (n: string) => n.slice(n.lastIndexOf("/") + 1).toLowerCase();
 
@@ -20,7 +25,15 @@ export function lookupName(rows: readonly IndexRow[], query: string): IndexRow[]
   const q = query.toLowerCase();
   const exact = rows.filter((r) => r.name.toLowerCase() === q || r.aliases.some((a) => a.toLowerCase() === q));
   if (exact.length) return exact;
-  return rows.filter((r) => last(r.name) === q || r.aliases.some((a) => last(a) === q));
+  const byName = installableFirst(rows.filter((r) => last(r.name) === q || r.aliases.some((a) => last(a) === q)));
+  if (byName.length) return byName;
+  return installableFirst(rows.filter((r) => r.commands.some((c) => c.toLowerCase() === q)));
+}
+
+/** Of several packages, those devenv can install, when there are any (`bat`: sharkdp/bat, not crates.io/bat). */
+function installableFirst(rows: IndexRow[]): IndexRow[] {
+  const ok = rows.filter((r) => INSTALLABLE_TYPES.has(r.type));
+  return ok.length ? ok : rows;
 }
 
 /** The package named exactly so (case-insensitively), or one of its aliases. */
@@ -40,7 +53,7 @@ export function searchRows(rows: readonly IndexRow[], text: string): IndexRow[] 
   const scored: Array<{ r: IndexRow; s: number }> = [];
   for (const r of rows) {
     const names = [r.name, ...r.aliases].map((n) => n.toLowerCase());
-    const hay = `${names.join(" ")} ${r.description.toLowerCase()}`;
+    const hay = `${names.join(" ")} ${r.commands.join(" ").toLowerCase()} ${r.description.toLowerCase()}`;
     if (!words.every((w) => hay.includes(w))) continue;
     const s = names.some((n) => last(n) === q) ? 0 : names.some((n) => n.includes(q)) ? 1 : 2;
     scored.push({ r, s });

@@ -17,6 +17,8 @@ export const AQUA_BIN = ".devenv-bin";
 
 const TAG_PAGES = 10;
 
+const SINGLE_FILE = new Set(["gz", "xz", "zst", "bz2"]);
+
 export function aquaRecipe(key: string, pkg: AquaPackage, catalog: CatalogRecord): Recipe {
   const pkgName = aquaPackageName(pkg);
   const repo = pkg.repo_owner && pkg.repo_name ? `${pkg.repo_owner}/${pkg.repo_name}` : undefined;
@@ -121,14 +123,15 @@ export function aquaRecipe(key: string, pkg: AquaPackage, catalog: CatalogRecord
     postInstall(tree, platform, _options, version) {
       if (version === undefined) throw new Error("aqua postInstall needs the version");
       const r = render(version, platform);
-      const single = r.archive === "raw";
+      // A plain download is bin/<tool>; a compressed single file (gz, xz, zst, bz2) the one file at the root.
+      const single = r.archive === "raw" ? `bin/${key}` : SINGLE_FILE.has(r.archive) ? tree.list("")[0] : undefined;
       for (const f of r.files) {
         if (!/^[A-Za-z0-9_+-][A-Za-z0-9._+-]*$/.test(f.name)) {
           throw new DevenvError("UNSAFE_ARCHIVE", `${key} ${version}: the aqua entry names a command ${JSON.stringify(f.name.slice(0, 80))}, which is not a file name`, {
             hint: "Nothing was installed. Report the entry to the aqua registry, or give the tool inline.",
           });
         }
-        const src = single ? `bin/${key}` : f.src;
+        const src = single ?? f.src;
         tree.makeExecutable(src);
         tree.symlink(`${AQUA_BIN}/${f.name}`, `../${src}`);
       }
