@@ -94,6 +94,10 @@ export interface InstallTree {
   /** Move a file or directory; parents of `to` are created. */
   move(from: string, to: string): void;
   remove(rel: string): void;
+  /** What `rel` is (symlinks are not followed), or undefined when nothing is there. */
+  kind?(rel: string): "file" | "dir" | "symlink" | "other" | undefined;
+  /** chmod a regular file u+x,go+rx (zips need not carry Unix modes); refuses anything else. */
+  makeExecutable?(rel: string): void;
 }
 
 export interface VersionInfo {
@@ -101,6 +105,11 @@ export interface VersionInfo {
   /** Set for tools with LTS lines (Node). */
   lts?: string;
   date?: string;
+  /**
+   * The upstream marks this version a prerelease though its name may not say so (a GitHub release
+   * flagged "pre-release"): never "latest", never matched by a range, only named exactly.
+   */
+  prerelease?: boolean;
   /**
    * The platforms this version has a build for, when the version list already says so cheaply
    * (node's index.json `files`, one npm package per platform, zig's index). Absent: not known; the

@@ -16,6 +16,7 @@ const asSemver = (v: string): string | null => semver.valid(v, { loose: true }) 
 /** Does `version` satisfy `range`? Exact strings always match themselves. */
 export function rangeAllows(range: string, version: string, info?: VersionInfo): boolean {
   if (range === version) return true;
+  if (info?.prerelease) return false;
   const sv = asSemver(version);
   if (range === "latest") return sv !== null && semver.prerelease(sv) === null;
   if (range === "lts") return Boolean(info?.lts) && sv !== null;

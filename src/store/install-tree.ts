@@ -97,6 +97,19 @@ export class DirInstallTree implements InstallTree {
   remove(rel: string): void {
     rmSync(this.abs(rel), { recursive: true, force: true });
   }
+
+  kind(rel: string): "file" | "dir" | "symlink" | "other" | undefined {
+    const st = lstatSync(this.abs(rel), { throwIfNoEntry: false });
+    if (!st) return undefined;
+    return st.isSymbolicLink() ? "symlink" : st.isFile() ? "file" : st.isDirectory() ? "dir" : "other";
+  }
+
+  makeExecutable(rel: string): void {
+    const abs = this.abs(rel);
+    const st = lstatSync(abs, { throwIfNoEntry: false });
+    if (!st?.isFile()) throw new DevenvError("ARCHIVE", `${this.label}: '${rel}' is not a regular file`, { hint: "The upstream layout changed; nothing was installed." });
+    chmodSync(abs, (st.mode | 0o755) & 0o755);
+  }
 }
 
 let buffer: Buffer | undefined;

@@ -1,0 +1,196 @@
+/**
+ * `github:owner/repo`: any project's GitHub releases as a tool, for tools with no recipe and no
+ * aqua registry entry. Versions are the release tags as published (`v1.2.3`, `14.1.0`); a release
+ * GitHub marks as a prerelease is marked so (range "latest" skips it). The asset per platform is
+ * github-pick.ts's, its sha256 github-checksum.ts's; none published means ChecksumMissingError (the
+ * first-download opt-in). After unpacking, `.devenv-bin/` gets a symlink per command (see
+ * linkCommands); that directory is what goes on PATH.
+ */
+import semver from "semver";
+import { DevenvError } from "../../errors.js";
+import { ChecksumMissingError } from "../checksums.js";
+import { defineRecipe, ALL_PLATFORMS, type InstallTree, type PlatformKey, type Recipe, type ToolOptions, type VersionInfo } from "../types.js";
+import { githubRelease, githubReleases, type GithubAsset, type GithubRelease } from "./github.js";
+import { releaseAssetChecksum } from "./github-checksum.js";
+import { assetFits, pickAsset, type PickOptions } from "./github-pick.js";
+
+export interface GithubRecipeOptions {
+  asset?: string;
+  bin?: string[];
+}
+
+/** Where `.devenv-bin` lives in the install; on PATH. */
+export const GITHUB_BIN_DIR = ".devenv-bin";
+
+/** Release tags devenv uses as versions: they become a URL path segment and a store directory name. */
+const SAFE_TAG = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/;
+/** Asset names a real GitHub answer can hold (GitHub replaces anything else on upload). */
+const SAFE_ASSET = /^[A-Za-z0-9_+@=,~()[\]-][A-Za-z0-9._+@=,~()[\]-]{0,254}$/;
+
+const opts = (repo: string, o: ToolOptions): PickOptions => ({
+  repo,
+  ...(typeof o.asset === "string" ? { asset: o.asset } : {}),
+  ...(Array.isArray(o.bin) ? { bin: o.bin.map(String) } : {}),
+});
+
+/** Refuse a release listing no GitHub would send: names that are paths, or not names at all. */
+function checkListing(repo: string, release: GithubRelease): void {
+  for (const a of release.assets) {
+    if (typeof a.name !== "string" || !SAFE_ASSET.test(a.name) || a.name.includes("..")) {
+      throw new DevenvError("UNSAFE_ARCHIVE", `${repo} ${release.tag_name}: the release lists an asset named ${JSON.stringify(String(a.name).slice(0, 80))}, which is no GitHub asset name`, {
+        hint: "The answer did not come from GitHub as it is (a mirror or proxy changed it?); nothing was locked.",
+      });
+    }
+  }
+}
+
+export function githubRecipe(name: string, repo: string, options: GithubRecipeOptions = {}): Recipe {
+  if (!/^[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9._-]+$/.test(repo) || repo.includes("..")) {
+    throw new DevenvError("USAGE", `'${repo}' is not a GitHub repository name (owner/repo)`, { hint: "Write github:<owner>/<repo>, e.g. github:BurntSushi/ripgrep." });
+  }
+  const defaults: ToolOptions = { ...(options.asset ? { asset: options.asset } : {}), ...(options.bin ? { bin: options.bin } : {}) };
+  const merged = (o: ToolOptions) => ({ ...defaults, ...o });
+  const download = (tag: string, asset: string) =>
+    `https://github.com/${repo}/releases/download/${encodeURIComponent(tag)}/${encodeURIComponent(asset)}`;
+
+  const platformsOf = (release: GithubRelease, o: ToolOptions): PlatformKey[] => {
+    const names = release.assets.map((a) => a.name);
+    return ALL_PLATFORMS.filter((p) => {
+      try {
+        pickAsset(names, p, opts(repo, o));
+        return true;
+      } catch (e) {
+        // Two equal candidates: the platform has a build; the lock shows the error with both names.
+        return e instanceof DevenvError && /equally well/.test(e.message);
+      }
+    });
+  };
+
+  return defineRecipe({
+    name,
+    description: `GitHub releases of ${repo}`,
+    homepage: `https://github.com/${repo}`,
+    revision: 1,
+    platforms: ALL_PLATFORMS,
+    options: ["asset", "bin"],
+
+    async versions({ http }, o) {
+      const out: VersionInfo[] = [];
+      for (const r of await githubReleases(http, repo)) {
+        if (!SAFE_TAG.test(r.tag_name) || !Array.isArray(r.assets)) continue;
+        checkListing(repo, r);
+        const pre = r.prerelease || (semver.valid(r.tag_name, { loose: true }) !== null && semver.prerelease(r.tag_name, { loose: true }) !== null);
+        out.push({
+          version: r.tag_name,
+          ...(r.published_at ? { date: r.published_at.slice(0, 10) } : {}),
+          ...(pre ? { prerelease: true } : {}),
+          platforms: platformsOf(r, merged(o)),
+        });
+      }
+      return out;
+    },
+
+    async artifact({ http }, version, platform, o) {
+      if (!SAFE_TAG.test(version)) throw new DevenvError("USAGE", `${name}: '${version}' is not a release tag devenv uses`, { hint: `See 'devenv versions ${name}'.` });
+      const release = await githubRelease(http, repo, version);
+      checkListing(repo, release);
+      const picked = pickAsset(release.assets.map((a) => a.name), platform, opts(repo, merged(o)));
+      const asset = release.assets.find((a) => a.name === picked.name) as GithubAsset;
+      const url = download(release.tag_name, asset.name);
+      const file = { url, format: picked.format, strip: picked.format === "raw" ? 0 : ("auto" as const), size: asset.size };
+      const sum = await releaseAssetChecksum(http, repo, version, release.assets, asset, (n) => download(release.tag_name, n));
+      if (!sum) {
+        throw new ChecksumMissingError(`${name} ${version}: ${repo} publishes no sha256 for ${asset.name} (no checksums file or .sha256 in the release, and GitHub lists no digest for it: uploaded before 2025-06-03)`,
+          file, { hint: `Opt in to hashing the first download for ${name} (first-download), or pin the sha256 inline in devenv.ts.` });
+      }
+      return { ...file, sha256: sum.sha256, checksum: sum.checksum };
+    },
+
+    acceptsUrl(version, platform, url, o) {
+      const prefix = `https://github.com/${repo}/releases/download/${encodeURIComponent(version)}/`;
+      if (!url.startsWith(prefix)) return false;
+      let asset: string;
+      try {
+        asset = decodeURIComponent(url.slice(prefix.length));
+      } catch {
+        return false;
+      }
+      if (!SAFE_ASSET.test(asset) || asset.includes("..") || download(version, asset) !== url) return false;
+      return assetFits(asset, platform, opts(repo, merged(o)));
+    },
+
+    bin: () => [GITHUB_BIN_DIR],
+
+    normalizeOptions(o) {
+      const out: ToolOptions = { ...o };
+      if (Array.isArray(o.bin)) out.bin = [...new Set(o.bin.map(String))].sort();
+      return out;
+    },
+
+    postInstall(tree, _platform, o) {
+      const m = merged(o);
+      linkCommands(tree, name, repo, Array.isArray(m.bin) ? m.bin.map(String) : undefined);
+    },
+  });
+}
+
+const DOC_NAME = /^(readme|license|licence|copying|unlicense|changelog|changes|notice|authors|contributors|history|news|todo|install|faq|guide|copyright|code_of_conduct|security)([-_.].*)?$/i;
+const MAX_ENTRIES = 5000;
+
+/**
+ * `.devenv-bin/<command>` → the program, for each command: the `bin` names, else the tool's name
+ * and the repository's. A raw download is `bin/<tool name>` already. Searched breadth-first (the
+ * shallowest wins: `bin/gh` before `share/…/gh`), at most 5 levels and 5000 entries. Nothing named
+ * so: the one file at the top or in `bin/` that looks like a program (no extension, no README or
+ * LICENSE), as ripgrep's `rg`; several or none is an error listing them.
+ */
+export function linkCommands(tree: InstallTree, toolName: string, repo: string, bin: string[] | undefined): void {
+  if (!tree.kind || !tree.makeExecutable) throw new Error("this install tree cannot tell files from directories");
+  const kind = tree.kind.bind(tree);
+  const files = new Map<string, string>(); // base name → shallowest path
+  const queue: Array<[string, number]> = [["", 0]];
+  let seen = 0;
+  while (queue.length && seen < MAX_ENTRIES) {
+    const [dir, depth] = queue.shift()!;
+    for (const entry of tree.list(dir)) {
+      if (++seen > MAX_ENTRIES) break;
+      const rel = dir ? `${dir}/${entry}` : entry;
+      if (rel === GITHUB_BIN_DIR) continue;
+      const k = kind(rel);
+      if (k === "dir" && depth < 4) queue.push([rel, depth + 1]);
+      else if (k === "file" && !files.has(entry)) files.set(entry, rel);
+    }
+  }
+  const wanted = bin ?? [...new Set([toolName, repo.split("/")[1]!])];
+  const links = new Map<string, string>();
+  for (const cmd of wanted) {
+    const at = files.get(cmd);
+    if (at) links.set(cmd, at);
+    else if (bin) {
+      throw new DevenvError("ARCHIVE", `${toolName}: the release archive has no program named '${cmd}' (files: ${[...files.keys()].slice(0, 20).join(", ")})`, {
+        hint: `Set bin to the program names in the archive, e.g. bin: ["${guess(files)[0] ?? cmd}"].`,
+      });
+    }
+  }
+  if (links.size === 0) {
+    const programs = guess(files);
+    if (programs.length !== 1) {
+      throw new DevenvError("ARCHIVE", `${toolName}: no program named ${wanted.map((w) => `'${w}'`).join(" or ")} in the release archive, and ${programs.length ? `several candidates (${programs.join(", ")})` : "no other program"}`, {
+        hint: `Say which with bin: ["<name>"] in devenv.ts${programs.length ? `, e.g. bin: ["${programs[0]}"]` : ""}.`,
+      });
+    }
+    links.set(programs[0]!, files.get(programs[0]!)!);
+  }
+  for (const [cmd, rel] of links) {
+    tree.makeExecutable(rel);
+    tree.symlink(`${GITHUB_BIN_DIR}/${cmd}`, `../${rel}`);
+  }
+}
+
+/** Top-level or bin/ files that look like programs. */
+function guess(files: Map<string, string>): string[] {
+  return [...files.entries()]
+    .filter(([base, rel]) => (rel === base || rel === `bin/${base}`) && !base.includes(".") && !DOC_NAME.test(base))
+    .map(([base]) => base)
+    .sort();
+}
