@@ -89,15 +89,13 @@ export interface InstallTree {
   write(rel: string, content: string, mode?: number): void;
   /** Create a symlink at `rel` pointing to `target` (relative to the link's directory; may not leave the root). */
   symlink(rel: string, target: string): void;
-  /** Make a file executable (0755): a zip need not carry Unix modes. */
+  /** chmod a regular file u+x,go+rx (a zip need not carry Unix modes); refuses anything else. */
   makeExecutable(rel: string): void;
   /** Move a file or directory; parents of `to` are created. */
   move(from: string, to: string): void;
   remove(rel: string): void;
   /** What `rel` is (symlinks are not followed), or undefined when nothing is there. */
   kind?(rel: string): "file" | "dir" | "symlink" | "other" | undefined;
-  /** chmod a regular file u+x,go+rx (zips need not carry Unix modes); refuses anything else. */
-  makeExecutable?(rel: string): void;
 }
 
 export interface VersionInfo {

@@ -75,15 +75,6 @@ export class DirInstallTree implements InstallTree {
     symlinkSync(target, abs);
   }
 
-  makeExecutable(rel: string): void {
-    const abs = this.abs(rel);
-    const st = lstatSync(abs, { throwIfNoEntry: false });
-    if (!st?.isFile()) {
-      throw new DevenvError("ARCHIVE", `${this.label}: the archive has no file '${rel}'`, { hint: "The upstream layout changed; nothing was installed." });
-    }
-    chmodSync(abs, 0o755);
-  }
-
   move(from: string, to: string): void {
     const src = this.abs(from);
     const dst = this.abs(to);
