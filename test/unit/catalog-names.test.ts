@@ -31,9 +31,9 @@ test("a tool's short name, package name, alias or command finds its one package"
   // An alias: jq moved from stedolan to jqlang.
   assert.deepEqual(names("stedolan/jq"), ["jqlang/jq"]);
   assert.deepEqual(names("jq"), ["jqlang/jq"]);
-  // No package is called gh or rg: their commands are.
+  // No package is called gh or rg: their commands are (rg is also the command of microsoft's rebuild).
   assert.deepEqual(names("gh"), ["cli/cli"]);
-  assert.deepEqual(names("rg"), ["BurntSushi/ripgrep"]);
+  assert.deepEqual(names("rg").sort(), ["BurntSushi/ripgrep", "microsoft/ripgrep-prebuilt"]);
   // Two packages are called bat; only sharkdp/bat is one devenv installs (crates.io/bat is a cargo package).
   assert.deepEqual(names("bat"), ["sharkdp/bat"]);
 });

@@ -46,13 +46,15 @@ test("a schema error names the field path and what was expected", async () => {
   await assert.rejects(load(`export default { tools: { t: { version: "^1", url: "https://x/y.tgz", sha256: "${"b".repeat(64)}" } } }`), (e: DevenvError) => /one exact version/.test(e.message));
 });
 
-test("an unknown tool suggests the nearest registry names", async () => {
-  await assert.rejects(load(`export default { tools: { nodee: "20" } }`), (e: DevenvError) => {
-    assert.equal(e.code, "UNKNOWN_TOOL");
-    assert.match(e.message, /tools\.nodee: unknown tool 'nodee'/);
-    assert.match(e.hint ?? "", /Did you mean 'node'/);
-    return true;
-  });
+test("a name no built-in recipe has is a catalogue tool; aqua and github name one; two sources are refused", async () => {
+  // Whether the catalogue knows it is decided when locking (test/cli/catalog*.test.ts), not here.
+  const cfg = await load(`export default { tools: { node: "20", ripgrep: "14", rg: { version: "14", aqua: "BurntSushi/ripgrep" }, foo: { version: "1", github: "o/foo", asset: "foo-*" } } }`);
+  assert.deepEqual(cfg.tools.map((t) => [t.name, t.catalog ?? false]), [["node", false], ["ripgrep", true], ["rg", true], ["foo", true]]);
+  assert.deepEqual(cfg.tools[2]!.options, { aqua: "BurntSushi/ripgrep" });
+  await assert.rejects(load(`export default { tools: { x: { version: "1", aqua: "a/b", github: "a/b" } } }`), (e: DevenvError) => /tools\.x: aqua and github name different sources/.test(e.message));
+  await assert.rejects(load(`export default { tools: { x: { version: "1", github: "a/b", url: "https://x/y.tgz", sha256: "${"b".repeat(64)}" } } }`), (e: DevenvError) => /url and github/.test(e.message));
+  await assert.rejects(load(`export default { tools: { x: { version: "1", github: "../../etc" } } }`), (e: DevenvError) => /tools\.x\.github: expected a GitHub repository as owner\/repo/.test(e.message));
+  await assert.rejects(load(`export default { tools: { x: { version: "1", aqua: "a" } } }`), (e: DevenvError) => /tools\.x\.aqua: expected an aqua package name/.test(e.message));
 });
 
 test("a runtime error while evaluating points at devenv.ts", async () => {

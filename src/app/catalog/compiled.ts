@@ -13,11 +13,12 @@ import { readIfExistsAsync, writeFileAtomic } from "../../platform/fs.js";
 import { aquaPackageName, type AquaPackage } from "../../recipes/sources/aqua/types.js";
 import type { IndexRow } from "./names.js";
 
-const FORMAT = 2;
+const FORMAT = 3;
 
 /** The commands a package installs: its `files` names, else aqua's default (the repository's name). */
 function commandsOf(pkg: AquaPackage): string[] {
-  const files = Array.isArray(pkg.files) ? pkg.files : [];
+  const overrides = Array.isArray(pkg.version_overrides) ? (pkg.version_overrides as Array<{ files?: unknown }>) : [];
+  const files = [pkg.files, ...overrides.map((o) => o?.files)].flatMap((f) => (Array.isArray(f) ? f : []));
   const names = files.map((f) => (f && typeof f === "object" ? (f as { name?: unknown }).name : undefined)).filter((n): n is string => typeof n === "string");
   if (names.length) return [...new Set(names)];
   const name = aquaPackageName(pkg);
