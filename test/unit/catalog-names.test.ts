@@ -18,7 +18,7 @@ const SHA = "f136736f2ea599af62a26e71be0b8f396689ecc7c8db6af9220c6ca4b862bb6b";
 const packages = parseAquaRegistry(readFileSync(fixture("real/aqua-registry/registry.yaml"), "utf8"));
 const cache = mkdtempSync(join(tmpdir(), "devenv-catalog-"));
 const compiled = await writeCompiled(cache, SHA, packages);
-const rows = compiled.rows;
+const rows = compiled.allRows();
 const names = (q: string) => lookupName(rows, q).map((r) => r.name);
 
 test.after(() => rmSync(cache, { recursive: true, force: true }));
@@ -60,20 +60,25 @@ test("search matches every word in names, commands and descriptions, the tool of
 test("the compiled cache reads back every package exactly, and refuses one changed under it", async () => {
   const again = await readCompiled(cache, SHA);
   assert.ok(again);
-  assert.equal(again.rows.length, packages.length);
+  const all = again.allRows();
+  assert.equal(all.length, packages.length);
   for (const i of [0, 1, Math.floor(packages.length / 2), packages.length - 1]) {
-    assert.deepEqual(again.entry(again.rows[i]!), packages[i]);
-    assert.equal(again.rows[i]!.hash, entryHash(packages[i]!));
+    assert.deepEqual(again.entry(all[i]!), packages[i]);
+    assert.equal(all[i]!.hash, entryHash(packages[i]!));
   }
+  // The lines containing a text: every package that could match it, and no other.
+  const jq = again.rowsContaining("JQLANG").map((r) => r.name);
+  assert.ok(jq.includes("jqlang/jq"));
+  assert.ok(jq.every((n) => all.find((r) => r.name === n && JSON.stringify(r).toLowerCase().includes("jqlang"))));
   // A torn index is no cache (compiled again), never a half-read one.
   const dir = compiledDir(cache, SHA);
-  const index = readFileSync(join(dir, "index.json"), "utf8");
-  writeFileSync(join(dir, "index.json"), index.slice(0, index.length / 2));
+  const index = readFileSync(join(dir, "index.tsv"), "utf8");
+  writeFileSync(join(dir, "index.tsv"), index.slice(0, index.length / 2));
   assert.equal(await readCompiled(cache, SHA), undefined);
-  writeFileSync(join(dir, "index.json"), index);
+  writeFileSync(join(dir, "index.tsv"), index);
   // A package line changed in place: its hash no longer matches the index.
   const ndjson = readFileSync(join(dir, "packages.ndjson"), "utf8");
-  const row = again.rows.find((r) => r.name === "jqlang/jq")!;
+  const row = all.find((r) => r.name === "jqlang/jq")!;
   const line = ndjson.slice(row.offset, row.offset + row.length);
   writeFileSync(join(dir, "packages.ndjson"), ndjson.replace(line, line.replace("jqlang", "jqlanx")));
   assert.throws(() => again.entry(row), /not what was compiled/);

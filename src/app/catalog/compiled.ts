@@ -36,7 +36,10 @@ export interface CompiledRow extends IndexRow {
 export interface CompiledCatalog {
   /** sha256 of the registry file it was compiled from. */
   sha256: string;
-  rows: CompiledRow[];
+  /** Every row (parses the whole index: for listings and "did you mean"). */
+  allRows(): CompiledRow[];
+  /** The rows whose index line contains `text` (case-insensitively): a superset of any name or search match. */
+  rowsContaining(text: string): CompiledRow[];
   /** The package of a row, read from packages.ndjson. */
   entry(row: CompiledRow): AquaPackage;
 }
@@ -44,6 +47,25 @@ export interface CompiledCatalog {
 export const compiledDir = (cacheDir: string, sha256: string) => join(cacheDir, "catalog", sha256);
 
 export const entryHash = (pkg: AquaPackage): string => createHash("sha256").update(JSON.stringify(sortKeys(pkg))).digest("hex");
+
+const TRAILER = "devenv-catalog-end";
+const HEADER = (sha256: string) => `devenv-catalog\t${FORMAT}\t${sha256}`;
+const field = (s: string) => s.replace(/[\t\r\n]+/g, " ").trim();
+const words = (list: string[]) => list.map((w) => w.replace(/\s+/g, "")).filter(Boolean).join(" ");
+
+/**
+ * One index line: name, aliases, commands, type, offset, length, hash, description (tab-separated).
+ * The file is a header, these lines, and a trailer with their count: a torn file is never read.
+ */
+function indexLine(r: CompiledRow): string {
+  return [field(r.name), words(r.aliases), words(r.commands), field(r.type), r.offset, r.length, r.hash, field(r.description)].join("\t");
+}
+
+function parseLine(line: string): CompiledRow {
+  const f = line.split("\t");
+  const list = (s: string | undefined) => (s ? s.split(" ") : []);
+  return { name: f[0]!, aliases: list(f[1]), commands: list(f[2]), type: f[3]!, offset: Number(f[4]), length: Number(f[5]), hash: f[6]!, description: f[7] ?? "" };
+}
 
 /** Write the compiled form of `packages` (already parsed and checked) under the cache. */
 export async function writeCompiled(cacheDir: string, sha256: string, packages: readonly AquaPackage[]): Promise<CompiledCatalog> {
@@ -67,28 +89,43 @@ export async function writeCompiled(cacheDir: string, sha256: string, packages: 
     offset += line.length;
   }
   await writeFileAtomic(join(dir, "packages.ndjson"), Buffer.concat(lines), { fsync: false });
-  await writeFileAtomic(join(dir, "index.json"), JSON.stringify({ format: FORMAT, sha256, rows }), { fsync: false });
-  return openCompiled(dir, sha256, rows);
+  const index = [HEADER(sha256), ...rows.map(indexLine), `${TRAILER}\t${rows.length}`].join("\n");
+  await writeFileAtomic(join(dir, "index.tsv"), index, { fsync: false });
+  return openCompiled(dir, sha256, index.slice(0, index.lastIndexOf("\n")));
 }
 
 /** The compiled catalogue of a registry sha256, if the cache has a complete one. */
 export async function readCompiled(cacheDir: string, sha256: string): Promise<CompiledCatalog | undefined> {
   const dir = compiledDir(cacheDir, sha256);
-  const text = await readIfExistsAsync(join(dir, "index.json"), { what: "the compiled catalogue", hint: `Remove ${dir}: devenv compiles it again.` });
-  if (text === undefined) return undefined;
-  try {
-    const index = JSON.parse(text) as { format?: unknown; sha256?: unknown; rows?: unknown };
-    if (index.format !== FORMAT || index.sha256 !== sha256 || !Array.isArray(index.rows)) return undefined;
-    return openCompiled(dir, sha256, index.rows as CompiledRow[]);
-  } catch {
-    return undefined; // torn or another format: compiled again
-  }
+  const text = await readIfExistsAsync(join(dir, "index.tsv"), { what: "the compiled catalogue", hint: `Remove ${dir}: devenv compiles it again.` });
+  // Another format, another registry's, or torn by a crash (no header, or cut inside a line): compiled again.
+  if (text === undefined || !text.startsWith(`${HEADER(sha256)}\n`)) return undefined;
+  const end = text.lastIndexOf("\n");
+  const lines = text.slice(0, end).split("\n").length - 1;
+  if (text.slice(end + 1) !== `${TRAILER}\t${lines}`) return undefined;
+  return openCompiled(dir, sha256, text.slice(0, end));
 }
 
-function openCompiled(dir: string, sha256: string, rows: CompiledRow[]): CompiledCatalog {
+function openCompiled(dir: string, sha256: string, index: string): CompiledCatalog {
+  const body = index.slice(index.indexOf("\n") + 1);
+  let lower: string | undefined;
+  let all: CompiledRow[] | undefined;
   return {
     sha256,
-    rows,
+    allRows: () => (all ??= body.split("\n").map(parseLine)),
+    rowsContaining(text) {
+      lower ??= body.toLowerCase();
+      const q = text.toLowerCase();
+      const out: CompiledRow[] = [];
+      for (let at = lower.indexOf(q); at >= 0 && q; ) {
+        const start = lower.lastIndexOf("\n", at) + 1;
+        const end = lower.indexOf("\n", at);
+        out.push(parseLine(body.slice(start, end < 0 ? undefined : end)));
+        if (end < 0) break;
+        at = lower.indexOf(q, end + 1);
+      }
+      return q ? out : (all ??= body.split("\n").map(parseLine));
+    },
     entry(row) {
       const fd = openSync(join(dir, "packages.ndjson"), "r");
       try {

@@ -4,7 +4,6 @@
  */
 import { createHash } from "node:crypto";
 import { DevenvError, redactUrl } from "../../errors.js";
-import { parseAquaRegistry } from "../../recipes/sources/aqua/registry-file.js";
 import type { AppContext } from "../context.js";
 import { readCompiled, writeCompiled, type CompiledCatalog } from "./compiled.js";
 import { registryUrl, type RegistryPin } from "./pins.js";
@@ -41,7 +40,9 @@ async function load(ctx: AppContext, pin: RegistryPin): Promise<CompiledCatalog>
       hint: "A mirror or proxy changed it, or served another commit's file. Check DEVENV_MIRRORS; devenv uses only the pinned registry.",
     });
   }
-  return writeCompiled(ctx.dirs.cache, pin.sha256, parseAquaRegistry(bytes.toString("utf8")));
+  // The YAML parser is loaded only here: once per registry commit, never on the paths that read the cache.
+  const { parseAquaRegistry } = await import("../../recipes/sources/aqua/registry-file.js");
+  return writeCompiled(ctx.dirs.cache, pin.sha256, parseAquaRegistry(bytes.toString("utf8"), redactUrl(url)));
 }
 
 async function download(ctx: AppContext, url: string): Promise<Buffer> {

@@ -63,3 +63,12 @@ export function searchRows(rows: readonly IndexRow[], text: string): IndexRow[] 
 
 /** Short names (last parts) of every package, for "did you mean". */
 export const shortNames = (rows: readonly IndexRow[]): string[] => [...new Set(rows.map((r) => last(r.name)))];
+
+/** How many packages a short name (or alias's last part) means, for every short name (lookupName's second rule). */
+export function shortNameCounts(rows: readonly IndexRow[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const r of rows) {
+    for (const n of new Set([r.name, ...r.aliases].map(last))) counts.set(n, (counts.get(n) ?? 0) + 1);
+  }
+  return counts;
+}

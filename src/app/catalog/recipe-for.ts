@@ -12,7 +12,7 @@ import { aquaRecipe } from "../../recipes/sources/aqua/recipe.js";
 import { githubRecipe } from "../../recipes/sources/github-recipe.js";
 import type { Recipe } from "../../recipes/types.js";
 import type { AppContext } from "../context.js";
-import type { CompiledRow } from "./compiled.js";
+import type { CompiledCatalog, CompiledRow } from "./compiled.js";
 import { openAquaCatalog } from "./load.js";
 import { lookupName, packageRow, shortNames } from "./names.js";
 import { AQUA_REGISTRY, currentPin, pinOf, type RegistryPin } from "./pins.js";
@@ -27,7 +27,7 @@ export async function catalogRecipe(ctx: AppContext, req: ToolRequest, entry?: L
   }
   const pin = lockedPin(req.name, entry) ?? currentPin();
   const catalog = await openAquaCatalog(ctx, pin);
-  const row = pickRow(catalog.rows, req, pin);
+  const row = pickRow(catalog, req, pin);
   return aquaRecipe(req.name, catalog.entry(row), { registry: AQUA_REGISTRY, ref: pin.ref, sha256: pin.sha256, package: row.name, entry: row.hash });
 }
 
@@ -47,10 +47,10 @@ function lockedPin(name: string, entry: LockEntry | undefined): RegistryPin | un
   return pin;
 }
 
-function pickRow(rows: readonly CompiledRow[], req: ToolRequest, pin: RegistryPin): CompiledRow {
+function pickRow(catalog: CompiledCatalog, req: ToolRequest, pin: RegistryPin): CompiledRow {
   const at = `the aqua registry (${pin.ref.slice(0, 12)}, ${pin.date})`;
   if (typeof req.options.aqua === "string") {
-    const row = packageRow(rows, req.options.aqua) as CompiledRow | undefined;
+    const row = packageRow(catalog.rowsContaining(req.options.aqua), req.options.aqua) as CompiledRow | undefined;
     if (!row) {
       throw new DevenvError("UNKNOWN_TOOL", `tools.${req.name}: ${at} has no package ${req.options.aqua}`, {
         hint: `'devenv search ${req.options.aqua.split("/").pop()}' lists what the catalogue has; a tool on GitHub releases can be given with github: "owner/repo".`,
@@ -58,14 +58,14 @@ function pickRow(rows: readonly CompiledRow[], req: ToolRequest, pin: RegistryPi
     }
     return row;
   }
-  const found = lookupName(rows, req.name) as CompiledRow[];
+  const found = lookupName(catalog.rowsContaining(req.name), req.name) as CompiledRow[];
   if (found.length === 1) return found[0]!;
   if (found.length > 1) {
     throw new DevenvError("UNKNOWN_TOOL", `${req.name} is ambiguous: ${found.length} packages of ${at} are called so:\n${found.map((r) => `  ${r.name}${r.description ? `  ${r.description}` : ""}`).join("\n")}`, {
       hint: `Name one: devenv add aqua:${found[0]!.name} (or ${req.name}: { version, aqua: "${found[0]!.name}" } in devenv.ts).`,
     });
   }
-  const near = nearestNames(req.name, [...recipeNames(), ...shortNames(rows)]);
+  const near = nearestNames(req.name, [...recipeNames(), ...shortNames(catalog.allRows())]);
   throw new DevenvError("UNKNOWN_TOOL", `unknown tool '${req.name}': no built-in recipe and no package of ${at} is called so`, {
     hint: `${near.length ? `Did you mean ${near.map((n) => `'${n}'`).join(" or ")}? ` : ""}'devenv search <text>' searches the catalogue; a tool on GitHub releases: devenv add github:<owner>/<repo>.`,
   });

@@ -1,11 +1,8 @@
-/** What devenv knows of tools apart from any project: `devenv versions` and `devenv search`. */
-import { allRecipes, hasRecipe } from "../../../recipes/index.js";
+/** What devenv knows of a tool apart from any project: `devenv versions` (search: app/catalog/search.ts). */
+import { hasRecipe } from "../../../recipes/index.js";
 import { lacking } from "../../resolver/platform-pick.js";
 import { sortVersions } from "../../resolver/range.js";
 import type { PlatformKey, VersionInfo } from "../../recipes/types.js";
-import { openAquaCatalog } from "../catalog/load.js";
-import { lookupName, searchRows } from "../catalog/names.js";
-import { currentPin } from "../catalog/pins.js";
 import type { AppContext } from "../context.js";
 import { parseToolArg } from "./edit.js";
 import { recipeFor } from "./load.js";
@@ -28,38 +25,3 @@ export async function toolVersions(ctx: AppContext, arg: string): Promise<Versio
   });
 }
 
-export interface SearchRow {
-  /** What to give `devenv add`: a built-in name, a catalogue name that is unique, else the package. */
-  name: string;
-  description: string;
-  homepage: string;
-  /** "built-in" or "aqua:<package>". */
-  source: string;
-}
-
-/**
- * Built-in recipes and the catalogue (the aqua registry at this devenv's commit) whose names,
- * aliases or descriptions contain every word of `text`. Without the catalogue in the cache and no
- * network, the built-in ones only (`catalogue` says why).
- */
-export async function searchTools(ctx: AppContext, text: string): Promise<{ rows: SearchRow[]; catalogue?: string }> {
-  const q = text.toLowerCase();
-  const builtIn: SearchRow[] = (await allRecipes())
-    .filter((r) => !q || r.name.includes(q) || r.description.toLowerCase().includes(q))
-    .map((r) => ({ name: r.name, description: r.description, homepage: r.homepage, source: "built-in" }));
-  let catalog;
-  try {
-    catalog = await openAquaCatalog(ctx, currentPin());
-  } catch (e) {
-    if (!(e instanceof Error) || !("code" in e) || (e.code !== "OFFLINE" && e.code !== "HTTP")) throw e;
-    return { rows: builtIn, catalogue: e.message };
-  }
-  const rows = catalog.rows;
-  const found = searchRows(rows, text).map((r) => {
-    const short = r.name.slice(r.name.lastIndexOf("/") + 1).toLowerCase();
-    const unique = !hasRecipe(short) && lookupName(rows, short).length === 1;
-    const repo = r.name.split("/").slice(0, 2).join("/");
-    return { name: unique ? short : r.name, description: r.description, homepage: `https://github.com/${repo}`, source: `aqua:${r.name}` };
-  });
-  return { rows: [...builtIn, ...found] };
-}

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { searchTools } from "../../app/project/index.js";
+import { searchTools } from "../../app/catalog/search.js";
 import { contextFor } from "../common.js";
 import { printJson, printText } from "../output.js";
 import { table } from "../table.js";

@@ -1,0 +1,49 @@
+/**
+ * `devenv search`: built-in recipes and the catalogue. It reads only the compiled index (and the
+ * recipes' names and descriptions), so it answers in milliseconds once the catalogue is cached.
+ */
+import { allRecipes, hasRecipe } from "../../../recipes/index.js";
+import type { AppContext } from "../context.js";
+import { openAquaCatalog } from "./load.js";
+import { lookupName, searchRows, shortNameCounts } from "./names.js";
+import { currentPin } from "./pins.js";
+
+export interface SearchRow {
+  /** What to give `devenv add`: a built-in name, a catalogue name that is unique, else the package. */
+  name: string;
+  description: string;
+  homepage: string;
+  /** "built-in" or "aqua:<package>". */
+  source: string;
+}
+
+/**
+ * Built-in recipes and the catalogue (the aqua registry at this devenv's commit) whose names,
+ * aliases or descriptions contain every word of `text`. Without the catalogue in the cache and no
+ * network, the built-in ones only (`catalogue` says why).
+ */
+export async function searchTools(ctx: AppContext, text: string): Promise<{ rows: SearchRow[]; catalogue?: string }> {
+  const q = text.toLowerCase();
+  const builtIn: SearchRow[] = (await allRecipes())
+    .filter((r) => !q || r.name.includes(q) || r.description.toLowerCase().includes(q))
+    .map((r) => ({ name: r.name, description: r.description, homepage: r.homepage, source: "built-in" }));
+  let catalog;
+  try {
+    catalog = await openAquaCatalog(ctx, currentPin());
+  } catch (e) {
+    if (!(e instanceof Error) || !("code" in e) || (e.code !== "OFFLINE" && e.code !== "HTTP")) throw e;
+    return { rows: builtIn, catalogue: e.message };
+  }
+  const first = text.toLowerCase().split(/\s+/).find(Boolean) ?? "";
+  const matched = searchRows(catalog.rowsContaining(first), text);
+  // What `devenv add` takes: the short name when it means this one package (and no built-in recipe).
+  const many = matched.length > 20;
+  const counts = many ? shortNameCounts(catalog.allRows()) : undefined;
+  const found = matched.map((r) => {
+    const short = r.name.slice(r.name.lastIndexOf("/") + 1).toLowerCase();
+    const unique = !hasRecipe(short) && (counts ? counts.get(short) === 1 : lookupName(catalog.rowsContaining(short), short).length === 1);
+    const repo = r.name.split("/").slice(0, 2).join("/");
+    return { name: unique ? short : r.name, description: r.description, homepage: `https://github.com/${repo}`, source: `aqua:${r.name}` };
+  });
+  return { rows: [...builtIn, ...found] };
+}
