@@ -6,6 +6,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { sha256hex } from "./archives.js";
+import { aquaRegistryUpstream, type AquaRegistryUpstreamOptions } from "./upstreams/aqua-registry.js";
+import { catalogUpstreams, type CatalogOptions } from "./upstreams/catalog-tools.js";
 import { cmakeUpstream, type CmakeVersionSpec } from "./upstreams/cmake.js";
 import { GithubRateLimit } from "./upstreams/github.js";
 import { goUpstream, type GoVersionSpec } from "./upstreams/go.js";
@@ -60,6 +62,14 @@ export interface FakeUpstreamOptions {
   githubRedirect?: boolean;
   /** npm registry packages, served under `/npm/` (reach it with npm_config_registry=npmRegistryUrl(origin), not DEVENV_MIRRORS). */
   npm?: NpmPackageSpec[];
+  /**
+   * The catalogue's tools (jq, ripgrep, gh, kubectl, terraform, … with their real asset names; see
+   * upstreams/catalog-tools.ts): true for all, or options (`only`, `realChecksums`, `realDigests`).
+   * Also serves the aqua registry snapshot (as `aquaRegistry: true`).
+   */
+  catalog?: boolean | CatalogOptions;
+  /** raw.githubusercontent.com serving the real aqua registry snapshot at its pinned ref (or options). */
+  aquaRegistry?: boolean | AquaRegistryUpstreamOptions;
   /** Extra upstream modules, consulted after the built-in ones. */
   upstreams?: Upstream[];
 }
@@ -143,6 +153,10 @@ export async function startFakeUpstream(opts: FakeUpstreamOptions = {}): Promise
     xpackUpstream(XPACK_RISCV_PACKAGE, opts.xpackRiscv, { pageSize: opts.githubPageSize, digests: opts.githubDigests, redirectDownloads: opts.githubRedirect }),
     rustUpstream(opts.rust, { pageSize: opts.githubPageSize, digests: opts.githubDigests, redirectDownloads: opts.githubRedirect }),
     npmRegistryUpstream(opts.npm),
+    ...(opts.aquaRegistry || opts.catalog ? [aquaRegistryUpstream(typeof opts.aquaRegistry === "object" ? opts.aquaRegistry : {})] : []),
+    ...(opts.catalog
+      ? catalogUpstreams({ pageSize: opts.githubPageSize, digests: opts.githubDigests, redirectDownloads: opts.githubRedirect, ...(opts.catalog === true ? {} : opts.catalog) })
+      : []),
     ...(opts.upstreams ?? []),
   ];
   const rateLimit = typeof opts.githubRateLimit === "number" ? new GithubRateLimit(opts.githubRateLimit) : opts.githubRateLimit;
