@@ -70,7 +70,7 @@ test("a failing add leaves devenv.ts and devenv.lock exactly as they were", asyn
   assert.equal(read(sb, "devenv.lock"), lock);
   const bad = await sb.run(["add", "nodejs"]);
   assert.equal(bad.code, 1);
-  assert.match(bad.stderr, /unknown tool 'nodejs'\n  hint: Did you mean 'node'\?/);
+  assert.match(bad.stderr, /unknown tool 'nodejs': no built-in recipe and no package of the aqua registry .* is called so\n  hint: Did you mean 'node'[ ?]/);
   const usage = await sb.run(["add", "node@not a range"]);
   assert.equal(usage.code, 2);
 });

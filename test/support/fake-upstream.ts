@@ -68,7 +68,7 @@ export interface FakeUpstreamOptions {
    * Also serves the aqua registry snapshot (as `aquaRegistry: true`).
    */
   catalog?: boolean | CatalogOptions;
-  /** raw.githubusercontent.com serving the real aqua registry snapshot at its pinned ref (or options). */
+  /** raw.githubusercontent.com serving the real aqua registry snapshot at its pinned ref (or options); default on, false for none. */
   aquaRegistry?: boolean | AquaRegistryUpstreamOptions;
   /** Extra upstream modules, consulted after the built-in ones. */
   upstreams?: Upstream[];
@@ -153,7 +153,7 @@ export async function startFakeUpstream(opts: FakeUpstreamOptions = {}): Promise
     xpackUpstream(XPACK_RISCV_PACKAGE, opts.xpackRiscv, { pageSize: opts.githubPageSize, digests: opts.githubDigests, redirectDownloads: opts.githubRedirect }),
     rustUpstream(opts.rust, { pageSize: opts.githubPageSize, digests: opts.githubDigests, redirectDownloads: opts.githubRedirect }),
     npmRegistryUpstream(opts.npm),
-    ...(opts.aquaRegistry || opts.catalog ? [aquaRegistryUpstream(typeof opts.aquaRegistry === "object" ? opts.aquaRegistry : {})] : []),
+    ...(opts.aquaRegistry !== false || opts.catalog ? [aquaRegistryUpstream(typeof opts.aquaRegistry === "object" ? opts.aquaRegistry : {})] : []),
     ...(opts.catalog
       ? catalogUpstreams({ pageSize: opts.githubPageSize, digests: opts.githubDigests, redirectDownloads: opts.githubRedirect, ...(opts.catalog === true ? {} : opts.catalog) })
       : []),

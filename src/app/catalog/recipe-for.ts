@@ -65,7 +65,8 @@ function pickRow(catalog: CompiledCatalog, req: ToolRequest, pin: RegistryPin): 
       hint: `Name one: devenv add aqua:${found[0]!.name} (or ${req.name}: { version, aqua: "${found[0]!.name}" } in devenv.ts).`,
     });
   }
-  const near = nearestNames(req.name, [...recipeNames(), ...shortNames(catalog.allRows())]);
+  // Built-in names first; very short catalogue names would "contain" almost anything typed.
+  const near = nearestNames(req.name, [...new Set([...recipeNames(), ...shortNames(catalog.allRows()).filter((n) => n.length >= 3)])]);
   throw new DevenvError("UNKNOWN_TOOL", `unknown tool '${req.name}': no built-in recipe and no package of ${at} is called so`, {
     hint: `${near.length ? `Did you mean ${near.map((n) => `'${n}'`).join(" or ")}? ` : ""}'devenv search <text>' searches the catalogue; a tool on GitHub releases: devenv add github:<owner>/<repo>.`,
   });

@@ -181,11 +181,23 @@ function call(src: string, name: string, args: Value[], data: ConstraintData): V
 }
 
 /**
+ * A version as Masterminds/semver's NewVersion reads it: missing minor and patch are 0 ("1.6" is
+ * 1.6.0, "v2" 2.0.0), a pre-release needs its dash ("1.5rc1" is no version).
+ */
+const MASTERMINDS = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
+
+export function mastermindsVersion(version: string): string | null {
+  const m = MASTERMINDS.exec(version);
+  if (!m) return null;
+  return semver.valid(`${m[1]}.${m[2] ?? 0}.${m[3] ?? 0}${m[4] ?? ""}${m[5] ?? ""}`, { loose: true });
+}
+
+/**
  * Masterminds/semver constraints (what aqua uses) in node-semver terms: `,` is "and", `||` "or",
  * `= x` and `!= x` as written. A version that is not semver (2.0.0b19) satisfies no range.
  */
 function satisfies(version: string, constraint: string, src: string): boolean {
-  const v = semver.valid(version.replace(/^v/, ""), { loose: true });
+  const v = mastermindsVersion(version);
   if (!v) return false;
   return constraint.split("||").some((alt) =>
     alt.split(",").every((part) => {

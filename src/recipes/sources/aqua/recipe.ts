@@ -104,7 +104,7 @@ export function aquaRecipe(key: string, pkg: AquaPackage, catalog: CatalogRecord
       if (digest) return { ...file, sha256: digest, checksum: "digest" };
       const weak = r.checksum && !published ? ` (it publishes only a ${r.checksum.algorithm}, too weak to lock)` : "";
       throw new ChecksumMissingError(`${key} ${version}: no published sha256 for ${r.asset ?? r.url}${weak}`, file, {
-        hint: `The upstream publishes no checksum devenv can use and GitHub lists no digest for it. To lock it anyway, hash it on first download: ${key}: { version: "${version}", checksum: "first-download" } in devenv.ts, or --trust-first-download.`,
+        hint: "The upstream publishes no checksum devenv can use, and GitHub lists no digest for it.",
       });
     },
 
