@@ -4,9 +4,10 @@ import { contextFor } from "../common.js";
 import { printJson, printText } from "../output.js";
 import { table } from "../table.js";
 
-export default async function search(text: string | undefined, opts: { json?: boolean }, cmd: Command): Promise<number> {
+export default async function search(words: string[] | undefined, opts: { json?: boolean }, cmd: Command): Promise<number> {
   const ctx = contextFor(cmd);
-  const { rows, catalogue } = await searchTools(ctx, text ?? "");
+  const text = (words ?? []).join(" ");
+  const { rows, catalogue } = await searchTools(ctx, text);
   if (catalogue) ctx.reporter.warn(`built-in tools only: ${catalogue}`);
   if (opts.json) printJson(rows);
   else if (!rows.length) printText(`no tool matches '${text}'\n`);
