@@ -43,6 +43,11 @@ test("override replacements are laid over the entry's; format_overrides; an over
   assert.equal(renderPackage(p, "v1.0.0", "linux-x64").asset, "tool-Linux-x86_64.tar.gz");
   assert.equal(renderPackage(p, "v1.0.0", "darwin-x64").asset, "tool-macos-x86_64.zip");
   assert.equal(renderPackage(p, "v1.0.0", "darwin-arm64").archive, "zip");
+  const musl = pkg({ asset: "tool-gnu", format: "raw", overrides: [{ goos: "linux", variants: [{ key: "libc", value: "musl" }], asset: "tool-musl" }] });
+  assert.equal(renderPackage(musl, "v1", "linux-x64").asset, "tool-gnu", "a libc=musl override is not devenv's Linux");
+  const glibc = pkg({ asset: "tool", format: "raw", overrides: [{ goos: "linux", variants: [{ key: "libc", value: "glibc" }], asset: "tool-glibc" }] });
+  assert.equal(renderPackage(glibc, "v1", "linux-arm64").asset, "tool-glibc");
+  assert.equal(renderPackage(glibc, "v1", "darwin-arm64").asset, "tool", "macOS has no libc variant");
 });
 
 test("append_ext: an asset without an extension gets the format's unless append_ext is false", () => {
@@ -84,6 +89,7 @@ test("a version override changing the type clears the old type's fields; an entr
   assert.equal(renderPackage(p, "v1.0.0", "linux-x64").url, "https://example.test/v1.0.0/t");
   assert.equal(renderPackage(p, "v1.0.0", "linux-x64").asset, undefined);
   assert.equal(renderPackage(p, "v2.0.0", "linux-x64").url, "https://github.com/o/tool/releases/download/v2.0.0/t");
+  assert.deepEqual(renderPackage(pkg({ asset: "t.zip", files: [] }), "v1", "linux-x64").files, [{ name: "tool", src: "tool" }], "an empty files list is aqua's default");
   const plain = pkg({ asset: "t", format: "raw", version_overrides: [{ version_constraint: "true", asset: "other" }] });
   assert.equal(renderPackage(plain, "v1", "linux-x64").asset, "t");
   assert.deepEqual(aquaPlatforms(pkg({ asset: "t", supported_envs: ["linux/amd64", "darwin"], rosetta2: true })), ["linux-x64", "darwin-x64", "darwin-arm64"]);

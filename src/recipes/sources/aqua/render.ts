@@ -121,7 +121,9 @@ export function renderPackage(pkg: AquaPackage, version: string, platform: Platf
   const { format: shownFormat, archive } = type === "github_archive" ? { format: "tar.gz", archive: "tar.gz" as const } : archiveOf(name, rawFormat, fileName);
   const plain = type !== "github_archive" && isPlainFile(rawFormat, fileName);
   const { base } = splitExt(fileName);
-  const files = (list(name, info, "files") ?? [{ name: defaultCommand(name, info) }]).map((f) => {
+  const listed = list(name, info, "files") ?? [];
+  // aqua: no files (or an empty list) means one command named after the package.
+  const files = (listed.length ? listed : [{ name: defaultCommand(name, info) }]).map((f) => {
     const file = f as Info;
     const cmd = file && str(name, file, "name");
     if (!cmd || cmd.includes("/")) throw new AquaUnsupportedError(name, `a file entry named '${cmd ?? ""}'`);
@@ -132,7 +134,6 @@ export function renderPackage(pkg: AquaPackage, version: string, platform: Platf
     if (!safeSrc(src)) throw new AquaUnsupportedError(name, `the file path '${src}'`);
     return { name: cmd, src };
   });
-  if (files.length === 0) throw new AquaUnsupportedError(name, "an empty files list");
 
   const out: AquaRendered = { package: name, type: type as AquaRendered["type"], version, url, format: shownFormat, archive, files };
   if (repo) out.repo = repo;
