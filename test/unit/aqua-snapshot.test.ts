@@ -49,6 +49,8 @@ test("every entry of the snapshot renders or is refused naming why, at real vers
   const byType = new Map<string, { entries: number; refused: number }>();
   const refusedEntries: string[] = [];
   const extMismatch: string[] = [];
+  let extMismatchAll = 0;
+  const extMismatchEntries = new Set<string>();
   const unexpected: string[] = [];
   for (const pkg of packages) {
     const name = aquaPackageName(pkg);
@@ -72,7 +74,11 @@ test("every entry of the snapshot renders or is refused naming why, at real vers
           const leaf = r.type === "github_archive" ? "x.tar.gz" : new URL(r.url).pathname.split("/").pop()!;
           const ext = splitExt(decodeURIComponent(leaf)).ext;
           const named = { tgz: "tar.gz", txz: "tar.xz", tbz: "tar.bz2", tbz2: "tar.bz2", tzst: "tar.zst" }[ext] ?? ext;
-          if (n === 0 && named !== r.archive && !(named === "raw" && r.archive === "raw")) extMismatch.push(`${name} ${version} ${platform}: ${r.format} ${leaf}`);
+          if (named !== r.archive) {
+            extMismatchAll++;
+            extMismatchEntries.add(name);
+            if (n === 0) extMismatch.push(`${name} ${version} ${platform}: ${r.format} ${leaf}`);
+          }
         } catch (e) {
           if (e instanceof AquaNoAssetError) {
             assert.ok(!platforms.includes(platform), `${name} ${version} ${platform}: no asset but aquaPlatforms lists it`);
@@ -99,6 +105,6 @@ test("every entry of the snapshot renders or is refused naming why, at real vers
   console.log(`refused github_release+http: ${ghRefused} of ${gh} (${((100 * ghRefused) / gh).toFixed(2)} %)`);
   console.log(`refusals (entry × version × platform) by reason: ${JSON.stringify(Object.fromEntries([...refusedBy].sort((a, b) => b[1] - a[1])))}`);
   console.log(`refused github_release/http entries: ${refusedEntries.filter((e) => /github_release|http/.test(e)).join(", ")}`);
-  console.log(`URL extension disagrees with the format (latest versions, entry × platform): ${extMismatch.length}; e.g. ${extMismatch.slice(0, 12).join("; ")}`);
+  console.log(`URL extension disagrees with the format: ${extMismatchAll} of ${counts.renders} renders (entries: ${[...extMismatchEntries].join(", ")}); at latest versions ${extMismatch.length} (entry × platform): ${extMismatch.join("; ")}`);
   assert.ok(ghRefused <= 0.02 * gh, `${ghRefused} of ${gh} github_release/http entries refused`);
 });

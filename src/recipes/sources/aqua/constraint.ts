@@ -4,8 +4,8 @@
  * `Version startsWith "cli-"`, `contains`, `matches`, `semver("<= 1.2.3")`, `semverWithVersion(">= 1", trimPrefix(Version,
  * "cli-"))`, `and`/`&&`, `or`/`||`, `not`, parentheses. Anything else is an error naming it. Pure.
  */
-import semver from "semver";
 import { DevenvError } from "../../../errors.js";
+import { compareGoVersions, parseGoVersion } from "./go-version.js";
 
 type Value = string | boolean | string[];
 export interface ConstraintData {
@@ -181,34 +181,24 @@ function call(src: string, name: string, args: Value[], data: ConstraintData): V
 }
 
 /**
- * A version as Masterminds/semver's NewVersion reads it: missing minor and patch are 0 ("1.6" is
- * 1.6.0, "v2" 2.0.0), a pre-release needs its dash ("1.5rc1" is no version).
+ * aqua's version comparison (its pkg/expr): `,`-separated parts, each `>=`, `<=`, `!=`, `>`, `<` or
+ * `=` and a version, all of which must hold, compared as hashicorp/go-version does ("1.6" is 1.6.0,
+ * "1.5rc2" a pre-release). A version go-version cannot read (or a commit hash) satisfies nothing; so
+ * does a part whose version cannot be read, as in aqua. A part without an operator is refused.
  */
-const MASTERMINDS = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
+const OPS = [">=", "<=", "!=", ">", "<", "="] as const;
 
-export function mastermindsVersion(version: string): string | null {
-  const m = MASTERMINDS.exec(version);
-  if (!m) return null;
-  return semver.valid(`${m[1]}.${m[2] ?? 0}.${m[3] ?? 0}${m[4] ?? ""}${m[5] ?? ""}`, { loose: true });
-}
-
-/**
- * Masterminds/semver constraints (what aqua uses) in node-semver terms: `,` is "and", `||` "or",
- * `= x` and `!= x` as written. A version that is not semver (2.0.0b19) satisfies no range.
- */
 function satisfies(version: string, constraint: string, src: string): boolean {
-  const v = mastermindsVersion(version);
+  if (/^[0-9a-f]{40}$/.test(version)) return false;
+  const v = parseGoVersion(version);
   if (!v) return false;
-  return constraint.split("||").some((alt) =>
-    alt.split(",").every((part) => {
-      const m = /^\s*(<=|>=|!=|=|<|>|~|\^)?\s*v?(\S+)\s*$/.exec(part);
-      if (!m) throw new ConstraintError(src, `semver constraint '${part.trim()}' cannot be read`);
-      const op = m[1] ?? "=";
-      const want = semver.valid(m[2]!, { loose: true }) ?? semver.coerce(m[2]!)?.version;
-      if (!want) throw new ConstraintError(src, `'${m[2]}' in '${part.trim()}' is not a version`);
-      if (op === "!=") return !semver.eq(v, want);
-      if (op === "~" || op === "^") return semver.satisfies(v, `${op}${want}`, { includePrerelease: true });
-      return semver.satisfies(v, `${op === "=" ? "" : op}${want}`, { includePrerelease: true });
-    }),
-  );
+  return constraint.trim().split(",").every((part) => {
+    const c = part.trim();
+    const op = OPS.find((o) => c.startsWith(o));
+    if (!op) throw new ConstraintError(src, `semver constraint '${c}' has no operator (>=, <=, !=, >, <, =)`);
+    const want = parseGoVersion(c.slice(op.length).trim());
+    if (!want) return false;
+    const cmp = compareGoVersions(v, want);
+    return { ">=": cmp >= 0, "<=": cmp <= 0, "!=": cmp !== 0, ">": cmp > 0, "<": cmp < 0, "=": cmp === 0 }[op];
+  });
 }

@@ -9,48 +9,18 @@
  * entry says does not exist is AquaNoAssetError. Never a guessed URL. Pure.
  */
 import type { PlatformKey } from "../../../platform/keys.js";
-import { ALL_PLATFORMS } from "../../../platform/keys.js";
 import { checksumSpec } from "./checksum-spec.js";
-import { archName, aquaRuntime, type AquaRuntime, matchEnvs, replaced } from "./envs.js";
-import { bool, checkKeys, type Info, list, obj, PACKAGE_KEYS, str, stringMap, strings } from "./fields.js";
+import { archName, replaced } from "./envs.js";
+import { bool, type Info, list, obj, str, stringMap } from "./fields.js";
 import { appendExt, archiveOf, isPlainFile, splitExt } from "./formats.js";
-import { applyRuntimeOverrides } from "./overrides.js";
+import { resolve } from "./platforms.js";
 import { renderIn } from "./render-template.js";
-import { AquaNoAssetError, type AquaPackage, aquaPackageName, type AquaRendered, AquaUnsupportedError } from "./types.js";
-import { selectVersion } from "./versions.js";
+import { type AquaPackage, type AquaRendered, AquaUnsupportedError } from "./types.js";
+
+export { aquaPlatforms } from "./platforms.js";
 
 const SIGNATURES = ["cosign", "slsa_provenance", "github_artifact_attestations", "minisign"] as const;
 const GITHUB_TYPES = new Set(["github_release", "github_archive", "github_content"]);
-
-/** The entry for a tag (or, without one, its top level) and a platform, after every override; throws AquaNoAssetError where it has nothing. */
-function resolve(pkg: AquaPackage, version: string | undefined, platform: PlatformKey): { name: string; info: Info; rt: AquaRuntime } {
-  const name = aquaPackageName(pkg);
-  checkKeys(name, pkg, PACKAGE_KEYS, "");
-  const rt = aquaRuntime(platform);
-  const info = applyRuntimeOverrides(name, version === undefined ? { ...pkg } : selectVersion(pkg, version), rt);
-  const shown = version ?? "(any version)";
-  const envs = strings(name, info, "supported_envs");
-  if (envs && !matchEnvs(envs, rt, bool(name, info, "rosetta2") === true)) {
-    throw new AquaNoAssetError(name, shown, platform, `the registry lists only ${envs.join(", ") || "no platforms"}`);
-  }
-  if (bool(name, info, "no_asset") === true) throw new AquaNoAssetError(name, shown, platform, "the registry says this version has no release asset (no_asset)");
-  const message = str(name, info, "error_message");
-  if (message) throw new AquaNoAssetError(name, shown, platform, message);
-  return { name, info, rt };
-}
-
-/** Which of devenv's platforms the entry has a build for (at `version`, else at its top level). */
-export function aquaPlatforms(pkg: AquaPackage, version?: string): PlatformKey[] {
-  return ALL_PLATFORMS.filter((p) => {
-    try {
-      resolve(pkg, version, p);
-      return true;
-    } catch (e) {
-      if (e instanceof AquaNoAssetError) return false;
-      throw e;
-    }
-  });
-}
 
 function varsOf(name: string, info: Info): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -70,6 +40,15 @@ function defaultCommand(name: string, info: Info): string {
   const pkgName = str(name, info, "name");
   if (repo && !pkgName) return repo;
   return (pkgName ?? name).slice((pkgName ?? name).lastIndexOf("/") + 1);
+}
+
+/** aqua's asset name for an http download: the URL path's last segment, unescaped. */
+function lastSegment(name: string, url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "");
+  } catch {
+    throw new AquaUnsupportedError(name, `the URL '${url}'`, "it cannot be read as a URL");
+  }
 }
 
 const safeSrc = (s: string) => s !== "" && !s.startsWith("/") && !s.split("/").includes("..");
@@ -106,7 +85,7 @@ export function renderPackage(pkg: AquaPackage, version: string, platform: Platf
   } else if (type === "http") {
     url = ext(renderIn(name, "url", str(name, info, "url") ?? "", data));
     if (!/^https?:\/\/[^/\s]+\/\S*$/.test(url)) throw new AquaUnsupportedError(name, `the URL '${url}'`);
-    fileName = decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "");
+    fileName = lastSegment(name, url);
   } else if (type === "github_content") {
     const path = ext(renderIn(name, "path", str(name, info, "path") ?? "", data));
     if (!safeSrc(path)) throw new AquaUnsupportedError(name, `the content path '${path}'`);
@@ -121,7 +100,9 @@ export function renderPackage(pkg: AquaPackage, version: string, platform: Platf
   const { format: shownFormat, archive } = type === "github_archive" ? { format: "tar.gz", archive: "tar.gz" as const } : archiveOf(name, rawFormat, fileName);
   const plain = type !== "github_archive" && isPlainFile(rawFormat, fileName);
   const { base } = splitExt(fileName);
-  const files = (list(name, info, "files") ?? [{ name: defaultCommand(name, info) }]).map((f) => {
+  const listed = list(name, info, "files") ?? [];
+  // aqua: no files (or an empty list) means one command named after the package.
+  const files = (listed.length ? listed : [{ name: defaultCommand(name, info) }]).map((f) => {
     const file = f as Info;
     const cmd = file && str(name, file, "name");
     if (!cmd || cmd.includes("/")) throw new AquaUnsupportedError(name, `a file entry named '${cmd ?? ""}'`);
@@ -132,7 +113,6 @@ export function renderPackage(pkg: AquaPackage, version: string, platform: Platf
     if (!safeSrc(src)) throw new AquaUnsupportedError(name, `the file path '${src}'`);
     return { name: cmd, src };
   });
-  if (files.length === 0) throw new AquaUnsupportedError(name, "an empty files list");
 
   const out: AquaRendered = { package: name, type: type as AquaRendered["type"], version, url, format: shownFormat, archive, files };
   if (repo) out.repo = repo;
