@@ -20,7 +20,7 @@ const fresh = projectSandboxes(() => fake.mirrors);
 const ALL4 = `platforms: ["linux-x64", "linux-arm64", "darwin-x64", "darwin-arm64"],`;
 const project = (tools = "") => `import { defineConfig } from "devenv";\nexport default defineConfig({\n  ${ALL4}\n  tools: {${tools}},\n});\n`;
 const lockOf = (sb: Sandbox) => JSON.parse(readFileSync(join(sb.project, "devenv.lock"), "utf8")) as {
-  tools: Record<string, { version: string; source: string; catalog?: { package: string }; platforms: Record<string, { url: string; sha256?: string; checksum: string; format: string }> }>;
+  tools: Record<string, { version: string; source: string; catalog?: { package: string }; platforms: Record<string, { url: string; sha256?: string; integrity?: string; checksum: string; format: string }> }>;
 };
 
 type Platform = "linux-x64" | "linux-arm64" | "darwin-x64" | "darwin-arm64";
