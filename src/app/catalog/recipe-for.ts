@@ -20,10 +20,16 @@ import { AQUA_REGISTRY, currentPin, pinOf, type RegistryPin } from "./pins.js";
 export async function catalogRecipe(ctx: AppContext, req: ToolRequest, entry?: LockEntry): Promise<Recipe> {
   const { github, asset, bin } = req.options;
   if (typeof github === "string") {
-    return githubRecipe(req.name, github, {
+    const recipe = githubRecipe(req.name, github, {
       ...(typeof asset === "string" ? { asset } : {}),
       ...(Array.isArray(bin) ? { bin: bin.map(String) } : {}),
     });
+    return {
+      ...recipe,
+      source: `github:${github}`,
+      versionsKey: `github+${github.replace("/", "+")}`,
+      options: [...new Set([...(recipe.options ?? []), "github"])],
+    };
   }
   const pin = lockedPin(req.name, entry) ?? currentPin();
   const catalog = await openAquaCatalog(ctx, pin);
