@@ -1,6 +1,7 @@
-/** `npm run bench -- <name…>`: install, hook, gc, watch. Writes docs/benchmarks.md. */
+/** `npm run bench -- <name…>`: install, hook, gc, watch, catalog. Writes docs/benchmarks.md. */
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { benchCatalog } from "./catalog.js";
 import { benchGc } from "./gc.js";
 import { benchHook } from "./hook.js";
 import { benchInstall } from "./install.js";
@@ -13,6 +14,7 @@ const benches: Record<string, (runs: number) => Promise<string>> = {
   hook: (runs) => benchHook(repo, runs),
   gc: (runs) => benchGc(repo, runs),
   watch: (runs) => benchWatch(repo, runs),
+  catalog: (runs) => benchCatalog(repo, runs),
 };
 
 const args = process.argv.slice(2);
