@@ -39,7 +39,8 @@ export interface PickedAsset {
 }
 
 export class AssetPickError extends DevenvError {
-  constructor(message: string, readonly candidates: readonly string[], hint: string) {
+  /** `none`: nothing fits; `ambiguous`: `candidates` fit equally well. */
+  constructor(message: string, readonly kind: "none" | "ambiguous", readonly candidates: readonly string[], hint: string) {
     super("UNSUPPORTED_PLATFORM", message, { hint });
     this.name = "AssetPickError";
   }
@@ -110,14 +111,14 @@ export function pickAsset(assetNames: readonly string[], platform: PlatformKey, 
   if (ranked.length === 0) {
     const shown = (pattern ? pool : assetNames.filter((n) => !assetTraits(n).skip)).slice(0, 30);
     const what = pattern ? `no asset matching ${JSON.stringify(opts.asset)} is` : "no asset is";
-    throw new AssetPickError(`${opts.repo}: ${what} a ${platform} build`, shown, shown.length
+    throw new AssetPickError(`${opts.repo}: ${what} a ${platform} build`, "none", shown, shown.length
       ? `Assets: ${shown.join(", ")}. Name the right one with ${override} (glob; {os} and {arch} stand for the platform's spellings), or drop ${platform} from 'platforms'.`
       : `The release has no program builds devenv can unpack. Drop ${platform} from 'platforms', or give the tool inline in devenv.ts.`);
   }
   const best = ranked[0]!;
   const tied = ranked.filter((x) => compare(x.r, best.r) === 0).map((x) => x.t.name);
   if (tied.length > 1) {
-    throw new AssetPickError(`${opts.repo}: ${tied.length} assets fit ${platform} equally well: ${tied.join(", ")}`, tied,
+    throw new AssetPickError(`${opts.repo}: ${tied.length} assets fit ${platform} equally well: ${tied.join(", ")}`, "ambiguous", tied,
       `Say which with ${override}, e.g. asset: ${JSON.stringify(globFor(tied[0]!))}.`);
   }
   return { name: best.t.name, format: best.t.format! };

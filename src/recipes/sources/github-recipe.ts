@@ -12,7 +12,7 @@ import { ChecksumMissingError } from "../checksums.js";
 import { defineRecipe, ALL_PLATFORMS, type InstallTree, type PlatformKey, type Recipe, type ToolOptions, type VersionInfo } from "../types.js";
 import { githubRelease, githubReleases, type GithubAsset, type GithubRelease } from "./github.js";
 import { releaseAssetChecksum } from "./github-checksum.js";
-import { assetFits, pickAsset, type PickOptions } from "./github-pick.js";
+import { assetFits, AssetPickError, pickAsset, type PickOptions } from "./github-pick.js";
 
 export interface GithubRecipeOptions {
   asset?: string;
@@ -61,7 +61,7 @@ export function githubRecipe(name: string, repo: string, options: GithubRecipeOp
         return true;
       } catch (e) {
         // Two equal candidates: the platform has a build; the lock shows the error with both names.
-        return e instanceof DevenvError && /equally well/.test(e.message);
+        return e instanceof AssetPickError && e.kind === "ambiguous";
       }
     });
   };
