@@ -45,6 +45,14 @@ test("Bitcoin Core 22.0 SHA256SUMS of two guix signers: each read alone; merged,
     e instanceof ChecksumDocError && /bitcoin-22\.0-win64-debug\.zip is listed 2 times with different hashes \(lines 21, 38\)/.test(e.message));
 });
 
+test("HashiCorp's SHA256SUMS (terraform 0.6.8), as published and indented as a cookbook quotes it", () => {
+  const doc = real("terraform_0.6.8_SHA256SUMS");
+  const linux = "fd61718820c3f2334276517a89694cebe82db354b584ea90c376f1c6d34bb92d";
+  assert.deepEqual(findChecksum(doc, spec("terraform_0.6.8_linux_amd64.zip")), { hex: linux });
+  assert.deepEqual(findChecksum(doc.replace(/^/gm, "  "), spec("terraform_0.6.8_linux_amd64.zip")), { hex: linux });
+  assert.equal(findChecksum(doc, spec("terraform_0.6.8_darwin_arm64.zip")), undefined, "no Apple silicon build in 2015");
+});
+
 test("goreleaser's checksums.txt (Kong/deck): the darwin_all and linux archives", () => {
   const doc = real("deck-goreleaser-checksums.txt");
   assert.deepEqual(findChecksum(doc, spec("deck_v1.29.2_lookUpTags_darwin_all.tar.gz")), { hex: "52dd812e19ad482a840153f0da92f453f31be59aefed62ae3bd836dc0f9136bb" });
