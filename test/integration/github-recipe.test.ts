@@ -107,6 +107,7 @@ test("versions: tags as published, GitHub prereleases marked (latest and ranges 
 });
 
 test("artifact: the asset per platform with the sha256 of the release's checksums list", async () => {
+  const before = { tag: fake.count("/api.github.com/repos/acme/widget/releases/tags/v2.0.0"), sums: fake.count("/github.com/acme/widget/releases/download/v2.0.0/widget_2.0.0_checksums.txt") };
   const want: Record<PlatformKey, [string, Buffer]> = {
     "linux-x64": ["widget_2.0.0_linux_amd64.tar.gz", W2.linuxX64],
     "linux-arm64": ["widget_2.0.0_linux_arm64.tar.gz", W2.linuxArm64],
@@ -118,6 +119,9 @@ test("artifact: the asset per platform with the sha256 of the release's checksum
     assert.deepEqual(a, { url: `${DL}/v2.0.0/${name}`, format: "tar.gz", strip: "auto", size: bytes.length, sha256: sha256hex(bytes), checksum: "checksum-file" }, platform);
     assert.equal(widget.acceptsUrl("v2.0.0", platform, a.url, {}), true);
   }
+  // Four platforms, one release request and one read of the checksums list.
+  assert.equal(fake.count("/api.github.com/repos/acme/widget/releases/tags/v2.0.0") - before.tag, 1);
+  assert.equal(fake.count("/github.com/acme/widget/releases/download/v2.0.0/widget_2.0.0_checksums.txt") - before.sums, 1);
   assert.equal(widget.acceptsUrl("v2.0.0", "linux-x64", `${DL}/v2.0.0/widget_2.0.0_linux_amd64.deb`, {}), false);
   assert.equal(widget.acceptsUrl("v2.0.0", "linux-x64", `${DL}/v2.0.0/widget_2.0.0_linux_arm64.tar.gz`, {}), false);
   assert.equal(widget.acceptsUrl("v2.0.0", "linux-x64", `https://github.com/other/widget/releases/download/v2.0.0/widget_2.0.0_linux_amd64.tar.gz`, {}), false);

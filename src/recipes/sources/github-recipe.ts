@@ -11,6 +11,7 @@ import { DevenvError } from "../../errors.js";
 import { ChecksumMissingError } from "../checksums.js";
 import { defineRecipe, ALL_PLATFORMS, type InstallTree, type PlatformKey, type Recipe, type ToolOptions, type VersionInfo } from "../types.js";
 import { githubRelease, githubReleases, type GithubAsset, type GithubRelease } from "./github.js";
+import { fetchChecksumDoc } from "./checksum-fetch.js";
 import { releaseAssetChecksum } from "./github-checksum.js";
 import { assetFits, AssetPickError, pickAsset, type PickOptions } from "./github-pick.js";
 
@@ -50,6 +51,18 @@ export function githubRecipe(name: string, repo: string, options: GithubRecipeOp
   }
   const defaults: ToolOptions = { ...(options.asset ? { asset: options.asset } : {}), ...(options.bin ? { bin: options.bin } : {}) };
   const merged = (o: ToolOptions) => ({ ...defaults, ...o });
+  // Locking asks for four platforms of one release: one API request and one read of each checksum
+  // document, not four (the unauthenticated API allows 60 requests an hour). A failure is not kept.
+  const memo = new Map<string, Promise<unknown>>();
+  const once = <T>(key: string, make: () => Promise<T>): Promise<T> => {
+    let p = memo.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = make();
+      memo.set(key, p);
+      p.catch(() => memo.delete(key));
+    }
+    return p;
+  };
   const download = (tag: string, asset: string) =>
     `https://github.com/${repo}/releases/download/${encodeURIComponent(tag)}/${encodeURIComponent(asset)}`;
 
@@ -92,13 +105,14 @@ export function githubRecipe(name: string, repo: string, options: GithubRecipeOp
 
     async artifact({ http }, version, platform, o) {
       if (!SAFE_TAG.test(version)) throw new DevenvError("USAGE", `${name}: '${version}' is not a release tag devenv uses`, { hint: `See 'devenv versions ${name}'.` });
-      const release = await githubRelease(http, repo, version);
+      const release = await once(`release:${version}`, () => githubRelease(http, repo, version));
       checkListing(repo, release);
       const picked = pickAsset(release.assets.map((a) => a.name), platform, opts(repo, merged(o)));
       const asset = release.assets.find((a) => a.name === picked.name) as GithubAsset;
       const url = download(release.tag_name, asset.name);
       const file = { url, format: picked.format, strip: picked.format === "raw" ? 0 : ("auto" as const), size: asset.size };
-      const sum = await releaseAssetChecksum(http, repo, version, release.assets, asset, (n) => download(release.tag_name, n));
+      const sum = await releaseAssetChecksum(http, repo, version, release.assets, asset, (n) => download(release.tag_name, n),
+        (url) => once(`doc:${url}`, () => fetchChecksumDoc(http, url)));
       if (!sum) {
         throw new ChecksumMissingError(`${name} ${version}: ${repo} publishes no sha256 for ${asset.name} (no checksums file or .sha256 in the release, and GitHub lists no digest for it: uploaded before 2025-06-03)`,
           file, { hint: `Opt in to hashing the first download for ${name} (first-download), or pin the sha256 inline in devenv.ts.` });
