@@ -156,7 +156,8 @@ const MAX_ENTRIES = 5000;
  * and the repository's. A raw download is `bin/<tool name>` already. Searched breadth-first (the
  * shallowest wins: `bin/gh` before `share/…/gh`), at most 5 levels and 5000 entries. Nothing named
  * so: the one file at the top or in `bin/` that looks like a program (no extension, no README or
- * LICENSE), as ripgrep's `rg`; several or none is an error listing them.
+ * LICENSE), as ripgrep's `rg`, linked under its own name, or under the tool's when it is the tool's
+ * name with a platform suffix (`yq_linux_amd64` → `yq`); several or none is an error listing them.
  */
 export function linkCommands(tree: InstallTree, toolName: string, repo: string, bin: string[] | undefined): void {
   if (!tree.kind || !tree.makeExecutable) throw new Error("this install tree cannot tell files from directories");
@@ -193,7 +194,10 @@ export function linkCommands(tree: InstallTree, toolName: string, repo: string, 
         hint: `Say which with bin: ["<name>"] in devenv.ts${programs.length ? `, e.g. bin: ["${programs[0]}"]` : ""}.`,
       });
     }
-    links.set(programs[0]!, files.get(programs[0]!)!);
+    // `yq_linux_amd64` in yq's tarball is the tool under its asset's name: the command is `yq`.
+    const only = programs[0]!;
+    const named = wanted.find((w) => only.toLowerCase().startsWith(`${w.toLowerCase()}_`) || only.toLowerCase().startsWith(`${w.toLowerCase()}-`));
+    links.set(named ?? only, files.get(only)!);
   }
   for (const [cmd, rel] of links) {
     tree.makeExecutable(rel);
