@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { ChecksumDocError, CHECKSUM_DOC_MAX_BYTES, findChecksum, normalizeDigest } from "../../src/recipes/sources/aqua/checksum-doc.js";
+import { ChecksumDocError, CHECKSUM_DOC_MAX_BYTES, findChecksum, normalizeDigest, sriOf } from "../../src/recipes/sources/aqua/checksum-doc.js";
 import { compileRe2, Re2Error } from "../../src/recipes/sources/aqua/re2.js";
 import type { AquaChecksumSpec } from "../../src/recipes/sources/aqua/types.js";
 import { repoRoot } from "../helpers/cli.js";
@@ -97,6 +97,7 @@ test("a single bare hash is every file's (a sidecar); raw documents may carry a 
   const b64 = Buffer.from(hex, "hex").toString("base64");
   assert.deepEqual(findChecksum(`SHA256 (tool) = ${b64}\n`, spec("tool")), { hex });
   assert.equal(normalizeDigest(b64.slice(0, -2) + "==", "sha256"), undefined, "base64 that is not the canonical encoding of 32 bytes");
+  assert.equal(sriOf("ab".repeat(64), "sha512"), `sha512-${Buffer.alloc(64, 0xab).toString("base64")}`);
 });
 
 test("hash lengths are checked against the algorithm: a sha512 document read for sha256, a short hash, a raw one of the wrong size", () => {

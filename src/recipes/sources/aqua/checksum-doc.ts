@@ -49,6 +49,15 @@ export function normalizeDigest(hash: string, algorithm: ChecksumAlgorithm): str
   return undefined;
 }
 
+/**
+ * A sha512 hex digest as the SRI string a lock's `integrity` holds
+ * (`sha512-<base64>`), for upstreams that publish no sha256; sha256 stays hex in `sha256`.
+ */
+export function sriOf(hex: string, algorithm: "sha512"): string {
+  if (!/^[0-9a-f]{128}$/.test(hex)) throw new Error(`not a ${algorithm} hex digest: ${hex.slice(0, 20)}…`);
+  return `${algorithm}-${Buffer.from(hex, "hex").toString("base64")}`;
+}
+
 /** The name a line gives, without sha256sum's `*` (binary mode) and a leading `./`. */
 export function entryName(name: string): string {
   return name.trim().replace(/^\*/, "").replace(/^(\.\/)+/, "");
