@@ -48,7 +48,7 @@ const PACKAGE_EXT = /\.(deb|rpm|apk|msi|msix|appx|pkg|mpkg|dmg|exe|appimage|snap
 /** Compressions devenv does not unpack (a lone .gz is one compressed file, not a tar). */
 const UNSUPPORTED_EXT = /\.(tar\.bz2|tbz2?|bz2|7z|rar|lz|lzma|tar\.lz|tar\.lzma|gz|xz|zst|z|cpio|xar)$/i;
 /** Name tokens of assets that are no program build for the platform. */
-const NOT_A_BUILD = tok("src|source|sources|vendor|vendored|debug|dbg|debuginfo|symbols|dsym|pdb|test|tests|checksums?|sha\\d*sums?|shasums?|sums|completions?|completion|manpages?|man|docs?|license|readme|changelog|installer|setup|update|updater|headers|devel|sdk");
+const NOT_A_BUILD = tok("src|source|sources|vendor|vendored|debug|dbg|debuginfo|symbols|dsym|pdb|test|tests|checksums?|sha\\d*sums?|shasums?|sums|completions?|completion|manpages?|man|docs?|license|readme|changelog|installer|setup|update|updater|headers");
 
 const FORMATS: Array<[RegExp, ArchiveFormat]> = [
   [/\.(tar\.gz|tgz)$/i, "tar.gz"],

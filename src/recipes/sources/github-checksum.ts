@@ -34,13 +34,16 @@ export interface FoundChecksum {
   from: string;
 }
 
-export async function releaseAssetChecksum(http: Http, repo: string, tag: string, assets: readonly GithubAsset[], asset: GithubAsset, downloadUrl: (name: string) => string): Promise<FoundChecksum | undefined> {
+export async function releaseAssetChecksum(
+  http: Http, repo: string, tag: string, assets: readonly GithubAsset[], asset: GithubAsset, downloadUrl: (name: string) => string,
+  read: (url: string) => Promise<string> = (url) => fetchChecksumDoc(http, url),
+): Promise<FoundChecksum | undefined> {
   const digest = digestToSha256(asset.digest);
   let found: FoundChecksum | undefined;
   for (const doc of [...checksumListAssets(assets), ...sidecarAssets(assets, asset.name)]) {
     if (doc.name === asset.name) continue;
     const url = downloadUrl(doc.name);
-    const text = await fetchChecksumDoc(http, url);
+    const text = await read(url);
     const hit = findChecksum(text, { url, algorithm: "sha256", fileFormat: "default", lookup: asset.name });
     if (!hit) continue;
     if (found && found.sha256 !== hit.hex) {

@@ -16,7 +16,8 @@
  * characters, `?` one character, and `{os}`/`{arch}` any spelling of the platform's OS
  * (linux; darwin, macos, mac, osx, apple) and CPU (x86_64, amd64, x64; aarch64, arm64), ignoring case.
  * The assets it matches whose names say another platform are dropped; among the rest the order
- * above decides, so `asset: "*-musl.tar.gz"` still picks per CPU.
+ * above decides, so `asset: "*-musl.tar.gz"` still picks per CPU. A pattern that matches exactly
+ * one asset devenv can unpack picks it whatever its name says.
  */
 import { DevenvError } from "../../errors.js";
 import type { ArchiveFormat, PlatformKey } from "../types.js";
@@ -38,7 +39,8 @@ export interface PickedAsset {
 }
 
 export class AssetPickError extends DevenvError {
-  constructor(message: string, readonly candidates: readonly string[], hint: string) {
+  /** `none`: nothing fits; `ambiguous`: `candidates` fit equally well. */
+  constructor(message: string, readonly kind: "none" | "ambiguous", readonly candidates: readonly string[], hint: string) {
     super("UNSUPPORTED_PLATFORM", message, { hint });
     this.name = "AssetPickError";
   }
@@ -95,24 +97,28 @@ export function pickAsset(assetNames: readonly string[], platform: PlatformKey, 
   const repoName = opts.repo.split("/")[1]?.toLowerCase() ?? "";
   const names = [repoName, ...(opts.bin ?? []).map((b) => b.toLowerCase())].filter(Boolean);
   const pattern = opts.asset ? assetPattern(opts.asset, platform) : undefined;
-  const pool = pattern ? assetNames.filter((n) => pattern.test(n)) : assetNames;
+  const pool = [...new Set(pattern ? assetNames.filter((n) => pattern.test(n)) : assetNames)];
   const ranked = pool
     .map((n) => ({ t: assetTraits(n), r: undefined as number[] | undefined }))
     .map((x) => ({ ...x, r: rank(x.t, platform, names, pattern !== undefined) }))
     .filter((x): x is { t: AssetTraits; r: number[] } => x.r !== undefined)
     .sort((a, b) => compare(a.r, b.r) || a.t.name.localeCompare(b.t.name));
   const override = opts.asset ? `asset: ${JSON.stringify(opts.asset)}` : "an `asset` pattern";
+  // The pattern names one file devenv can unpack, whatever its name says (a cross toolchain's
+  // `riscv64-…` is its target, not its host): the user's word stands.
+  const lone = pattern && pool.length === 1 ? assetTraits(pool[0]!) : undefined;
+  if (ranked.length === 0 && lone?.format) return { name: lone.name, format: lone.format };
   if (ranked.length === 0) {
     const shown = (pattern ? pool : assetNames.filter((n) => !assetTraits(n).skip)).slice(0, 30);
     const what = pattern ? `no asset matching ${JSON.stringify(opts.asset)} is` : "no asset is";
-    throw new AssetPickError(`${opts.repo}: ${what} a ${platform} build`, shown, shown.length
+    throw new AssetPickError(`${opts.repo}: ${what} a ${platform} build`, "none", shown, shown.length
       ? `Assets: ${shown.join(", ")}. Name the right one with ${override} (glob; {os} and {arch} stand for the platform's spellings), or drop ${platform} from 'platforms'.`
       : `The release has no program builds devenv can unpack. Drop ${platform} from 'platforms', or give the tool inline in devenv.ts.`);
   }
   const best = ranked[0]!;
   const tied = ranked.filter((x) => compare(x.r, best.r) === 0).map((x) => x.t.name);
   if (tied.length > 1) {
-    throw new AssetPickError(`${opts.repo}: ${tied.length} assets fit ${platform} equally well: ${tied.join(", ")}`, tied,
+    throw new AssetPickError(`${opts.repo}: ${tied.length} assets fit ${platform} equally well: ${tied.join(", ")}`, "ambiguous", tied,
       `Say which with ${override}, e.g. asset: ${JSON.stringify(globFor(tied[0]!))}.`);
   }
   return { name: best.t.name, format: best.t.format! };

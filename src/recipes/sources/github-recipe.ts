@@ -11,8 +11,9 @@ import { DevenvError } from "../../errors.js";
 import { ChecksumMissingError } from "../checksums.js";
 import { defineRecipe, ALL_PLATFORMS, type InstallTree, type PlatformKey, type Recipe, type ToolOptions, type VersionInfo } from "../types.js";
 import { githubRelease, githubReleases, type GithubAsset, type GithubRelease } from "./github.js";
+import { fetchChecksumDoc } from "./checksum-fetch.js";
 import { releaseAssetChecksum } from "./github-checksum.js";
-import { assetFits, pickAsset, type PickOptions } from "./github-pick.js";
+import { assetFits, AssetPickError, pickAsset, type PickOptions } from "./github-pick.js";
 
 export interface GithubRecipeOptions {
   asset?: string;
@@ -50,6 +51,18 @@ export function githubRecipe(name: string, repo: string, options: GithubRecipeOp
   }
   const defaults: ToolOptions = { ...(options.asset ? { asset: options.asset } : {}), ...(options.bin ? { bin: options.bin } : {}) };
   const merged = (o: ToolOptions) => ({ ...defaults, ...o });
+  // Locking asks for four platforms of one release: one API request and one read of each checksum
+  // document, not four (the unauthenticated API allows 60 requests an hour). A failure is not kept.
+  const memo = new Map<string, Promise<unknown>>();
+  const once = <T>(key: string, make: () => Promise<T>): Promise<T> => {
+    let p = memo.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = make();
+      memo.set(key, p);
+      p.catch(() => memo.delete(key));
+    }
+    return p;
+  };
   const download = (tag: string, asset: string) =>
     `https://github.com/${repo}/releases/download/${encodeURIComponent(tag)}/${encodeURIComponent(asset)}`;
 
@@ -61,7 +74,7 @@ export function githubRecipe(name: string, repo: string, options: GithubRecipeOp
         return true;
       } catch (e) {
         // Two equal candidates: the platform has a build; the lock shows the error with both names.
-        return e instanceof DevenvError && /equally well/.test(e.message);
+        return e instanceof AssetPickError && e.kind === "ambiguous";
       }
     });
   };
@@ -92,13 +105,14 @@ export function githubRecipe(name: string, repo: string, options: GithubRecipeOp
 
     async artifact({ http }, version, platform, o) {
       if (!SAFE_TAG.test(version)) throw new DevenvError("USAGE", `${name}: '${version}' is not a release tag devenv uses`, { hint: `See 'devenv versions ${name}'.` });
-      const release = await githubRelease(http, repo, version);
+      const release = await once(`release:${version}`, () => githubRelease(http, repo, version));
       checkListing(repo, release);
       const picked = pickAsset(release.assets.map((a) => a.name), platform, opts(repo, merged(o)));
       const asset = release.assets.find((a) => a.name === picked.name) as GithubAsset;
       const url = download(release.tag_name, asset.name);
       const file = { url, format: picked.format, strip: picked.format === "raw" ? 0 : ("auto" as const), size: asset.size };
-      const sum = await releaseAssetChecksum(http, repo, version, release.assets, asset, (n) => download(release.tag_name, n));
+      const sum = await releaseAssetChecksum(http, repo, version, release.assets, asset, (n) => download(release.tag_name, n),
+        (url) => once(`doc:${url}`, () => fetchChecksumDoc(http, url)));
       if (!sum) {
         throw new ChecksumMissingError(`${name} ${version}: ${repo} publishes no sha256 for ${asset.name} (no checksums file or .sha256 in the release, and GitHub lists no digest for it: uploaded before 2025-06-03)`,
           file, { hint: `Opt in to hashing the first download for ${name} (first-download), or pin the sha256 inline in devenv.ts.` });
@@ -142,7 +156,8 @@ const MAX_ENTRIES = 5000;
  * and the repository's. A raw download is `bin/<tool name>` already. Searched breadth-first (the
  * shallowest wins: `bin/gh` before `share/…/gh`), at most 5 levels and 5000 entries. Nothing named
  * so: the one file at the top or in `bin/` that looks like a program (no extension, no README or
- * LICENSE), as ripgrep's `rg`; several or none is an error listing them.
+ * LICENSE), as ripgrep's `rg`, linked under its own name, or under the tool's when it is the tool's
+ * name with a platform suffix (`yq_linux_amd64` → `yq`); several or none is an error listing them.
  */
 export function linkCommands(tree: InstallTree, toolName: string, repo: string, bin: string[] | undefined): void {
   if (!tree.kind || !tree.makeExecutable) throw new Error("this install tree cannot tell files from directories");
@@ -179,7 +194,10 @@ export function linkCommands(tree: InstallTree, toolName: string, repo: string, 
         hint: `Say which with bin: ["<name>"] in devenv.ts${programs.length ? `, e.g. bin: ["${programs[0]}"]` : ""}.`,
       });
     }
-    links.set(programs[0]!, files.get(programs[0]!)!);
+    // `yq_linux_amd64` in yq's tarball is the tool under its asset's name: the command is `yq`.
+    const only = programs[0]!;
+    const named = wanted.find((w) => only.toLowerCase().startsWith(`${w.toLowerCase()}_`) || only.toLowerCase().startsWith(`${w.toLowerCase()}-`));
+    links.set(named ?? only, files.get(only)!);
   }
   for (const [cmd, rel] of links) {
     tree.makeExecutable(rel);

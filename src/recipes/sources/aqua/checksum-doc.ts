@@ -49,11 +49,21 @@ export function normalizeDigest(hash: string, algorithm: ChecksumAlgorithm): str
   return undefined;
 }
 
-/** The name a line gives, compared as aqua does: the base name, without sha256sum's `*` (binary mode). */
-export function entryName(name: string): string {
-  const n = name.trim().replace(/^\*/, "");
-  return n.slice(n.lastIndexOf("/") + 1);
+/**
+ * A sha512 hex digest as the SRI string a lock's `integrity` holds
+ * (`sha512-<base64>`), for upstreams that publish no sha256; sha256 stays hex in `sha256`.
+ */
+export function sriOf(hex: string, algorithm: "sha512"): string {
+  if (!/^[0-9a-f]{128}$/.test(hex)) throw new Error(`not a ${algorithm} hex digest: ${hex.slice(0, 20)}…`);
+  return `${algorithm}-${Buffer.from(hex, "hex").toString("base64")}`;
 }
+
+/** The name a line gives, without sha256sum's `*` (binary mode) and a leading `./`. */
+export function entryName(name: string): string {
+  return name.trim().replace(/^\*/, "").replace(/^(\.\/)+/, "");
+}
+
+const baseName = (n: string) => n.slice(n.lastIndexOf("/") + 1);
 
 interface Entry { name: string; hash: string; line: number }
 
@@ -79,8 +89,11 @@ export function findChecksum(doc: string, spec: AquaChecksumSpec): { hex: string
   }
   const entries = spec.fileFormat === "regexp" ? regexpEntries(lines, spec, check) : defaultEntries(lines, spec, check);
   if ("all" in entries) return { hex: entries.all };
+  // The name as written first; else by base name, as aqua compares (`dist/tool`, `/home/runner/tool`).
+  // nodejs.org lists win-x64/node.exe and win-x86/node.exe: their base names collide.
   const want = entryName(spec.lookup);
-  const hits = entries.list.filter((e) => e.name === want);
+  const exact = entries.list.filter((e) => e.name === want);
+  const hits = exact.length ? exact : entries.list.filter((e) => baseName(e.name) === baseName(want));
   const distinct = [...new Set(hits.map((e) => e.hash))];
   if (distinct.length > 1) {
     throw new ChecksumDocError(spec.url, `${want} is listed ${hits.length} times with different hashes (lines ${hits.map((e) => e.line).join(", ")})`);
@@ -111,7 +124,7 @@ function defaultEntries(lines: string[], spec: AquaChecksumSpec, check: Check): 
     if (normalizeDigest(hash, spec.algorithm)) list.push({ name, hash: check(hash, line, name), line });
     // A hex token of another length: another algorithm's line (md5 beside sha256), unless it names
     // the very file looked up. Anything else (a name-first table, a PGP armour line) is no entry.
-    else if (/^[0-9a-fA-F]{8,}$/.test(hash) && name === entryName(spec.lookup)) check(hash, line, name);
+    else if (/^[0-9a-fA-F]{8,}$/.test(hash) && baseName(name) === baseName(entryName(spec.lookup))) check(hash, line, name);
   }
   return { list };
 }
