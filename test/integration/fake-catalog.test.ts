@@ -143,7 +143,7 @@ async function checkRelease(t: CatalogTool, r: CatalogRelease, api: ApiRelease):
         assert.ok(got, `${name} lists ${inDoc}`);
         for (const [a, hex] of got) assert.equal(hex, createHash(a).update(served.get(c)!).digest("hex"), `${name}: ${a} of ${c}`);
       }
-      notes.push(s.covers.length === 1 ? `per-asset ${s.format} ${name.slice(name.lastIndexOf(".") + 1)}` : `${name.slice(name.lastIndexOf("/") + 1)} (${s.format}, ${s.covers.length} files)`);
+      notes.push(s.covers.length === 1 ? `per-file .${name.slice(name.lastIndexOf(".") + 1)} (${s.format} format)` : `${name.slice(name.lastIndexOf("/") + 1)} (${s.format}, ${s.covers.length} files)`);
     } else if (s.role === "build") {
       const dir = mkdtempSync(join(work, `${t.data.id}-`));
       const file = join(dir, name.split("/").pop()!);
@@ -167,6 +167,22 @@ async function checkRelease(t: CatalogTool, r: CatalogRelease, api: ApiRelease):
         assert.ok(run.stdout.includes(r.version), `${name} --version prints ${r.version}: ${run.stdout}`);
       }
     }
+  }
+  // What a correct lock picks exists, unpacks to the expected executable, and its checksum source lists it.
+  for (const [plat, e] of Object.entries(r.data.expect)) {
+    if (!e) continue;
+    const where = `${t.data.id} ${r.data.tag} ${plat}`;
+    assert.ok(r.names.includes(e.asset), `${where}: ${e.asset} is served`);
+    const s = r.assetSpec(e.asset);
+    assert.equal(s.role, "build", `${where}: ${e.asset} is a build`);
+    if (s.role === "build") assert.equal(normal(s.exe), s.format === "raw" ? e.asset.split("/").pop() : e.exe, `${where}: executable`);
+    if (e.checksum === "digest" || e.checksum === "first-download") {
+      assert.equal(hasDigest(r.data.publishedAt), e.checksum === "digest", `${where}: ${e.checksum}`);
+    } else {
+      const doc = r.assetSpec(e.checksum);
+      assert.ok(doc.role === "checksums" && doc.covers.includes(e.asset), `${where}: ${e.checksum} lists ${e.asset}`);
+    }
+    notes.push(`${plat} → ${e.asset.split("/").pop()} (${e.checksum.split("/").pop()})`);
   }
   const counts = new Map<string, number>();
   for (const n of notes) counts.set(n, (counts.get(n) ?? 0) + 1);

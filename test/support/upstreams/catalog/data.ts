@@ -24,6 +24,20 @@ export interface CatalogReleaseData {
   verified: "all" | string[];
   /** Real published sha256 by asset name (or host path), where a public source pins one. */
   sha256: Record<string, string>;
+  /**
+   * What a correct lock of this release picks per platform, by the aqua registry entry: the asset
+   * (http: host path), the executable inside it, and where its checksum comes from (a checksum
+   * document's name/path, `digest` or `first-download`); null when the entry has no build for it.
+   */
+  expect: Record<ExpectPlatform, CatalogExpectation | null>;
+}
+
+export type ExpectPlatform = "linux-x64" | "linux-arm64" | "darwin-x64" | "darwin-arm64";
+
+export interface CatalogExpectation {
+  asset: string;
+  exe: string;
+  checksum: string;
 }
 
 export interface CatalogToolData {
