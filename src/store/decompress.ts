@@ -4,7 +4,7 @@ import { createGunzip } from "node:zlib";
 import { DevenvError } from "../errors.js";
 import type { ArchiveFormat } from "../recipes/types.js";
 import { zstdStream } from "./zstd-stream.js";
-import { decompressProcess, findTool, findXz, xzFile } from "./xz-process.js";
+import { decompressProcess, findTool, findXz, findZstd, xzFile } from "./xz-process.js";
 
 /** Large reads of the (verified) download: fewer syscalls and bigger zlib steps. */
 const READ_CHUNK = 1 << 20;
@@ -63,12 +63,15 @@ export async function decompressed(file: string, codec: Codec): Promise<Readable
       return chain(createReadStream(file, { highWaterMark: READ_CHUNK }), lzma.createDecompressor({ synchronous: false }));
     }
     case "bz2":
-      // -q: no warnings; the first line of bzip2's complaint is the error (decompressProcess).
-      return decompressProcess(requireBzip2("bzip2", file), ["-dcq"], file, ".bz2");
+      // Not -q: it silences the reason too. The first line of bzip2's complaint is the error (decompressProcess).
+      return decompressProcess(requireBzip2("bzip2", file), ["-dc"], file, ".bz2");
     case "gz":
       // Big chunks: zlib's default 16 kB makes gunzip ~3x slower.
       return chain(createReadStream(file, { highWaterMark: READ_CHUNK }), createGunzip({ chunkSize: READ_CHUNK }));
     case "zst": {
+      const zstd = findZstd();
+      if (zstd) return decompressProcess(zstd, ["-dcq"], file, ".zst");
+      // fzstd checks no content checksum: the download's own sha256 is what vouches for the bytes.
       const { Decompress } = await import("fzstd");
       return zstdStream(createReadStream(file, { highWaterMark: READ_CHUNK }), Decompress);
     }

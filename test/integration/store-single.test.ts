@@ -7,6 +7,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { silentReporter } from "../../src/reporter.js";
@@ -34,45 +35,80 @@ function serveAs(name: string, body: Buffer): string {
   return `https://${path.slice(1)}`;
 }
 
-describe("zstd in bounded memory", () => {
-  // Runs first: the peak memory (maxRSS) is compared with what the process had used before it.
-  test("zst: a 1 GiB bomb in a few kB stops at the limit without ever holding much of it in memory", async () => {
-    const body = zerosBomb("zstd", 1024 * MiB);
-    const url = serveAs("huge.zst", body);
-    const { base, store } = kit.newStore();
-    const peakBefore = process.resourceUsage().maxRSS * 1024;
-    process.env.DEVENV_UNPACK_LIMIT = "8M";
-    try {
-      await rejectsWith(ensureInstalled(store, kit.http, makeSpec(url, body, { format: "zst" }), silentReporter), "ARCHIVE");
-    } finally {
-      delete process.env.DEVENV_UNPACK_LIMIT;
-    }
-    const grew = process.resourceUsage().maxRSS * 1024 - peakBefore;
-    assert.ok(grew < 128 * MiB, `peak memory grew by ${Math.round(grew / MiB)} MiB decompressing a zstd bomb`);
-    assertNothingInstalled(base, store);
-  });
+/** Run `fn` with environment variable `k` set to `v` (or unset), then restore it. */
+async function withEnv<T>(vars: Record<string, string | undefined>, fn: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  const set = (v: Record<string, string | undefined>) => {
+    for (const [k, x] of Object.entries(v)) if (x === undefined) delete process.env[k]; else process.env[k] = x;
+  };
+  set(vars);
+  try {
+    return await fn();
+  } finally {
+    set(saved);
+  }
+}
 
-  test("zst: frames with and without a checksum, a skippable frame and a frame of stored blocks, decoded whole", async () => {
-    const a = Buffer.from("first frame, with a checksum\n".repeat(1000));
-    const b = Buffer.from("second frame, none\n".repeat(500));
-    const c = Buffer.from("third frame: stored blocks\n");
-    const skippable = Buffer.concat([Buffer.from([0x53, 0x2a, 0x4d, 0x18, 5, 0, 0, 0]), Buffer.from("skip!")]);
-    const noCheck = spawnSync("zstd", ["-c", "-q", "--no-check"], { input: b }).stdout;
-    const body = Buffer.concat([zstd(a), skippable, noCheck, zstdFrame(c)]);
-    const url = serveAs("frames.zst", body);
-    const { store } = kit.newStore();
-    const t = await ensureInstalled(store, kit.http, makeSpec(url, body, { format: "zst" }), silentReporter);
-    assert.deepEqual(readFileSync(join(t.dir, "frames")), Buffer.concat([a, b, c]));
-  });
+// zstd goes through the system zstd when there is one (it checks content checksums), else through
+// fzstd ("builtin", DEVENV_ZSTD=builtin): both must hold a bomb in bounded memory.
+for (const via of ["builtin", "system"] as const) {
+  const env = { DEVENV_ZSTD: via === "builtin" ? "builtin" : undefined };
+  describe(`zstd through ${via === "builtin" ? "fzstd" : "the system zstd"}, in bounded memory`, () => {
+    // Runs first: the peak memory (maxRSS) is compared with what the process had used before it.
+    test("zst: a 1 GiB bomb in a few kB stops at the limit without ever holding much of it in memory", async () => {
+      const body = zerosBomb("zstd", 1024 * MiB);
+      const url = serveAs("huge.zst", body);
+      const { base, store } = kit.newStore();
+      const peakBefore = process.resourceUsage().maxRSS * 1024;
+      await withEnv({ ...env, DEVENV_UNPACK_LIMIT: "8M" }, () => rejectsWith(ensureInstalled(store, kit.http, makeSpec(url, body, { format: "zst" }), silentReporter), "ARCHIVE"));
+      const grew = process.resourceUsage().maxRSS * 1024 - peakBefore;
+      assert.ok(grew < 128 * MiB, `peak memory grew by ${Math.round(grew / MiB)} MiB decompressing a zstd bomb`);
+      assertNothingInstalled(base, store);
+    });
 
-  test("tar.zst of real zstd (compressed blocks, several MB) unpacks byte for byte", async () => {
-    const blob = Buffer.from(Array.from({ length: 200_000 }, (_, i) => `line ${i} ${(i * 7919) % 1000}\n`).join(""));
-    const body = zstd(tarEntries([{ path: "bin/tool", mode: 0o755, content: SCRIPT }, { path: "share/blob", content: blob }]));
-    const url = serveAs("real.tar.zst", body);
-    const { store } = kit.newStore();
-    const t = await ensureInstalled(store, kit.http, makeSpec(url, body, { format: "tar.zst" }), silentReporter);
-    assert.deepEqual(readFileSync(join(t.dir, "share/blob")), blob);
+    test("zst: frames with and without a checksum, a skippable frame and a frame of stored blocks, decoded whole", async () => {
+      const a = Buffer.from("first frame, with a checksum\n".repeat(1000));
+      const b = Buffer.from("second frame, none\n".repeat(500));
+      const c = Buffer.from("third frame: stored blocks\n");
+      const skippable = Buffer.concat([Buffer.from([0x53, 0x2a, 0x4d, 0x18, 5, 0, 0, 0]), Buffer.from("skip!")]);
+      const noCheck = spawnSync("zstd", ["-c", "-q", "--no-check"], { input: b }).stdout;
+      const body = Buffer.concat([zstd(a), skippable, noCheck, zstdFrame(c)]);
+      const url = serveAs("frames.zst", body);
+      const { store } = kit.newStore();
+      const t = await withEnv(env, () => ensureInstalled(store, kit.http, makeSpec(url, body, { format: "zst" }), silentReporter));
+      assert.deepEqual(readFileSync(join(t.dir, "frames")), Buffer.concat([a, b, c]));
+    });
+
+    test("tar.zst of real zstd (compressed blocks, several MB) unpacks byte for byte", async () => {
+      const blob = Buffer.from(Array.from({ length: 200_000 }, (_, i) => `line ${i} ${(i * 7919) % 1000}\n`).join(""));
+      const body = zstd(tarEntries([{ path: "bin/tool", mode: 0o755, content: SCRIPT }, { path: "share/blob", content: blob }]));
+      const url = serveAs("real.tar.zst", body);
+      const { store } = kit.newStore();
+      const t = await withEnv(env, () => ensureInstalled(store, kit.http, makeSpec(url, body, { format: "tar.zst" }), silentReporter));
+      assert.deepEqual(readFileSync(join(t.dir, "share/blob")), blob);
+    });
+
+    test("zst: a truncated file is an ARCHIVE error", async () => {
+      const whole = zstd(Buffer.from(Array.from({ length: 20_000 }, (_, i) => `${i}\n`).join("")));
+      const body = whole.subarray(0, whole.length - 10);
+      const url = serveAs("cut.zst", body);
+      const { base, store } = kit.newStore();
+      const err = await withEnv(env, () => rejectsWith(ensureInstalled(store, kit.http, makeSpec(url, body, { format: "zst" }), silentReporter), "ARCHIVE"));
+      assert.match(err.message, new RegExp(`^tool 1\\.2\\.3: ${escape(url)} cannot be unpacked as zst: .+$`));
+      assertNothingInstalled(base, store);
+    });
   });
+}
+
+test("zst through the system zstd: content that does not match the frame's checksum is refused (fzstd would not notice)", async () => {
+  // Random bytes do not compress: zstd stores them in raw blocks, so a flipped byte still decodes.
+  const body = Buffer.from(zstd(randomBytes(64 * 1024)));
+  body[Math.floor(body.length / 2)] = body[Math.floor(body.length / 2)]! ^ 0x55;
+  const url = serveAs("flipped.zst", body);
+  const { base, store } = kit.newStore();
+  const err = await rejectsWith(ensureInstalled(store, kit.http, makeSpec(url, body, { format: "zst" }), silentReporter), "ARCHIVE");
+  assert.match(err.message, new RegExp(`^tool 1\\.2\\.3: ${escape(url)} cannot be unpacked as zst: zstd failed \\(exit 1\\): .*checksum`));
+  assertNothingInstalled(base, store);
 });
 
 describe("single compressed files", () => {
@@ -125,6 +161,16 @@ describe("damaged files are refused, naming the format", () => {
       const err = await rejectsWith(ensureInstalled(store, kit.http, makeSpec(url, body, { format: format as ArchiveFormat }), silentReporter), "ARCHIVE");
       assert.match(err.message, new RegExp(`^tool 1\\.2\\.3: ${escape(url)} (cannot be unpacked as ${escape(format)}: .+|is not a readable tar archive: .+)$`));
       assert.match(err.hint ?? "", /The archive matched its checksum, so this is how it was published/);
+      assertNothingInstalled(base, store);
+    });
+
+    test(`${format}: a byte flipped in the middle (the checksum is of the damaged bytes) is an ARCHIVE error, nothing installed`, async () => {
+      const body = Buffer.from(make(format));
+      body[Math.floor(body.length / 2)]! ^= 0x55;
+      const url = serveAs(`tool.${format}`, body);
+      const { base, store } = kit.newStore();
+      const err = await rejectsWith(ensureInstalled(store, kit.http, makeSpec(url, body, { format: format as ArchiveFormat }), silentReporter), "ARCHIVE");
+      assert.match(err.message, new RegExp(`^tool 1\\.2\\.3: ${escape(url)} (cannot be unpacked as ${escape(format)}: .+|is not a readable tar archive: .+)$`));
       assertNothingInstalled(base, store);
     });
 
