@@ -127,6 +127,14 @@ describe("single compressed files", () => {
     });
   }
 
+  test("strip does not apply to a single file (there is no path to strip)", async () => {
+    const body = compress.xz(SCRIPT);
+    const url = serveAs("tool.xz", body);
+    const { store } = kit.newStore();
+    const t = await ensureInstalled(store, kit.http, makeSpec(url, body, { format: "xz", strip: 1 }), silentReporter);
+    assert.deepEqual(readFileSync(join(t.dir, "tool")), SCRIPT);
+  });
+
   test("the extension is matched case-insensitively and a query string is not part of the name", async () => {
     const body = gzip(SCRIPT);
     const url = `${serveAs("Tool_Darwin.GZ", body)}?download=1`;
