@@ -1,7 +1,7 @@
 import { singleFileName, type SingleFileFormat } from "../recipes/formats.js";
 import { decompressed, codecOf } from "./decompress.js";
 import type { TreeWriter } from "./extract-tree.js";
-import { unsafeEntry } from "./safe-path.js";
+import { entryTarget, unsafeEntry } from "./safe-path.js";
 
 /**
  * A single compressed file (gz, xz, zst, bz2) unpacked to one executable file at the root, named
@@ -11,7 +11,7 @@ import { unsafeEntry } from "./safe-path.js";
 export async function unpackSingle(file: string, format: SingleFileFormat, url: string, archive: string, writer: TreeWriter): Promise<void> {
   const name = singleFileName(url, format);
   if (name === undefined) throw unsafeEntry(archive, url.slice(url.lastIndexOf("/") + 1), "the download's name leaves no file name to unpack it as");
-  const rel = writer.target(name);
+  const rel = entryTarget(archive, name, 0); // strip does not apply: there is no path to strip
   if (rel === null || rel.includes("/")) throw unsafeEntry(archive, name, "not a plain file name");
   const input = await decompressed(file, codecOf(format));
   const out = writer.file(rel, 0o755);

@@ -31,6 +31,12 @@ export function findXz(env: NodeJS.ProcessEnv = process.env): string | null {
   return findTool("xz", env);
 }
 
+/** The system `zstd`, if any: it checks the frames' content checksums (fzstd does not), on a core of its own. */
+export function findZstd(env: NodeJS.ProcessEnv = process.env): string | null {
+  if (env.DEVENV_ZSTD === "builtin") return null;
+  return findTool("zstd", env);
+}
+
 /** `xz -dc < file` as a readable stream (see decompressProcess). */
 export function xzFile(xz: string, file: string): Readable {
   return decompressProcess(xz, ["-dcq", "-T0"], file, ".xz");
@@ -71,8 +77,15 @@ export function decompressProcess(tool: string, args: string[], file: string, ki
   return out;
 }
 
-/** The first line of a tool's complaint, without its `name: ` prefix (bzip2 adds a page of advice after it). */
+/**
+ * The first line of a tool's complaint, without its `name: ` prefix and the name it gives its
+ * input (`(stdin): `, zstd's `/*stdin*\\ : `); bzip2 adds a page of advice after that line.
+ */
 function firstLine(stderr: string, name: string): string {
   const line = stderr.split("\n").map((l) => l.trim()).find((l) => l !== "") ?? "";
-  return line.replace(new RegExp(`^${name}: `), "").replace(/;$/, "");
+  return line
+    .replace(new RegExp(`^(\\S*/)?${name}: `), "")
+    .replace(/^(\(stdin\)|\/\*stdin\*\\)\s*:\s*/, "")
+    .replace(/;$/, "")
+    .trim();
 }
