@@ -15,7 +15,7 @@ export type ImportTarget =
   | { kind: "refused"; reason: string; hint: string };
 
 /** The file types a config may be made of, and how esbuild reads them. */
-export const LOADERS: Record<string, "ts" | "js" | "json"> = {
+export const LOADERS: Record<string, "ts" | "js" | "json" | "text"> = {
   ".ts": "ts",
   ".mts": "ts",
   ".cts": "ts",
@@ -23,6 +23,9 @@ export const LOADERS: Record<string, "ts" | "js" | "json"> = {
   ".mjs": "js",
   ".cjs": "js",
   ".json": "json",
+  // A project's own aqua registry (aquaRegistries), imported as its text.
+  ".yaml": "text",
+  ".yml": "text",
 };
 
 /** `./x.js` may name x.ts (TypeScript's convention of writing the output's extension). */

@@ -26,6 +26,8 @@ export interface ToolRequest {
   catalog?: true;
   /** The lock's `source` for this request once its recipe is known (catalogue tools: "aqua:…", "github:…"). */
   source?: string;
+  /** A catalogue tool's project registries (devenv.ts `aquaRegistries`: YAML texts), searched before the public one. */
+  registries?: readonly string[];
 }
 
 export interface ProjectConfig {
@@ -44,6 +46,8 @@ export interface ProjectConfig {
   inputs: string[];
   /** `services` and `processes`, for `devenv up` (absent when devenv.ts has neither). */
   services?: ServicesConfig;
+  /** devenv.ts `aquaRegistries`: the project's own registry files' texts (catalogue tools search them first). */
+  aquaRegistries?: string[];
 }
 
 /** Validate an evaluated devenv.ts against the schema and turn it into requests. */
@@ -81,7 +85,8 @@ export function normaliseConfig(value: unknown, root: string, file: string, inpu
     }
     // Not a built-in recipe: the catalogue decides, when locking, whether the name is a tool.
     const catalog = !inline && (named.length > 0 || !hasRecipe(name));
-    tools.push({ name, range: version.trim(), options, inline, ...(checksum ? { checksum } : {}), ...(catalog ? { catalog: true as const } : {}) });
+    const registries = catalog && cfg.aquaRegistries?.length ? { registries: cfg.aquaRegistries } : {};
+    tools.push({ name, range: version.trim(), options, inline, ...(checksum ? { checksum } : {}), ...(catalog ? { catalog: true as const } : {}), ...registries });
   }
   checkEnvNames(cfg.env ?? {}, new Set(cfg.unsafeEnv ?? []), file);
   const services = normaliseServices(cfg, file);
@@ -98,6 +103,7 @@ export function normaliseConfig(value: unknown, root: string, file: string, inpu
     ...(cfg.strictChecksums ? { strictChecksums: true } : {}),
     inputs,
     ...(services ? { services } : {}),
+    ...(cfg.aquaRegistries?.length ? { aquaRegistries: cfg.aquaRegistries } : {}),
   };
 }
 

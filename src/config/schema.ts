@@ -116,6 +116,11 @@ export const configSchema = z
       .boolean()
       .optional()
       .describe('Refuse checksums trusted on first download: never lock one, and refuse a devenv.lock that has one (also DEVENV_STRICT_CHECKSUMS=1 or --strict)'),
+    aquaRegistries: z
+      .array(z.string().max(16 << 20))
+      .max(16)
+      .optional()
+      .describe('The project\'s own aqua registry files, for private tools: `import tools from "./tools.yaml"` (the text of the file; `devenv allow` covers it like any import) and `aquaRegistries: [tools]`. Their packages are found before the public registry\'s'),
     services: servicesSchema.optional(),
     processes: z
       .record(z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, "a lowercase process name (letters, digits, _ -)"), processSchema)

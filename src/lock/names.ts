@@ -84,10 +84,8 @@ export function sourceProblem(s: string): string | undefined {
   return `${shown(s.slice(0, 200))} is not a catalogue source`;
 }
 
-/** Where a catalogue entry came from: the aqua registry, or a project's own registry file (relative, inside the project). */
+/** Where a catalogue entry came from: the public aqua registry, or one of the project's own (devenv.ts aquaRegistries). */
 export function catalogRegistryProblem(r: string): string | undefined {
-  if (r === "aquaproj/aqua-registry") return undefined;
-  const path = r.startsWith("file:") ? r.slice(5) : undefined;
-  if (path !== undefined && path.length <= 200 && !partDirProblem(path)) return undefined;
-  return `${shown(r.slice(0, 200))} is not a registry devenv reads ("aquaproj/aqua-registry" or "file:<relative path>")`;
+  if (r === "aquaproj/aqua-registry" || r === "project") return undefined;
+  return `${shown(r.slice(0, 200))} is not a registry devenv reads ("aquaproj/aqua-registry", or "project" for devenv.ts's aquaRegistries)`;
 }

@@ -152,7 +152,7 @@ export interface LockedFieldProblem {
  * devenv re-locks from the same data until `devenv update` moves it.
  */
 export interface CatalogRecord {
-  /** "aquaproj/aqua-registry", or "file:<path relative to the project>" for a project's own registry file. */
+  /** "aquaproj/aqua-registry", or "project" for one of devenv.ts's aquaRegistries. */
   registry: string;
   /** The registry's commit (a full sha), for the aqua registry. */
   ref?: string;

@@ -71,6 +71,11 @@ function checkProvenance(name: string, recipe: Recipe, entry: LockEntry): void {
     const has = JSON.stringify(sortKeys(entry[field] ?? null));
     const should = want[field] && Object.keys(want[field]).length ? JSON.stringify(sortKeys(want[field])) : "null";
     if (has !== should) {
+      if (field === "catalog" && entry.catalog?.registry === "project") {
+        throw new DevenvError("LOCK_FROZEN", `devenv.lock: tools.${name}.catalog: the project's aquaRegistries changed since devenv.lock was made`, {
+          hint: "Run 'devenv lock' (or 'devenv install') and commit the updated devenv.lock.",
+        });
+      }
       throw invalid(name, field, should === "null" ? `${recipe.source ?? "this tool"} records no ${field}` : `not what ${recipe.source ?? name} ${entry.version} gives (${should.slice(0, 300)})`);
     }
   }

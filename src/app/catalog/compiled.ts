@@ -16,7 +16,7 @@ import type { IndexRow } from "./names.js";
 const FORMAT = 3;
 
 /** The commands a package installs: its `files` names, else aqua's default (the repository's name). */
-function commandsOf(pkg: AquaPackage): string[] {
+export function commandsOf(pkg: AquaPackage): string[] {
   const overrides = Array.isArray(pkg.version_overrides) ? (pkg.version_overrides as Array<{ files?: unknown }>) : [];
   const files = [pkg.files, ...overrides.map((o) => o?.files)].flatMap((f) => (Array.isArray(f) ? f : []));
   const names = files.map((f) => (f && typeof f === "object" ? (f as { name?: unknown }).name : undefined)).filter((n): n is string => typeof n === "string");

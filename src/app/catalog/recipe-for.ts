@@ -12,7 +12,8 @@ import { aquaRecipe } from "../../recipes/sources/aqua/recipe.js";
 import { githubRecipe } from "../../recipes/sources/github-recipe.js";
 import type { Recipe } from "../../recipes/types.js";
 import type { AppContext } from "../context.js";
-import type { CompiledCatalog, CompiledRow } from "./compiled.js";
+import { entryHash, type CompiledCatalog, type CompiledRow } from "./compiled.js";
+import { projectPackage } from "./project-registries.js";
 import { openAquaCatalog } from "./load.js";
 import { lookupName, packageRow, shortNames } from "./names.js";
 import { AQUA_REGISTRY, currentPin, pinOf, type RegistryPin } from "./pins.js";
@@ -31,6 +32,8 @@ export async function catalogRecipe(ctx: AppContext, req: ToolRequest, entry?: L
       options: [...new Set([...(recipe.options ?? []), "github"])],
     };
   }
+  const own = await projectPackage(req);
+  if (own) return aquaRecipe(req.name, own.pkg, { registry: "project", sha256: own.sha256, package: own.name, entry: entryHash(own.pkg) });
   const pin = lockedPin(req.name, entry) ?? currentPin();
   const catalog = await openAquaCatalog(ctx, pin);
   const row = pickRow(catalog, req, pin);

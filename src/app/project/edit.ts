@@ -96,10 +96,10 @@ async function lockEdited(ctx: AppContext, root: string, prior: ConfigBundle | u
 }
 
 /** A command-line tool as devenv.ts would ask for it. */
-function argRequest(a: ToolArg): ToolRequest {
+function argRequest(a: ToolArg, registries: readonly string[] = []): ToolRequest {
   const options = a.options ?? {};
   const catalog = Boolean(a.options) || !hasRecipe(a.name);
-  return { name: a.name, range: a.range ?? "latest", options, inline: false, ...(catalog ? { catalog: true as const } : {}) };
+  return { name: a.name, range: a.range ?? "latest", options, inline: false, ...(catalog ? { catalog: true as const } : {}), ...(catalog && registries.length ? { registries } : {}) };
 }
 
 export async function addTools(ctx: AppContext, args: ToolArg[], opts: { install: boolean } & Pick<SyncOptions, "strict" | "trustFirstDownload">): Promise<EditResult> {
@@ -108,11 +108,12 @@ export async function addTools(ctx: AppContext, args: ToolArg[], opts: { install
   const old = await readIfExistsAsync(file);
   const prior = old === undefined ? undefined : await requireTrustedConfig(ctx, root, old);
   // No range given: the major of the newest stable with a build for every platform the project locks.
-  const platforms = [...new Set([ctx.platform, ...(prior ? (await evaluateBundle(prior)).platforms : [])])];
+  const current = prior ? await evaluateBundle(prior) : undefined;
+  const platforms = [...new Set([ctx.platform, ...(current?.platforms ?? [])])];
   const tools = await Promise.all(args.map(async (a) => {
     const spec = (range: string) => (a.options ? { version: range, ...a.options } : range);
     // The recipe first: an unknown or ambiguous name fails before anything is written.
-    const recipe = await recipeFor(ctx, argRequest(a));
+    const recipe = await recipeFor(ctx, argRequest(a, current?.aquaRegistries));
     if (a.range !== undefined) return { name: a.name, spec: spec(a.range) };
     const wanted = platforms.filter((p) => recipe.platforms.includes(p));
     // Only as much of a long list as the newest stable version for these platforms needs (python's releases).

@@ -55,7 +55,10 @@ export async function lockProject(ctx: AppContext, project: ProjectConfig, curre
   for (const req of project.tools) recipes.set(req.name, await recipeFor(ctx, req, updating(req.name) ? undefined : current.tools[req.name]));
   const requests = project.tools.map((req) => canonicalRequest(req, recipes.get(req.name)!));
   const recipe = (name: string) => recipes.get(name)!;
-  const plan = planLock(requests, current, platforms, opts.update, (name) => recipe(name).platforms, (name) => recipe(name).revision);
+  // A tool from the project's own registry file, edited (and allowed) since it was locked, resolves again.
+  const edited = project.tools.filter((req) => projectRegistryEdited(recipe(req.name), current.tools[req.name])).map((req) => req.name);
+  const update = edited.length && opts.update !== "all" ? new Set([...(opts.update ?? []), ...edited]) : opts.update;
+  const plan = planLock(requests, current, platforms, update, (name) => recipe(name).platforms, (name) => recipe(name).revision);
   // devenv.lock came with a pull: every entry kept is checked before anything is fetched or written.
   for (const k of plan.keep) checkLockEntry(k.req, recipe(k.req.name), k.entry, { artifacts: !k.relock });
   refuseFirstDownload(policy, plan.keep.filter((k) => !k.relock).map((k) => ({ name: k.req.name, entry: k.entry })));
@@ -168,6 +171,11 @@ export async function resolveTool(ctx: AppContext, req: ToolRequest, recipe: Rec
     platforms: pick.platforms,
   };
   return { entry, skipped: pick.skipped };
+}
+
+function projectRegistryEdited(recipe: Recipe, entry: LockEntry | undefined): boolean {
+  if (entry?.catalog?.registry !== "project") return false;
+  return recipe.provenance?.(entry.version).catalog?.sha256 !== entry.catalog.sha256;
 }
 
 /** The lock's record of which catalogue entry (and signature metadata) a version came from. */
