@@ -166,3 +166,27 @@ test("a pulled devenv.lock naming another registry commit, entry or package, or 
   writeFileSync(join(sb.project, "devenv.lock"), good);
   assertOk(await install());
 });
+
+test("outdated, update and gc treat a catalogue tool like a built-in one", async () => {
+  const sb = await seeded();
+  assertOk(await sb.run(["add", "jq@1.7"]));
+  const out = await sb.run(["outdated", "--json"]);
+  assertOk(out);
+  assert.deepEqual(JSON.parse(out.stdout).find((r: { name: string }) => r.name === "jq"), { name: "jq", request: "1.7", locked: "1.7.1", wanted: "1.7.1", latest: "1.8.1" });
+  // A wider range keeps the locked version; update moves it.
+  writeFileSync(join(sb.project, "devenv.ts"), read(sb, "devenv.ts").replace('jq: "1.7"', 'jq: "1"'));
+  assertOk(await sb.run(["allow"]));
+  assertOk(await sb.run(["install"]));
+  assert.equal(JSON.parse(read(sb, "devenv.lock")).tools.jq.version, "1.7.1");
+  assertOk(await sb.run(["update", "jq"]));
+  assert.equal(JSON.parse(read(sb, "devenv.lock")).tools.jq.version, "1.8.1");
+  const v = await sb.run(["exec", "--", "jq", "--version"]);
+  assertOk(v);
+  assert.match(v.stdout, /jq-1\.8\.1/);
+  // gc frees jq 1.7.1 (no project uses it) and keeps 1.8.1.
+  const gc = await sb.run(["gc", "--json"]);
+  assertOk(gc);
+  const report = JSON.parse(gc.stdout) as { removed: Array<{ tool: string; version: string }>; keptEntries: Array<{ entry: string }> };
+  assert.deepEqual(report.removed.map((e) => `${e.tool} ${e.version}`), ["jq 1.7.1"]);
+  assert.ok(report.keptEntries.some((k) => k.entry.endsWith("-jq-1.8.1")), JSON.stringify(report.keptEntries));
+});
