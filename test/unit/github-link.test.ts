@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { test } from "node:test";
 import { DevenvError } from "../../src/errors.js";
-import { GITHUB_BIN_DIR, linkCommands } from "../../src/recipes/sources/github-recipe.js";
+import { GITHUB_BIN_DIR, linkCommands } from "../../src/recipes/sources/github-bin.js";
 import { DirInstallTree } from "../../src/store/install-tree.js";
 
 function tree(files: Record<string, number>): { root: string; t: DirInstallTree } {
