@@ -6,8 +6,9 @@
 import { DevenvError } from "../../../errors.js";
 import { ChecksumMissingError, digestToSha256 } from "../../checksums.js";
 import { ALL_PLATFORMS, defineRecipe, type CatalogRecord, type PlatformKey, type Recipe, type RecipeArtifact, type VersionInfo } from "../../types.js";
+import { fetchChecksumDoc } from "../checksum-fetch.js";
 import { githubRelease, githubReleases, type GithubRelease } from "../github.js";
-import { findChecksum } from "./checksum-doc.js";
+import { findChecksum, sriOf } from "./checksum-doc.js";
 import { aquaPlatforms, renderPackage } from "./render.js";
 import { aquaPackageName, type AquaPackage, type AquaRendered } from "./types.js";
 import { aquaTagOf, aquaVersionOf } from "./versions.js";
@@ -92,9 +93,9 @@ export function aquaRecipe(key: string, pkg: AquaPackage, catalog: CatalogRecord
       const file = { url: r.url, format: r.archive, strip: 0, ...(size !== undefined ? { size } : {}) };
       const published = r.checksum && r.checksum.algorithm !== "sha1" && r.checksum.algorithm !== "md5" ? r.checksum : undefined;
       if (published) {
-        const found = findChecksum(await http.text(published.url), published);
+        const found = findChecksum(await fetchChecksumDoc(http, published.url), published);
         if (found && published.algorithm === "sha256") return { ...file, sha256: found.hex, checksum: "checksum-file" };
-        if (found) return { ...file, integrity: `sha512-${Buffer.from(found.hex, "hex").toString("base64")}`, checksum: "checksum-file" };
+        if (found) return { ...file, integrity: sriOf(found.hex, "sha512"), checksum: "checksum-file" };
         if (!digest) {
           throw new DevenvError("CHECKSUM_MISSING", `${key} ${version}: ${published.asset ?? published.url} has no checksum for ${published.lookup}`, {
             hint: "The upstream's checksum file does not list this download. Pick another version, or report it to the aqua registry.",
