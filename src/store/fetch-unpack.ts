@@ -11,7 +11,6 @@ import { join } from "node:path";
 import type { DownloadTask } from "../reporter.js";
 import { redactUrl } from "../errors.js";
 import type { Http } from "../platform/http.js";
-import { isSingleFile } from "../recipes/formats.js";
 import type { ArtifactFile } from "../recipes/types.js";
 import { requireBzip2, tarStream } from "./decompress.js";
 import { checkDigest, downloadToFile, expectedDigest, type ExpectedDigest } from "./download.js";
