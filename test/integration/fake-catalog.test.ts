@@ -72,7 +72,7 @@ function parseDoc(format: string, text: string, covers: readonly string[], algo:
       if (m[1] === "SHA512") put(m[2]!, "sha512", m[3]!);
     }
   } else if (format === "rhash") {
-    // As yq's docs say: the SHA-256 column is the line number of SHA-256 in checksums_hashes_order, plus one.
+    // As public scripts read yq's file: the SHA-256 column is the line number of SHA-256 in checksums_hashes_order, plus one.
     const order = (orderDoc ?? "").split("\n");
     const col = order.indexOf("SHA-256") + 1;
     assert.equal(col, 18, "SHA-256 is rhash's 18th hash");

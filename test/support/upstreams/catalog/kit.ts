@@ -151,18 +151,11 @@ export const RHASH_ALGOS: readonly { list: string; bsd: string; node?: string; h
   { list: "BLAKE2B", bsd: "BLAKE2B", node: "blake2b512", hexLen: 128 },
 ];
 
-/** `rhash --list-hashes` output (yq's checksums_hashes_order): SHA-256 is the 18th name, as yq's docs say. */
+/** `rhash --list-hashes` output (yq's checksums_hashes_order): SHA-256 is the 18th name, as public scripts reading yq's checksums assume (column 19). */
 export const rhashHashesOrder = (): string => RHASH_ALGOS.map((a) => `${a.list}\n`).join("");
-
-/** Names in `all` that are platform builds or other payloads a checksum file lists (not the sums themselves). */
-export function payloads(all: readonly string[], exclude: (n: string) => boolean): string[] {
-  return all.filter((n) => !exclude(n));
-}
 
 /** Split `<stem>.<ext>` for the archive extensions the tools use. */
 export function splitExt(name: string): { stem: string; ext: "tar.gz" | "tar.xz" | "zip" | "" } {
   const m = /^(.*)\.(tar\.gz|tar\.xz|zip)$/.exec(name);
   return m ? { stem: m[1]!, ext: m[2] as "tar.gz" | "tar.xz" | "zip" } : { stem: name, ext: "" };
 }
-
-export const isWindowsName = (name: string): boolean => /windows|[-_.]win(32|64)?[-_.]|pc-windows|\.exe$/i.test(name);
