@@ -56,8 +56,19 @@ test("the lock's shape: names, source, request, URLs, parts; each refusal names 
   refused({ t: entry({ version: "../../x" }) }, /^\/p\/devenv\.lock: tools\.t\.version: "\.\.\/\.\.\/x" is not a version/);
   refused({ "T\u001b[2J": entry() }, /tools\."T\\u001b\[2J": /);
   refused({ "a/b": entry() }, /tools\."a\/b": "a\/b" is not a tool name/);
-  refused({ t: entry({ source: "registry:node" }) }, /tools\.t\.source: "registry:node" is neither "inline" nor "registry:t"/);
+  refused({ t: entry({ source: "registry:node" }) }, /tools\.t\.source: "registry:node" is not "inline", "registry:t", "aqua:<package>" or "github:<owner>\/<repo>"/);
   refused({ t: entry({ source: "git" }) }, /tools\.t\.source: /);
+  // Catalogue sources: an aqua: tool records which registry entry it came from; nothing else does.
+  const catalog = { registry: "aquaproj/aqua-registry", ref: "4d86e12d6fd055583d34fa3b9eefc28e7166ae59", sha256: SHA_A, package: "jqlang/jq", entry: SHA_A };
+  assert.doesNotThrow(() => parseLock(lockText({ t: entry({ source: "aqua:jqlang/jq", catalog }) }), "devenv.lock"));
+  assert.doesNotThrow(() => parseLock(lockText({ t: entry({ source: "github:cli/cli" }) }), "devenv.lock"));
+  refused({ t: entry({ source: "aqua:jqlang/jq" }) }, /tools\.t\.catalog: an aqua: tool records the catalogue entry it came from/);
+  refused({ t: entry({ source: "inline", catalog }) }, /tools\.t\.catalog: only an aqua: tool records a catalogue entry/);
+  refused({ t: entry({ source: "aqua:evil/jq", catalog }) }, /tools\.t\.catalog\.package: "jqlang\/jq" is not the package of source "aqua:evil\/jq"/);
+  refused({ t: entry({ source: "aqua:../../etc" }) }, /tools\.t\.source: /);
+  refused({ t: entry({ source: "github:a/b/c" }) }, /tools\.t\.source: /);
+  refused({ t: entry({ source: "aqua:jqlang/jq", catalog: { ...catalog, ref: "main" } }) }, /tools\.t\.catalog\.ref: .*full commit sha/);
+  refused({ t: entry({ source: "aqua:jqlang/jq", catalog: { ...catalog, registry: "https://evil.example/r.yaml" } }) }, /tools\.t\.catalog\.registry: .* is not a registry devenv reads/);
   refused({ t: entry({ request: "1\n2" }) }, /tools\.t\.request: "1\\n2" is not a version range/);
   refused({ t: entry({ request: "1\u202e2" }) }, /tools\.t\.request: "1\\u202e2" is not a version range/);
   const artifact = (a: Record<string, unknown>) => entry({ platforms: { "linux-x64": { ...entry().platforms["linux-x64"]!, ...a } } });
