@@ -15,8 +15,19 @@ import type { IndexRow } from "./names.js";
 
 const FORMAT = 3;
 
+/** What the index keeps of a package: its names, description, type and commands. */
+export function indexRowOf(pkg: AquaPackage): IndexRow {
+  return {
+    name: aquaPackageName(pkg),
+    aliases: (pkg.aliases ?? []).map((a) => a.name).filter((n): n is string => typeof n === "string"),
+    description: typeof pkg.description === "string" ? pkg.description.trim() : "",
+    type: pkg.type,
+    commands: commandsOf(pkg),
+  };
+}
+
 /** The commands a package installs: its `files` names, else aqua's default (the repository's name). */
-export function commandsOf(pkg: AquaPackage): string[] {
+function commandsOf(pkg: AquaPackage): string[] {
   const overrides = Array.isArray(pkg.version_overrides) ? (pkg.version_overrides as Array<{ files?: unknown }>) : [];
   const files = [pkg.files, ...overrides.map((o) => o?.files)].flatMap((f) => (Array.isArray(f) ? f : []));
   const names = files.map((f) => (f && typeof f === "object" ? (f as { name?: unknown }).name : undefined)).filter((n): n is string => typeof n === "string");
@@ -76,11 +87,7 @@ export async function writeCompiled(cacheDir: string, sha256: string, packages: 
   for (const pkg of packages) {
     const line = Buffer.from(`${JSON.stringify(pkg)}\n`);
     rows.push({
-      name: aquaPackageName(pkg),
-      aliases: (pkg.aliases ?? []).map((a) => a.name).filter((n): n is string => typeof n === "string"),
-      description: typeof pkg.description === "string" ? pkg.description.trim() : "",
-      type: pkg.type,
-      commands: commandsOf(pkg),
+      ...indexRowOf(pkg),
       offset,
       length: line.length - 1,
       hash: entryHash(pkg),

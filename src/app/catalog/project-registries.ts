@@ -7,8 +7,7 @@ import { createHash } from "node:crypto";
 import type { ToolRequest } from "../../config/normalise.js";
 import { DevenvError } from "../../errors.js";
 import type { AquaPackage } from "../../recipes/sources/aqua/types.js";
-import { aquaPackageName } from "../../recipes/sources/aqua/types.js";
-import { commandsOf } from "./compiled.js";
+import { indexRowOf } from "./compiled.js";
 import { lookupName, packageRow, type IndexRow } from "./names.js";
 
 interface Row extends IndexRow {
@@ -23,15 +22,7 @@ async function rowsOf(text: string, index: number): Promise<Row[]> {
   let rows = parsed.get(sha256);
   if (!rows) {
     const { parseAquaRegistry } = await import("../../recipes/sources/aqua/registry-file.js");
-    rows = parseAquaRegistry(text, `devenv.ts aquaRegistries[${index}]`).map((pkg) => ({
-      name: aquaPackageName(pkg),
-      aliases: (pkg.aliases ?? []).map((a) => a.name).filter((n): n is string => typeof n === "string"),
-      description: typeof pkg.description === "string" ? pkg.description.trim() : "",
-      type: pkg.type,
-      commands: commandsOf(pkg),
-      pkg,
-      sha256,
-    }));
+    rows = parseAquaRegistry(text, `devenv.ts aquaRegistries[${index}]`).map((pkg) => ({ ...indexRowOf(pkg), pkg, sha256 }));
     parsed.set(sha256, rows);
   }
   return rows;
