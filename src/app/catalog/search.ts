@@ -2,7 +2,8 @@
  * `devenv search`: built-in recipes and the catalogue. It reads only the compiled index (and the
  * recipes' names and descriptions), so it answers in milliseconds once the catalogue is cached.
  */
-import { allRecipes, hasRecipe } from "../../../recipes/index.js";
+import { hasRecipe } from "../../../recipes/index.js";
+import { RECIPE_SUMMARIES } from "../../../recipes/summaries.js";
 import type { AppContext } from "../context.js";
 import { openAquaCatalog } from "./load.js";
 import { lookupName, searchRows, shortNameCounts } from "./names.js";
@@ -24,9 +25,9 @@ export interface SearchRow {
  */
 export async function searchTools(ctx: AppContext, text: string): Promise<{ rows: SearchRow[]; catalogue?: string }> {
   const q = text.toLowerCase();
-  const builtIn: SearchRow[] = (await allRecipes())
-    .filter((r) => !q || r.name.includes(q) || r.description.toLowerCase().includes(q))
-    .map((r) => ({ name: r.name, description: r.description, homepage: r.homepage, source: "built-in" }));
+  const builtIn: SearchRow[] = Object.entries(RECIPE_SUMMARIES)
+    .filter(([name, r]) => !q || name.includes(q) || r.description.toLowerCase().includes(q))
+    .map(([name, r]) => ({ name, description: r.description, homepage: r.homepage, source: "built-in" }));
   let catalog;
   try {
     catalog = await openAquaCatalog(ctx, currentPin());
