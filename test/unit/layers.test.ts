@@ -27,6 +27,7 @@ export const FLOORS = [
   "src/services", // the supervisor, postgres, ports: knows config types, never the app
   "src/resolver",
   "src/app", // context.ts: what every use case is given
+  "src/app/catalog", // the aqua registry pinned and compiled, names, search, catalogue recipes
   "src/app/gc",
   "src/app/project",
   "src/app/activation",
