@@ -17,6 +17,7 @@ export const FLOORS = [
   "src", // errors.ts, text.ts, reporter.ts: words every layer shares
   "src/env",
   "src/platform",
+  "src/cache", // where a team's artifact cache is and how it asks for credentials (issue 18)
   "src/shell",
   "src/recipes", // the recipe kit: types, sources, checksums
   "src/lock",
