@@ -69,6 +69,21 @@ test("search finds catalogue tools by name, command and description; versions li
   const r = await sb.run(["search", "json", "processor"]);
   assertOk(r);
   assert.match(r.stdout, /^jq +Command-line JSON processor$/m);
+  // Built-in recipes are searched by every word too.
+  const zig = await sb.run(["search", "toolchain", "zig", "--json"]);
+  assertOk(zig);
+  assert.deepEqual(JSON.parse(zig.stdout).map((x: { name: string }) => x.name).slice(0, 1), ["zig"]);
+  // Every result is named as `devenv add` takes it, however many there are: the short name when it
+  // means that one package (bat: sharkdp/bat, crates.io/bat being no type devenv installs), else the package.
+  const all = await sb.run(["search", "--json"]);
+  assertOk(all);
+  const named = new Map((JSON.parse(all.stdout) as Array<{ name: string; source: string }>).map((x) => [x.source, x.name]));
+  assert.ok(named.size > 2000, `${named.size} rows`);
+  assert.equal(named.get("aqua:sharkdp/bat"), "bat");
+  assert.equal(named.get("aqua:crates.io/bat"), "crates.io/bat");
+  assert.equal(named.get("aqua:jqlang/jq"), "jq");
+  assert.equal(named.get("aqua:cli/cli"), "cli/cli");
+  assert.equal(named.get("aqua:nodejs/node"), "nodejs/node");
   const none = await sb.run(["search", "zzzz-nothing-qqqq"]);
   assert.equal(none.code, 1);
   const v = await sb.run(["versions", "jq"]);

@@ -108,7 +108,9 @@ export async function readCompiled(cacheDir: string, sha256: string): Promise<Co
   // Another format, another registry's, or torn by a crash (no header, or cut inside a line): compiled again.
   if (text === undefined || !text.startsWith(`${HEADER(sha256)}\n`)) return undefined;
   const end = text.lastIndexOf("\n");
-  const lines = text.slice(0, end).split("\n").length - 1;
+  // One newline ends the header and each package line but the last, whose newline is `end`.
+  let lines = 0;
+  for (let i = text.indexOf("\n"); i < end; i = text.indexOf("\n", i + 1)) lines++;
   if (text.slice(end + 1) !== `${TRAILER}\t${lines}`) return undefined;
   return openCompiled(dir, sha256, text.slice(0, end));
 }

@@ -20,20 +20,38 @@ export const INSTALLABLE_TYPES = new Set(["github_release", "http", "github_arch
 
 const last = (n: string) => n.slice(n.lastIndexOf("/") + 1).toLowerCase();
 
-/** The packages a name means: an exact package or alias name wins; else every package whose last part is it. */
+/** The packages a name means: an exact package or alias name wins; else every package whose last part is it; else whose command it is. */
 export function lookupName(rows: readonly IndexRow[], query: string): IndexRow[] {
-  const q = query.toLowerCase();
-  const exact = rows.filter((r) => r.name.toLowerCase() === q || r.aliases.some((a) => a.toLowerCase() === q));
-  if (exact.length) return exact;
-  const byName = installableFirst(rows.filter((r) => last(r.name) === q || r.aliases.some((a) => last(a) === q)));
-  if (byName.length) return byName;
-  return installableFirst(rows.filter((r) => r.commands.some((c) => c.toLowerCase() === q)));
+  return nameIndex(rows)(query);
+}
+
+/**
+ * lookupName for many names over the same rows (search names each result as `devenv add` would take
+ * it): the maps are built once, and each lookup gives what lookupName(rows, name) gives.
+ */
+export function nameIndex(rows: readonly IndexRow[]): (query: string) => IndexRow[] {
+  const exact = new Map<string, IndexRow[]>();
+  const byLast = new Map<string, IndexRow[]>();
+  const byCommand = new Map<string, IndexRow[]>();
+  const add = (m: Map<string, IndexRow[]>, keys: string[], r: IndexRow) => {
+    for (const k of new Set(keys)) m.set(k, [...(m.get(k) ?? []), r]);
+  };
+  for (const r of rows) {
+    const names = [r.name, ...r.aliases];
+    add(exact, names.map((n) => n.toLowerCase()), r);
+    add(byLast, names.map(last), r);
+    add(byCommand, r.commands.map((c) => c.toLowerCase()), r);
+  }
+  return (query) => {
+    const q = query.toLowerCase();
+    return exact.get(q) ?? installableFirst(byLast.get(q) ?? byCommand.get(q) ?? []);
+  };
 }
 
 /** Of several packages, those devenv can install, when there are any (`bat`: sharkdp/bat, not crates.io/bat). */
-function installableFirst(rows: IndexRow[]): IndexRow[] {
+function installableFirst(rows: readonly IndexRow[]): IndexRow[] {
   const ok = rows.filter((r) => INSTALLABLE_TYPES.has(r.type));
-  return ok.length ? ok : rows;
+  return ok.length ? ok : [...rows];
 }
 
 /** The package named exactly so (case-insensitively), or one of its aliases. */
@@ -63,12 +81,3 @@ export function searchRows(rows: readonly IndexRow[], text: string): IndexRow[] 
 
 /** Short names (last parts) of every package, for "did you mean". */
 export const shortNames = (rows: readonly IndexRow[]): string[] => [...new Set(rows.map((r) => last(r.name)))];
-
-/** How many packages a short name (or alias's last part) means, for every short name (lookupName's second rule). */
-export function shortNameCounts(rows: readonly IndexRow[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const r of rows) {
-    for (const n of new Set([r.name, ...r.aliases].map(last))) counts.set(n, (counts.get(n) ?? 0) + 1);
-  }
-  return counts;
-}

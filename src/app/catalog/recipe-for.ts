@@ -19,19 +19,8 @@ import { lookupName, packageRow, shortNames } from "./names.js";
 import { AQUA_REGISTRY, currentPin, pinOf, type RegistryPin } from "./pins.js";
 
 export async function catalogRecipe(ctx: AppContext, req: ToolRequest, entry?: LockEntry): Promise<Recipe> {
-  const { github, asset, bin } = req.options;
-  if (typeof github === "string") {
-    const recipe = githubRecipe(req.name, github, {
-      ...(typeof asset === "string" ? { asset } : {}),
-      ...(Array.isArray(bin) ? { bin: bin.map(String) } : {}),
-    });
-    return {
-      ...recipe,
-      source: `github:${github}`,
-      versionsKey: `github+${github.replace("/", "+")}`,
-      options: [...new Set([...(recipe.options ?? []), "github"])],
-    };
-  }
+  // asset and bin reach the recipe with the request's options, in every call.
+  if (typeof req.options.github === "string") return githubRecipe(req.name, req.options.github);
   const own = await projectPackage(req);
   if (own) return aquaRecipe(req.name, own.pkg, { registry: "project", sha256: own.sha256, package: own.name, entry: entryHash(own.pkg) });
   const pin = lockedPin(req.name, entry) ?? currentPin();

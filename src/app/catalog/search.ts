@@ -6,7 +6,7 @@ import { hasRecipe } from "../../../recipes/index.js";
 import { RECIPE_SUMMARIES } from "../../../recipes/summaries.js";
 import type { AppContext } from "../context.js";
 import { openAquaCatalog } from "./load.js";
-import { lookupName, searchRows, shortNameCounts } from "./names.js";
+import { nameIndex, searchRows } from "./names.js";
 import { currentPin } from "./pins.js";
 
 export interface SearchRow {
@@ -24,10 +24,8 @@ export interface SearchRow {
  * network, the built-in ones only (`catalogue` says why).
  */
 export async function searchTools(ctx: AppContext, text: string): Promise<{ rows: SearchRow[]; catalogue?: string }> {
-  const q = text.toLowerCase();
-  const builtIn: SearchRow[] = Object.entries(RECIPE_SUMMARIES)
-    .filter(([name, r]) => !q || name.includes(q) || r.description.toLowerCase().includes(q))
-    .map(([name, r]) => ({ name, description: r.description, homepage: r.homepage, source: "built-in" }));
+  const builtIn: SearchRow[] = searchRows(Object.entries(RECIPE_SUMMARIES).map(([name, r]) => ({ name, aliases: [], commands: [], type: "built-in", description: r.description })), text)
+    .map((r) => ({ name: r.name, description: r.description, homepage: RECIPE_SUMMARIES[r.name]!.homepage, source: "built-in" }));
   let catalog;
   try {
     catalog = await openAquaCatalog(ctx, currentPin());
@@ -38,11 +36,11 @@ export async function searchTools(ctx: AppContext, text: string): Promise<{ rows
   const first = text.toLowerCase().split(/\s+/).find(Boolean) ?? "";
   const matched = searchRows(catalog.rowsContaining(first), text);
   // What `devenv add` takes: the short name when it means this one package (and no built-in recipe).
-  const many = matched.length > 20;
-  const counts = many ? shortNameCounts(catalog.allRows()) : undefined;
+  const lookup = matched.length ? nameIndex(catalog.allRows()) : () => [];
   const found = matched.map((r) => {
     const short = r.name.slice(r.name.lastIndexOf("/") + 1).toLowerCase();
-    const unique = !hasRecipe(short) && (counts ? counts.get(short) === 1 : lookupName(catalog.rowsContaining(short), short).length === 1);
+    const means = lookup(short);
+    const unique = !hasRecipe(short) && means.length === 1 && means[0]!.name === r.name;
     const repo = r.name.split("/").slice(0, 2).join("/");
     return { name: unique ? short : r.name, description: r.description, homepage: `https://github.com/${repo}`, source: `aqua:${r.name}` };
   });

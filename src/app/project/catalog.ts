@@ -1,10 +1,9 @@
 /** What devenv knows of a tool apart from any project: `devenv versions` (search: app/catalog/search.ts). */
-import { hasRecipe } from "../../../recipes/index.js";
 import { lacking } from "../../resolver/platform-pick.js";
 import { sortVersions } from "../../resolver/range.js";
 import type { PlatformKey, VersionInfo } from "../../recipes/types.js";
 import type { AppContext } from "../context.js";
-import { parseToolArg } from "./edit.js";
+import { argRequest, parseToolArg } from "./edit.js";
 import { recipeFor } from "./load.js";
 import { listVersions } from "./versions.js";
 
@@ -15,9 +14,7 @@ export interface VersionRow extends VersionInfo {
 
 /** `name`, `aqua:owner/repo`, `owner/repo` or `github:owner/repo`, as `devenv add` takes them. */
 export async function toolVersions(ctx: AppContext, arg: string): Promise<VersionRow[]> {
-  const a = parseToolArg(arg);
-  const catalog = Boolean(a.options) || !hasRecipe(a.name);
-  const req = { name: a.name, range: "latest", options: a.options ?? {}, inline: false, ...(catalog ? { catalog: true as const } : {}) };
+  const req = argRequest(parseToolArg(arg));
   const recipe = await recipeFor(ctx, req);
   return sortVersions(await listVersions(ctx, recipe, req.options, false)).map((v) => {
     const missing = lacking(v, recipe.platforms);

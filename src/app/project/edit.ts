@@ -95,8 +95,8 @@ async function lockEdited(ctx: AppContext, root: string, prior: ConfigBundle | u
   return { lock: synced.lock, installed: synced.installed.filter((t) => t.fresh).map((t) => `${t.name} ${t.version}`) };
 }
 
-/** A command-line tool as devenv.ts would ask for it. */
-function argRequest(a: ToolArg, registries: readonly string[] = []): ToolRequest {
+/** A command-line tool (`devenv add`, `devenv versions`) as devenv.ts would ask for it. */
+export function argRequest(a: ToolArg, registries: readonly string[] = []): ToolRequest {
   const options = a.options ?? {};
   const catalog = Boolean(a.options) || !hasRecipe(a.name);
   return { name: a.name, range: a.range ?? "latest", options, inline: false, ...(catalog ? { catalog: true as const } : {}), ...(catalog && registries.length ? { registries } : {}) };

@@ -16,11 +16,6 @@ import { GITHUB_BIN_DIR, linkCommands } from "./github-bin.js";
 import { releaseAssetChecksum } from "./github-checksum.js";
 import { assetFits, AssetPickError, pickAsset, type PickOptions } from "./github-pick.js";
 
-export interface GithubRecipeOptions {
-  asset?: string;
-  bin?: string[];
-}
-
 /** Release tags devenv uses as versions: they become a URL path segment and a store directory name. */
 const SAFE_TAG = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/;
 /** Asset names a real GitHub answer can hold (GitHub replaces anything else on upload). */
@@ -43,12 +38,11 @@ function checkListing(repo: string, release: GithubRelease): void {
   }
 }
 
-export function githubRecipe(name: string, repo: string, options: GithubRecipeOptions = {}): Recipe {
+/** The recipe of `repo`'s releases as the tool `name`; its options (`asset`, `bin`) come with each call, from devenv.ts. */
+export function githubRecipe(name: string, repo: string): Recipe {
   if (!/^[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9._-]+$/.test(repo) || repo.includes("..")) {
     throw new DevenvError("USAGE", `'${repo}' is not a GitHub repository name (owner/repo)`, { hint: "Write github:<owner>/<repo>, e.g. github:BurntSushi/ripgrep." });
   }
-  const defaults: ToolOptions = { ...(options.asset ? { asset: options.asset } : {}), ...(options.bin ? { bin: options.bin } : {}) };
-  const merged = (o: ToolOptions) => ({ ...defaults, ...o });
   // Locking asks for four platforms of one release: one API request and one read of each checksum
   // document, not four (the unauthenticated API allows 60 requests an hour). A failure is not kept.
   const memo = new Map<string, Promise<unknown>>();
@@ -79,11 +73,13 @@ export function githubRecipe(name: string, repo: string, options: GithubRecipeOp
 
   return defineRecipe({
     name,
+    source: `github:${repo}`,
+    versionsKey: `github+${repo.replace("/", "+")}`,
     description: `GitHub releases of ${repo}`,
     homepage: `https://github.com/${repo}`,
     revision: 1,
     platforms: ALL_PLATFORMS,
-    options: ["asset", "bin"],
+    options: ["github", "asset", "bin"],
 
     async versions({ http }, o) {
       const out: VersionInfo[] = [];
@@ -95,7 +91,7 @@ export function githubRecipe(name: string, repo: string, options: GithubRecipeOp
           version: r.tag_name,
           ...(r.published_at ? { date: r.published_at.slice(0, 10) } : {}),
           ...(pre ? { prerelease: true } : {}),
-          platforms: platformsOf(r, merged(o)),
+          platforms: platformsOf(r, o),
         });
       }
       return out;
@@ -105,7 +101,7 @@ export function githubRecipe(name: string, repo: string, options: GithubRecipeOp
       if (!SAFE_TAG.test(version)) throw new DevenvError("USAGE", `${name}: '${version}' is not a release tag devenv uses`, { hint: `See 'devenv versions ${name}'.` });
       const release = await once(`release:${version}`, () => githubRelease(http, repo, version));
       checkListing(repo, release);
-      const picked = pickAsset(release.assets.map((a) => a.name), platform, opts(repo, merged(o)));
+      const picked = pickAsset(release.assets.map((a) => a.name), platform, opts(repo, o));
       const asset = release.assets.find((a) => a.name === picked.name) as GithubAsset;
       const url = download(release.tag_name, asset.name);
       const file = { url, format: picked.format, strip: picked.format === "raw" ? 0 : ("auto" as const), size: asset.size };
@@ -113,7 +109,7 @@ export function githubRecipe(name: string, repo: string, options: GithubRecipeOp
         (url) => once(`doc:${url}`, () => fetchChecksumDoc(http, url)));
       if (!sum) {
         throw new ChecksumMissingError(`${name} ${version}: ${repo} publishes no sha256 for ${asset.name} (no checksums file or .sha256 in the release, and GitHub lists no digest for it: uploaded before 2025-06-03)`,
-          file, { hint: `Opt in to hashing the first download for ${name} (first-download), or pin the sha256 inline in devenv.ts.` });
+          file, { hint: "Pick another version, or pin the download inline in devenv.ts ({ version, url, sha256 })." });
       }
       return { ...file, sha256: sum.sha256, checksum: sum.checksum };
     },
@@ -128,7 +124,7 @@ export function githubRecipe(name: string, repo: string, options: GithubRecipeOp
         return false;
       }
       if (!SAFE_ASSET.test(asset) || asset.includes("..") || download(version, asset) !== url) return false;
-      return assetFits(asset, platform, opts(repo, merged(o)));
+      return assetFits(asset, platform, opts(repo, o));
     },
 
     bin: () => [GITHUB_BIN_DIR],
@@ -140,8 +136,7 @@ export function githubRecipe(name: string, repo: string, options: GithubRecipeOp
     },
 
     postInstall(tree, _platform, o) {
-      const m = merged(o);
-      linkCommands(tree, name, repo, Array.isArray(m.bin) ? m.bin.map(String) : undefined);
+      linkCommands(tree, name, repo, Array.isArray(o.bin) ? o.bin.map(String) : undefined);
     },
   });
 }

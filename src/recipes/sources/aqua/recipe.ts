@@ -23,13 +23,30 @@ const SINGLE_FILE = new Set(["gz", "xz", "zst", "bz2"]);
 export function aquaRecipe(key: string, pkg: AquaPackage, catalog: CatalogRecord): Recipe {
   const pkgName = aquaPackageName(pkg);
   const repo = pkg.repo_owner && pkg.repo_name ? `${pkg.repo_owner}/${pkg.repo_name}` : undefined;
-  const render = (version: string, platform: PlatformKey): AquaRendered => renderPackage(pkg, aquaTagOf(pkg, version), platform);
-  const tryRender = (version: string, platform: PlatformKey): AquaRendered | undefined => {
-    try {
-      return render(version, platform);
-    } catch {
-      return undefined;
+  // A lock entry is checked URL by URL, format by format, then provenance: each asks for the same
+  // renders, which are pure. Rendered (or refused) once per version and platform.
+  const renders = new Map<string, { r: AquaRendered } | { e: unknown }>();
+  const attempt = (version: string, platform: PlatformKey) => {
+    const key = `${version}\0${platform}`;
+    let got = renders.get(key);
+    if (!got) {
+      try {
+        got = { r: renderPackage(pkg, aquaTagOf(pkg, version), platform) };
+      } catch (e) {
+        got = { e };
+      }
+      renders.set(key, got);
     }
+    return got;
+  };
+  const render = (version: string, platform: PlatformKey): AquaRendered => {
+    const got = attempt(version, platform);
+    if ("e" in got) throw got.e;
+    return got.r;
+  };
+  const tryRender = (version: string, platform: PlatformKey): AquaRendered | undefined => {
+    const got = attempt(version, platform);
+    return "r" in got ? got.r : undefined;
   };
   const platforms = aquaPlatforms(pkg);
 
