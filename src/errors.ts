@@ -28,6 +28,8 @@ export type ErrorCode =
   | "ROOT_UNREADABLE"
   /** A service or process did not start, or could not be stopped (src/services). */
   | "SERVICE"
+  /** A team's artifact cache (an OCI registry or layout) could not be used (src/cache). */
+  | "CACHE"
   | "IO";
 
 export class DevenvError extends Error {
