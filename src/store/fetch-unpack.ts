@@ -9,9 +9,10 @@ import { createHash } from "node:crypto";
 import { createReadStream, readdirSync, lstatSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { DownloadTask } from "../reporter.js";
-import { redactUrl } from "../errors.js";
+import { redactUrl, type DevenvError } from "../errors.js";
 import type { Http } from "../platform/http.js";
 import type { ArtifactFile } from "../recipes/types.js";
+import type { BlobSource } from "./blob-source.js";
 import { requireBzip2, tarStream } from "./decompress.js";
 import { checkDigest, downloadToFile, expectedDigest, type ExpectedDigest } from "./download.js";
 import { takeKeptDownload } from "./kept-downloads.js";
@@ -41,6 +42,8 @@ export interface FetchOptions {
   guard: SpaceGuard;
   /** strip: "auto": unpack as is, then make a lone top directory the root (symlinks checked against it). */
   hoist: boolean;
+  /** A team's cache, asked before the upstream for a file the lock pins by sha256. */
+  cache?: BlobSource | undefined;
 }
 
 /** Returns what was written, relative to the returned root (`dir`, or its lone top directory when hoisted). */
@@ -48,7 +51,8 @@ export async function fetchAndUnpack(o: FetchOptions): Promise<{ root: string; f
   const { file } = o;
   if (file.format === "bz2" || file.format === "tar.bz2") requireBzip2(o.label, redactUrl(file.url));
   const expected = expectedDigest(file);
-  const { digest, bytes, sha256 } = (expected.algorithm === "sha256" && (await reuseKept(o, expected.value))) || (await download(o, expected));
+  const { digest, bytes, sha256 } =
+    (expected.algorithm === "sha256" && ((await reuseKept(o, expected.value)) || (await fromCache(o, expected)))) || (await download(o, expected));
   checkDigest(file.url, expected, digest);
 
   // Verified: from here on, every failure is about the archive (or the disk), never the network.
@@ -93,6 +97,31 @@ async function download(o: FetchOptions, expected: ExpectedDigest) {
   return downloadToFile({
     res, url: o.file.url, file: o.scratch, label: o.label, size: o.file.size, algorithm: expected.algorithm, task: o.task, spaceDir: o.store, sha256Too: o.file.format === "raw",
   });
+}
+
+/**
+ * The file from the team's cache, verified like a download; undefined (so the upstream is used) on a
+ * miss, or when the bytes do not verify or break off (the source reports that loudly).
+ */
+async function fromCache(o: FetchOptions, expected: ExpectedDigest): Promise<{ digest: string; bytes: number; sha256?: string } | undefined> {
+  const sha = o.file.sha256;
+  if (!o.cache || sha === undefined) return undefined;
+  const blob = await o.cache.open({ ...o.file, sha256: sha }, o.label);
+  if (!blob) return undefined;
+  try {
+    const got = await downloadToFile({
+      res: { url: blob.where, finalUrl: blob.where, status: 200, size: blob.size, next: undefined, body: blob.body },
+      url: o.file.url, file: o.scratch, label: o.label, size: o.file.size, algorithm: expected.algorithm, task: o.task, spaceDir: o.store, sha256Too: o.file.format === "raw",
+    });
+    checkDigest(o.file.url, expected, got.digest);
+    return got;
+  } catch (e) {
+    rmSync(o.scratch, { force: true });
+    // downloadToFile's only IO errors are a full disk: the disk's problem, not the cache's.
+    if ((e as DevenvError).code === "IO") throw e;
+    o.cache.rejected(o.file, o.label, blob.where, e as Error);
+    return undefined;
+  }
 }
 
 /**
