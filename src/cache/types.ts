@@ -21,6 +21,8 @@ export interface BlobStore {
   readonly where: string;
   /** Whether the blob is there (a registry: HEAD). */
   hasBlob(sha256: string): Promise<boolean>;
+  /** The blob's size if it is there (a registry: HEAD's Content-Length), else undefined. */
+  statBlob(sha256: string): Promise<number | undefined>;
   /** The blob's bytes, or undefined when it is not there (404). Other failures throw a CacheError. */
   openBlob(sha256: string): Promise<OpenedBlob | undefined>;
   /** Store the file (whose sha256 and size the caller verified) as the blob `sha256`. */
