@@ -142,10 +142,15 @@ async function attemptOnce(method: Method, url: string, headers: Record<string, 
     else {
       const stream = createReadStream(body.path, { start: body.start, end: body.start + body.length - 1 });
       payload = stream;
+      // Progress is read from bytesRead: a "data" listener would switch the stream to flowing mode
+      // and its first chunks could go by before undici reads (a short body: DIGEST_INVALID).
       let last = performance.now();
-      stream.on("data", () => { last = performance.now(); });
+      let seen = 0;
       const t = setInterval(() => {
-        if (!stream.readableEnded && performance.now() - last > lim.idleMs) stop(timeoutMessage("idle", url, lim));
+        if (stream.bytesRead !== seen) {
+          seen = stream.bytesRead;
+          last = performance.now();
+        } else if (!stream.readableEnded && performance.now() - last > lim.idleMs) stop(timeoutMessage("idle", url, lim));
       }, Math.max(20, Math.min(1000, Math.floor(lim.idleMs / 10))));
       t.unref();
       timers.push(t);

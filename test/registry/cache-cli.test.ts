@@ -123,7 +123,7 @@ test("a blob tampered with in the registry's storage is refused loudly and the u
   const data = registry.blobPath(sha);
   const good = readFileSync(data);
   const evil = Buffer.from(good);
-  evil[evil.length >> 1] ^= 0xff;
+  evil[evil.length >> 1] = evil[evil.length >> 1]! ^ 0xff;
   writeFileSync(data, evil);
   try {
     const mate = await teammate(sb.project);

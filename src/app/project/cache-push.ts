@@ -11,7 +11,7 @@
 import { mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { artifactManifest, lockIndex, type ManifestPlan, type PlannedArtifact, type PlannedFile } from "../../cache/manifest.js";
-import { EMPTY_CONFIG, MEDIA, type BlobStore } from "../../cache/types.js";
+import { blobSize, EMPTY_CONFIG, MEDIA, type BlobStore } from "../../cache/types.js";
 import { DevenvError } from "../../errors.js";
 import type { LockFile } from "../../lock/types.js";
 import type { PlatformKey, ArtifactFile } from "../../recipes/types.js";
@@ -128,7 +128,7 @@ async function pushFile(ctx: AppContext, opts: PushOptions, t: Todo, scratch: st
   const record = (size: number) => {
     t.slot!.size = size;
   };
-  const size = await opts.target.statBlob(sha256);
+  const size = await blobSize(opts.target, sha256);
   if (size !== undefined) {
     result.present++;
     record(size);
@@ -148,7 +148,7 @@ async function pushFile(ctx: AppContext, opts: PushOptions, t: Todo, scratch: st
 /** Every artifact manifest's config: the 2-byte `{}`. */
 async function ensureEmptyConfig(target: BlobStore, tmp: string, result: PushResult): Promise<void> {
   const hex = EMPTY_CONFIG.digest.slice("sha256:".length);
-  if ((await target.statBlob(hex)) !== undefined) return;
+  if ((await blobSize(target, hex)) !== undefined) return;
   mkdirSync(tmp, { recursive: true });
   const file = join(tmp, "empty-config");
   writeFileSync(file, "{}");
