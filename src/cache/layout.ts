@@ -8,7 +8,26 @@ import { openDirLayout } from "./layout-dir.js";
 import { createTarLayout, openTarLayout } from "./layout-tar.js";
 import type { BlobStore } from "./types.js";
 
-export function openLayout(path: string, mode: "read" | "write"): Promise<BlobStore> {
-  if (path.endsWith(".tar")) return mode === "write" ? createTarLayout(path) : openTarLayout(path);
+export async function openLayout(path: string, mode: "read" | "write"): Promise<BlobStore> {
+  if (path.endsWith(".tar")) return mode === "write" ? serialized(await createTarLayout(path)) : openTarLayout(path);
   return openDirLayout(path, mode);
+}
+
+/**
+ * One write at a time: a tar is one stream, and a push adds several blobs at once (two blobs'
+ * members interleaved made a tar whose headers no reader could follow).
+ */
+function serialized(store: BlobStore): BlobStore {
+  let queue: Promise<unknown> = Promise.resolve();
+  const one = <T>(f: () => Promise<T>): Promise<T> => {
+    const p = queue.then(f);
+    queue = p.catch(() => {});
+    return p;
+  };
+  return {
+    ...store,
+    putBlob: (hex, size, file) => one(() => store.putBlob(hex, size, file)),
+    putManifest: (bytes, mediaType, tag) => one(() => store.putManifest(bytes, mediaType, tag)),
+    close: () => one(() => store.close()),
+  };
 }

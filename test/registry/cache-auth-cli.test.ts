@@ -17,7 +17,7 @@ const fake = useFakeUpstream({ zig: ["0.13.0"] });
 const CONFIG = `export default { tools: { zig: "0.13" } };\n`;
 const USER = "ci-bot";
 const PASSWORD = "s3cret-Pa55word-never-shown";
-const ZIG = /\/zig-[a-z0-9-]+-0\.13\.0\.tar\.xz$/;
+const ZIG = /\/zig-[a-z0-9_-]+-0\.13\.0\.tar\.xz$/;
 
 let registry: RegistryServer;
 before(async () => {

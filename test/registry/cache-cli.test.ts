@@ -21,7 +21,7 @@ import { waitFor } from "../support/wait.js";
 const fake = useFakeUpstream({ node: ["20.18.0"], zig: ["0.13.0"] });
 const CONFIG = `export default { tools: { node: "20", zig: "0.13" }, platforms: ["linux-x64", "darwin-arm64"] };\n`;
 /** The artifacts' downloads (not the version indexes): node's tarballs and zig's. */
-const ARTIFACT = /\/(node-v20\.18\.0-[a-z]+-[a-z0-9]+\.tar\.(xz|gz)|zig-[a-z0-9-]+-0\.13\.0\.tar\.xz)$/;
+const ARTIFACT = /\/(node-v20\.18\.0-[a-z]+-[a-z0-9]+\.tar\.(xz|gz)|zig-[a-z0-9_-]+-0\.13\.0\.tar\.xz)$/;
 const artifactDownloads = () => fake.log.filter((r) => r.method === "GET" && ARTIFACT.test(r.url.split("?")[0]!)).length;
 
 let registry: RegistryServer;

@@ -41,7 +41,8 @@ export function pullSource(store: BlobStore, reporter: Reporter, opts: { local: 
         return undefined;
       }
     },
-    rejected(file, label, where, error) {
+    rejected(file, label, _where, error) {
+      const where = store.where;
       stats.hits--;
       stats.rejected++;
       if ((error as { code?: string }).code === "CHECKSUM_MISMATCH") {
