@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { createReadStream, readdirSync, lstatSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { DownloadTask } from "../reporter.js";
-import { redactUrl, type DevenvError } from "../errors.js";
+import { redactUrl } from "../errors.js";
 import type { Http } from "../platform/http.js";
 import type { ArtifactFile } from "../recipes/types.js";
 import type { BlobSource } from "./blob-source.js";
@@ -117,8 +117,8 @@ async function fromCache(o: FetchOptions, expected: ExpectedDigest): Promise<{ d
     return got;
   } catch (e) {
     rmSync(o.scratch, { force: true });
-    // downloadToFile's only IO errors are a full disk: the disk's problem, not the cache's.
-    if ((e as DevenvError).code === "IO") throw e;
+    // Even a full disk goes upstream: a hostile cache can send bytes until the store's reserve is
+    // reached, and those are gone now. If the disk really is full, the upstream download says so.
     o.cache.rejected(o.file, o.label, blob.where, e as Error);
     return undefined;
   }
