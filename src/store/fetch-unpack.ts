@@ -15,7 +15,7 @@ import type { ArtifactFile } from "../recipes/types.js";
 import type { BlobSource } from "./blob-source.js";
 import { requireBzip2, tarStream } from "./decompress.js";
 import { checkDigest, downloadToFile, expectedDigest, type ExpectedDigest } from "./download.js";
-import { takeKeptDownload } from "./kept-downloads.js";
+import { keepIfAsked, takeKeptDownload } from "./kept-downloads.js";
 import { TreeWriter, type FileRecord } from "./extract-tree.js";
 import type { SpaceGuard } from "./space.js";
 import { unpackError, type UnpackWhere } from "./unpack-errors.js";
@@ -54,6 +54,7 @@ export async function fetchAndUnpack(o: FetchOptions): Promise<{ root: string; f
   const { digest, bytes, sha256 } =
     (expected.algorithm === "sha256" && ((await reuseKept(o, expected.value)) || (await fromCache(o, expected)))) || (await download(o, expected));
   checkDigest(file.url, expected, digest);
+  keepIfAsked(o.store, file.url, file.sha256, o.scratch);
 
   // Verified: from here on, every failure is about the archive (or the disk), never the network.
   const where: UnpackWhere = { label: o.label, archive: redactUrl(file.url), store: o.store };
