@@ -145,7 +145,7 @@ async function attemptOnce(method: Method, url: string, headers: Record<string, 
       let last = performance.now();
       stream.on("data", () => { last = performance.now(); });
       const t = setInterval(() => {
-        if (!stream.readableEnded && performance.now() - last > lim.idleMs) stop(timeoutMessage("idle", url, lim));
+        if (!stream.readableEnded && performance.now() - last > lim.idleMs) stop(uploadStalled(url, lim));
       }, Math.max(20, Math.min(1000, Math.floor(lim.idleMs / 10))));
       t.unref();
       timers.push(t);
@@ -177,9 +177,15 @@ async function attemptOnce(method: Method, url: string, headers: Record<string, 
   }
 }
 
-function timeoutMessage(kind: "connect" | "firstByte" | "response" | "idle", url: string, lim: HttpLimits): TransportError {
+function timeoutMessage(kind: "connect" | "firstByte" | "response", url: string, lim: HttpLimits): TransportError {
   const e = timeoutError(kind, url, lim);
   return new TransportError("timeout", url, e.message, e.hint, kind);
+}
+
+function uploadStalled(url: string, lim: HttpLimits): TransportError {
+  const host = hostOf(url);
+  return new TransportError("timeout", url, `${host} stopped taking data: nothing could be sent for ${lim.idleMs / 1000} s while uploading to ${redactUrl(url)}`,
+    "To wait longer for a stalled upload: set DEVENV_HTTP_IDLE_TIMEOUT; or check the network and the registry.", "idle");
 }
 
 /** A failure named by its code in plain words, never by undici's text (which may quote the request). */
