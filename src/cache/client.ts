@@ -36,7 +36,7 @@ export class RegistryClient {
     this.auth = new RegistryAuth({
       scheme: loc.scheme, host: loc.host, repository: loc.repository, credentials: opts.credentials, env: opts.env ?? process.env,
       send: (req) => this.transport(req),
-      fail: (failure, message, hint) => this.error(failure, message, hint),
+      fail: (failure, message, hint) => this.error(failure, `cache ${this.where}: ${message}`, hint),
     });
   }
 

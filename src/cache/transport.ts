@@ -117,8 +117,8 @@ async function sendOnce(method: Method, url: string, headers: Record<string, str
 }
 
 /**
- * One request to one URL. Without a body, the response headers come within connect + first-byte time
- * or it fails. With one, the upload fails when the connection stops taking bytes for `idleMs`, then
+ * One request to one URL. Without a file body, the response headers come within connect + first-byte
+ * time or it fails. With one, the upload fails when the connection stops taking bytes for `idleMs`, then
  * the first-byte bound counts from the last byte sent (undici's headersTimeout).
  */
 async function attemptOnce(method: Method, url: string, headers: Record<string, string>, body: RequestBody | undefined, lim: HttpLimits): Promise<Raw> {
@@ -151,7 +151,7 @@ async function attemptOnce(method: Method, url: string, headers: Record<string, 
       timers.push(t);
     }
   }
-  if (!body) {
+  if (body?.kind !== "file") {
     const t = setTimeout(() => stop(timeoutMessage("response", url, lim)), lim.connectMs + lim.firstByteMs);
     timers.push(t);
   }

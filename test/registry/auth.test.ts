@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { openRegistry } from "../../src/cache/registry.js";
+import { DevenvError } from "../../src/errors.js";
 import type { CredentialSource, RegistryCredential } from "../../src/cache/types.js";
 import { parseCacheUrl } from "../../src/cache/url.js";
 import { assertNoExternalRequests, installNetGuard } from "../support/net-guard.js";
@@ -92,7 +93,7 @@ test("a wrong password: the token service refuses it, 'unauthorized', and the pa
   const store = open(front.url(reg.repository), credentials({ kind: "basic", username: "alice", password: `wrong-${PASSWORD}` }));
   const e = await failing(() => store.hasBlob("0".repeat(64)));
   assert.equal(e.failure, "unauthorized");
-  assert.match(e.message, /the token service 127\.0\.0\.1:\d+ refused the credentials for repository:team\/devenv:pull \(HTTP 401\)/);
+  assert.match(e.message, /^cache oci\+http:\/\/127\.0\.0\.1:\d+\/team\/devenv: the token service 127\.0\.0\.1:\d+ refused the credentials for repository:team\/devenv:pull \(HTTP 401\)$/);
   assert.match(e.hint ?? "", /docker login/);
 });
 
@@ -136,6 +137,14 @@ test("a bearer credential the realm refuses is sent to the registry as it is (Au
   assert.equal(await store.hasBlob(f.sha256), true);
   assert.deepEqual(tokenCalls(from).map((c) => c.status), [401], "one try at the realm");
   assert.deepEqual(front.requests.slice(from).filter((r) => r.authorization === `Bearer ${DIRECT}`).map((r) => r.method), ["POST", "PUT", "HEAD"], "the token went straight to the registry");
+});
+
+test("a credential helper that fails: 'unauthorized' naming the cache and the helper's own words and hint", async () => {
+  const broken: CredentialSource = { lookup: async () => { throw new DevenvError("IO", "docker-credential-acme exited with 1", { hint: "Install docker-credential-acme." }); } };
+  const e = await failing(() => open(front.url(reg.repository), broken).hasBlob("0".repeat(64)));
+  assert.equal(e.failure, "unauthorized");
+  assert.match(e.message, /^cache oci\+http:\/\/127\.0\.0\.1:\d+\/team\/devenv: the credentials for 127\.0\.0\.1:\d+ could not be read: docker-credential-acme exited with 1$/);
+  assert.equal(e.hint, "Install docker-credential-acme.");
 });
 
 test("a blob GET redirected to object storage: the bytes arrive, and the object store saw no Authorization header", async () => {

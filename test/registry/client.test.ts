@@ -207,3 +207,18 @@ test("an upload the registry stops reading fails after the idle bound (DEVENV_HT
     await s.close();
   }
 });
+
+test("a registry whose Docker-Content-Digest names other bytes than those sent is a 'protocol' CacheError", async () => {
+  const other = `sha256:${sha256hex("other")}`;
+  const s = await oddServer((req, res) => {
+    req.resume();
+    req.on("end", () => res.writeHead(201, { "docker-content-digest": other }).end());
+  });
+  try {
+    const { e } = await cacheFailure(() => open(s.url).putManifest(Buffer.from("{}"), MEDIA.index, "t1"));
+    assert.equal(e.failure, "protocol");
+    assert.equal(e.message, `cache ${s.url} stored "${other}" when asked to store manifest t1 (sha256:${sha256hex("{}")})`);
+  } finally {
+    await s.close();
+  }
+});
