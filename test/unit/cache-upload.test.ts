@@ -75,6 +75,7 @@ test("the cache connects within 3 s and wants a first byte within 10 s, lower DE
   const env = cacheLimits({ DEVENV_HTTP_CONNECT_TIMEOUT: "1", DEVENV_HTTP_FIRST_BYTE_TIMEOUT: "60", DEVENV_HTTP_IDLE_TIMEOUT: "5" });
   assert.deepEqual([env.connectMs, env.firstByteMs, env.idleMs], [1000, 10_000, 5000]);
   assert.equal(cacheLimits({}, { firstByteMs: 500 }).firstByteMs, 500);
+  assert.equal(cacheLimits({}, { firstByteMs: undefined }).firstByteMs, 10_000, "an undefined limit is no limit given");
 });
 
 test("Authorization stays with its origin: dropped on a redirect to another host, port or scheme, kept on the same origin", () => {
