@@ -145,6 +145,7 @@ async function attemptOnce(method: Method, url: string, headers: Record<string, 
     return await Promise.race([pending, aborted]);
   } catch (e) {
     pending.then((res) => discard(res.body), () => {});
+    if (payload && !Buffer.isBuffer(payload)) (payload as Readable).destroy();
     if (failure) throw failure;
     const code = (e as { code?: string }).code;
     if (code === "UND_ERR_CONNECT_TIMEOUT") throw timeoutMessage("connect", url, lim);
