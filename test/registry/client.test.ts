@@ -4,6 +4,7 @@
  * index that tags/list shows, 404s, and a registry that is down or silent failing fast.
  */
 import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { after, before, test } from "node:test";
 import { openRegistry } from "../../src/cache/registry.js";
@@ -67,6 +68,17 @@ test("a blob larger than chunkSize goes up in PATCH chunks (each following the l
   assert.equal(new Set(patches.map((q) => q.path)).size, 3, "each chunk goes to the Location the last answer gave");
   const put = served.find((q) => q.method === "PUT");
   assert.ok(put && put.status === 201 && put.path.endsWith(`digest=sha256%3A${f.sha256}`), JSON.stringify(put));
+});
+
+test("blobPath is where the registry keeps a blob's bytes: bytes written there are what a GET returns (the lever of a tamper test)", async () => {
+  const store = open(reg.url);
+  const f = blobFile(3000);
+  await store.putBlob(f.sha256, 3000, f.path);
+  assert.ok(readFileSync(reg.blobPath(f.sha256)).equals(f.bytes));
+  const evil = Buffer.alloc(3000, 0x41);
+  writeFileSync(reg.blobPath(f.sha256), evil);
+  const got = await store.openBlob(f.sha256);
+  assert.ok(got && (await readAll(got.body)).equals(evil), "the registry serves what is on disk without checking it: devenv must verify");
 });
 
 test("a missing blob: hasBlob false, openBlob undefined; a missing manifest: undefined", async () => {
