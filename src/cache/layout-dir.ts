@@ -10,7 +10,7 @@ import { lstat, mkdir, open, readdir, rename, rm, type FileHandle } from "node:f
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { acquireLock } from "../platform/filelock.js";
-import { randomId, writeFileAtomic } from "../platform/fs.js";
+import { pidAlive, randomId, writeFileAtomic } from "../platform/fs.js";
 import { CacheError } from "./errors.js";
 import {
   addEntry, checkOciLayout, emptyIndex, findEntry, layoutError, manifestEntry, MAX_INDEX_BYTES, MAX_MANIFEST_BYTES,
@@ -91,6 +91,7 @@ export async function openDirLayout(dir: string, mode: "read" | "write"): Promis
   if (mode === "write") {
     await mkdir(join(dir, "blobs", "sha256"), { recursive: true });
     await checkBlobDirs(where, dir);
+    await removeDeadTemps(dir);
   }
   /** What this writer added, in order: merged again into index.json as it is on disk at each write. */
   const added: IndexEntry[] = [];
@@ -169,6 +170,16 @@ export async function openDirLayout(dir: string, mode: "read" | "write"): Promis
     async close() {},
   };
   return store;
+}
+
+/** The temp files of writers that were killed (their pid is gone): `.<name>.<pid>.<random>.tmp`. */
+async function removeDeadTemps(dir: string): Promise<void> {
+  for (const sub of [dir, join(dir, "blobs", "sha256")]) {
+    for (const name of await readdir(sub)) {
+      const m = /^\.(?:[0-9a-f]{64}|index\.json|oci-layout)\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name);
+      if (m && !pidAlive(Number(m[1]))) await rm(join(sub, name), { force: true });
+    }
+  }
 }
 
 /** A manifest is small and read whole: its bytes must be its digest (layers are verified by whoever reads them). */

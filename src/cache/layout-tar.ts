@@ -165,8 +165,9 @@ export async function createTarLayout(path: string): Promise<BlobStore> {
       check();
       const name = blobName(hex);
       if (written.has(name)) return;
+      // A regular file of another size is refused before the tar is touched (a pipe is counted as it is read).
       const src = await stat(file);
-      if (src.size !== size) throw new CacheError("protocol", `${file} has ${src.size} bytes, not the ${size} of blob ${hex}; nothing was added to ${where}`);
+      if (src.isFile() && src.size !== size) throw new CacheError("protocol", `${file} has ${src.size} bytes, not the ${size} of blob ${hex}; nothing was added to ${where}`);
       try {
         await write(encodeHeader(name, size));
         let copied = 0;
