@@ -270,3 +270,16 @@ test("hostile tars: .., absolute names, links and devices are ignored; a short t
   mkdirSync(join(dir, "dir.tar"));
   await refused(openLayout(join(dir, "dir.tar"), "write"), /not a file/);
 });
+
+test("two writers of one directory layout at once: index.json ends with the tags of both", async () => {
+  const dir = scratch();
+  const layout = join(dir, "bundle");
+  const a = await openLayout(layout, "write");
+  const b = await openLayout(layout, "write");
+  const m = (n: number) => Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA.manifest, n }));
+  await Promise.all([0, 1, 2, 3].map((i) => (i % 2 ? b : a).putManifest(m(i), MEDIA.manifest, `t${i}`)));
+  await a.putManifest(m(4), MEDIA.manifest, "t4");
+  await Promise.all([a.close(), b.close()]);
+  const r = await openLayout(layout, "read");
+  for (const i of [0, 1, 2, 3, 4]) assert.deepEqual((await r.getManifest(`t${i}`))?.bytes, m(i), `t${i}`);
+});
