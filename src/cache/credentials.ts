@@ -1,6 +1,6 @@
 /**
  * Registry credentials where the container tools keep them (issue 18): DEVENV_CACHE_TOKEN for every
- * host; then podman/skopeo's $REGISTRY_AUTH_FILE; then docker's $DOCKER_CONFIG/config.json or
+ * host; then podman/skopeo's auth.json ($REGISTRY_AUTH_FILE, or where podman logs in); then docker's $DOCKER_CONFIG/config.json or
  * ~/.docker/config.json. In each file: credHelpers[host], then auths[host], then credsStore
  * (docker-config.ts). A missing file is no credentials; a file that cannot be read or understood
  * is an error naming it (never quoting it). Each host is looked up once per process.
@@ -20,10 +20,17 @@ export interface CredentialOptions {
   helperTimeoutMs?: number;
 }
 
-/** The files looked in, first first. */
+/**
+ * The files looked in, first first, as containers/image orders them: podman's own file
+ * ($REGISTRY_AUTH_FILE, else $XDG_RUNTIME_DIR/containers/auth.json where `podman login` writes),
+ * then $XDG_CONFIG_HOME/containers/auth.json, then docker's.
+ */
 export function credentialFiles(env: NodeJS.ProcessEnv): string[] {
   const files: string[] = [];
   if (env.REGISTRY_AUTH_FILE) files.push(env.REGISTRY_AUTH_FILE);
+  else if (env.XDG_RUNTIME_DIR) files.push(join(env.XDG_RUNTIME_DIR, "containers", "auth.json"));
+  const configHome = env.XDG_CONFIG_HOME || (env.HOME && join(env.HOME, ".config"));
+  if (configHome) files.push(join(configHome, "containers", "auth.json"));
   if (env.DOCKER_CONFIG) files.push(join(env.DOCKER_CONFIG, "config.json"));
   else if (env.HOME) files.push(join(env.HOME, ".docker", "config.json"));
   return files;
@@ -62,7 +69,7 @@ async function lookupIn(env: NodeJS.ProcessEnv, host: string, opts: CredentialOp
  * same host in the same process neither reads the files again nor runs a helper again.
  */
 const memo = new Map<string, Promise<RegistryCredential | undefined>>();
-const ENV_KEYS = ["DEVENV_CACHE_TOKEN", "REGISTRY_AUTH_FILE", "DOCKER_CONFIG", "HOME", "PATH"] as const;
+const ENV_KEYS = ["DEVENV_CACHE_TOKEN", "REGISTRY_AUTH_FILE", "XDG_RUNTIME_DIR", "XDG_CONFIG_HOME", "DOCKER_CONFIG", "HOME", "PATH"] as const;
 
 export function dockerCredentials(env: NodeJS.ProcessEnv, opts: CredentialOptions = {}): CredentialSource {
   const envKey = JSON.stringify(ENV_KEYS.map((k) => env[k] ?? null));

@@ -5,63 +5,22 @@
  * layout as it was, plus at most a hidden temp file. index.json is rewritten after each manifest,
  * under a lock, merged with what is on disk, so two writers lose nothing.
  */
-import { constants, createReadStream } from "node:fs";
-import { lstat, mkdir, open, readdir, rename, rm, type FileHandle } from "node:fs/promises";
-import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { lstat, mkdir, open, readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { acquireLock } from "../platform/filelock.js";
 import { randomId, writeFileAtomic } from "../platform/fs.js";
+import { checkBlobDirs, checkManifest, mediaTypeOf, openInside, readInside, removeDeadTemps } from "./layout-files.js";
 import { CacheError } from "./errors.js";
+import { showPath } from "../text.js";
 import {
   addEntry, checkOciLayout, emptyIndex, findEntry, layoutError, manifestEntry, MAX_INDEX_BYTES, MAX_MANIFEST_BYTES,
   OCI_LAYOUT_BYTES, parseIndex, serializeIndex, SHA256_HEX, type IndexEntry, type LayoutIndex,
 } from "./layout-index.js";
 import type { BlobStore, OpenedBlob } from "./types.js";
 
-const NO_FOLLOW = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
-
-/** `path` opened for reading if it is a regular file (not a link, FIFO or device), or undefined when absent. */
-async function openInside(where: string, path: string, what: string): Promise<{ fh: FileHandle; size: number } | undefined> {
-  let fh: FileHandle;
-  try {
-    fh = await open(path, NO_FOLLOW);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return undefined;
-    if (code === "ELOOP") throw layoutError(where, `its ${what} is a symbolic link (refused: a layout's files are its own)`);
-    throw new CacheError("unreachable", `cannot read ${what} of ${where}: ${code ?? String(e)}`, { hint: `Check the permissions of ${path}.`, cause: e });
-  }
-  const st = await fh.stat();
-  if (!st.isFile()) {
-    await fh.close();
-    throw layoutError(where, `its ${what} is not a regular file`);
-  }
-  return { fh, size: st.size };
-}
-
-async function readInside(where: string, path: string, what: string, max: number): Promise<Buffer | undefined> {
-  const opened = await openInside(where, path, what);
-  if (!opened) return undefined;
-  try {
-    if (opened.size > max) throw layoutError(where, `its ${what} is larger than ${max} bytes`);
-    const buf = Buffer.alloc(opened.size);
-    const { bytesRead } = await opened.fh.read(buf, 0, opened.size, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await opened.fh.close();
-  }
-}
-
-/** blobs/ and blobs/sha256/ must be real directories of the layout, if they exist. */
-async function checkBlobDirs(where: string, dir: string): Promise<void> {
-  for (const sub of ["blobs", join("blobs", "sha256")]) {
-    const st = await lstat(join(dir, sub)).catch((e: NodeJS.ErrnoException) => (e.code === "ENOENT" ? undefined : Promise.reject(e)));
-    if (st && !st.isDirectory()) throw layoutError(where, `its ${sub}/ is ${st.isSymbolicLink() ? "a symbolic link (refused: it could point out of the layout)" : "not a directory"}`);
-  }
-}
-
 export async function openDirLayout(dir: string, mode: "read" | "write"): Promise<BlobStore> {
-  const where = `oci-layout:${dir}`;
+  const where = `oci-layout:${showPath(dir)}`;
   const blobPath = (hex: string) => {
     if (!SHA256_HEX.test(hex)) throw new Error(`not a sha256: ${hex}`);
     return join(dir, "blobs", "sha256", hex);
@@ -91,6 +50,7 @@ export async function openDirLayout(dir: string, mode: "read" | "write"): Promis
   if (mode === "write") {
     await mkdir(join(dir, "blobs", "sha256"), { recursive: true });
     await checkBlobDirs(where, dir);
+    await removeDeadTemps(dir);
   }
   /** What this writer added, in order: merged again into index.json as it is on disk at each write. */
   const added: IndexEntry[] = [];
@@ -169,19 +129,4 @@ export async function openDirLayout(dir: string, mode: "read" | "write"): Promis
     async close() {},
   };
   return store;
-}
-
-/** A manifest is small and read whole: its bytes must be its digest (layers are verified by whoever reads them). */
-export function checkManifest(where: string, hex: string, bytes: Buffer): Buffer {
-  if (createHash("sha256").update(bytes).digest("hex") !== hex) throw layoutError(where, `its manifest ${hex} does not have that digest (damaged or altered)`);
-  return bytes;
-}
-
-export function mediaTypeOf(bytes: Buffer): string {
-  try {
-    const t = (JSON.parse(bytes.toString("utf8")) as { mediaType?: unknown }).mediaType;
-    return typeof t === "string" ? t : "";
-  } catch {
-    return "";
-  }
 }

@@ -1,24 +1,17 @@
 /**
- * An OCI image layout in one tar file (what `skopeo copy … oci-archive:` reads and writes).
- * Writing streams it: `oci-layout` first, each blob as it is added, `index.json` last at close(),
- * into a temp file renamed over the target at the end (a killed writer leaves no half tar).
- * Reading indexes the headers once (offset and size of each member) and serves a blob as a byte
+ * An OCI image layout in one tar file (what `skopeo copy … oci-archive:` reads and writes), read
+ * (layout-tar-write.ts writes one). Reading indexes the headers once (offset and size of each member) and serves a blob as a byte
  * range of the file: nothing is extracted, so a 1 GB bundle opens in the time of its headers.
  * Only `oci-layout`, `index.json` and `blobs/sha256/<64 hex>` regular files are taken from a tar;
  * links, devices, absolute names and `..` are ignored.
  */
 import { constants, createReadStream } from "node:fs";
-import { open, rename, rm, stat, type FileHandle } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { open, stat, type FileHandle } from "node:fs/promises";
 import { Readable } from "node:stream";
-import { randomId } from "../platform/fs.js";
-import { CacheError } from "./errors.js";
-import { checkManifest, mediaTypeOf } from "./layout-dir.js";
-import {
-  addEntry, checkOciLayout, emptyIndex, findEntry, layoutError, manifestEntry, MAX_INDEX_BYTES, MAX_MANIFEST_BYTES,
-  OCI_LAYOUT_BYTES, parseIndex, serializeIndex, SHA256_HEX,
-} from "./layout-index.js";
-import { BLOCK, encodeHeader, isZeroBlock, padded, parseHeader, parsePax } from "./tar-header.js";
+import { showPath } from "../text.js";
+import { checkManifest, mediaTypeOf } from "./layout-files.js";
+import { checkOciLayout, findEntry, layoutError, MAX_INDEX_BYTES, MAX_MANIFEST_BYTES, parseIndex, SHA256_HEX } from "./layout-index.js";
+import { BLOCK, isZeroBlock, padded, parseHeader, parsePax } from "./tar-header.js";
 import type { BlobStore, OpenedBlob } from "./types.js";
 
 /** A tar of more headers than this is not a bundle. */
@@ -30,13 +23,13 @@ interface Member {
   size: number;
 }
 
-const blobName = (hex: string) => {
+export const blobName = (hex: string) => {
   if (!SHA256_HEX.test(hex)) throw new Error(`not a sha256: ${hex}`);
   return `blobs/sha256/${hex}`;
 };
 
 export async function openTarLayout(path: string): Promise<BlobStore> {
-  const where = `oci-layout:${path}`;
+  const where = `oci-layout:${showPath(path)}`;
   let fh: FileHandle;
   try {
     fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -125,95 +118,4 @@ async function indexMembers(where: string, fh: FileHandle, fileSize: number): Pr
     if (h.type === "file" && WANTED.test(name)) members.set(name, { offset, size });
   }
   return members;
-}
-
-export async function createTarLayout(path: string): Promise<BlobStore> {
-  const where = `oci-layout:${path}`;
-  const st = await stat(path).catch(() => undefined);
-  if (st && !st.isFile()) throw layoutError(where, "it is there and not a file: a bundle ending in .tar is written as one tar file");
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomId()}.tmp`);
-  const fh = await open(tmp, "wx", 0o644);
-  const written = new Set<string>();
-  const manifests = new Map<string, { bytes: Buffer; mediaType: string }>();
-  const index = emptyIndex();
-  let broken: Error | undefined;
-  let closed = false;
-
-  const check = () => {
-    if (broken) throw broken;
-    if (closed) throw new Error(`${where} is closed`);
-  };
-  const write = async (buf: Buffer) => {
-    for (let at = 0; at < buf.length; ) at += (await fh.write(buf, at, buf.length - at)).bytesWritten;
-  };
-  const member = async (name: string, data: Buffer) => {
-    await write(encodeHeader(name, data.length));
-    await write(data);
-    await write(Buffer.alloc(padded(data.length) - data.length));
-  };
-  await member("oci-layout", OCI_LAYOUT_BYTES);
-  await write(encodeHeader("blobs/", 0, "dir"));
-  await write(encodeHeader("blobs/sha256/", 0, "dir"));
-
-  return {
-    where,
-    hasBlob: async (hex) => written.has(blobName(hex)),
-    openBlob: async () => {
-      throw new Error(`${where} is being written: open it again for reading`);
-    },
-    async putBlob(hex, size, file) {
-      check();
-      const name = blobName(hex);
-      if (written.has(name)) return;
-      const src = await stat(file);
-      if (src.size !== size) throw new CacheError("protocol", `${file} has ${src.size} bytes, not the ${size} of blob ${hex}; nothing was added to ${where}`);
-      try {
-        await write(encodeHeader(name, size));
-        let copied = 0;
-        for await (const chunk of createReadStream(file)) {
-          copied += (chunk as Buffer).length;
-          if (copied > size) break;
-          await write(chunk as Buffer);
-        }
-        if (copied !== size) throw new CacheError("protocol", `${file} changed while it was added to ${where} (${copied} bytes, not ${size})`);
-        await write(Buffer.alloc(padded(size) - size));
-      } catch (e) {
-        broken = e as Error;
-        throw e;
-      }
-      written.add(name);
-    },
-    async putManifest(bytes, mediaType, tag) {
-      check();
-      const { hex, entry } = manifestEntry(bytes, mediaType, tag);
-      const name = blobName(hex);
-      if (!written.has(name)) {
-        await member(name, bytes);
-        written.add(name);
-      }
-      manifests.set(hex, { bytes, mediaType });
-      addEntry(index, entry);
-      return hex;
-    },
-    async getManifest(reference) {
-      const found = findEntry(index, reference);
-      return found && manifests.get(found.hex);
-    },
-    async close() {
-      if (closed) return;
-      closed = true;
-      try {
-        if (broken) throw broken;
-        await member("index.json", serializeIndex(index));
-        await write(Buffer.alloc(2 * BLOCK));
-        await fh.sync();
-        await fh.close();
-        await rename(tmp, path);
-      } catch (e) {
-        await fh.close().catch(() => undefined);
-        await rm(tmp, { force: true });
-        throw e;
-      }
-    },
-  };
 }

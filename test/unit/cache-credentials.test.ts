@@ -113,6 +113,25 @@ test("$REGISTRY_AUTH_FILE first, then $DOCKER_CONFIG/config.json (instead of ~/.
   assert.equal(await d.lookup("docker-only.example"), undefined, "~/.docker is not read when DOCKER_CONFIG is set");
 });
 
+test("without $REGISTRY_AUTH_FILE, podman's own files: $XDG_RUNTIME_DIR/containers/auth.json, then ~/.config/containers/auth.json, then docker's", async () => {
+  const w = world();
+  w.dockerConfig({ auths: { "a.example": { auth: b64("docker:a") }, "b.example": { auth: b64("docker:b") }, "c.example": { auth: b64("docker:c") } } });
+  const runtime = join(w.root, "run");
+  mkdirSync(join(runtime, "containers"), { recursive: true });
+  writeFileSync(join(runtime, "containers", "auth.json"), JSON.stringify({ auths: { "a.example": { auth: b64("runtime:a") } } }));
+  mkdirSync(join(w.home, ".config", "containers"), { recursive: true });
+  writeFileSync(join(w.home, ".config", "containers", "auth.json"), JSON.stringify({ auths: { "a.example": { auth: b64("config:a") }, "b.example": { auth: b64("config:b") } } }));
+  const c = dockerCredentials({ ...w.env, XDG_RUNTIME_DIR: runtime });
+  assert.deepEqual(await c.lookup("a.example"), { kind: "basic", username: "runtime", password: "a" });
+  assert.deepEqual(await c.lookup("b.example"), { kind: "basic", username: "config", password: "b" });
+  assert.deepEqual(await c.lookup("c.example"), { kind: "basic", username: "docker", password: "c" });
+  // $REGISTRY_AUTH_FILE replaces the runtime file, not the others.
+  const authFile = join(w.root, "auth.json");
+  writeFileSync(authFile, "{}");
+  const r = dockerCredentials({ ...w.env, XDG_RUNTIME_DIR: runtime, REGISTRY_AUTH_FILE: authFile });
+  assert.deepEqual(await r.lookup("a.example"), { kind: "basic", username: "config", password: "a" });
+});
+
 test("credHelpers: a real helper on PATH answers user+secret or an identity token; 'credentials not found' is none; asked once per host", async () => {
   const w = world();
   w.dockerConfig({
