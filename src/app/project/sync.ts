@@ -95,7 +95,7 @@ export async function syncProject(ctx: AppContext, root: string, opts: SyncOptio
     const found = installed.flatMap((t) => t.digests);
     final = withComputedSha256(lock.lock, found);
     if (opts.commit) await opts.commit(final, text);
-    else if (opts.lock !== "frozen" && final !== lock.lock) recorded = await recordSha256(root, found);
+    else if (opts.lock !== "frozen" && final !== lock.lock) recorded = await recordComputed(ctx, root, found);
     await recordUse(ctx, realRoot(root), serializeLock(final), installed);
   } finally {
     await pin.release();
@@ -105,6 +105,19 @@ export async function syncProject(ctx: AppContext, root: string, opts: SyncOptio
   if (opts.stamp === "always" || (opts.stamp !== "never" && installed.some((t) => t.fresh))) await touchStamp(ctx.dirs.state);
   const written = opts.commit ? opts.lock !== "frozen" && serializeLock(final) !== text : lockWritten || recorded;
   return { project, lock: { ...lock, lock: final }, lockWritten: written, tools, installed, missing };
+}
+
+/**
+ * Record what the install verified; a devenv.lock that cannot be written now (a read-only checkout) or
+ * no longer parses costs the cache its address for these files, never the command that installed them.
+ */
+async function recordComputed(ctx: AppContext, root: string, found: Parameters<typeof recordSha256>[1]): Promise<boolean> {
+  try {
+    return await recordSha256(root, found);
+  } catch (e) {
+    ctx.reporter.warn(`devenv.lock: the sha256 of the files verified by their integrity was not recorded (${(e as Error).message})`);
+    return false;
+  }
 }
 
 function lockOptions(opts: SyncOptions): LockOptions {
