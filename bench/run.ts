@@ -1,6 +1,7 @@
-/** `npm run bench -- <name…>`: install, hook, gc, watch, catalog. Writes docs/benchmarks.md. */
+/** `npm run bench -- <name…>`: install, hook, gc, watch, catalog, cache. Writes docs/benchmarks.md. */
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { benchCache } from "./cache.js";
 import { benchCatalog } from "./catalog.js";
 import { benchGc } from "./gc.js";
 import { benchHook } from "./hook.js";
@@ -15,6 +16,7 @@ const benches: Record<string, (runs: number) => Promise<string>> = {
   gc: (runs) => benchGc(repo, runs),
   watch: (runs) => benchWatch(repo, runs),
   catalog: (runs) => benchCatalog(repo, runs),
+  cache: (runs) => benchCache(repo, runs),
 };
 
 const args = process.argv.slice(2);

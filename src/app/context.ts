@@ -9,6 +9,7 @@ import { httpLimitsFromEnv } from "../platform/http-limits.js";
 import { npmRegistryResolver } from "../platform/npm-config.js";
 import { mirrorsFromObject, parseMirrors, type MirrorMap } from "../platform/mirrors.js";
 import type { PlatformKey } from "../recipes/types.js";
+import type { CacheSetting } from "../config/normalise.js";
 import { silentReporter, type Reporter } from "../reporter.js";
 
 /** Everything a use case needs from the outside world, built once per CLI invocation. */
@@ -22,10 +23,16 @@ export interface AppContext {
   reporter: Reporter;
   /** Seconds a cached version list stays fresh. */
   versionsTtl: number;
+  /**
+   * The user's own cache setting (DEVENV_CACHE, else the config file's `cache`): it wins over
+   * devenv.ts's. "off": DEVENV_CACHE=off, no cache at all. Checked when a cache is opened.
+   */
+  userCache?: { setting: CacheSetting; from: string } | "off";
 }
 
 interface UserConfig {
   mirrors?: Record<string, string>;
+  cache?: { url?: unknown; pull?: unknown; push?: unknown };
 }
 
 function readUserConfig(file: string): UserConfig {
@@ -34,6 +41,10 @@ function readUserConfig(file: string): UserConfig {
   try {
     const cfg = JSON.parse(text) as UserConfig;
     if (cfg.mirrors !== undefined && (typeof cfg.mirrors !== "object" || cfg.mirrors === null)) throw new Error("mirrors must be an object");
+    const c = cfg.cache;
+    if (c !== undefined && (typeof c !== "object" || c === null || typeof c.url !== "string" || !c.url || [c.pull, c.push].some((b) => b !== undefined && typeof b !== "boolean"))) {
+      throw new Error('cache must be { "url": "oci://host/namespace/repo", "pull"?: true|false, "push"?: true|false }');
+    }
     return cfg;
   } catch (e) {
     throw new DevenvError("USAGE", `${file}: ${(e as Error).message}`, {
@@ -74,7 +85,20 @@ export function createContext(opts: { cwd?: string; env?: NodeJS.ProcessEnv; off
     platform,
     reporter: opts.reporter ?? silentReporter,
     versionsTtl: Number.isFinite(ttl) && ttl >= 0 ? ttl : 3600,
+    ...userCache(env, user, dirs.configFile),
   };
+}
+
+/** DEVENV_CACHE (a URL, or "off"/"0"/"false") wins over the config file's `cache`. */
+function userCache(env: NodeJS.ProcessEnv, user: UserConfig, file: string): Pick<AppContext, "userCache"> {
+  const v = env.DEVENV_CACHE?.trim();
+  if (v) {
+    if (/^(off|0|false|no|none)$/i.test(v)) return { userCache: "off" };
+    return { userCache: { setting: { url: v, pull: true, push: false }, from: "DEVENV_CACHE" } };
+  }
+  const c = user.cache;
+  if (!c) return {};
+  return { userCache: { setting: { url: c.url as string, pull: c.pull !== false, push: c.push === true }, from: file } };
 }
 
 /**

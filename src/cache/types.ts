@@ -21,6 +21,8 @@ export interface BlobStore {
   readonly where: string;
   /** Whether the blob is there (a registry: HEAD). */
   hasBlob(sha256: string): Promise<boolean>;
+  /** The blob's size if it is there (a registry: HEAD's Content-Length), else undefined. Optional: see blobSize. */
+  statBlob?(sha256: string): Promise<number | undefined>;
   /** The blob's bytes, or undefined when it is not there (404). Other failures throw a CacheError. */
   openBlob(sha256: string): Promise<OpenedBlob | undefined>;
   /** Store the file (whose sha256 and size the caller verified) as the blob `sha256`. */
@@ -34,6 +36,16 @@ export interface BlobStore {
   getManifest(reference: string): Promise<{ bytes: Buffer; mediaType: string } | undefined>;
   /** Finish writing (a layout writes index.json; a tar its last entries). Idempotent. */
   close(): Promise<void>;
+}
+
+/** A blob's size if the store has it: statBlob, else (a store without it) from opening it. */
+export async function blobSize(store: BlobStore, sha256: string): Promise<number | undefined> {
+  if (store.statBlob) return store.statBlob(sha256);
+  if (!(await store.hasBlob(sha256))) return undefined;
+  const blob = await store.openBlob(sha256);
+  if (!blob) return undefined;
+  blob.body.destroy();
+  return blob.size;
 }
 
 /** Why a cache could not be used: the caller falls back to upstream (pull) or reports it (push). */

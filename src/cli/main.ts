@@ -53,7 +53,22 @@ export function buildProgram(): Command {
     .option("--frozen", "fail if devenv.lock does not satisfy devenv.ts; never write it")
     .option("--trust-first-download", "lock files no upstream publishes a checksum for by hashing them on first download")
     .option("--strict", "refuse checksums trusted on first download (also strictChecksums, DEVENV_STRICT_CHECKSUMS=1)")
+    .option("--push", "then push what the team's cache lacks (as 'devenv cache push')")
+    .option("--from-bundle <path>", "install from an OCI layout written by 'devenv bundle' (a directory or .tar); works offline")
     .action(run(() => import("./commands/install.js")));
+  const cache = program.command("cache").description("a team's artifact cache on an OCI registry (DEVENV_CACHE, or cache in devenv.ts)");
+  cache
+    .command("push")
+    .description("upload every file devenv.lock pins that the cache lacks, with a manifest per tool and platform and an index of the lock")
+    .addOption(new Option("--platform <platforms...>", "only these platforms of the lock").choices(PLATFORM_KEYS))
+    .option("--json", "print JSON")
+    .action(run(() => import("./commands/cache-push.js")));
+  program
+    .command("bundle")
+    .description("write devenv.lock's files as an OCI image layout (a directory, or a .tar) for 'install --from-bundle' with no network")
+    .argument("<dest>", "a directory or a file ending in .tar")
+    .addOption(new Option("--platform <platforms...>", "only these platforms of the lock").choices(PLATFORM_KEYS))
+    .action(run(() => import("./commands/bundle.js")));
   program
     .command("lock")
     .description("resolve devenv.ts into devenv.lock without installing")

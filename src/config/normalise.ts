@@ -1,4 +1,6 @@
+import { isAbsolute, resolve } from "node:path";
 import type { z } from "zod";
+import { parseCacheUrl } from "../cache/url.js";
 import { DevenvError } from "../errors.js";
 import { versionProblem } from "../lock/names.js";
 import { hasRecipe } from "../../recipes/index.js";
@@ -48,6 +50,15 @@ export interface ProjectConfig {
   services?: ServicesConfig;
   /** devenv.ts `aquaRegistries`: the project's own registry files' texts (catalogue tools search them first). */
   aquaRegistries?: string[];
+  /** devenv.ts `cache`: the team's artifact cache (an oci-layout: dir made absolute against the root). */
+  cache?: CacheSetting;
+}
+
+/** A cache as configured (devenv.ts, the user's config file or DEVENV_CACHE). */
+export interface CacheSetting {
+  url: string;
+  pull: boolean;
+  push: boolean;
 }
 
 /** Validate an evaluated devenv.ts against the schema and turn it into requests. */
@@ -104,7 +115,20 @@ export function normaliseConfig(value: unknown, root: string, file: string, inpu
     inputs,
     ...(services ? { services } : {}),
     ...(cfg.aquaRegistries?.length ? { aquaRegistries: cfg.aquaRegistries } : {}),
+    ...(cfg.cache ? { cache: projectCache(cfg.cache, root, file) } : {}),
   };
+}
+
+/** devenv.ts `cache`: the URL checked (a schema error naming the field), an oci-layout: dir relative to the root. */
+function projectCache(c: { url: string; pull?: boolean | undefined; push?: boolean | undefined }, root: string, file: string): CacheSetting {
+  let url = c.url;
+  try {
+    const loc = parseCacheUrl(url);
+    if (loc.kind === "layout" && !isAbsolute(loc.dir)) url = `oci-layout:${resolve(root, loc.dir)}`;
+  } catch (e) {
+    throw new DevenvError("CONFIG_SCHEMA", `${file}: cache.url: ${(e as Error).message}`, { hint: (e as DevenvError).hint ?? "" });
+  }
+  return { url, pull: c.pull ?? true, push: c.push ?? false };
 }
 
 /** Refuse the names `env` may not set (env-names.ts); the loader ones only with an explicit `unsafeEnv`. */

@@ -121,6 +121,14 @@ export const configSchema = z
       .max(16)
       .optional()
       .describe('The project\'s own aqua registry files, for private tools: `import tools from "./tools.yaml"` (the text of the file; `devenv allow` covers it like any import) and `aquaRegistries: [tools]`. Their packages are found before the public registry\'s'),
+    cache: z
+      .strictObject({
+        url: z.string().min(1).max(2048).describe("oci://host[:port]/namespace/repo, oci+http://… (no TLS), or oci-layout:<dir> (relative to the project)"),
+        pull: z.boolean().optional().describe("Ask the cache before the upstream (default true)"),
+        push: z.boolean().optional().describe("`devenv install` also pushes what the cache lacks (default false; `devenv cache push` and `install --push` always do)"),
+      })
+      .optional()
+      .describe("A team's artifact cache: an OCI registry (or layout) that serves every locked download by its sha256. The user's config file and DEVENV_CACHE win over it"),
     services: servicesSchema.optional(),
     processes: z
       .record(z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, "a lowercase process name (letters, digits, _ -)"), processSchema)

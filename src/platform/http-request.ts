@@ -11,7 +11,8 @@ export const MAX_REDIRECTS = 8;
 // Through a proxy (HTTPS_PROXY…) the connection to the proxy, the TLS handshake through its tunnel and
 // the proxy's answer to CONNECT get the same bounds (undici's defaults: 10 s, 10 s and 300 s).
 const dispatchers = new Map<string, Promise<import("undici").Dispatcher>>();
-function dispatcher(lim: HttpLimits) {
+/** The shared agent for these bounds (src/cache sends its registry requests through it too). */
+export function dispatcher(lim: HttpLimits): Promise<import("undici").Dispatcher> {
   const key = `${lim.connectMs}/${lim.firstByteMs}`;
   let d = dispatchers.get(key);
   if (!d) {

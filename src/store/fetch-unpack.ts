@@ -8,9 +8,10 @@
 import { createReadStream, readdirSync, lstatSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { DownloadTask } from "../reporter.js";
-import { redactUrl } from "../errors.js";
+import { redactUrl, type DevenvError } from "../errors.js";
 import type { Http } from "../platform/http.js";
 import type { ArtifactFile } from "../recipes/types.js";
+import type { BlobSource } from "./blob-source.js";
 import { requireBzip2, tarStream } from "./decompress.js";
 import { checkDigest, DigestPass, downloadToFile, expectedDigest, type ExpectedDigest } from "./download.js";
 import { takeKeptDownload } from "./kept-downloads.js";
@@ -40,6 +41,8 @@ export interface FetchOptions {
   guard: SpaceGuard;
   /** strip: "auto": unpack as is, then make a lone top directory the root (symlinks checked against it). */
   hoist: boolean;
+  /** A team's cache, asked before the upstream for a file the lock pins by sha256. */
+  cache?: BlobSource | undefined;
 }
 
 /**
@@ -51,8 +54,10 @@ export async function fetchAndUnpack(o: FetchOptions): Promise<{ root: string; f
   const { file } = o;
   if (file.format === "bz2" || file.format === "tar.bz2") requireBzip2(o.label, redactUrl(file.url));
   const expected = expectedDigest(file);
+  // The lock's sha256 (beside an integrity too) is what a kept download and the cache are found by.
   const keptSha256 = expected.algorithm === "sha256" ? expected.value : expected.sha256;
-  const { digest, bytes, sha256 } = (keptSha256 !== undefined && (await reuseKept(o, keptSha256, expected))) || (await download(o, expected));
+  const { digest, bytes, sha256 } =
+    (keptSha256 !== undefined && ((await reuseKept(o, keptSha256, expected)) || (await fromCache(o, expected)))) || (await download(o, expected));
   checkDigest(file.url, expected, digest, sha256);
 
   // Verified: from here on, every failure is about the archive (or the disk), never the network.
@@ -98,6 +103,31 @@ async function download(o: FetchOptions, expected: ExpectedDigest) {
   return downloadToFile({
     res, url: o.file.url, file: o.scratch, label: o.label, size: o.file.size, algorithm: expected.algorithm, task: o.task, spaceDir: o.store,
   });
+}
+
+/**
+ * The file from the team's cache, verified like a download; undefined (so the upstream is used) on a
+ * miss, or when the bytes do not verify or break off (the source reports that loudly).
+ */
+async function fromCache(o: FetchOptions, expected: ExpectedDigest): Promise<{ digest: string; bytes: number; sha256: string } | undefined> {
+  const sha = o.file.sha256;
+  if (!o.cache || sha === undefined) return undefined;
+  const blob = await o.cache.open({ ...o.file, sha256: sha }, o.label);
+  if (!blob) return undefined;
+  try {
+    const got = await downloadToFile({
+      res: { url: blob.where, finalUrl: blob.where, status: 200, size: blob.size, next: undefined, body: blob.body },
+      url: o.file.url, file: o.scratch, label: o.label, size: o.file.size, algorithm: expected.algorithm, task: o.task, spaceDir: o.store,
+    });
+    checkDigest(o.file.url, expected, got.digest, got.sha256);
+    return got;
+  } catch (e) {
+    rmSync(o.scratch, { force: true });
+    // downloadToFile's only IO errors are a full disk: the disk's problem, not the cache's.
+    if ((e as DevenvError).code === "IO") throw e;
+    o.cache.rejected(o.file, o.label, blob.where, e as Error);
+    return undefined;
+  }
 }
 
 /**

@@ -10,6 +10,7 @@ import type { Http } from "../platform/http.js";
 import { isSingleFile } from "../recipes/formats.js";
 import type { ComputedSha256 } from "../lock/computed-sha256.js";
 import type { Artifact, ArtifactFile, InstallTree } from "../recipes/types.js";
+import type { BlobSource } from "./blob-source.js";
 import type { FileRecord } from "./extract-tree.js";
 import { DirInstallTree, scanTree } from "./install-tree.js";
 import { RECEIPT, entryDir, lockPath, type StoreKey } from "./layout.js";
@@ -89,7 +90,7 @@ export function findInstalled(store: string, spec: InstallSpec): InstalledTool |
  * processes too) wait on a file lock and reuse the first one's result, so the artifact is
  * downloaded once.
  */
-export async function ensureInstalled(store: string, http: Http, spec: InstallSpec, reporter: Reporter): Promise<InstalledTool> {
+export async function ensureInstalled(store: string, http: Http, spec: InstallSpec, reporter: Reporter, opts: { cache?: BlobSource | undefined } = {}): Promise<InstalledTool> {
   const existing = findInstalled(store, spec);
   if (existing) return existing;
   const label = `${spec.name} ${spec.version}`;
@@ -101,7 +102,7 @@ export async function ensureInstalled(store: string, http: Http, spec: InstallSp
     if (again) return again;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await installOnce(store, http, spec, reporter, label);
+        return await installOnce(store, http, spec, reporter, label, opts.cache);
       } catch (e) {
         if (!isTransient(e) || attempt >= 3) throw wrapError(e, spec, store);
         reporter.warn(`${label}: download interrupted (${(e as Error).message}); retrying`);
@@ -141,7 +142,7 @@ function wrapError(e: unknown, spec: InstallSpec, store: string): unknown {
   });
 }
 
-async function installOnce(store: string, http: Http, spec: InstallSpec, reporter: Reporter, label: string): Promise<InstalledTool> {
+async function installOnce(store: string, http: Http, spec: InstallSpec, reporter: Reporter, label: string, cache: BlobSource | undefined): Promise<InstalledTool> {
   const cap = unpackCap();
   const key = keyOf(spec);
   const final = entryDir(store, key);
@@ -155,7 +156,7 @@ async function installOnce(store: string, http: Http, spec: InstallSpec, reporte
     // Imported here, not at the top: tar and the decompressors stay off the path of `exec` & co.
     const { fetchAndUnpack } = await import("./fetch-unpack.js");
     const guard = new SpaceGuard(store, `${label}: unpacking`, cap);
-    const common = { http, store, label, rawName: spec.name, task, guard };
+    const common = { http, store, label, rawName: spec.name, task, guard, cache };
     const main = await fetchAndUnpack({
       ...common,
       file: artifact,

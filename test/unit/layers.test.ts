@@ -29,6 +29,7 @@ export const FLOORS = [
   "src/resolver",
   "src/app", // context.ts: what every use case is given
   "src/app/catalog", // the aqua registry pinned and compiled, names, search, catalogue recipes
+  "src/app/cache", // a team's artifact cache: which one, opening it, pulling from it (issue 18)
   "src/app/gc",
   "src/app/project",
   "src/app/activation",

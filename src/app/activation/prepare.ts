@@ -14,7 +14,7 @@ import { projectServicesEnv } from "../../services/env.js";
 import { realRoot } from "../project/trust.js";
 import type { FirstDownloadValue } from "../project/first-download.js";
 import { requireRoot } from "../project/load.js";
-import { syncProject, type SyncOptions } from "../project/sync.js";
+import { syncProject, type SyncOptions, type SyncResult } from "../project/sync.js";
 
 export interface PreparedProject {
   project: ProjectConfig;
@@ -24,6 +24,8 @@ export interface PreparedProject {
   lockWritten: boolean;
   /** The lock's checksums trusted on first download (install prints them). */
   firstDownload: FirstDownloadValue[];
+  /** The cache installs asked first (install prints what it served). */
+  cache?: SyncResult["cache"];
 }
 
 /**
@@ -31,12 +33,12 @@ export interface PreparedProject {
  * is missing under a gc pin, record the project as a gc root; `frozen` checks the lock instead of
  * writing it), then the environment plan.
  */
-export async function prepareProject(ctx: AppContext, opts: { frozen?: boolean } & Pick<SyncOptions, "strict" | "trustFirstDownload" | "stamp"> = {}): Promise<PreparedProject> {
+export async function prepareProject(ctx: AppContext, opts: { frozen?: boolean } & Pick<SyncOptions, "strict" | "trustFirstDownload" | "stamp" | "cache"> = {}): Promise<PreparedProject> {
   const { frozen, ...rest } = opts;
   const synced = await syncProject(ctx, requireRoot(ctx), { ...rest, lock: frozen ? "frozen" : "write", install: true });
   const { project, tools, installed } = synced;
   const plan = planProjectEnv(ctx, project, tools, installed);
-  return { project, lock: synced.lock.lock, installed, plan, lockWritten: synced.lockWritten, firstDownload: synced.lock.firstDownload };
+  return { project, lock: synced.lock.lock, installed, plan, lockWritten: synced.lockWritten, firstDownload: synced.lock.firstDownload, ...(synced.cache ? { cache: synced.cache } : {}) };
 }
 
 /**

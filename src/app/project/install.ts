@@ -2,6 +2,7 @@ import type { ProjectConfig, ToolRequest } from "../../config/normalise.js";
 import { DevenvError } from "../../errors.js";
 import type { LockEntry, LockFile } from "../../lock/types.js";
 import type { EnvOp, Recipe } from "../../recipes/types.js";
+import type { BlobSource } from "../../store/blob-source.js";
 import { ensureInstalled, findInstalled, type InstallSpec, type InstalledTool } from "../../store/install.js";
 import { removeStaleTemps } from "../../store/temp.js";
 import { glibcProblem, hostGlibc } from "../../platform/glibc.js";
@@ -56,12 +57,17 @@ export async function projectTools(ctx: AppContext, project: ProjectConfig, lock
   return out;
 }
 
-/** Install every tool of the lock for this platform; different tools download in parallel. */
-export async function installTools(ctx: AppContext, tools: ProjectTool[], concurrency = 4): Promise<InstalledTool[]> {
+/**
+ * Install every tool of the lock for this platform; different tools download in parallel. A team's
+ * cache (`cache`), when there is one, is asked for each file before its upstream.
+ */
+export async function installTools(ctx: AppContext, tools: ProjectTool[], opts: { cache?: BlobSource | undefined; concurrency?: number } = {}): Promise<InstalledTool[]> {
+  const concurrency = opts.concurrency ?? 4;
   const results = tools.map((t) => findInstalled(ctx.dirs.store, t.spec));
   const todo = tools.flatMap((_, i) => (results[i] ? [] : [i]));
   if (!todo.length) return results as InstalledTool[];
-  if (ctx.offline) {
+  // Offline, only a cache on disk (an OCI layout: `install --from-bundle`) can still serve.
+  if (ctx.offline && !opts.cache?.local) {
     const names = todo.map((i) => `${tools[i]!.spec.name} ${tools[i]!.spec.version}`);
     throw new DevenvError("OFFLINE", `offline: not installed: ${names.join(", ")}`, { hint: "Install once while online; then offline use works from the store." });
   }
@@ -78,7 +84,7 @@ export async function installTools(ctx: AppContext, tools: ProjectTool[], concur
     while (next < todo.length && !failed) {
       const i = todo[next++]!;
       try {
-        results[i] = await ensureInstalled(ctx.dirs.store, ctx.http, tools[i]!.spec, ctx.reporter);
+        results[i] = await ensureInstalled(ctx.dirs.store, ctx.http, tools[i]!.spec, ctx.reporter, { cache: opts.cache });
       } catch (e) {
         failed = true;
         throw e;

@@ -15,6 +15,9 @@ import { ensurePorts } from "../../services/env.js";
 import { findInstalled, type InstalledTool } from "../../store/install.js";
 import type { AppContext } from "../context.js";
 import { pinSpecs, recordUse } from "../gc/references.js";
+import type { BlobSource } from "../../store/blob-source.js";
+import type { PullStats } from "../cache/pull.js";
+import { installSource } from "../cache/source.js";
 import { installTools, projectTools, type ProjectTool } from "./install.js";
 import { loadProject, readLock, writeLock } from "./load.js";
 import { lockProject, type LockOptions, type LockResult } from "./lock.js";
@@ -52,6 +55,11 @@ export interface SyncOptions extends Pick<LockOptions, "strict" | "trustFirstDow
    * "never" (the hook's refresh: the activation it writes is what shells read).
    */
   stamp?: "always" | "never";
+  /**
+   * Where installs look before the upstreams: undefined = the cache the user or devenv.ts set (if
+   * any); a source (`install --from-bundle`); "none".
+   */
+  cache?: BlobSource | "none";
 }
 
 export interface SyncResult {
@@ -64,6 +72,8 @@ export interface SyncResult {
   installed: InstalledTool[];
   /** Tools not installed (only when install was false or declined). */
   missing: ProjectTool[];
+  /** The cache installs asked first, with what it served (when something was installed and there is one). */
+  cache?: BlobSource & { stats?: PullStats; where?: string };
 }
 
 export async function syncProject(ctx: AppContext, root: string, opts: SyncOptions): Promise<SyncResult> {
@@ -79,13 +89,15 @@ export async function syncProject(ctx: AppContext, root: string, opts: SyncOptio
   const pin = await pinSpecs(ctx, tools.map((t) => t.spec));
   let installed: InstalledTool[];
   let missing: ProjectTool[];
+  let cache: SyncResult["cache"];
   let final = lock.lock;
   let recorded = false;
   try {
     missing = tools.filter((t) => !findInstalled(ctx.dirs.store, t.spec));
     const install = missing.length > 0 && (typeof opts.install === "function" ? await opts.install(missing, { lock: lock.lock, lockWritten }) : opts.install);
     if (install) {
-      installed = await installTools(ctx, tools);
+      cache = opts.cache === "none" ? undefined : opts.cache ?? (await installSource(ctx, project));
+      installed = await installTools(ctx, tools, { cache });
       missing = [];
     } else {
       installed = tools.flatMap((t) => findInstalled(ctx.dirs.store, t.spec) ?? []);
@@ -104,7 +116,7 @@ export async function syncProject(ctx: AppContext, root: string, opts: SyncOptio
   await ensurePorts(ctx.dirs.state, realRoot(root), project.services, ctx.env);
   if (opts.stamp === "always" || (opts.stamp !== "never" && installed.some((t) => t.fresh))) await touchStamp(ctx.dirs.state);
   const written = opts.commit ? opts.lock !== "frozen" && serializeLock(final) !== text : lockWritten || recorded;
-  return { project, lock: { ...lock, lock: final }, lockWritten: written, tools, installed, missing };
+  return { project, lock: { ...lock, lock: final }, lockWritten: written, tools, installed, missing, ...(cache ? { cache } : {}) };
 }
 
 /**

@@ -1,0 +1,158 @@
+/**
+ * Push a project's locked artifacts to a team's cache (`devenv cache push`, `install --push`), or
+ * write them as an OCI layout (`devenv bundle`): every file of every platform devenv.lock pins, the
+ * upstream's own bytes, verified against the lock before they are stored. A file the cache already
+ * has is not downloaded again (HEAD first). Then one artifact manifest per tool+version+platform
+ * and one index for the lock (src/cache/manifest.ts).
+ *
+ * The lock is checked against devenv.ts and each recipe first, as for an install: a pulled lock
+ * cannot make devenv fetch (and publish) a URL its recipe would not give.
+ */
+import { mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { artifactManifest, lockIndex, type ManifestPlan, type PlannedArtifact, type PlannedFile } from "../../cache/manifest.js";
+import { blobSize, EMPTY_CONFIG, MEDIA, type BlobStore } from "../../cache/types.js";
+import { DevenvError } from "../../errors.js";
+import type { LockFile } from "../../lock/types.js";
+import type { PlatformKey, ArtifactFile } from "../../recipes/types.js";
+import type { BlobSource } from "../../store/blob-source.js";
+import { artifactKeyDigest } from "../../store/install.js";
+import { makeTempDir, removeTempDir } from "../../store/temp.js";
+import { fetchVerified } from "../cache/fetch-file.js";
+import type { AppContext } from "../context.js";
+import { checkUsableEntry } from "./lock.js";
+import { loadProject, readLock, recipeFor } from "./load.js";
+
+export interface PushOptions {
+  target: BlobStore;
+  /** Where to copy from before the upstream (a bundle made next to a team's cache). */
+  source?: BlobSource | undefined;
+  /** Only these platforms of the lock (default: every platform it has). */
+  platforms?: readonly PlatformKey[] | undefined;
+}
+
+export interface PushResult {
+  /** Blobs written, and blobs the cache already had. */
+  pushed: number;
+  present: number;
+  /** Bytes written. */
+  bytes: number;
+  manifests: string[];
+  index: string;
+  /** Files the lock pins by integrity only (no sha256 yet): not addressable, so not pushed. */
+  skipped: string[];
+}
+
+interface Todo {
+  file: ArtifactFile;
+  label: string;
+  /** Its place in its artifact's manifest (in the lock's order, whatever order the pushes finish in); undefined when not addressable. */
+  slot: PlannedFile | undefined;
+}
+
+export async function pushLock(ctx: AppContext, root: string, opts: PushOptions): Promise<PushResult> {
+  const project = await loadProject(ctx, root);
+  const { lock, text } = await readLock(root);
+  if (text === undefined) {
+    throw new DevenvError("LOCK_FROZEN", `no devenv.lock in ${root}`, { hint: "Run 'devenv lock' (or 'devenv install') first: the cache holds what devenv.lock pins." });
+  }
+  const planned = await plan(ctx, project.tools, lock, opts.platforms);
+  const result: PushResult = { pushed: 0, present: 0, bytes: 0, manifests: [], index: "", skipped: [] };
+  const tmp = makeTempDir(ctx.dirs.store, "push");
+  try {
+    await ensureEmptyConfig(opts.target, tmp, result);
+    const todo = planned.todo.filter((t) => {
+      if (t.slot) return true;
+      result.skipped.push(`${t.label} (${t.file.url})`);
+      return false;
+    });
+    // Several files at once: the upstreams and the registry both serve in parallel.
+    let next = 0;
+    const worker = async () => {
+      while (next < todo.length) {
+        const t = todo[next++]!;
+        await pushFile(ctx, opts, t, join(tmp, `f${next}`), result);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(4, todo.length) }, worker));
+    const manifests: ManifestPlan[] = [];
+    for (const a of planned.artifacts) {
+      if (!a.complete) continue; // a file with no sha256: the manifest could not name it
+      const m = artifactManifest(a);
+      await opts.target.putManifest(m.bytes, MEDIA.manifest, m.tag);
+      manifests.push(m);
+      result.manifests.push(m.tag);
+    }
+    const index = lockIndex(manifests, text);
+    await opts.target.putManifest(index.bytes, MEDIA.index, index.tag);
+    result.index = index.tag;
+    await opts.target.close();
+  } finally {
+    await removeTempDir(tmp);
+  }
+  return result;
+}
+
+/** Every (tool, platform, file) of the lock, checked against devenv.ts and the recipe. */
+async function plan(ctx: AppContext, requests: Awaited<ReturnType<typeof loadProject>>["tools"], lock: LockFile, only: readonly PlatformKey[] | undefined) {
+  const todo: Todo[] = [];
+  const artifacts: Array<PlannedArtifact & { complete: boolean }> = [];
+  for (const req of requests) {
+    const entry = lock.tools[req.name];
+    if (!entry) throw new DevenvError("LOCK_FROZEN", `${req.name} is not in devenv.lock`, { hint: "Run 'devenv lock' first." });
+    checkUsableEntry(req, await recipeFor(ctx, req, entry), entry);
+    for (const [platform, artifact] of Object.entries(entry.platforms)) {
+      if (!artifact || (only && !only.includes(platform as PlatformKey))) continue;
+      const planned = { tool: req.name, version: entry.version, platform, source: entry.source, key: keyHex(artifactKeyDigest(artifact)), files: [] as PlannedFile[], complete: true };
+      artifacts.push(planned);
+      const files: Array<[ArtifactFile, string | undefined]> = [[artifact, undefined], ...(artifact.parts ?? []).map((p): [ArtifactFile, string] => [p, p.name])];
+      for (const [file, part] of files) {
+        const label = `${req.name} ${entry.version} ${platform}${part ? ` ${part}` : ""}`;
+        let slot: PlannedFile | undefined;
+        if (file.sha256 !== undefined) {
+          slot = { url: file.url, sha256: file.sha256, size: -1, ...(part !== undefined ? { part } : {}) };
+          planned.files.push(slot);
+        } else planned.complete = false;
+        todo.push({ file, label, slot });
+      }
+    }
+  }
+  return { todo, artifacts };
+}
+
+/** A store key digest may be an SRI string: the tag wants hex. */
+const keyHex = (k: string) => (/^[0-9a-f]{64}$/.test(k) ? k : Buffer.from(k.replace(/^sha512-/, ""), "base64").toString("hex"));
+
+async function pushFile(ctx: AppContext, opts: PushOptions, t: Todo, scratch: string, result: PushResult): Promise<void> {
+  const sha256 = t.file.sha256!;
+  const record = (size: number) => {
+    t.slot!.size = size;
+  };
+  const size = await blobSize(opts.target, sha256);
+  if (size !== undefined) {
+    result.present++;
+    record(size);
+    return;
+  }
+  const got = await fetchVerified(ctx, t.file, scratch, t.label, opts.source);
+  try {
+    await opts.target.putBlob(sha256, got.bytes, scratch);
+  } finally {
+    rmSync(scratch, { force: true });
+  }
+  result.pushed++;
+  result.bytes += got.bytes;
+  record(got.bytes);
+}
+
+/** Every artifact manifest's config: the 2-byte `{}`. */
+async function ensureEmptyConfig(target: BlobStore, tmp: string, result: PushResult): Promise<void> {
+  const hex = EMPTY_CONFIG.digest.slice("sha256:".length);
+  if ((await blobSize(target, hex)) !== undefined) return;
+  mkdirSync(tmp, { recursive: true });
+  const file = join(tmp, "empty-config");
+  writeFileSync(file, "{}");
+  await target.putBlob(hex, statSync(file).size, file);
+  result.pushed++;
+  result.bytes += 2;
+}

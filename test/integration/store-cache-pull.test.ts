@@ -1,0 +1,99 @@
+/**
+ * Issue 18, pull at the store's level: the installer asks a BlobSource for a file the lock pins by
+ * sha256 before its upstream, and verifies what it gives exactly like a download. A hit makes no
+ * upstream request; a miss goes upstream; bytes that do not verify (tampered, too long, cut off)
+ * are reported to the source and the upstream copy is installed; a file pinned by integrity only is
+ * never asked for.
+ */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { test } from "node:test";
+import { silentReporter } from "../../src/reporter.js";
+import type { BlobSource } from "../../src/store/blob-source.js";
+import { ensureInstalled } from "../../src/store/install.js";
+import { gzip, sha256hex, tarEntries } from "../support/archives.js";
+import { makeSpec, useKit } from "./store-kit.js";
+
+const kit = useKit();
+
+/** A cache holding `blobs` (sha256 → bytes, served as given), recording what it was asked and told. */
+function memoryCache(blobs: Map<string, Buffer | (() => Readable)>) {
+  const asked: string[] = [];
+  const refused: string[] = [];
+  const source: BlobSource = {
+    local: false,
+    async open(file) {
+      asked.push(file.sha256);
+      const b = blobs.get(file.sha256);
+      if (b === undefined) return undefined;
+      const body = typeof b === "function" ? b() : Readable.from([b]);
+      return { body, size: Buffer.isBuffer(b) ? b.length : undefined, where: "oci://cache.test/team/devenv" };
+    },
+    rejected(_file, _label, where, error) {
+      refused.push(`${where}: ${error.message}`);
+    },
+  };
+  return { source, asked, refused };
+}
+
+const archive = (tag: string) => gzip(tarEntries([{ path: "bin/tool", mode: 0o755, content: `#!/bin/sh\necho ${tag}\n` }]));
+const upstreamGets = (path: string) => kit.fake.requests.filter((r) => r.includes(path.split("/").pop()!)).length;
+
+test("a hit installs from the cache and never asks the upstream", async () => {
+  const body = archive("cached");
+  const { url, path } = kit.serve(body, "tar.gz");
+  const spec = makeSpec(url, body, { format: "tar.gz" });
+  const cache = memoryCache(new Map([[sha256hex(body), body]]));
+  const got = await ensureInstalled(kit.newStore().store, kit.http, spec, silentReporter, { cache: cache.source });
+  assert.match(readFileSync(join(got.dir, "bin/tool"), "utf8"), /echo cached/);
+  assert.deepEqual(cache.asked, [sha256hex(body)]);
+  assert.equal(upstreamGets(path), 0, "the upstream was not asked");
+  assert.deepEqual(cache.refused, []);
+});
+
+test("a miss goes upstream", async () => {
+  const body = archive("miss");
+  const { url, path } = kit.serve(body, "tar.gz");
+  const cache = memoryCache(new Map());
+  const got = await ensureInstalled(kit.newStore().store, kit.http, makeSpec(url, body, { format: "tar.gz" }), silentReporter, { cache: cache.source });
+  assert.match(readFileSync(join(got.dir, "bin/tool"), "utf8"), /echo miss/);
+  assert.equal(cache.asked.length, 1);
+  assert.equal(upstreamGets(path), 1);
+});
+
+test("tampered, oversized or cut-off bytes from the cache are refused loudly and the upstream copy is installed", async () => {
+  const cases: Array<[string, (good: Buffer) => Buffer | (() => Readable), RegExp]> = [
+    ["tampered", () => archive("evil"), /checksum mismatch/],
+    ["longer than the lock's size", (good) => Buffer.concat([good, Buffer.alloc(10)]), /more than the \d+ bytes devenv.lock records/],
+    ["cut off mid-body", (good) => () => Readable.from((async function* () {
+      yield good.subarray(0, 10);
+      throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+    })()), /socket hang up/],
+  ];
+  for (const [what, bad, why] of cases) {
+    const body = archive(`good-${what}`);
+    const { url, path } = kit.serve(body, "tar.gz");
+    const spec = makeSpec(url, body, { format: "tar.gz" });
+    spec.artifact.size = body.length;
+    const cache = memoryCache(new Map([[sha256hex(body), bad(body)]]));
+    const got = await ensureInstalled(kit.newStore().store, kit.http, spec, silentReporter, { cache: cache.source });
+    assert.match(readFileSync(join(got.dir, "bin/tool"), "utf8"), new RegExp(`echo good-${what}`), what);
+    assert.equal(cache.refused.length, 1, what);
+    assert.match(cache.refused[0]!, why, what);
+    assert.match(cache.refused[0]!, /^oci:\/\/cache\.test\/team\/devenv: /, what);
+    assert.equal(upstreamGets(path), 1, `${what}: the upstream copy was downloaded`);
+  }
+});
+
+test("a file the lock pins by integrity only is not asked for (no sha256 to address it by)", async () => {
+  const body = archive("npm");
+  const { url } = kit.serve(body, "tar.gz");
+  const spec = makeSpec(url, body, { format: "tar.gz" });
+  const { createHash } = await import("node:crypto");
+  spec.artifact = { url, integrity: `sha512-${createHash("sha512").update(body).digest("base64")}`, format: "tar.gz", strip: 0 };
+  const cache = memoryCache(new Map());
+  await ensureInstalled(kit.newStore().store, kit.http, spec, silentReporter, { cache: cache.source });
+  assert.deepEqual(cache.asked, []);
+});
