@@ -54,6 +54,10 @@ export class RegistryAuth {
     this.credential ??= this.ctx.credentials.lookup(this.ctx.host).then((c) => {
       if (c) for (const s of c.kind === "basic" ? [c.password, basicOf(c.username, c.password).slice(6)] : [c.token]) this.remember(s);
       return c;
+    }, (e: unknown) => {
+      // A broken credential helper: the cache cannot be used (pull goes upstream), devenv goes on.
+      throw this.ctx.fail("unauthorized", `the credentials for ${this.ctx.host} could not be read: ${(e as Error)?.message ?? String(e)}`,
+        (e as { hint?: string })?.hint ?? `Check ~/.docker/config.json (or $REGISTRY_AUTH_FILE) and the credential helper it names for ${this.ctx.host}.`);
     });
     return this.credential;
   }

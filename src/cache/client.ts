@@ -20,7 +20,9 @@ export interface ClientOptions {
   userAgent?: string;
 }
 
-const STATUS_WORDS: Record<number, string> = { 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed" };
+const STATUS_WORDS: Record<number, string> = {
+  401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout",
+};
 
 export class RegistryClient {
   readonly where: string;
@@ -34,7 +36,7 @@ export class RegistryClient {
     this.auth = new RegistryAuth({
       scheme: loc.scheme, host: loc.host, repository: loc.repository, credentials: opts.credentials, env: opts.env ?? process.env,
       send: (req) => this.transport(req),
-      fail: (failure, message, hint) => this.error(failure, message, hint),
+      fail: (failure, message, hint) => this.error(failure, `cache ${this.where}: ${message}`, hint),
     });
   }
 
@@ -84,6 +86,10 @@ export class RegistryClient {
     if (res.status === 403) {
       return this.error("forbidden", `cache ${this.where} does not allow to ${doing} (${status})${says}`,
         `The credentials for ${host} do not give this access to ${this.loc.repository}: ask for it (push needs write access), or use another cache.`);
+    }
+    if (res.status === 502 || res.status === 503 || res.status === 504) {
+      return this.error("unreachable", `cache ${this.where} is unavailable: ${status} to ${doing}${says}`,
+        "The registry (or a proxy in front of it) is down or overloaded: retry later; devenv goes upstream meanwhile.");
     }
     return this.error("protocol", `cache ${this.where} answered ${status} to ${doing}${says}`,
       "The registry does not answer as the OCI distribution spec says: check the cache URL (oci://host/namespace/repo) and the registry's logs.");

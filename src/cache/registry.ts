@@ -53,6 +53,20 @@ export function openRegistry(loc: Extract<CacheLocation, { kind: "registry" }>, 
     throw await c.unexpected(doing, res);
   }
 
+  /** HEAD's Content-Length (a manifest names each layer's size); a registry that sends none: asked by GET. */
+  async function statBlob(sha256: string): Promise<number | undefined> {
+    const doing = `check blob ${short(sha256)}`;
+    const res = await c.call(doing, "pull", { method: "HEAD", url: blob(sha256) });
+    if (res.status !== 200 && res.status !== 404) throw await c.unexpected(doing, res);
+    discard(res.body);
+    if (res.status === 404) return undefined;
+    const len = Number.parseInt(header(res.headers, "content-length") ?? "", 10);
+    if (Number.isFinite(len) && len >= 0) return len;
+    const opened = await openBlob(sha256);
+    opened?.body.destroy();
+    return opened?.size;
+  }
+
   async function openBlob(sha256: string): Promise<OpenedBlob | undefined> {
     const doing = `download blob ${short(sha256)}`;
     const res = await c.call(doing, "pull", { method: "GET", url: blob(sha256) });
@@ -127,5 +141,5 @@ export function openRegistry(loc: Extract<CacheLocation, { kind: "registry" }>, 
     return { bytes, mediaType };
   }
 
-  return { where: c.where, hasBlob, openBlob, putBlob, putManifest, getManifest, close: async () => {} };
+  return { where: c.where, hasBlob, statBlob, openBlob, putBlob, putManifest, getManifest, close: async () => {} };
 }

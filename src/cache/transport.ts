@@ -3,30 +3,16 @@
  * (so a request can be sent again after an auth challenge), redirects followed for GET and HEAD only
  * (blob GETs go to object storage) with the Authorization header kept for its own origin and never
  * https → http. A cache fails fast: it is an optimisation, upstream is always there to fall back to.
- *
- * A failure is a TransportError whose message is built here from an error code and the URL: never
- * from an undici error (which can carry the request's headers), never with a header value.
+ * A failure is a TransportError (transport-errors.ts).
  */
 import { createReadStream } from "node:fs";
 import type { Readable } from "node:stream";
 import { redactUrl } from "../errors.js";
-import { hostOf, httpLimitsFromEnv, timeoutError, type HttpLimits } from "../platform/http-limits.js";
+import type { HttpLimits } from "../platform/http-limits.js";
 import { discard, dispatcher, MAX_REDIRECTS, redirectTarget } from "../platform/http-request.js";
+import { networkError, timeoutMessage, TransportError, uploadStalled } from "./transport-errors.js";
 
-/** The cache's own ceilings: a registry that is down or silent costs at most this before upstream is used. */
-export const CACHE_CONNECT_MS = 3_000;
-export const CACHE_FIRST_BYTE_MS = 10_000;
-
-/** DEVENV_HTTP_* limits, with connect and first byte capped at the cache's ceilings; `given` wins over both. */
-export function cacheLimits(env: NodeJS.ProcessEnv, given: Partial<HttpLimits> = {}): HttpLimits {
-  const base = httpLimitsFromEnv(env);
-  return {
-    ...base,
-    connectMs: Math.min(base.connectMs, CACHE_CONNECT_MS),
-    firstByteMs: Math.min(base.firstByteMs, CACHE_FIRST_BYTE_MS),
-    ...given,
-  };
-}
+export { cacheLimits, TransportError } from "./transport-errors.js";
 
 export type Method = "HEAD" | "GET" | "POST" | "PUT" | "PATCH";
 
@@ -52,13 +38,6 @@ export interface RegistryResponse {
   url: string;
 }
 
-/** Why a request got no answer: "timeout" (a bound), "network" (refused, reset, DNS, TLS), "redirect" (an unusable Location). */
-export class TransportError extends Error {
-  constructor(readonly kind: "timeout" | "network" | "redirect", readonly url: string, message: string, readonly hint?: string, readonly code?: string) {
-    super(message);
-    this.name = "TransportError";
-  }
-}
 
 const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
 /** Failures of a reused keep-alive connection: the request is sent once more on a fresh one. */
@@ -117,8 +96,8 @@ async function sendOnce(method: Method, url: string, headers: Record<string, str
 }
 
 /**
- * One request to one URL. Without a body, the response headers come within connect + first-byte time
- * or it fails. With one, the upload fails when the connection stops taking bytes for `idleMs`, then
+ * One request to one URL. Without a file body, the response headers come within connect + first-byte
+ * time or it fails. With one, the upload fails when the connection stops taking bytes for `idleMs`, then
  * the first-byte bound counts from the last byte sent (undici's headersTimeout).
  */
 async function attemptOnce(method: Method, url: string, headers: Record<string, string>, body: RequestBody | undefined, lim: HttpLimits): Promise<Raw> {
@@ -150,13 +129,13 @@ async function attemptOnce(method: Method, url: string, headers: Record<string, 
         if (stream.bytesRead !== seen) {
           seen = stream.bytesRead;
           last = performance.now();
-        } else if (!stream.readableEnded && performance.now() - last > lim.idleMs) stop(timeoutMessage("idle", url, lim));
+        } else if (!stream.readableEnded && performance.now() - last > lim.idleMs) stop(uploadStalled(url, lim));
       }, Math.max(20, Math.min(1000, Math.floor(lim.idleMs / 10))));
       t.unref();
       timers.push(t);
     }
   }
-  if (!body) {
+  if (body?.kind !== "file") {
     const t = setTimeout(() => stop(timeoutMessage("response", url, lim)), lim.connectMs + lim.firstByteMs);
     timers.push(t);
   }
@@ -171,6 +150,7 @@ async function attemptOnce(method: Method, url: string, headers: Record<string, 
     return await Promise.race([pending, aborted]);
   } catch (e) {
     pending.then((res) => discard(res.body), () => {});
+    if (payload && !Buffer.isBuffer(payload)) (payload as Readable).destroy();
     if (failure) throw failure;
     const code = (e as { code?: string }).code;
     if (code === "UND_ERR_CONNECT_TIMEOUT") throw timeoutMessage("connect", url, lim);
@@ -182,33 +162,6 @@ async function attemptOnce(method: Method, url: string, headers: Record<string, 
   }
 }
 
-function timeoutMessage(kind: "connect" | "firstByte" | "response" | "idle", url: string, lim: HttpLimits): TransportError {
-  const e = timeoutError(kind, url, lim);
-  return new TransportError("timeout", url, e.message, e.hint, kind);
-}
-
-/** A failure named by its code in plain words, never by undici's text (which may quote the request). */
-function networkError(url: string, e: unknown): TransportError {
-  const err = e as { code?: unknown; cause?: { code?: unknown } };
-  const raw = typeof err?.code === "string" ? err.code : typeof err?.cause?.code === "string" ? err.cause.code : "";
-  const code = /^[A-Z0-9_]{1,60}$/.test(raw) ? raw : "UNKNOWN";
-  const tls = /CERT|TLS|SSL|SIGNED|UNABLE_TO/.test(code);
-  const words = WORDS[code] ?? (tls ? "its TLS certificate was not accepted" : "the request failed");
-  return new TransportError("network", url, `${hostOf(url)}: ${words} (${code}) at ${redactUrl(url)}`,
-    tls ? "A registry with a certificate of a private CA: put the CA file in NODE_EXTRA_CA_CERTS." : undefined, code);
-}
-
-const WORDS: Record<string, string> = {
-  ECONNREFUSED: "connection refused",
-  ECONNRESET: "the connection was reset",
-  EPIPE: "the connection was closed",
-  ENOTFOUND: "no such host",
-  EAI_AGAIN: "the host name could not be resolved",
-  EHOSTUNREACH: "the host is unreachable",
-  ENETUNREACH: "the network is unreachable",
-  UND_ERR_SOCKET: "the connection was closed",
-  UND_ERR_CLOSED: "the connection was closed",
-};
 
 /** Read a small response body (a token, an error, a manifest) to its end, at most `max` bytes; undefined past that. */
 export async function readSmall(body: Readable, max: number): Promise<Buffer | undefined> {

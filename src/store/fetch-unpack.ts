@@ -8,13 +8,13 @@
 import { createReadStream, readdirSync, lstatSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { DownloadTask } from "../reporter.js";
-import { redactUrl, type DevenvError } from "../errors.js";
+import { redactUrl } from "../errors.js";
 import type { Http } from "../platform/http.js";
 import type { ArtifactFile } from "../recipes/types.js";
 import type { BlobSource } from "./blob-source.js";
 import { requireBzip2, tarStream } from "./decompress.js";
 import { checkDigest, DigestPass, downloadToFile, expectedDigest, type ExpectedDigest } from "./download.js";
-import { takeKeptDownload } from "./kept-downloads.js";
+import { keepIfAsked, takeKeptDownload } from "./kept-downloads.js";
 import { TreeWriter, type FileRecord } from "./extract-tree.js";
 import type { SpaceGuard } from "./space.js";
 import { unpackError, type UnpackWhere } from "./unpack-errors.js";
@@ -59,6 +59,7 @@ export async function fetchAndUnpack(o: FetchOptions): Promise<{ root: string; f
   const { digest, bytes, sha256 } =
     (keptSha256 !== undefined && ((await reuseKept(o, keptSha256, expected)) || (await fromCache(o, expected)))) || (await download(o, expected));
   checkDigest(file.url, expected, digest, sha256);
+  keepIfAsked(o.store, file.url, sha256, o.scratch);
 
   // Verified: from here on, every failure is about the archive (or the disk), never the network.
   const where: UnpackWhere = { label: o.label, archive: redactUrl(file.url), store: o.store };
@@ -123,8 +124,8 @@ async function fromCache(o: FetchOptions, expected: ExpectedDigest): Promise<{ d
     return got;
   } catch (e) {
     rmSync(o.scratch, { force: true });
-    // downloadToFile's only IO errors are a full disk: the disk's problem, not the cache's.
-    if ((e as DevenvError).code === "IO") throw e;
+    // Even a full disk goes upstream: a hostile cache can send bytes until the store's reserve is
+    // reached, and those are gone now. If the disk really is full, the upstream download says so.
     o.cache.rejected(o.file, o.label, blob.where, e as Error);
     return undefined;
   }

@@ -5,7 +5,7 @@
  * hashes a download. They live in one temp dir of the store (same filesystem: a rename moves them),
  * removed on exit, and by the CLI's signal handlers and removeStaleTemps like any temp dir.
  */
-import { rmSync } from "node:fs";
+import { linkSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { makeTempDir } from "./temp.js";
 
@@ -22,6 +22,28 @@ export function keptDownloadPath(store: string): string {
     process.once("exit", () => rmSync(d, { recursive: true, force: true }));
   }
   return join(dir, `file-${next++}`);
+}
+
+let keepVerified = false;
+
+/**
+ * `install --push`: every download verified by an install in this process is also kept (a hard
+ * link: no copy), so the push that follows uploads it without fetching it again.
+ */
+export function keepVerifiedDownloads(on: boolean): void {
+  keepVerified = on;
+}
+
+/** After an install verified `file` (its download at `path`): keep a link to it when asked to. */
+export function keepIfAsked(store: string, url: string, sha256: string | undefined, path: string): void {
+  if (!keepVerified || sha256 === undefined) return;
+  const to = keptDownloadPath(store);
+  try {
+    linkSync(path, to);
+  } catch {
+    return; // e.g. a filesystem without hard links: the push downloads it again
+  }
+  keepDownload(url, sha256, to);
 }
 
 export function keepDownload(url: string, sha256: string, path: string): void {

@@ -64,8 +64,10 @@ test("push needs the credentials: refused without them (clear, no secret), done 
 
   const bot = machine({ auth: b64(`${USER}:${PASSWORD}`) });
   await bot.writeConfig(CONFIG, anon.project);
+  fake.reset();
   const pushed = await bot.run(["install", "--push"], { cwd: anon.project });
   ok(pushed);
+  assert.equal(fake.log.filter((x) => ZIG.test(x.url)).length, 1, "the push uploads the file the install downloaded: one download");
   noSecret(pushed);
   assert.match(pushed.stdout, /installed 1 tool/);
   assert.match(pushed.stdout, /: 2 blobs written/);

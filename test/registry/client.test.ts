@@ -4,6 +4,8 @@
  * index that tags/list shows, 404s, and a registry that is down or silent failing fast.
  */
 import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { after, before, test } from "node:test";
 import { openRegistry } from "../../src/cache/registry.js";
 import { parseCacheUrl } from "../../src/cache/url.js";
@@ -66,6 +68,17 @@ test("a blob larger than chunkSize goes up in PATCH chunks (each following the l
   assert.equal(new Set(patches.map((q) => q.path)).size, 3, "each chunk goes to the Location the last answer gave");
   const put = served.find((q) => q.method === "PUT");
   assert.ok(put && put.status === 201 && put.path.endsWith(`digest=sha256%3A${f.sha256}`), JSON.stringify(put));
+});
+
+test("blobPath is where the registry keeps a blob's bytes: bytes written there are what a GET returns (the lever of a tamper test)", async () => {
+  const store = open(reg.url);
+  const f = blobFile(3000);
+  await store.putBlob(f.sha256, 3000, f.path);
+  assert.ok(readFileSync(reg.blobPath(f.sha256)).equals(f.bytes));
+  const evil = Buffer.alloc(3000, 0x41);
+  writeFileSync(reg.blobPath(f.sha256), evil);
+  const got = await store.openBlob(f.sha256);
+  assert.ok(got && (await readAll(got.body)).equals(evil), "the registry serves what is on disk without checking it: devenv must verify");
 });
 
 test("a missing blob: hasBlob false, openBlob undefined; a missing manifest: undefined", async () => {
@@ -159,5 +172,65 @@ test("an answer the spec does not allow (200 to the upload POST, where 202 is du
     assert.match(e.message, new RegExp(`^cache oci\\+http://${odd.host.replace(/\./g, "\\.")}/team/devenv answered HTTP 200 to upload blob sha256:${f.sha256.slice(0, 12)}`));
   } finally {
     await odd.close();
+  }
+});
+
+/** A loopback server answering with `handler` (the odd registries the real one cannot play). */
+async function oddServer(handler: Parameters<typeof createServer>[1]) {
+  const s = createServer(handler);
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+  const host = `127.0.0.1:${(s.address() as { port: number }).port}`;
+  return { host, url: `oci+http://${host}/team/devenv`, close: () => new Promise<void>((r) => { s.closeAllConnections(); s.close(() => r()); }) };
+}
+
+test("a 503 is 'unreachable' (down or overloaded); a 500 is 'protocol', quoting the registry's error body on one line", async () => {
+  const s = await oddServer((req, res) => {
+    res.writeHead(req.method === "HEAD" ? 503 : 500, { "content-type": "application/json" });
+    res.end(JSON.stringify({ errors: [{ code: "UNKNOWN", message: "storage\n\u001b[2Jbroken" }] }));
+  });
+  try {
+    const store = open(s.url);
+    const down = await cacheFailure(() => store.hasBlob(sha256hex("a")));
+    assert.equal(down.e.failure, "unreachable");
+    assert.match(down.e.message, /is unavailable: HTTP 503 Service Unavailable to check blob/);
+    const odd = await cacheFailure(() => store.openBlob(sha256hex("a")));
+    assert.equal(odd.e.failure, "protocol");
+    assert.equal(odd.e.message, `cache ${s.url} answered HTTP 500 Internal Server Error to download blob sha256:${sha256hex("a").slice(0, 12)}…: the registry says "UNKNOWN: storage [2Jbroken"`);
+  } finally {
+    await s.close();
+  }
+});
+
+test("an upload the registry stops reading fails after the idle bound (DEVENV_HTTP_IDLE_TIMEOUT), 'unreachable'", async () => {
+  const s = await oddServer((req, res) => {
+    if (req.method === "POST") return void res.writeHead(202, { location: "/v2/team/devenv/blobs/uploads/u1?_state=x" }).end();
+    req.pause(); // takes no more bytes, never answers
+  });
+  try {
+    const loc = parseCacheUrl(s.url) as Extract<ReturnType<typeof parseCacheUrl>, { kind: "registry" }>;
+    const store = openRegistry(loc, { credentials: noCredentials, env: {}, limits: { idleMs: 500 } });
+    const f = blobFile(48 << 20);
+    const { e, ms } = await cacheFailure(() => store.putBlob(f.sha256, f.bytes.length, f.path));
+    assert.equal(e.failure, "unreachable");
+    assert.ok(ms < 5000, `took ${ms} ms`);
+    assert.match(e.message, new RegExp(`${s.host.replace(/\./g, "\\.")} stopped taking data: nothing could be sent for 0\\.5 s while uploading to http://${s.host.replace(/\./g, "\\.")}/v2/team/devenv/blobs/uploads/u1\\?_state=x&digest=sha256%3A`));
+    assert.match(e.hint ?? "", /DEVENV_HTTP_IDLE_TIMEOUT/);
+  } finally {
+    await s.close();
+  }
+});
+
+test("a registry whose Docker-Content-Digest names other bytes than those sent is a 'protocol' CacheError", async () => {
+  const other = `sha256:${sha256hex("other")}`;
+  const s = await oddServer((req, res) => {
+    req.resume();
+    req.on("end", () => res.writeHead(201, { "docker-content-digest": other }).end());
+  });
+  try {
+    const { e } = await cacheFailure(() => open(s.url).putManifest(Buffer.from("{}"), MEDIA.index, "t1"));
+    assert.equal(e.failure, "protocol");
+    assert.equal(e.message, `cache ${s.url} stored "${other}" when asked to store manifest t1 (sha256:${sha256hex("{}")})`);
+  } finally {
+    await s.close();
   }
 });

@@ -1,7 +1,7 @@
 /** Shared bits of the registry tests: files of known bytes, the manifests devenv writes, failure capture. */
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
@@ -11,6 +11,7 @@ import { EMPTY_CONFIG, MEDIA, type BlobStore, type CredentialSource, type Regist
 export const sha256hex = (b: Buffer | string) => createHash("sha256").update(b).digest("hex");
 
 const dir = mkdtempSync(join(tmpdir(), "devenv-registry-test-"));
+process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 
 /** A file of `size` random bytes: its path, bytes and sha256. */

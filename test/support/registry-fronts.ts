@@ -69,6 +69,8 @@ export interface TokenFrontOptions {
   directTokens?: string[];
   /** expires_in of issued tokens (seconds). */
   tokenSeconds?: number;
+  /** Quote the refused Authorization in the 401's error body, as an indiscreet server might: the client must scrub it. */
+  echo?: boolean;
 }
 
 export interface TokenFront extends Front {
@@ -92,7 +94,10 @@ export async function startTokenFront(o: TokenFrontOptions): Promise<TokenFront>
     const url = new URL(req.url ?? "/", "http://x");
     const deny = (status: number, h: Record<string, string> = {}) => {
       log(status);
-      res.writeHead(status, { "content-type": "application/json", ...h }).end(JSON.stringify({ errors: [{ code: status === 401 ? "UNAUTHORIZED" : "DENIED", message: "authentication required" }] }));
+      res.writeHead(status, { "content-type": "application/json", ...h }).end(JSON.stringify({ errors: [{
+        code: status === 401 ? "UNAUTHORIZED" : "DENIED",
+        message: `authentication required${o.echo && req.headers.authorization ? ` (refused: ${req.headers.authorization})` : ""}`,
+      }] }));
     };
     if (url.pathname === "/token") {
       const answer = (token: string, key: "token" | "access_token") => {

@@ -128,6 +128,14 @@ export async function startRegistry(o: RegistryOptions = {}): Promise<RegistrySe
     child.stdout!.on("data", (d: Buffer) => { out += d.toString(); });
     child.stderr!.on("data", (d: Buffer) => { err += d.toString(); });
     const exit = new Promise<void>((resolve) => child.once("exit", () => { exited = true; resolve(); }));
+    child.once("error", (e) => {
+      exited = true;
+      err += `${e.message}: is docker-registry installed? (Debian: apt-get install docker-registry)`;
+    });
+    // The registry dies with the test process, even one that ends without calling stop().
+    const orphan = () => child.kill("SIGKILL");
+    process.once("exit", orphan);
+    void exit.then(() => process.off("exit", orphan));
     const origin = `${o.tls ? "https" : "http"}://127.0.0.1:${port}`;
     const up = await waitFor(`the registry on ${origin} to answer /v2/`, async () => (exited ? "exited" : await probe(origin, ca)), {
       timeoutMs: 15_000, everyMs: 50, detail: () => `stderr: ${err}\nstdout: ${out}`,

@@ -20,25 +20,41 @@ export interface PullStats {
 
 export function pullSource(store: BlobStore, reporter: Reporter, opts: { local: boolean }): BlobSource & { stats: PullStats } {
   const stats: PullStats = { hits: 0, misses: 0, rejected: 0, gaveUp: undefined };
+  let first: Promise<void> | undefined;
+  const ask = async (file: { sha256: string; url: string }, label: string) => {
+    if (stats.gaveUp !== undefined) return undefined;
+    try {
+      const blob = await store.openBlob(file.sha256);
+      if (!blob) {
+        stats.misses++;
+        reporter.info(`${label}: not in the cache ${store.where}; downloading ${redactUrl(file.url)}`);
+        return undefined;
+      }
+      stats.hits++;
+      return blob;
+    } catch (e) {
+      if (!(e instanceof CacheError)) throw e;
+      if (stats.gaveUp === undefined) reporter.warn(`the cache ${store.where} is not used in this run (${e.message}); downloading from the upstreams`);
+      stats.gaveUp ??= e.message;
+      return undefined;
+    }
+  };
   return {
     local: opts.local,
     stats,
     async open(file, label) {
-      if (stats.gaveUp !== undefined) return undefined;
+      // The first request goes alone: if the cache is dead, parallel installs must not each wait
+      // for it (and each say so); they go upstream as soon as the first one knows.
+      if (first) {
+        await first;
+        return ask(file, label);
+      }
+      let release!: () => void;
+      first = new Promise<void>((r) => (release = r));
       try {
-        const blob = await store.openBlob(file.sha256);
-        if (!blob) {
-          stats.misses++;
-          reporter.info(`${label}: not in the cache ${store.where}; downloading ${redactUrl(file.url)}`);
-          return undefined;
-        }
-        stats.hits++;
-        return blob;
-      } catch (e) {
-        if (!(e instanceof CacheError)) throw e;
-        stats.gaveUp = e.message;
-        reporter.warn(`the cache ${store.where} is not used in this run (${e.message}); downloading from the upstreams`);
-        return undefined;
+        return await ask(file, label);
+      } finally {
+        release();
       }
     },
     rejected(file, label, _where, error) {

@@ -17,6 +17,7 @@ import type { LockFile } from "../../lock/types.js";
 import type { PlatformKey, ArtifactFile } from "../../recipes/types.js";
 import type { BlobSource } from "../../store/blob-source.js";
 import { artifactKeyDigest } from "../../store/install.js";
+import { takeKeptDownload } from "../../store/kept-downloads.js";
 import { makeTempDir, removeTempDir } from "../../store/temp.js";
 import { fetchVerified } from "../cache/fetch-file.js";
 import type { AppContext } from "../context.js";
@@ -134,11 +135,14 @@ async function pushFile(ctx: AppContext, opts: PushOptions, t: Todo, scratch: st
     record(size);
     return;
   }
-  const got = await fetchVerified(ctx, t.file, scratch, t.label, opts.source);
+  // Downloaded and verified by the install this process just ran (install --push), or fetched now.
+  const kept = takeKeptDownload(t.file.url, sha256);
+  const path = kept ?? scratch;
+  const got = kept !== undefined ? { bytes: statSync(kept).size } : await fetchVerified(ctx, t.file, scratch, t.label, opts.source);
   try {
-    await opts.target.putBlob(sha256, got.bytes, scratch);
+    await opts.target.putBlob(sha256, got.bytes, path);
   } finally {
-    rmSync(scratch, { force: true });
+    rmSync(path, { force: true });
   }
   result.pushed++;
   result.bytes += got.bytes;

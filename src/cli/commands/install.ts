@@ -6,6 +6,7 @@ import { chooseCache } from "../../app/cache/settings.js";
 import { pushTarget } from "../../app/cache/target.js";
 import { pushLock } from "../../app/project/cache-push.js";
 import { requireRoot } from "../../app/project/index.js";
+import { keepVerifiedDownloads } from "../../store/kept-downloads.js";
 import { contextFor } from "../common.js";
 import { describePush } from "./cache-push.js";
 import { printText } from "../output.js";
@@ -15,6 +16,8 @@ export default async function install(opts: { frozen?: boolean; push?: boolean; 
   const ctx = contextFor(cmd);
   // --from-bundle: that OCI layout (a directory or .tar) is the only cache, and works offline.
   const cache = opts.fromBundle === undefined ? undefined : await openPullSource(ctx, `oci-layout:${resolve(ctx.cwd, opts.fromBundle)}`, "--from-bundle");
+  // What this install downloads, the push that follows uploads without fetching it again.
+  if (opts.push || chooseCache(ctx, undefined)?.setting.push) keepVerifiedDownloads(true);
   // stamp: shells that showed "not installed; run 'devenv install'" look again at their next prompt.
   const prepared = await prepareProject(ctx, { frozen: Boolean(opts.frozen), ...checksumFlags(opts), stamp: "always", ...(cache ? { cache } : {}) });
   const fresh = prepared.installed.filter((t) => t.fresh).length;
