@@ -58,3 +58,22 @@ test("node from npm: not pushable while devenv.lock has only its integrity; afte
   ok(v);
   assert.equal(v.stdout, "v22.12.0\n");
 });
+
+test("install --push: the npm tarball the install verified is recorded and pushed on the same download", { timeout: 120_000 }, async () => {
+  const own = await startRegistry();
+  try {
+    const ci = sandbox(fake.mirrors, { DEVENV_CACHE: own.url, npm_config_registry: npmRegistryUrl(fake.origin) });
+    await ci.writeConfig(CONFIG);
+    fake.reset();
+    const r = await ci.run(["install", "--push"]);
+    ok(r);
+    assert.doesNotMatch(r.stdout, /not pushed/);
+    assert.equal(tarballGets(), 1, "downloaded once, for the install and the push");
+    const sha256 = JSON.parse(readFileSync(join(ci.project, "devenv.lock"), "utf8")).tools.node.platforms["linux-x64"].sha256 as string;
+    const blob = await fetch(`${own.origin}/v2/${own.repository}/blobs/sha256:${sha256}`);
+    assert.equal(blob.status, 200, "the tarball is in the registry");
+    assert.equal(createHash("sha256").update(Buffer.from(await blob.arrayBuffer())).digest("hex"), sha256);
+  } finally {
+    await own.stop();
+  }
+});
