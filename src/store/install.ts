@@ -8,7 +8,8 @@ import { acquireLock } from "../platform/filelock.js";
 import { writeFileAtomic } from "../platform/fs.js";
 import type { Http } from "../platform/http.js";
 import { isSingleFile } from "../recipes/formats.js";
-import type { Artifact, InstallTree } from "../recipes/types.js";
+import type { ComputedSha256 } from "../lock/computed-sha256.js";
+import type { Artifact, ArtifactFile, InstallTree } from "../recipes/types.js";
 import type { BlobSource } from "./blob-source.js";
 import type { FileRecord } from "./extract-tree.js";
 import { DirInstallTree, scanTree } from "./install-tree.js";
@@ -40,20 +41,37 @@ export interface InstalledTool {
   receipt: Receipt;
   /** True when this call downloaded it. */
   fresh: boolean;
+  /**
+   * The sha256 of each integrity-anchored file (the artifact, its parts), computed from the bytes
+   * verified when the entry was installed (its receipt keeps them): devenv.lock records those it
+   * lacks (lock/computed-sha256.ts).
+   */
+  digests: ComputedSha256[];
+}
+
+/** The receipt's sha256 of each file it records an integrity for (entries installed before it kept none have none). */
+export function receiptDigests(r: Receipt): ComputedSha256[] {
+  const out: ComputedSha256[] = [];
+  if (r.integrity !== undefined && r.sha256 !== undefined) out.push({ url: r.url, integrity: r.integrity, sha256: r.sha256 });
+  for (const p of r.parts ?? []) if (p.digest.startsWith("sha512-") && p.sha256 !== undefined) out.push({ url: p.url, integrity: p.digest, sha256: p.sha256 });
+  return out;
 }
 
 /**
  * The digest part of the store key: the artifact's sha256 (unchanged for single-file artifacts),
  * its SRI integrity, or, with parts, a sha256 over every file's digest (so rust with another
- * target set is another entry).
+ * target set is another entry). A file anchored by its integrity is keyed by it even once devenv.lock
+ * records its sha256 too: recording it moves no entry (nothing is installed again).
  */
 export function artifactKeyDigest(a: Artifact): string {
-  const own = a.sha256 ?? a.integrity ?? "";
+  const own = fileKeyDigest(a);
   if (!a.parts?.length) return own;
   const h = createHash("sha256").update(own);
-  for (const p of a.parts) h.update(`\0${p.name}\0${p.dir ?? ""}\0${p.sha256 ?? p.integrity ?? ""}`);
+  for (const p of a.parts) h.update(`\0${p.name}\0${p.dir ?? ""}\0${fileKeyDigest(p)}`);
   return h.digest("hex");
 }
+
+const fileKeyDigest = (f: ArtifactFile) => f.integrity ?? f.sha256 ?? "";
 
 export const keyOf = (s: InstallSpec): StoreKey => ({
   name: s.name, version: s.version, platform: s.platform, sha256: artifactKeyDigest(s.artifact), recipeRevision: s.recipeRevision,
@@ -63,7 +81,7 @@ export const keyOf = (s: InstallSpec): StoreKey => ({
 export function findInstalled(store: string, spec: InstallSpec): InstalledTool | undefined {
   const dir = entryDir(store, keyOf(spec));
   const receipt = readReceipt(dir);
-  return receipt ? { name: spec.name, version: spec.version, dir, receipt, fresh: false } : undefined;
+  return receipt ? { name: spec.name, version: spec.version, dir, receipt, fresh: false, digests: receiptDigests(receipt) } : undefined;
 }
 
 /**
@@ -151,9 +169,11 @@ async function installOnce(store: string, http: Http, spec: InstallSpec, reporte
     });
     const root = main.root;
     let files = main.files;
+    // The sha256 of each verified download (the lock's own, or computed beside its integrity).
+    const partSha256: string[] = [];
     for (const [i, part] of parts.entries()) {
       const dir = part.dir ? join(root, part.dir) : root;
-      await fetchAndUnpack({ ...common, file: part, dir, scratch: scratch(tmp, i + 1), sizeFromResponse: false, hoist: false });
+      partSha256.push((await fetchAndUnpack({ ...common, file: part, dir, scratch: scratch(tmp, i + 1), sizeFromResponse: false, hoist: false })).sha256);
     }
     if (spec.postInstall) await runPostInstall(spec, root, final, label);
     if (parts.length || spec.postInstall) files = scanTree(root);
@@ -166,9 +186,9 @@ async function installOnce(store: string, http: Http, spec: InstallSpec, reporte
       platform: spec.platform,
       source: spec.source,
       url: artifact.url,
-      ...(artifact.sha256 !== undefined ? { sha256: artifact.sha256 } : {}),
+      sha256: main.sha256,
       ...(artifact.integrity !== undefined ? { integrity: artifact.integrity } : {}),
-      ...(parts.length ? { parts: parts.map((p) => ({ name: p.name, url: p.url, digest: p.sha256 ?? p.integrity ?? "" })) } : {}),
+      ...(parts.length ? { parts: parts.map((p, i) => ({ name: p.name, url: p.url, digest: fileKeyDigest(p), sha256: partSha256[i]! })) } : {}),
       recipeRevision: spec.recipeRevision,
       installedAt: new Date().toISOString(),
       bin,
@@ -177,7 +197,7 @@ async function installOnce(store: string, http: Http, spec: InstallSpec, reporte
     await writeFileAtomic(join(root, RECEIPT), JSON.stringify(receipt) + "\n", { fsync: false });
     await rename(root, final);
     task.done();
-    return { name: spec.name, version: spec.version, dir: final, receipt, fresh: true };
+    return { name: spec.name, version: spec.version, dir: final, receipt, fresh: true, digests: receiptDigests(receipt) };
   } catch (e) {
     task.fail(e instanceof Error ? e.message : String(e));
     throw e;

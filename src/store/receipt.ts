@@ -11,11 +11,12 @@ export interface Receipt {
   platform: string;
   source: string;
   url: string;
+  /** Of the verified download: the lock's, or (beside an integrity) computed from the same bytes; receipts written before that lack it. */
   sha256?: string;
-  /** SRI sha512, for artifacts verified by npm's dist.integrity. */
+  /** SRI sha512, for artifacts verified by npm's dist.integrity or a sha512 checksum file. */
   integrity?: string;
-  /** Further archives unpacked into this entry (rust components), with their digests. */
-  parts?: Array<{ name: string; url: string; digest: string }>;
+  /** Further archives unpacked into this entry (rust components), with their digests (the store key's) and their sha256. */
+  parts?: Array<{ name: string; url: string; digest: string; sha256?: string }>;
   recipeRevision: number;
   installedAt: string;
   /** Directories (relative to the entry) that go on PATH. */

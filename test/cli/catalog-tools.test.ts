@@ -5,6 +5,7 @@
  * asset names and checksum documents in their real formats (test/support/upstreams/catalog-tools.ts).
  */
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -146,4 +147,24 @@ test("an old version takes its version_override: jq 1.6's assets, x64 only, the 
   const v = await sb.run(["exec", "--", "jq", "--version"]);
   assertOk(v);
   assert.match(v.stdout, /jq-1\.6/);
+});
+
+test("yq, locked by the sha512 of its checksum document: add records the sha256 of the verified download beside the integrity, for this platform only", async () => {
+  const sb = await fresh(project());
+  await seedCatalog(sb.home);
+  assertOk(await sb.run(["add", "yq"]));
+  const platforms = lockOf(sb).tools.yq!.platforms;
+  const [entry] = sb.storeEntries().filter((n) => n.endsWith("-yq-v4.47.1"));
+  assert.ok(entry, sb.storeEntries().join(" "));
+  // A raw binary: the store's bin/yq is the downloaded file itself.
+  const served = createHash("sha256").update(readFileSync(join(sb.home, "store", entry, "bin/yq"))).digest("hex");
+  const here = platforms["linux-x64"]!;
+  assert.equal(here.checksum, "checksum-file");
+  assert.match(here.integrity ?? "", /^sha512-/);
+  assert.equal(here.sha256, served);
+  for (const p of ["linux-arm64", "darwin-x64", "darwin-arm64"]) assert.equal(platforms[p]!.sha256, undefined, `${p}: not downloaded here`);
+  // The lock as written reads back, and installs as it is.
+  const r = await sb.run(["install", "--frozen"]);
+  assertOk(r);
+  assert.deepEqual(sb.storeEntries().filter((n) => n.endsWith("-yq-v4.47.1")), [entry]);
 });

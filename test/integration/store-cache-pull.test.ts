@@ -6,6 +6,7 @@
  * never asked for.
  */
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -96,4 +97,31 @@ test("a file the lock pins by integrity only is not asked for (no sha256 to addr
   const cache = memoryCache(new Map());
   await ensureInstalled(kit.newStore().store, kit.http, spec, silentReporter, { cache: cache.source });
   assert.deepEqual(cache.asked, []);
+});
+
+const sri = (b: Buffer) => `sha512-${createHash("sha512").update(b).digest("base64")}`;
+
+test("a file pinned by integrity with its sha256 recorded beside it is asked for by that sha256, and the cache's copy checked against both", async () => {
+  const body = archive("npm-cached");
+  const { url, path } = kit.serve(body, "tar.gz");
+  const spec = makeSpec(url, body, { format: "tar.gz" });
+  spec.artifact = { url, integrity: sri(body), sha256: sha256hex(body), format: "tar.gz", strip: 0 };
+  const cache = memoryCache(new Map([[sha256hex(body), body]]));
+  const got = await ensureInstalled(kit.newStore().store, kit.http, spec, silentReporter, { cache: cache.source });
+  assert.match(readFileSync(join(got.dir, "bin/tool"), "utf8"), /echo npm-cached/);
+  assert.deepEqual(cache.asked, [sha256hex(body)]);
+  assert.equal(upstreamGets(path), 0, "the upstream was not asked");
+
+  // A blob under that sha256 whose bytes do not have the integrity (a forged sha256 in devenv.lock): refused, and the upstream's.
+  const other = archive("npm-other");
+  const o = kit.serve(other, "tar.gz");
+  const forged = makeSpec(o.url, other, { format: "tar.gz" });
+  const evil = archive("evil");
+  forged.artifact = { url: o.url, integrity: sri(other), sha256: sha256hex(evil), format: "tar.gz", strip: 0 };
+  const c2 = memoryCache(new Map([[sha256hex(evil), evil]]));
+  const err = await ensureInstalled(kit.newStore().store, kit.http, forged, silentReporter, { cache: c2.source }).then(() => undefined, (e: Error) => e);
+  assert.equal(c2.refused.length, 1);
+  assert.match(c2.refused[0]!, /checksum mismatch .*expected integrity/);
+  assert.equal(upstreamGets(o.path), 1, "then the upstream copy");
+  assert.match(String(err?.message), /devenv\.lock's sha256 for .* does not match the bytes whose sha512 integrity it also records/, "whose sha256 is not the lock's: nothing installed");
 });

@@ -26,14 +26,16 @@ const spec = (over: Partial<InstallSpec> & Pick<InstallSpec, "artifact">): Insta
   name: "tool", version: "1.0.0", platform: "linux-x64", source: "test", recipeRevision: 1, bin: ["bin"], ...over,
 });
 
-test("integrity: an SRI sha512 is checked instead of a sha256 and recorded in the receipt", async () => {
+test("integrity: an SRI sha512 is checked instead of a sha256 and recorded in the receipt, with the sha256 of the same bytes", async () => {
   const body = tgz([{ path: "package/bin/tool", mode: 0o755, content: script("npm-tool") }]);
-  const { url } = kit.serve(body, "tgz");
+  const { url, path } = kit.serve(body, "tgz");
   const { store } = kit.newStore();
   const t = await ensureInstalled(store, kit.http, spec({ artifact: { url, integrity: sri(body), format: "tar.gz", strip: 1 } }), silentReporter);
   assert.equal(readFileSync(join(t.dir, "bin/tool"), "utf8"), script("npm-tool"));
   assert.equal(t.receipt.integrity, sri(body));
-  assert.equal(t.receipt.sha256, undefined);
+  assert.equal(t.receipt.sha256, sha256hex(body), "computed on the download's one pass");
+  assert.deepEqual(t.digests, [{ url, integrity: sri(body), sha256: sha256hex(body) }]);
+  assert.equal(kit.fake.log.filter((r) => r.url === path).length, 1, "downloaded once");
 });
 
 test("integrity: a tampered download fails naming both digests and installs nothing", async () => {
@@ -44,6 +46,33 @@ test("integrity: a tampered download fails naming both digests and installs noth
   const err = await rejectsWith(ensureInstalled(store, kit.http, spec({ artifact: { url, integrity: sri(body), format: "tar.gz", strip: 1 } }), silentReporter), "CHECKSUM_MISMATCH");
   assert.match(err.message, new RegExp(`expected integrity ${sri(body).replace(/[+/]/g, "\\$&")}, got sha512-`));
   assertNothingInstalled(base, store);
+});
+
+test("integrity and sha256: both are checked; a sha256 the bytes do not have is refused, naming it and what to do", async () => {
+  const body = tgz([{ path: "package/bin/tool", mode: 0o755, content: script("both") }]);
+  const { url } = kit.serve(body, "tgz");
+  const { base, store } = kit.newStore();
+  const wrong = sha256hex(Buffer.from("not the tarball"));
+  const err = await rejectsWith(ensureInstalled(store, kit.http, spec({ artifact: { url, integrity: sri(body), sha256: wrong, format: "tar.gz", strip: 1 } }), silentReporter), "CHECKSUM_MISMATCH");
+  assert.match(err.message, new RegExp(`devenv\\.lock's sha256 for ${url.replace(/[.]/g, "\\.")} does not match the bytes whose sha512 integrity it also records`));
+  assert.match(err.message, new RegExp(`the sha256 \\(${wrong}\\) was edited or recorded wrongly; the bytes' sha256 is ${sha256hex(body)}`));
+  assert.match(err.hint ?? "", /Remove that sha256 line from devenv\.lock \(devenv install records it again.*\) or restore devenv\.lock/);
+  assertNothingInstalled(base, store);
+  // The right pair installs, into the entry the integrity alone names.
+  const right = spec({ artifact: { url, integrity: sri(body), sha256: sha256hex(body), format: "tar.gz", strip: 1 } });
+  const t = await ensureInstalled(store, kit.http, right, silentReporter);
+  assert.equal(readFileSync(join(t.dir, "bin/tool"), "utf8"), script("both"));
+  assert.deepEqual(t.digests, [{ url, integrity: sri(body), sha256: sha256hex(body) }]);
+});
+
+test("a sha256 recorded beside an integrity keeps the store key (nothing installed again); for parts too", () => {
+  const sha = "a".repeat(64);
+  const integ = `sha512-${"B".repeat(86)}==`;
+  const part = { name: "p", url: "https://e.example/p.tgz", integrity: integ, format: "tar.gz" as const, strip: 1 };
+  const a = { url: "https://e.example/t.tgz", integrity: integ, format: "tar.gz" as const, strip: 1 };
+  assert.equal(artifactKeyDigest({ ...a, sha256: sha }), artifactKeyDigest(a));
+  assert.equal(artifactKeyDigest({ ...a, parts: [{ ...part, sha256: sha }] }), artifactKeyDigest({ ...a, parts: [part] }));
+  assert.notEqual(artifactKeyDigest({ url: a.url, sha256: sha, format: "tar.gz", strip: 1 }), artifactKeyDigest(a), "a sha256-anchored file is keyed by its sha256");
 });
 
 test("npm: URLs are fetched from the registry the resolver names (here a path on the fake), with its token", async () => {
@@ -113,8 +142,25 @@ test("parts: each is downloaded, checked and unpacked into its dir; postInstall 
   const paths = t.receipt.files.map((f) => f.path);
   assert.ok(paths.includes("bin/rustc") && paths.includes("lib/rustlib/riscv/lib/libcore.rlib") && paths.includes("bin/rustc-alias"), paths.join(" "));
   assert.ok(!paths.some((p) => p.startsWith("_parts") || p === "components"), paths.join(" "));
-  assert.deepEqual(t.receipt.parts, [{ name: "rust-std-riscv", url: s.url, digest: sha256hex(std) }]);
+  assert.deepEqual(t.receipt.parts, [{ name: "rust-std-riscv", url: s.url, digest: sha256hex(std), sha256: sha256hex(std) }]);
+  assert.deepEqual(t.digests, [], "sha256-anchored files: nothing for devenv.lock to record");
   assert.equal(t.receipt.files.find((f) => f.path === "bin/rustc")?.mode, 0o755);
+});
+
+test("parts: a part checked by its integrity reports its sha256 too; a wrong sha256 beside it is refused", async () => {
+  const { main, std } = rustLike();
+  const m = kit.serve(main, "tar.gz");
+  const s = kit.serve(std, "tar.gz");
+  const part = { name: "rust-std-riscv", url: s.url, integrity: sri(std), format: "tar.gz" as const, strip: 1, dir: "_parts/rust-std-riscv" };
+  const artifact = { url: m.url, sha256: sha256hex(main), format: "tar.gz" as const, strip: 1, parts: [part] };
+  const { base, store } = kit.newStore();
+  const bad = { ...artifact, parts: [{ ...part, sha256: sha256hex(main) }] };
+  const err = await rejectsWith(ensureInstalled(store, kit.http, spec({ name: "rust", artifact: bad, postInstall: assemble }), silentReporter), "CHECKSUM_MISMATCH");
+  assert.match(err.message, /devenv\.lock's sha256 for .* does not match the bytes whose sha512 integrity it also records/);
+  assertNothingInstalled(base, store);
+  const t = await ensureInstalled(store, kit.http, spec({ name: "rust", artifact, postInstall: assemble }), silentReporter);
+  assert.deepEqual(t.digests, [{ url: s.url, integrity: sri(std), sha256: sha256hex(std) }]);
+  assert.deepEqual(t.receipt.parts, [{ name: "rust-std-riscv", url: s.url, digest: sri(std), sha256: sha256hex(std) }]);
 });
 
 test("parts: the store key covers every part, so another target set is another entry", async () => {

@@ -17,10 +17,10 @@ export async function fetchVerified(ctx: Pick<AppContext, "http" | "reporter" | 
       const blob = await source.open({ ...file, sha256: file.sha256 }, label);
       if (blob) {
         try {
-          const got = await downloadToFile({ res: { url: blob.where, finalUrl: blob.where, status: 200, size: blob.size, next: undefined, body: blob.body }, url: file.url, file: dest, label, size: file.size, algorithm: expected.algorithm, task, spaceDir: ctx.dirs.store, sha256Too: true });
-          checkDigest(file.url, expected, got.digest);
+          const got = await downloadToFile({ res: { url: blob.where, finalUrl: blob.where, status: 200, size: blob.size, next: undefined, body: blob.body }, url: file.url, file: dest, label, size: file.size, algorithm: expected.algorithm, task, spaceDir: ctx.dirs.store });
+          checkDigest(file.url, expected, got.digest, got.sha256);
           task.done("from the cache");
-          return { bytes: got.bytes, sha256: got.sha256! };
+          return { bytes: got.bytes, sha256: got.sha256 };
         } catch (e) {
           rmSync(dest, { force: true });
           source.rejected(file, label, blob.where, e as Error);
@@ -28,10 +28,10 @@ export async function fetchVerified(ctx: Pick<AppContext, "http" | "reporter" | 
       }
     }
     const res = await ctx.http.get(file.url);
-    const got = await downloadToFile({ res, url: file.url, file: dest, label, size: file.size, algorithm: expected.algorithm, task, spaceDir: ctx.dirs.store, sha256Too: true });
-    checkDigest(file.url, expected, got.digest);
+    const got = await downloadToFile({ res, url: file.url, file: dest, label, size: file.size, algorithm: expected.algorithm, task, spaceDir: ctx.dirs.store });
+    checkDigest(file.url, expected, got.digest, got.sha256);
     task.done();
-    return { bytes: got.bytes, sha256: got.sha256! };
+    return { bytes: got.bytes, sha256: got.sha256 };
   } catch (e) {
     rmSync(dest, { force: true });
     task.fail((e as Error).message);

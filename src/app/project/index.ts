@@ -5,6 +5,7 @@ export * from "./first-download.js";
 export * from "./install.js";
 export * from "./load.js";
 export * from "./lock.js";
+export * from "./record-sha256.js";
 export * from "./report.js";
 export * from "./sync.js";
 export * from "./trust.js";

@@ -1,6 +1,7 @@
 import type { ProjectConfig, ToolRequest } from "../../config/normalise.js";
 import { DevenvError } from "../../errors.js";
 import { LOCK_FILE } from "../../config/find.js";
+import { recordedSha256, withComputedSha256 } from "../../lock/computed-sha256.js";
 import { parseLock, serializeLock } from "../../lock/format.js";
 import { versionProblem } from "../../lock/names.js";
 import type { LockEntry, LockFile, LockedArtifact } from "../../lock/types.js";
@@ -114,7 +115,8 @@ export async function lockProject(ctx: AppContext, project: ProjectConfig, curre
   await Promise.all(work);
   // A kept version without a build for a platform added since: resolve the range again (same rule).
   await Promise.all(relockLacking.map(resolve));
-  const lock = { lockVersion: current.lockVersion, tools };
+  // An entry locked again at the same files keeps the sha256 recorded beside their integrity.
+  const lock = withComputedSha256({ lockVersion: current.lockVersion, tools }, recordedSha256(current));
   if (work.length) checkOwnLock(lock, requests, recipe);
   return { lock, changed, dropped: plan.drop, unpublished, firstDownload: firstDownloadValues(lock.tools), skipped: skipped.sort((a, b) => (a.name < b.name ? -1 : 1)) };
 }

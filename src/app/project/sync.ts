@@ -8,6 +8,7 @@
 import type { ProjectConfig } from "../../config/normalise.js";
 import { DevenvError } from "../../errors.js";
 import { serializeLock } from "../../lock/format.js";
+import { withComputedSha256 } from "../../lock/computed-sha256.js";
 import type { LockFile } from "../../lock/types.js";
 import { touchStamp } from "../../state/trust.js";
 import { ensurePorts } from "../../services/env.js";
@@ -20,6 +21,7 @@ import { installSource } from "../cache/source.js";
 import { installTools, projectTools, type ProjectTool } from "./install.js";
 import { loadProject, readLock, writeLock } from "./load.js";
 import { lockProject, type LockOptions, type LockResult } from "./lock.js";
+import { recordSha256 } from "./record-sha256.js";
 import { realRoot } from "./trust.js";
 
 /**
@@ -88,6 +90,8 @@ export async function syncProject(ctx: AppContext, root: string, opts: SyncOptio
   let installed: InstalledTool[];
   let missing: ProjectTool[];
   let cache: SyncResult["cache"];
+  let final = lock.lock;
+  let recorded = false;
   try {
     missing = tools.filter((t) => !findInstalled(ctx.dirs.store, t.spec));
     const install = missing.length > 0 && (typeof opts.install === "function" ? await opts.install(missing, { lock: lock.lock, lockWritten }) : opts.install);
@@ -99,15 +103,33 @@ export async function syncProject(ctx: AppContext, root: string, opts: SyncOptio
       installed = tools.flatMap((t) => findInstalled(ctx.dirs.store, t.spec) ?? []);
       missing = tools.filter((t) => !installed.some((i) => i.name === t.spec.name));
     }
-    await opts.commit?.(lock.lock, text);
-    await recordUse(ctx, realRoot(root), lockText, installed);
+    // The sha256 of npm tarballs & co. verified by their integrity, recorded beside it (the cache's address).
+    const found = installed.flatMap((t) => t.digests);
+    final = withComputedSha256(lock.lock, found);
+    if (opts.commit) await opts.commit(final, text);
+    else if (opts.lock !== "frozen" && final !== lock.lock) recorded = await recordComputed(ctx, root, found);
+    await recordUse(ctx, realRoot(root), serializeLock(final), installed);
   } finally {
     await pin.release();
   }
   // The ports this checkout's services use are picked once, before the activation exports them.
   await ensurePorts(ctx.dirs.state, realRoot(root), project.services, ctx.env);
   if (opts.stamp === "always" || (opts.stamp !== "never" && installed.some((t) => t.fresh))) await touchStamp(ctx.dirs.state);
-  return { project, lock, lockWritten, tools, installed, missing, ...(cache ? { cache } : {}) };
+  const written = opts.commit ? opts.lock !== "frozen" && serializeLock(final) !== text : lockWritten || recorded;
+  return { project, lock: { ...lock, lock: final }, lockWritten: written, tools, installed, missing, ...(cache ? { cache } : {}) };
+}
+
+/**
+ * Record what the install verified; a devenv.lock that cannot be written now (a read-only checkout) or
+ * no longer parses costs the cache its address for these files, never the command that installed them.
+ */
+async function recordComputed(ctx: AppContext, root: string, found: Parameters<typeof recordSha256>[1]): Promise<boolean> {
+  try {
+    return await recordSha256(root, found);
+  } catch (e) {
+    ctx.reporter.warn(`devenv.lock: the sha256 of the files verified by their integrity was not recorded (${(e as Error).message})`);
+    return false;
+  }
 }
 
 function lockOptions(opts: SyncOptions): LockOptions {
