@@ -28,7 +28,7 @@ test("after: a cycle, an unknown name, postgres without services.postgres, itsel
 test("schema: unknown keys list the keys of that object; names, ports and signals are checked", () => {
   assert.throws(() => load({ processes: { web: { command: "x", restrat: "always" } } }), /processes\.web: unknown key 'restrat' \(expected command, cwd, env, port, after, ready, readyTimeout, restart, stopSignal, stopTimeout\)/);
   assert.throws(() => load({ services: { redis: {} } }), /services: unknown key 'redis' \(expected postgres\)/);
-  assert.throws(() => load({ servics: {} }), /unknown key 'servics' \(expected tools, env, unsafeEnv, platforms, autoInstall, strictChecksums, aquaRegistries, services, processes\)/);
+  assert.throws(() => load({ servics: {} }), /unknown key 'servics' \(expected tools, env, unsafeEnv, platforms, autoInstall, strictChecksums, aquaRegistries, cache, services, processes\)/);
   assert.throws(() => load({ processes: { Web: { command: "x" } } }), /processes\.Web|lowercase process name/);
   assert.throws(() => load({ processes: { web: { command: "x", port: 70000 } } }), /processes\.web\.port/);
   assert.throws(() => load({ processes: { web: { command: "x", stopSignal: "SIGFOO" } } }), /processes\.web\.stopSignal/);

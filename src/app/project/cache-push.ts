@@ -19,7 +19,9 @@ import type { BlobSource } from "../../store/blob-source.js";
 import { artifactKeyDigest } from "../../store/install.js";
 import { takeKeptDownload } from "../../store/kept-downloads.js";
 import { makeTempDir, removeTempDir } from "../../store/temp.js";
+import type { ComputedSha256 } from "../../lock/computed-sha256.js";
 import { fetchVerified } from "../cache/fetch-file.js";
+import { recordSha256 } from "./record-sha256.js";
 import type { AppContext } from "../context.js";
 import { checkUsableEntry } from "./lock.js";
 import { loadProject, readLock, recipeFor } from "./load.js";
@@ -40,15 +42,15 @@ export interface PushResult {
   bytes: number;
   manifests: string[];
   index: string;
-  /** Files the lock pins by integrity only (no sha256 yet): not addressable, so not pushed. */
-  skipped: string[];
+  /** Files the lock pinned by integrity only: their sha256, computed from the verified bytes, is now in devenv.lock. */
+  recorded: number;
 }
 
 interface Todo {
   file: ArtifactFile;
   label: string;
-  /** Its place in its artifact's manifest (in the lock's order, whatever order the pushes finish in); undefined when not addressable. */
-  slot: PlannedFile | undefined;
+  /** Its place in its artifact's manifest (in the lock's order, whatever order the pushes finish in). */
+  slot: PlannedFile;
 }
 
 export async function pushLock(ctx: AppContext, root: string, opts: PushOptions): Promise<PushResult> {
@@ -58,33 +60,32 @@ export async function pushLock(ctx: AppContext, root: string, opts: PushOptions)
     throw new DevenvError("LOCK_FROZEN", `no devenv.lock in ${root}`, { hint: "Run 'devenv lock' (or 'devenv install') first: the cache holds what devenv.lock pins." });
   }
   const planned = await plan(ctx, project.tools, lock, opts.platforms);
-  const result: PushResult = { pushed: 0, present: 0, bytes: 0, manifests: [], index: "", skipped: [] };
+  const result: PushResult = { pushed: 0, present: 0, bytes: 0, manifests: [], index: "", recorded: 0 };
+  const found: ComputedSha256[] = [];
   const tmp = makeTempDir(ctx.dirs.store, "push");
   try {
     await ensureEmptyConfig(opts.target, tmp, result);
-    const todo = planned.todo.filter((t) => {
-      if (t.slot) return true;
-      result.skipped.push(`${t.label} (${t.file.url})`);
-      return false;
-    });
+    const todo = planned.todo;
     // Several files at once: the upstreams and the registry both serve in parallel.
     let next = 0;
     const worker = async () => {
       while (next < todo.length) {
         const t = todo[next++]!;
-        await pushFile(ctx, opts, t, join(tmp, `f${next}`), result);
+        await pushFile(ctx, opts, t, join(tmp, `f${next}`), result, found);
       }
     };
     await Promise.all(Array.from({ length: Math.min(4, todo.length) }, worker));
+    // npm tarballs and the like: their sha256 goes into devenv.lock, so teammates find them by it.
+    if (found.length && (await recordSha256(root, found))) result.recorded = found.length;
+    const final = (await readLock(root)).text ?? text;
     const manifests: ManifestPlan[] = [];
     for (const a of planned.artifacts) {
-      if (!a.complete) continue; // a file with no sha256: the manifest could not name it
       const m = artifactManifest(a);
       await opts.target.putManifest(m.bytes, MEDIA.manifest, m.tag);
       manifests.push(m);
       result.manifests.push(m.tag);
     }
-    const index = lockIndex(manifests, text);
+    const index = lockIndex(manifests, final);
     await opts.target.putManifest(index.bytes, MEDIA.index, index.tag);
     result.index = index.tag;
     await opts.target.close();
@@ -97,23 +98,21 @@ export async function pushLock(ctx: AppContext, root: string, opts: PushOptions)
 /** Every (tool, platform, file) of the lock, checked against devenv.ts and the recipe. */
 async function plan(ctx: AppContext, requests: Awaited<ReturnType<typeof loadProject>>["tools"], lock: LockFile, only: readonly PlatformKey[] | undefined) {
   const todo: Todo[] = [];
-  const artifacts: Array<PlannedArtifact & { complete: boolean }> = [];
+  const artifacts: PlannedArtifact[] = [];
   for (const req of requests) {
     const entry = lock.tools[req.name];
     if (!entry) throw new DevenvError("LOCK_FROZEN", `${req.name} is not in devenv.lock`, { hint: "Run 'devenv lock' first." });
     checkUsableEntry(req, await recipeFor(ctx, req, entry), entry);
     for (const [platform, artifact] of Object.entries(entry.platforms)) {
       if (!artifact || (only && !only.includes(platform as PlatformKey))) continue;
-      const planned = { tool: req.name, version: entry.version, platform, source: entry.source, key: keyHex(artifactKeyDigest(artifact)), files: [] as PlannedFile[], complete: true };
+      const planned: PlannedArtifact = { tool: req.name, version: entry.version, platform, source: entry.source, key: keyHex(artifactKeyDigest(artifact)), files: [] };
       artifacts.push(planned);
       const files: Array<[ArtifactFile, string | undefined]> = [[artifact, undefined], ...(artifact.parts ?? []).map((p): [ArtifactFile, string] => [p, p.name])];
       for (const [file, part] of files) {
         const label = `${req.name} ${entry.version} ${platform}${part ? ` ${part}` : ""}`;
-        let slot: PlannedFile | undefined;
-        if (file.sha256 !== undefined) {
-          slot = { url: file.url, sha256: file.sha256, size: -1, ...(part !== undefined ? { part } : {}) };
-          planned.files.push(slot);
-        } else planned.complete = false;
+        // An integrity-only file's sha256 is known once push has downloaded and verified it.
+        const slot: PlannedFile = { url: file.url, sha256: file.sha256 ?? "", size: -1, ...(part !== undefined ? { part } : {}) };
+        planned.files.push(slot);
         todo.push({ file, label, slot });
       }
     }
@@ -124,29 +123,36 @@ async function plan(ctx: AppContext, requests: Awaited<ReturnType<typeof loadPro
 /** A store key digest may be an SRI string: the tag wants hex. */
 const keyHex = (k: string) => (/^[0-9a-f]{64}$/.test(k) ? k : Buffer.from(k.replace(/^sha512-/, ""), "base64").toString("hex"));
 
-async function pushFile(ctx: AppContext, opts: PushOptions, t: Todo, scratch: string, result: PushResult): Promise<void> {
-  const sha256 = t.file.sha256!;
-  const record = (size: number) => {
-    t.slot!.size = size;
-  };
-  const size = await blobSize(opts.target, sha256);
-  if (size !== undefined) {
-    result.present++;
-    record(size);
-    return;
+async function pushFile(ctx: AppContext, opts: PushOptions, t: Todo, scratch: string, result: PushResult, found: ComputedSha256[]): Promise<void> {
+  const locked = t.file.sha256;
+  if (locked !== undefined) {
+    const size = await blobSize(opts.target, locked);
+    if (size !== undefined) {
+      result.present++;
+      t.slot.size = size;
+      return;
+    }
   }
   // Downloaded and verified by the install this process just ran (install --push), or fetched now.
-  const kept = takeKeptDownload(t.file.url, sha256);
+  const kept = locked === undefined ? undefined : takeKeptDownload(t.file.url, locked);
   const path = kept ?? scratch;
-  const got = kept !== undefined ? { bytes: statSync(kept).size } : await fetchVerified(ctx, t.file, scratch, t.label, opts.source);
   try {
-    await opts.target.putBlob(sha256, got.bytes, path);
+    const got = kept !== undefined ? { bytes: statSync(kept).size, sha256: locked! } : await fetchVerified(ctx, t.file, scratch, t.label, opts.source);
+    t.slot.sha256 = got.sha256;
+    t.slot.size = got.bytes;
+    if (locked === undefined) {
+      found.push({ url: t.file.url, integrity: t.file.integrity!, sha256: got.sha256 });
+      if ((await blobSize(opts.target, got.sha256)) !== undefined) {
+        result.present++;
+        return;
+      }
+    }
+    await opts.target.putBlob(got.sha256, got.bytes, path);
+    result.pushed++;
+    result.bytes += got.bytes;
   } finally {
     rmSync(path, { force: true });
   }
-  result.pushed++;
-  result.bytes += got.bytes;
-  record(got.bytes);
 }
 
 /** Every artifact manifest's config: the 2-byte `{}`. */

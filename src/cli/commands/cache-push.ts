@@ -11,7 +11,7 @@ export function describePush(r: PushResult, where: string): string[] {
   return [
     `${where}: ${r.pushed} blob${r.pushed === 1 ? "" : "s"} written (${mb} MiB), ${r.present} already there`,
     `${r.manifests.length} artifact manifest${r.manifests.length === 1 ? "" : "s"} tagged (${r.manifests.slice(0, 3).join(", ")}${r.manifests.length > 3 ? ", …" : ""}); index ${r.index}`,
-    ...r.skipped.map((s) => `not pushed: ${s}: devenv.lock has only its sha512 integrity (install it once: devenv records its sha256)`),
+    ...(r.recorded ? [`recorded the sha256 of ${r.recorded} file${r.recorded === 1 ? "" : "s"} pinned by integrity in devenv.lock (commit it, so teammates find them in the cache)`] : []),
   ];
 }
 
