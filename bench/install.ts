@@ -13,7 +13,7 @@ import { serveDir } from "../scripts/serve-dir.js";
 import { median, updateSection } from "./markdown.js";
 
 /** Run a command (async: the mirror server lives in this process) and return its wall time in ms. */
-function timed(file: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<number> {
+export function timed(file: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<number> {
   const t = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
     spawn(file, args, { ...opts, stdio: ["ignore", "ignore", "inherit"] }).on("exit", (code) =>

@@ -11,7 +11,8 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { dirname, join } from "node:path";
 import { after, before, test } from "node:test";
 import { assertOk as ok, sandbox, type Sandbox } from "../helpers/cli.js";
 import { startRegistry, type RegistryServer } from "../support/registry.js";
@@ -172,3 +173,34 @@ test("devenv bundle → install --from-bundle with DEVENV_OFFLINE=1, as a direct
   assert.equal(lockTagged(`oci-archive:${join(sb.project, "..", "bundle.tar")}:${tag}`).artifactType, "application/vnd.devenv.artifact.v1");
 });
 
+
+test("the registry's own garbage collection keeps every file a pushed lock references (and removes a stray blob); skopeo lists the tags and reads a manifest", { timeout: 120_000 }, async () => {
+  const sb = await pushedProject();
+  const lock = JSON.parse(readFileSync(join(sb.project, "devenv.lock"), "utf8")) as { tools: Record<string, { platforms: Record<string, { sha256: string }> }> };
+  const locked = Object.values(lock.tools).flatMap((t) => Object.values(t.platforms).map((a) => a.sha256));
+  assert.equal(locked.length, 4);
+  // A blob no manifest references, pushed by hand: what garbage collection is for.
+  const stray = Buffer.from(`stray ${Date.now()}`);
+  const strayHex = createHash("sha256").update(stray).digest("hex");
+  const start = execFileSync("curl", ["-sfi", "-X", "POST", `${registry.origin}/v2/${registry.repository}/blobs/uploads/`], { encoding: "utf8" });
+  const location = /^location: (.+)$/im.exec(start)![1]!.trim();
+  execFileSync("curl", ["-sf", "-X", "PUT", "-H", "content-type: application/octet-stream", "--data-binary", stray.toString(), `${location}&digest=sha256:${strayHex}`]);
+  assert.ok(existsSync(registry.blobPath(strayHex)));
+
+  const gc = spawnSync("docker-registry", ["garbage-collect", "--delete-untagged", join(dirname(registry.storage), "config.yml")], { encoding: "utf8" });
+  assert.equal(gc.status, 0, gc.stderr);
+  assert.ok(!existsSync(registry.blobPath(strayHex)), "the stray blob was collected");
+  for (const sha of locked) assert.ok(existsSync(registry.blobPath(sha)), `the locked file ${sha} was kept`);
+
+  const tags = spawnSync("skopeo", ["list-tags", "--tls-verify=false", `docker://${registry.host}/${registry.repository}`], { encoding: "utf8" });
+  assert.equal(tags.status, 0, tags.stderr);
+  const listed = (JSON.parse(tags.stdout) as { Tags: string[] }).Tags;
+  const nodeTag = listed.find((t) => t.startsWith("node-20.18.0-linux-x64-"));
+  assert.ok(nodeTag, listed.join(" "));
+  const raw = spawnSync("skopeo", ["inspect", "--raw", "--tls-verify=false", `docker://${registry.host}/${registry.repository}:${nodeTag}`], { encoding: "utf8" });
+  assert.equal(raw.status, 0, raw.stderr);
+  const manifest = JSON.parse(raw.stdout) as { artifactType: string; layers: Array<{ digest: string }>; annotations: Record<string, string> };
+  assert.equal(manifest.artifactType, "application/vnd.devenv.artifact.v1");
+  assert.deepEqual(manifest.layers.map((l) => l.digest), [`sha256:${lock.tools.node!.platforms["linux-x64"]!.sha256}`]);
+  assert.equal(manifest.annotations["dev.devenv.url"], "https://nodejs.org/dist/v20.18.0/node-v20.18.0-linux-x64.tar.xz");
+});
