@@ -54,8 +54,8 @@ export function createProgressReporter(stream: NodeJS.WriteStream = process.stde
     }
   };
 
-  const print = (msg: string) => {
-    if (opts.quiet) return;
+  const print = (msg: string, always = false) => {
+    if (opts.quiet && !always) return;
     if (tty && drawn) {
       stream.write(`\x1b[${drawn}A\x1b[0J`);
       drawn = 0;
@@ -103,6 +103,7 @@ export function createProgressReporter(stream: NodeJS.WriteStream = process.stde
     },
     // A message may quote a path: its control characters are written escaped (src/text.ts).
     info: (m) => print(safeText(m)),
-    warn: (m) => print(`warning: ${safeText(m)}`),
+    // Warnings even under -q (which hides progress): a refused cache copy must not go unseen.
+    warn: (m) => print(`warning: ${safeText(m)}`, true),
   };
 }

@@ -117,7 +117,7 @@ test("the registry stopped while a fleet installs: every install still succeeds,
   }
 });
 
-test("a blob tampered with in the registry's storage is refused loudly and the upstream copy installed", { timeout: 120_000 }, async () => {
+test("a blob tampered with in the registry's storage is refused loudly (even under -q) and the upstream copy installed", { timeout: 120_000 }, async () => {
   const sb = await pushedProject();
   const lock = JSON.parse(readFileSync(join(sb.project, "devenv.lock"), "utf8"));
   const sha = lock.tools.zig.platforms["linux-x64"].sha256 as string;
@@ -129,7 +129,8 @@ test("a blob tampered with in the registry's storage is refused loudly and the u
   try {
     const mate = await teammate(sb.project);
     fake.reset();
-    const r = await mate.run(["install", "--frozen"], { cwd: sb.project });
+    // -q hides progress, never this.
+    const r = await mate.run(["-q", "install", "--frozen"], { cwd: sb.project });
     ok(r);
     assert.match(r.stderr, /zig 0\.13\.0: REFUSED the copy from the cache oci\+http:\/\/127\.0\.0\.1:\d+\/team\/devenv: checksum mismatch/);
     assert.match(r.stderr, /tampered with or damaged/);

@@ -34,7 +34,12 @@ export function pullSource(store: BlobStore, reporter: Reporter, opts: { local: 
       return blob;
     } catch (e) {
       if (!(e instanceof CacheError)) throw e;
-      if (stats.gaveUp === undefined) reporter.warn(`the cache ${store.where} is not used in this run (${e.message}); downloading from the upstreams`);
+      if (stats.gaveUp === undefined) {
+        // The error names the cache itself ("cache oci://… is unreachable: …"): said once.
+        const own = `cache ${store.where} `;
+        const why = e.message.startsWith(own) ? `the ${e.message}` : `the cache ${store.where}: ${e.message}`;
+        reporter.warn(`${why}; not used in this run, downloading from the upstreams`);
+      }
       stats.gaveUp ??= e.message;
       return undefined;
     }
