@@ -15,7 +15,7 @@ import { checksumFlags, describeTrusted, type ChecksumFlags } from "./lock.js";
 export default async function install(opts: { frozen?: boolean; push?: boolean; fromBundle?: string } & ChecksumFlags, cmd: Command): Promise<void> {
   const ctx = contextFor(cmd);
   // --from-bundle: that OCI layout (a directory or .tar) is the only cache, and works offline.
-  const cache = opts.fromBundle === undefined ? undefined : await openPullSource(ctx, `oci-layout:${resolve(ctx.cwd, opts.fromBundle)}`, "--from-bundle");
+  const cache = opts.fromBundle === undefined ? undefined : await openPullSource(ctx, `oci-layout:${resolve(ctx.cwd, opts.fromBundle)}`, "the bundle given to --from-bundle");
   // What this install downloads, the push that follows uploads without fetching it again.
   if (opts.push || chooseCache(ctx, undefined)?.setting.push) keepVerifiedDownloads(true);
   // stamp: shells that showed "not installed; run 'devenv install'" look again at their next prompt.
