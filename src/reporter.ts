@@ -9,7 +9,7 @@ export interface DownloadTask {
   total: number | undefined;
   /** Called with the number of new bytes received. */
   advance(bytes: number): void;
-  /** Download verified and unpacked. */
+  /** Download verified and unpacked; `note` is said after its size and time (e.g. "from the cache"). */
   done(note?: string): void;
   fail(message: string): void;
 }

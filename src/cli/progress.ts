@@ -87,7 +87,7 @@ export function createProgressReporter(stream: NodeJS.WriteStream = process.stde
         },
         done(note) {
           b.state = "done";
-          b.note = note ?? `${fmtBytes(b.got)} in ${((Date.now() - b.started) / 1000).toFixed(1)}s`;
+          b.note = `${fmtBytes(b.got)} in ${((Date.now() - b.started) / 1000).toFixed(1)}s${note ? `, ${note}` : ""}`;
           if (opts.quiet) return;
           if (tty) draw();
           else stream.write(`installed ${label} (${b.note})\n`);

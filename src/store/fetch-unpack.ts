@@ -43,6 +43,8 @@ export interface FetchOptions {
   hoist: boolean;
   /** A team's cache, asked before the upstream for a file the lock pins by sha256. */
   cache?: BlobSource | undefined;
+  /** Called when the file came from the cache (the install's line says so). */
+  fromCache?: () => void;
 }
 
 /**
@@ -115,14 +117,19 @@ async function fromCache(o: FetchOptions, expected: ExpectedDigest): Promise<{ d
   if (!o.cache || sha === undefined) return undefined;
   const blob = await o.cache.open({ ...o.file, sha256: sha }, o.label);
   if (!blob) return undefined;
+  // Counted, so that a refused copy's bytes can be taken back off the progress.
+  let counted = 0;
+  const task = { ...o.task, advance: (n: number) => ((counted += n), o.task.advance(n)) };
   try {
     const got = await downloadToFile({
       res: { url: blob.where, finalUrl: blob.where, status: 200, size: blob.size, next: undefined, body: blob.body },
-      url: o.file.url, file: o.scratch, label: o.label, size: o.file.size, algorithm: expected.algorithm, task: o.task, spaceDir: o.store,
+      url: o.file.url, file: o.scratch, label: o.label, size: o.file.size, algorithm: expected.algorithm, task, spaceDir: o.store,
     });
     checkDigest(o.file.url, expected, got.digest, got.sha256);
+    o.fromCache?.();
     return got;
   } catch (e) {
+    o.task.advance(-counted);
     rmSync(o.scratch, { force: true });
     // Even a full disk goes upstream: a hostile cache can send bytes until the store's reserve is
     // reached, and those are gone now. If the disk really is full, the upstream download says so.

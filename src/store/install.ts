@@ -156,7 +156,8 @@ async function installOnce(store: string, http: Http, spec: InstallSpec, reporte
     // Imported here, not at the top: tar and the decompressors stay off the path of `exec` & co.
     const { fetchAndUnpack } = await import("./fetch-unpack.js");
     const guard = new SpaceGuard(store, `${label}: unpacking`, cap);
-    const common = { http, store, label, rawName: spec.name, task, guard, cache };
+    let cached = 0;
+    const common = { http, store, label, rawName: spec.name, task, guard, cache, fromCache: () => void cached++ };
     const main = await fetchAndUnpack({
       ...common,
       file: artifact,
@@ -196,7 +197,8 @@ async function installOnce(store: string, http: Http, spec: InstallSpec, reporte
     };
     await writeFileAtomic(join(root, RECEIPT), JSON.stringify(receipt) + "\n", { fsync: false });
     await rename(root, final);
-    task.done();
+    const count = 1 + parts.length;
+    task.done(cached === 0 ? undefined : `${cached === count ? "" : `${cached} of ${count} files `}from the cache`);
     return { name: spec.name, version: spec.version, dir: final, receipt, fresh: true, digests: receiptDigests(receipt) };
   } catch (e) {
     task.fail(e instanceof Error ? e.message : String(e));

@@ -85,7 +85,10 @@ test("a fleet of 20 DEVENV_HOMEs installs the pushed lock at once: no artifact f
   assert.equal(artifactDownloads(), 0, `the upstream served no artifact:\n${fake.requests.join("\n")}`);
   // node and zig for linux-x64, on each of the 20 machines.
   assert.equal(blobGets().length - before, 40, "the registry served 2 blobs to each machine");
-  for (const r of results) assert.match(r.stdout, /from the cache oci\+http:\/\/127\.0\.0\.1:\d+\/team\/devenv: 2 files, 0 from the upstreams/);
+  for (const r of results) {
+    assert.match(r.stdout, /from the cache oci\+http:\/\/127\.0\.0\.1:\d+\/team\/devenv: 2 files, 0 from the upstreams/);
+    assert.match(r.stderr, /installed node 20\.18\.0 \([^)]* in [\d.]+s, from the cache\)/);
+  }
   const run = await fleet[7]!.run(["exec", "--", "node", "--version"], { cwd: project });
   ok(run);
   assert.match(run.stdout, /v20\.18\.0/);
@@ -135,6 +138,11 @@ test("a blob tampered with in the registry's storage is refused loudly (even und
     assert.match(r.stderr, /zig 0\.13\.0: REFUSED the copy from the cache oci\+http:\/\/127\.0\.0\.1:\d+\/team\/devenv: checksum mismatch/);
     assert.match(r.stderr, /tampered with or damaged/);
     assert.equal(artifactDownloads(), 1, "zig's upstream copy, and nothing else, was downloaded");
+    // Without -q: the refused copy's bytes are not counted (the line gives the file's own size), and no "from the cache".
+    const loud = await (await teammate(sb.project)).run(["install", "--frozen"], { cwd: sb.project });
+    ok(loud);
+    const size = Number(/installed zig 0\.13\.0 \((\d+) bytes in [\d.]+s\)/.exec(loud.stderr)?.[1]);
+    assert.equal(size, good.length, loud.stderr);
     const zig = await mate.run(["exec", "--", "zig", "version"], { cwd: sb.project });
     ok(zig);
   } finally {
@@ -174,6 +182,21 @@ test("devenv bundle → install --from-bundle with DEVENV_OFFLINE=1, as a direct
   assert.equal(lockTagged(`oci-archive:${join(sb.project, "..", "bundle.tar")}:${tag}`).artifactType, "application/vnd.devenv.artifact.v1");
 });
 
+
+test("oci-layout: as the cache URL: cache push writes the layout, another machine pulls from it (offline too)", { timeout: 120_000 }, async () => {
+  const sb = await pushedProject();
+  const dir = join(sb.project, "..", "team-layout");
+  const pushed = await sb.run(["cache", "push"], { env: { DEVENV_CACHE: `oci-layout:${dir}` } });
+  ok(pushed);
+  assert.match(pushed.stdout, new RegExp(`oci-layout:${dir.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: 5 blobs written`));
+  assert.ok(existsSync(join(dir, "oci-layout")) && existsSync(join(dir, "index.json")));
+  const mate = await teammate(sb.project, { DEVENV_CACHE: `oci-layout:${dir}`, DEVENV_OFFLINE: "1" });
+  fake.reset();
+  const r = await mate.run(["install", "--frozen"], { cwd: sb.project });
+  ok(r);
+  assert.equal(fake.requests.length, 0);
+  assert.match(r.stdout, /from the cache oci-layout:.*team-layout: 2 files, 0 from the upstreams/);
+});
 
 test("the registry's own garbage collection keeps every file a pushed lock references (and removes a stray blob); skopeo lists the tags and reads a manifest", { timeout: 120_000 }, async () => {
   const sb = await pushedProject();
