@@ -183,6 +183,34 @@ test("devenv bundle → install --from-bundle with DEVENV_OFFLINE=1, as a direct
 });
 
 
+test("a push goes on past a file its upstream will not give: the rest is pushed, no index names the gap, and the next push fetches only what is missing", { timeout: 120_000 }, async () => {
+  const sb = await pushedProject();
+  const own = await startRegistry();
+  try {
+    const lock = JSON.parse(readFileSync(join(sb.project, "devenv.lock"), "utf8"));
+    const gone = (lock.tools.zig.platforms["darwin-arm64"].url as string).split("/").pop()!;
+    fake.reset();
+    fake.failNext(gone, 50, 404);
+    const r = await sb.run(["cache", "push"], { env: { DEVENV_CACHE: own.url } });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /1 file of devenv\.lock could not be fetched, so the lock's index was not written \(4 blobs written, 0 already there, 3 artifact manifests\)/);
+    assert.match(r.stderr, /zig 0\.13\.0 darwin-arm64: /);
+    assert.match(r.stderr, /run 'devenv cache push' again/);
+    const tags = () => (JSON.parse(execFileSync("curl", ["-sf", `${own.origin}/v2/${own.repository}/tags/list`], { encoding: "utf8" })) as { tags: string[] }).tags;
+    assert.equal(tags().length, 3);
+    assert.ok(!tags().some((t) => t.startsWith("lock-")));
+
+    fake.reset();
+    const again = await sb.run(["cache", "push"], { env: { DEVENV_CACHE: own.url } });
+    ok(again);
+    assert.match(again.stdout, /: 1 blob written \([\d.]+ MiB\), 3 already there/);
+    assert.equal(artifactDownloads(), 1, "only the missing file was fetched");
+    assert.equal(tags().length, 5);
+  } finally {
+    await own.stop();
+  }
+});
+
 test("oci-layout: as the cache URL: cache push writes the layout, another machine pulls from it (offline too)", { timeout: 120_000 }, async () => {
   const sb = await pushedProject();
   const dir = join(sb.project, "..", "team-layout");

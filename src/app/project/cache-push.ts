@@ -12,6 +12,7 @@ import { mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { artifactManifest, lockIndex, type ManifestPlan, type PlannedArtifact, type PlannedFile } from "../../cache/manifest.js";
 import { blobSize, EMPTY_CONFIG, MEDIA, type BlobStore } from "../../cache/types.js";
+import { CacheError } from "../../cache/errors.js";
 import { DevenvError } from "../../errors.js";
 import type { LockFile } from "../../lock/types.js";
 import type { PlatformKey, ArtifactFile } from "../../recipes/types.js";
@@ -51,6 +52,16 @@ interface Todo {
   label: string;
   /** Its place in its artifact's manifest (in the lock's order, whatever order the pushes finish in). */
   slot: PlannedFile;
+  artifact: PlannedArtifact;
+}
+
+/** Some files could not be fetched: what was pushed stays, the lock's index is not written (it would name them). */
+function notFetched(failed: Array<{ t: Todo; error: Error }>, r: PushResult, where: string): DevenvError {
+  const lines = failed.slice(0, 8).map((f) => `  ${f.t.label}: ${f.error.message.split("\n")[0]}`);
+  if (failed.length > 8) lines.push(`  … and ${failed.length - 8} more`);
+  return new DevenvError("HTTP", `${where}: ${failed.length} file${failed.length === 1 ? "" : "s"} of devenv.lock could not be fetched, so the lock's index was not written (${r.pushed} blob${r.pushed === 1 ? "" : "s"} written, ${r.present} already there, ${r.manifests.length} artifact manifest${r.manifests.length === 1 ? "" : "s"}):\n${lines.join("\n")}`, {
+    hint: "What was pushed stays. Check the network and DEVENV_MIRRORS, then run 'devenv cache push' again: only what the cache lacks is fetched.",
+  });
 }
 
 export async function pushLock(ctx: AppContext, root: string, opts: PushOptions): Promise<PushResult> {
@@ -66,24 +77,39 @@ export async function pushLock(ctx: AppContext, root: string, opts: PushOptions)
   try {
     await ensureEmptyConfig(opts.target, tmp, result);
     const todo = planned.todo;
-    // Several files at once: the upstreams and the registry both serve in parallel.
+    // Several files at once: the upstreams and the registry both serve in parallel. A file its
+    // upstream will not give is noted and the rest go on; a cache that refuses stops everything.
+    const failed: Array<{ t: Todo; error: Error }> = [];
+    let stop: unknown;
     let next = 0;
     const worker = async () => {
-      while (next < todo.length) {
+      while (next < todo.length && stop === undefined) {
         const t = todo[next++]!;
-        await pushFile(ctx, opts, t, join(tmp, `f${next}`), result, found);
+        try {
+          await pushFile(ctx, opts, t, join(tmp, `f${next}`), result, found);
+        } catch (e) {
+          if (e instanceof CacheError || !(e instanceof Error)) stop ??= e;
+          else failed.push({ t, error: e });
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.min(4, todo.length) }, worker));
+    if (stop !== undefined) throw stop;
     // npm tarballs and the like: their sha256 goes into devenv.lock, so teammates find them by it.
     if (found.length && (await recordSha256(root, found))) result.recorded = found.length;
     const final = (await readLock(root)).text ?? text;
     const manifests: ManifestPlan[] = [];
+    const incomplete = new Set(failed.map((f) => f.t.artifact));
     for (const a of planned.artifacts) {
+      if (incomplete.has(a)) continue; // a manifest names every file of its artifact
       const m = artifactManifest(a);
       await opts.target.putManifest(m.bytes, MEDIA.manifest, m.tag);
       manifests.push(m);
       result.manifests.push(m.tag);
+    }
+    if (failed.length) {
+      await opts.target.close();
+      throw notFetched(failed, result, opts.target.where);
     }
     const index = lockIndex(manifests, final);
     await opts.target.putManifest(index.bytes, MEDIA.index, index.tag);
@@ -113,7 +139,7 @@ async function plan(ctx: AppContext, requests: Awaited<ReturnType<typeof loadPro
         // An integrity-only file's sha256 is known once push has downloaded and verified it.
         const slot: PlannedFile = { url: file.url, sha256: file.sha256 ?? "", size: -1, ...(part !== undefined ? { part } : {}) };
         planned.files.push(slot);
-        todo.push({ file, label, slot });
+        todo.push({ file, label, slot, artifact: planned });
       }
     }
   }
