@@ -211,6 +211,22 @@ test("a push goes on past a file its upstream will not give: the rest is pushed,
   }
 });
 
+test("cache push --platform pushes only those platforms; --json says what it did", { timeout: 120_000 }, async () => {
+  const sb = await pushedProject();
+  const own = await startRegistry();
+  try {
+    const r = await sb.run(["cache", "push", "--platform", "darwin-arm64", "--json"], { env: { DEVENV_CACHE: own.url } });
+    ok(r);
+    const out = JSON.parse(r.stdout) as { cache: string; pushed: number; present: number; manifests: string[]; index: string; recorded: number };
+    assert.equal(out.cache, own.url);
+    assert.equal(out.pushed, 3, "node and zig for darwin-arm64, and the empty config");
+    assert.deepEqual(out.manifests.map((t) => t.replace(/-[0-9a-f]{8}$/, "")).sort(), ["node-20.18.0-darwin-arm64", "zig-0.13.0-darwin-arm64"]);
+    assert.match(out.index, /^lock-[0-9a-f]{16}$/);
+  } finally {
+    await own.stop();
+  }
+});
+
 test("oci-layout: as the cache URL: cache push writes the layout, another machine pulls from it (offline too)", { timeout: 120_000 }, async () => {
   const sb = await pushedProject();
   const dir = join(sb.project, "..", "team-layout");
