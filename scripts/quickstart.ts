@@ -64,6 +64,16 @@ async function main() {
     step(["# ~/.bashrc: eval \"$(devenv hook bash)\"", "cd project && node -v", "cd .."].join("; "));
     execFileSync("bash", ["--norc", "--noprofile", "-c", hookDemo.join("\n")], { cwd: work, env, stdio: "inherit" });
     process.stdout.write(`\nquick start done: node ${mirror.version} is installed in ${env.DEVENV_HOME}/store\n`);
+    process.stdout.write(
+      [
+        "",
+        "next:",
+        "  npm link                                   # put devenv on your PATH (no root: npm_config_prefix=~/.local npm link)",
+        `  echo 'eval "$(devenv hook bash)"' >> ~/.bashrc   # or zsh/fish: see the README's Shell set-up`,
+        "  cd your-project && devenv init && devenv add node@20",
+        "",
+      ].join("\n"),
+    );
   } finally {
     server.close();
   }
