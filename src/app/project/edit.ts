@@ -102,7 +102,23 @@ export function argRequest(a: ToolArg, registries: readonly string[] = []): Tool
   return { name: a.name, range: a.range ?? "latest", options, inline: false, ...(catalog ? { catalog: true as const } : {}), ...(catalog && registries.length ? { registries } : {}) };
 }
 
-export async function addTools(ctx: AppContext, args: ToolArg[], opts: { install: boolean } & Pick<SyncOptions, "strict" | "trustFirstDownload">): Promise<EditResult> {
+/**
+ * `devenv add … --from <source>`: each named tool from that source (node and cmake: `npm`), written
+ * into devenv.ts as its `from` option. A tool whose recipe has one source (or a catalogue tool) is
+ * refused before anything is looked up.
+ */
+function withFrom(a: ToolArg, from: string | undefined, recipeOptions: readonly string[] | undefined): Record<string, string> | undefined {
+  if (from === undefined) return a.options;
+  if (a.options || !recipeOptions?.includes("from")) {
+    const takes = ["node", "cmake"].join(" and ");
+    throw new DevenvError("USAGE", `${a.name} has no other source to take --from ${from} from`, {
+      hint: `--from picks another source of a built-in tool that has one (${takes}: --from npm). Add ${a.name} without it.`,
+    });
+  }
+  return { from };
+}
+
+export async function addTools(ctx: AppContext, args: ToolArg[], opts: { install: boolean; from?: string } & Pick<SyncOptions, "strict" | "trustFirstDownload">): Promise<EditResult> {
   const root = findProjectRoot(ctx.cwd) ?? ctx.cwd;
   const file = join(root, CONFIG_FILE);
   const old = await readIfExistsAsync(file);
@@ -111,14 +127,15 @@ export async function addTools(ctx: AppContext, args: ToolArg[], opts: { install
   const current = prior ? await evaluateBundle(prior) : undefined;
   const platforms = [...new Set([ctx.platform, ...(current?.platforms ?? [])])];
   const tools = await Promise.all(args.map(async (a) => {
-    const spec = (range: string) => (a.options ? { version: range, ...a.options } : range);
     // The recipe first: an unknown or ambiguous name fails before anything is written.
     const recipe = await recipeFor(ctx, argRequest(a, current?.aquaRegistries));
+    const options = withFrom(a, opts.from, recipe.options);
+    const spec = (range: string) => (options ? { version: range, ...options } : range);
     if (a.range !== undefined) return { name: a.name, spec: spec(a.range) };
     const wanted = platforms.filter((p) => recipe.platforms.includes(p));
     // Only as much of a long list as the newest stable version for these platforms needs (python's releases).
     const query = { satisfies: (v: string) => rangeAllows("latest", v), platforms: wanted };
-    const r = pickOnPlatforms("latest", await listVersions(ctx, recipe, {}, false, query), wanted);
+    const r = pickOnPlatforms("latest", await listVersions(ctx, recipe, options && !a.options ? options : {}, false, query), wanted);
     const latest = r.picked ?? r.probe;
     if (!latest && r.skipped.length) {
       throw new DevenvError("UNSUPPORTED_PLATFORM", `${a.name}: no stable version has a build for every platform this project locks (${platforms.join(", ")})`, {

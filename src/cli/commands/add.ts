@@ -4,9 +4,9 @@ import { contextFor } from "../common.js";
 import { checksumFlags, describeLockChanges, describeTrusted, type ChecksumFlags } from "./lock.js";
 import { printText } from "../output.js";
 
-export default async function add(tools: string[], opts: { install: boolean } & ChecksumFlags, cmd: Command): Promise<void> {
+export default async function add(tools: string[], opts: { install: boolean; from?: string } & ChecksumFlags, cmd: Command): Promise<void> {
   const ctx = contextFor(cmd);
-  const result = await addTools(ctx, tools.map(parseToolArg), { install: opts.install, ...checksumFlags(opts) });
+  const result = await addTools(ctx, tools.map(parseToolArg), { install: opts.install, ...(opts.from ? { from: opts.from } : {}), ...checksumFlags(opts) });
   const out: string[] = [];
   if (result.created) out.push(`created ${result.root}/devenv.ts`);
   out.push(...describeLockChanges(result.lock), ...describeTrusted(result.lock));
