@@ -87,7 +87,13 @@ export function buildProgram(): Command {
     .action(run(() => import("./commands/update.js")));
   program.command("outdated").description("tools with newer versions than locked").option("--json", "print JSON").action(run(() => import("./commands/outdated.js")));
   program.command("list").alias("ls").description("the project's tools: request, locked version, installed").option("--json", "print JSON").action(run(() => import("./commands/list.js")));
-  program.command("versions").description("published versions of a tool").argument("<tool>").option("--json", "print JSON").action(run(() => import("./commands/versions.js")));
+  program
+    .command("versions")
+    .description("published versions of a tool (from the source the project here gives it, or --from)")
+    .argument("<tool>")
+    .option("--from <source>", "another source of the tool (node, cmake: npm)")
+    .option("--json", "print JSON")
+    .action(run(() => import("./commands/versions.js")));
   program.command("search").description("find tools: built-in recipes and the catalogue (names, commands, descriptions)").argument("[text...]").option("--json", "print JSON").action(run(() => import("./commands/search.js")));
   program
     .command("env")

@@ -202,3 +202,19 @@ test("devenv add --from npm: devenv.ts gets the from option, the newest version 
   assert.match(zig.stderr, /node and cmake: --from npm/);
   assert.equal(readFileSync(join(sb.project, "devenv.ts"), "utf8"), before, "nothing was written");
 });
+
+test("devenv versions takes the project's source of the tool, or --from: node's npm versions without nodejs.org", async () => {
+  const sb = await fresh(NODE22);
+  const inProject = await sb.run(["versions", "node", "--json"]);
+  assertOk(inProject);
+  const listed = (JSON.parse(inProject.stdout) as Array<{ version: string }>).map((v) => v.version);
+  assert.ok(listed.includes("22.12.0") && listed.includes("18.9.0"), listed.join(" "));
+
+  const elsewhere = await sb.run(["versions", "cmake", "--from", "npm", "--json"], { cwd: sb.home });
+  assertOk(elsewhere);
+  assert.deepEqual((JSON.parse(elsewhere.stdout) as Array<{ version: string }>).map((v) => v.version).sort(), ["4.0.2", "4.3.1"]);
+
+  const zig = await sb.run(["versions", "zig", "--from", "npm"]);
+  assert.equal(zig.code, 2);
+  assert.match(zig.stderr, /zig has no other source to take --from npm from/);
+});

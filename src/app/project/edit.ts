@@ -107,7 +107,7 @@ export function argRequest(a: ToolArg, registries: readonly string[] = []): Tool
  * into devenv.ts as its `from` option. A tool whose recipe has one source (or a catalogue tool) is
  * refused before anything is looked up.
  */
-function withFrom(a: ToolArg, from: string | undefined, recipeOptions: readonly string[] | undefined): Record<string, string> | undefined {
+export function withFrom(a: ToolArg, from: string | undefined, recipeOptions: readonly string[] | undefined): Record<string, string> | undefined {
   if (from === undefined) return a.options;
   if (a.options || !recipeOptions?.includes("from")) {
     const takes = ["node", "cmake"].join(" and ");
