@@ -218,3 +218,14 @@ test("devenv versions takes the project's source of the tool, or --from: node's 
   assert.equal(zig.code, 2);
   assert.match(zig.stderr, /zig has no other source to take --from npm from/);
 });
+
+test("nodejs.org unreachable: the error names the other source (npm) and how to use it", async () => {
+  const sb = await fresh(`export default { tools: { node: "22" } };\n`);
+  // nodejs.org through a mirror that refuses connections (the first of two equal prefixes wins).
+  const r = await sb.run(["lock"], { env: { DEVENV_MIRRORS: `https://nodejs.org=http://127.0.0.1:1/node,${fake.mirrors}` } });
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /127\.0\.0\.1:1/);
+  assert.match(r.stderr, /node is also published as npm packages: from: "npm" in devenv\.ts \(devenv add node@22 --from npm\)/);
+  // With the source named, it locks.
+  assertOk(await sb.run(["add", "node@22", "--from", "npm"]));
+});

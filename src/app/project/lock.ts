@@ -103,7 +103,9 @@ export async function lockProject(ctx: AppContext, project: ProjectConfig, curre
   }
   const skipped: LockResult["skipped"] = [];
   const resolve = async (req: ToolRequest) => {
-    const { entry, skipped: passed } = await resolveTool(ctx, req, recipes.get(req.name)!, platforms, policy);
+    const { entry, skipped: passed } = await resolveTool(ctx, req, recipes.get(req.name)!, platforms, policy).catch((e: unknown) => {
+      throw otherSources(e, req, recipes.get(req.name)!);
+    });
     tools[req.name] = entry;
     if (passed.length) skipped.push({ name: req.name, version: entry.version, skipped: passed });
     const from = current.tools[req.name]?.version;
@@ -245,4 +247,16 @@ export function checkUsableEntry(req: ToolRequest, recipe: Recipe, entry: LockEn
     });
   }
   checkLockEntry(canonicalRequest(req, recipe), recipe, entry);
+}
+
+/**
+ * A tool's default upstream could not be reached: when the recipe has another source (node and
+ * cmake: the npm registry, which is often reachable where nodejs.org or GitHub are not), say so.
+ */
+function otherSources(e: unknown, req: ToolRequest, recipe: Recipe): unknown {
+  if (!(e instanceof DevenvError) || e.code !== "HTTP" || req.options.from !== undefined || !recipe.options?.includes("from")) return e;
+  return new DevenvError(e.code, e.message, {
+    cause: e,
+    hint: `${e.hint ? `${e.hint} ` : ""}${req.name} is also published as npm packages: from: "npm" in devenv.ts (devenv add ${req.name}@${req.range} --from npm) reads them from your npm registry.`,
+  });
 }
