@@ -12,8 +12,8 @@ import type { ArtifactFile } from "../recipes/types.js";
 export interface BlobSource {
   /** The blob's bytes, or undefined: a miss, or a cache that could not be used (already reported). */
   open(file: ArtifactFile & { sha256: string }, label: string): Promise<{ body: Readable; size: number | undefined; where: string } | undefined>;
-  /** The bytes it gave did not verify (or broke off): say so loudly. The installer then goes upstream. */
-  rejected(file: ArtifactFile, label: string, where: string, error: DevenvError | Error): void;
+  /** The bytes it gave did not verify (or broke off): say so loudly (naming itself). The installer then goes upstream. */
+  rejected(file: ArtifactFile, label: string, error: DevenvError | Error): void;
   /** Whether it can serve without the network (an OCI layout on disk): an offline install may use it. */
   readonly local: boolean;
 }

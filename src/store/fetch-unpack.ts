@@ -133,7 +133,7 @@ async function fromCache(o: FetchOptions, expected: ExpectedDigest): Promise<{ d
     rmSync(o.scratch, { force: true });
     // Even a full disk goes upstream: a hostile cache can send bytes until the store's reserve is
     // reached, and those are gone now. If the disk really is full, the upstream download says so.
-    o.cache.rejected(o.file, o.label, blob.where, e as Error);
+    o.cache.rejected(o.file, o.label, e as Error);
     return undefined;
   }
 }

@@ -19,6 +19,8 @@ import { makeSpec, useKit } from "./store-kit.js";
 
 const kit = useKit();
 
+const WHERE = "oci://cache.test/team/devenv";
+
 /** A cache holding `blobs` (sha256 → bytes, served as given), recording what it was asked and told. */
 function memoryCache(blobs: Map<string, Buffer | (() => Readable)>) {
   const asked: string[] = [];
@@ -30,10 +32,10 @@ function memoryCache(blobs: Map<string, Buffer | (() => Readable)>) {
       const b = blobs.get(file.sha256);
       if (b === undefined) return undefined;
       const body = typeof b === "function" ? b() : Readable.from([b]);
-      return { body, size: Buffer.isBuffer(b) ? b.length : undefined, where: "oci://cache.test/team/devenv" };
+      return { body, size: Buffer.isBuffer(b) ? b.length : undefined, where: WHERE };
     },
-    rejected(_file, _label, where, error) {
-      refused.push(`${where}: ${error.message}`);
+    rejected(_file, _label, error) {
+      refused.push(`${WHERE}: ${error.message}`);
     },
   };
   return { source, asked, refused };

@@ -23,7 +23,7 @@ export async function fetchVerified(ctx: Pick<AppContext, "http" | "reporter" | 
           return { bytes: got.bytes, sha256: got.sha256 };
         } catch (e) {
           rmSync(dest, { force: true });
-          source.rejected(file, label, blob.where, e as Error);
+          source.rejected(file, label, e as Error);
         }
       }
     }

@@ -62,7 +62,7 @@ export function pullSource(store: BlobStore, reporter: Reporter, opts: { local: 
         release();
       }
     },
-    rejected(file, label, _where, error) {
+    rejected(file, label, error) {
       const where = store.where;
       stats.hits--;
       stats.rejected++;
