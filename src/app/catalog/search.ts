@@ -16,16 +16,24 @@ export interface SearchRow {
   homepage: string;
   /** "built-in" or "aqua:<package>". */
   source: string;
+  /** A built-in tool's other sources (`devenv add --from`), when it has any. */
+  from?: readonly string[];
 }
 
 /**
  * Built-in recipes and the catalogue (the aqua registry at this devenv's commit) whose names,
  * aliases or descriptions contain every word of `text`. Without the catalogue in the cache and no
- * network, the built-in ones only (`catalogue` says why).
+ * network, the built-in ones only (`catalogue` says why). With `from`, the built-in tools that
+ * source publishes (checked by the caller: see otherSourceNames).
  */
-export async function searchTools(ctx: AppContext, text: string): Promise<{ rows: SearchRow[]; catalogue?: string }> {
+export async function searchTools(ctx: AppContext, text: string, opts: { from?: string } = {}): Promise<{ rows: SearchRow[]; catalogue?: string }> {
   const builtIn: SearchRow[] = searchRows(Object.entries(RECIPE_SUMMARIES).map(([name, r]) => ({ name, aliases: [], commands: [], type: "built-in", description: r.description })), text)
-    .map((r) => ({ name: r.name, description: r.description, homepage: RECIPE_SUMMARIES[r.name]!.homepage, source: "built-in" }));
+    .map((r) => {
+      const { homepage, from } = RECIPE_SUMMARIES[r.name]!;
+      return { name: r.name, description: r.description, homepage, source: "built-in", ...(from ? { from } : {}) };
+    });
+  // Another source: only the built-in tools it publishes (the catalogue's come from GitHub and the like).
+  if (opts.from !== undefined) return { rows: builtIn.filter((r) => r.from?.includes(opts.from!)) };
   let catalog;
   try {
     catalog = await openAquaCatalog(ctx, currentPin());
@@ -46,3 +54,6 @@ export async function searchTools(ctx: AppContext, text: string): Promise<{ rows
   });
   return { rows: [...builtIn, ...found] };
 }
+
+/** Every source some built-in tool takes as `from` (devenv add --from), sorted. */
+export const otherSourceNames = (): string[] => [...new Set(Object.values(RECIPE_SUMMARIES).flatMap((r) => r.from ?? []))].sort();

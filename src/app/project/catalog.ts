@@ -30,12 +30,21 @@ export async function toolVersions(ctx: AppContext, arg: string, opts: { from?: 
 
 /** The `from` the project of the current directory gives `name`, if devenv.ts is allowed and says one. */
 async function projectFrom(ctx: AppContext, name: string): Promise<string | undefined> {
-  if (!findProjectRoot(ctx.cwd)) return undefined;
+  const from = (await projectSources(ctx)).get(name);
+  return from === "upstream" ? undefined : from;
+}
+
+/**
+ * The source the project of the current directory takes each of its built-in tools from: its
+ * `from` option, else "upstream". Empty outside a project, or when devenv.ts is not allowed or broken
+ * (such a project says nothing about sources here).
+ */
+export async function projectSources(ctx: AppContext): Promise<Map<string, string>> {
+  if (!findProjectRoot(ctx.cwd)) return new Map();
   try {
     const project = await loadProject(ctx);
-    const from = project.tools.find((t) => t.name === name && !t.catalog)?.options.from;
-    return typeof from === "string" ? from : undefined;
+    return new Map(project.tools.filter((t) => !t.catalog).map((t) => [t.name, typeof t.options.from === "string" ? t.options.from : "upstream"]));
   } catch {
-    return undefined; // a project that is not allowed (or broken) says nothing about sources here
+    return new Map();
   }
 }

@@ -10,6 +10,9 @@ import type { Http } from "../../platform/http.js";
 import { ALL_PLATFORMS, type RecipeArtifact, type PlatformKey, type ToolOptions, type VersionInfo } from "../types.js";
 import { isNpmPackageMissing, npmArtifact, npmPackageUrl, npmVersions } from "./npm.js";
 
+/** The values a recipe with npm binaries takes as its `from` option (besides the default, "upstream"). */
+export const NPM_FROM = ["npm"] as const;
+
 export const fromNpm = (options: ToolOptions): boolean => options.from === "npm";
 
 export function checkFrom(tool: string, options: ToolOptions): void {
