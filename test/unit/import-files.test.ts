@@ -35,7 +35,7 @@ test(".python-version: pyenv's several lines are the first version and fallbacks
 });
 
 test("rust-toolchain.toml: channel, components, targets, profile; the legacy file as one line or as TOML", () => {
-  const toml = `# pinned for CI\n[toolchain]\nchannel = "1.82.0"\ncomponents = [ "rustfmt", "clippy" ]\ntargets = [ "wasm32-unknown-unknown", "thumbv7em-none-eabihf" ]\nprofile = "minimal"\n`;
+  const toml = `\ufeff# pinned for CI\n[toolchain]\nchannel = "1.82.0"\ncomponents = [ "rustfmt", "clippy" ]\ntargets = [ "wasm32-unknown-unknown", "thumbv7em-none-eabihf" ]\nprofile = "minimal"\n`;
   const r = parse("rust-toolchain-toml", toml);
   assert.deepEqual(r.entries, [{ file: "f", line: 3, tool: "rust", version: "1.82.0", settings: { components: ["rustfmt", "clippy"], targets: ["wasm32-unknown-unknown", "thumbv7em-none-eabihf"], profile: "minimal" } }]);
   assert.deepEqual(pairs("rust-toolchain", "nightly-2024-01-01\n"), [["rust", "nightly-2024-01-01", 1, undefined]]);
@@ -45,7 +45,7 @@ test("rust-toolchain.toml: channel, components, targets, profile; the legacy fil
 
 test("mise.toml: strings, arrays (the first wins), tables with version and options, backends; other sections are reported", () => {
   const toml = [
-    `min_version = "2024.1.0"`,
+    `\ufeffmin_version = "2024.1.0"`,
     `[env]`,
     `NODE_ENV = "development"`,
     `[tools]`,
