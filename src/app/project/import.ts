@@ -39,6 +39,12 @@ export interface ImportResult {
   installed?: string[];
 }
 
+function kindOf(name: string): ImportKind {
+  const kind = importKind(basename(name));
+  if (!kind) throw unknownImportFile(showPath(name));
+  return kind;
+}
+
 function readVersionFile(cwd: string, name: string, kind: ImportKind): ParsedFile {
   const path = resolve(cwd, name);
   let bytes: Buffer | undefined;
@@ -81,9 +87,7 @@ export async function importTools(
 ): Promise<ImportResult> {
   const root = ctx.cwd;
   const file = join(root, CONFIG_FILE);
-  const chosen: Array<[string, ImportKind]> = names.length
-    ? names.map((n) => [n, importKind(basename(n)) ?? (() => { throw unknownImportFile(showPath(n)); })()])
-    : IMPORT_FILES.filter(([n]) => existsSync(join(root, n))).map(([n, k]) => [n, k]);
+  const chosen: Array<[string, ImportKind]> = names.length ? names.map((n) => [n, kindOf(n)]) : IMPORT_FILES.filter(([n]) => existsSync(join(root, n))).map(([n, k]) => [n, k]);
   if (!chosen.length) {
     throw new DevenvError("USAGE", `no version file to import in ${showPath(root)}`, {
       hint: `devenv import reads ${IMPORT_FILES.map(([n]) => n).join(", ")}; or name one: devenv import path/to/.tool-versions.`,
