@@ -47,6 +47,15 @@ export function buildProgram(): Command {
     .option("--trust-first-download", "lock files no upstream publishes a checksum for by hashing them on first download")
     .option("--strict", "refuse checksums trusted on first download (also strictChecksums, DEVENV_STRICT_CHECKSUMS=1)")
     .action(run(() => import("./commands/add.js")));
+  program
+    .command("import")
+    .description("add the tools of .tool-versions, .nvmrc, .node-version, .python-version, rust-toolchain(.toml), mise.toml to devenv.ts, lock and install them")
+    .argument("[files...]", "the files to read (default: those in the current directory)")
+    .option("-n, --dry-run", "print the devenv.ts that would be written (the report on stderr); write nothing")
+    .option("--no-install", "update devenv.ts and devenv.lock only")
+    .option("--trust-first-download", "lock files no upstream publishes a checksum for by hashing them on first download")
+    .option("--strict", "refuse checksums trusted on first download (also strictChecksums, DEVENV_STRICT_CHECKSUMS=1)")
+    .action(run(() => import("./commands/import.js")));
   program.command("remove").alias("rm").description("remove tools from devenv.ts and devenv.lock").argument("<tools...>").action(run(() => import("./commands/remove.js")));
   program
     .command("install")

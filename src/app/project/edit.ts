@@ -78,7 +78,7 @@ export interface EditResult {
  * records the project as a gc root once they are on disk. A failure, Ctrl-C or kill before that
  * point leaves the project's files and its trust record exactly as they were, including "no devenv.lock".
  */
-async function lockEdited(ctx: AppContext, root: string, prior: ConfigBundle | undefined, before: string | undefined, source: string, command: string, opts: Pick<SyncOptions, "lock" | "install" | "strict" | "trustFirstDownload">) {
+export async function lockEdited(ctx: AppContext, root: string, prior: ConfigBundle | undefined, before: string | undefined, source: string, command: string, opts: Pick<SyncOptions, "lock" | "install" | "strict" | "trustFirstDownload">) {
   // The edited devenv.ts in place of the one on disk; the files it imports are read from disk. Only
   // devenv.ts is devenv's edit: each of them must be one the approval of the old content covered.
   const bundle = await loadConfig(ctx, root, source);
