@@ -5,7 +5,7 @@
  * and the binaries of its last activation.
  */
 import assert from "node:assert/strict";
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { activationsRoot } from "../../src/state/activations.js";
@@ -67,7 +67,7 @@ test("tool names: built-in recipes, and catalogue names once the catalogue is ca
   assert.deepEqual(fake.requests, []);
 });
 
-test("project tools: read from devenv.ts without running it (not even allowed); from devenv.lock when it is not a literal", async () => {
+test("project tools: from devenv.ts without running it (not even allowed), or from devenv.lock when that is newer or devenv.ts not a literal", async () => {
   const sb = sandboxHere();
   const proj = join(sb.project, "sub");
   mkdirSync(proj, { recursive: true });
@@ -82,9 +82,20 @@ test("project tools: read from devenv.ts without running it (not even allowed); 
   assert.deepEqual(names((await sb.run(["__complete", "project-tools", "--", "m"], { cwd: proj })).stdout), ["my-tool"]);
   assert.equal(existsSync(marker), false, "devenv.ts was not run");
 
+  // A lock written after devenv.ts was written from its tools: read instead of parsing devenv.ts.
+  const lock = join(sb.project, "devenv.lock");
+  writeFileSync(lock, JSON.stringify({ lockVersion: 1, tools: { node: {}, zig: {}, "bad name\n": {} } }));
+  const at = (file: string, s: number) => utimesSync(file, s, s);
+  at(join(sb.project, "devenv.ts"), 1_000_000);
+  at(lock, 1_000_010);
+  assert.deepEqual(names((await sb.run(["__complete", "project-tools", "--", ""], { cwd: proj })).stdout), ["node", "zig"], "the newer lock's valid tool names");
+  at(lock, 999_990);
+  assert.deepEqual(names((await sb.run(["__complete", "project-tools", "--", ""], { cwd: proj })).stdout), ["jq", "my-tool", "node"], "devenv.ts edited after the lock: its own");
+  assert.equal(existsSync(marker), false, "devenv.ts was not run");
+
   writeFileSync(join(sb.project, "devenv.ts"), `const base = { node: "22" };\nexport default { tools: { ...base } };\n`);
-  writeFileSync(join(sb.project, "devenv.lock"), JSON.stringify({ lockVersion: 1, tools: { node: {}, "bad name\n": {} } }));
-  assert.deepEqual(names((await sb.run(["__complete", "project-tools", "--", ""], { cwd: proj })).stdout), ["node"], "the lock's valid tool names");
+  at(lock, 999_990);
+  assert.deepEqual(names((await sb.run(["__complete", "project-tools", "--", ""], { cwd: proj })).stdout), ["node", "zig"], "tools that are not a literal: the lock's");
 
   mkdirSync(sb.home, { recursive: true });
   const outside = await sb.run(["__complete", "project-tools", "--", ""], { cwd: sb.home });

@@ -62,22 +62,33 @@ async function toolNames(env: NodeJS.ProcessEnv, word: string): Promise<Candidat
   return [...builtIn, ...named.map((r) => ({ name: addName(r, lookup, hasRecipe), description: r.description }))];
 }
 
-/** The tools of the nearest project's devenv.ts (parsed, not run); if it cannot be parsed so, its devenv.lock's. */
+/**
+ * The tools of the nearest project: devenv.lock's when it was written after devenv.ts (every command
+ * that locks writes it from devenv.ts's tools: the cheap read), else devenv.ts's, parsed but not run;
+ * if it cannot be parsed so (spread, imported), the lock's anyway.
+ */
 async function projectTools(cwd: string): Promise<Candidate[]> {
   const root = findProjectRoot(cwd);
   if (!root) return [];
-  // The parser is loaded only here: completing anything else does not pay for it.
-  const { listedTools } = await import("../../config/listed-tools.js");
-  const names = listedTools(read(join(root, CONFIG_FILE)) ?? "", CONFIG_FILE) ?? lockedTools(read(join(root, LOCK_FILE)));
+  const config = join(root, CONFIG_FILE);
+  const lock = join(root, LOCK_FILE);
+  const mtime = (f: string) => statSync(f, { throwIfNoEntry: false })?.mtimeMs;
+  let names = (mtime(lock) ?? -Infinity) > (mtime(config) ?? Infinity) ? lockedTools(read(lock)) : undefined;
+  if (!names) {
+    // The parser is loaded only here: completing anything else does not pay for it.
+    const { listedTools } = await import("../../config/listed-tools.js");
+    names = listedTools(read(config) ?? "", CONFIG_FILE) ?? lockedTools(read(lock)) ?? [];
+  }
   return names.filter((n) => toolNameProblem(n) === undefined).map((name) => ({ name, description: `a tool of ${root}` }));
 }
 
-function lockedTools(text: string | undefined): string[] {
+/** The tool names of a devenv.lock's text; undefined when it is missing or not a lock. */
+function lockedTools(text: string | undefined): string[] | undefined {
   try {
     const tools = (JSON.parse(text ?? "") as { tools?: unknown }).tools;
-    return tools && typeof tools === "object" ? Object.keys(tools) : [];
+    return tools && typeof tools === "object" && !Array.isArray(tools) ? Object.keys(tools) : undefined;
   } catch {
-    return [];
+    return undefined;
   }
 }
 
