@@ -123,12 +123,12 @@ Put one of these in your shell's rc file:
     .action(run(() => import("./commands/hook.js")));
   program
     .command("completion")
-    .description("print the shell completion script (commands, options, tool names): see 'devenv completion --help'")
+    .description("print the Tab completion script of a shell: commands, options, tool names")
     .addArgument(new Argument("<shell>", "bash, zsh or fish").choices(["bash", "zsh", "fish"]))
     .addHelpText("after", `
-Install it once (open a new shell afterwards):
-  bash  devenv completion bash > ~/.local/share/bash-completion/completions/devenv
-  zsh   devenv completion zsh > ~/.zfunc/_devenv     (with fpath=(~/.zfunc $fpath) before compinit in ~/.zshrc)
+Install it once, then open a new shell:
+  bash  in ~/.bashrc: eval "$(devenv completion bash)"
+  zsh   devenv completion zsh > ~/.zfunc/_devenv   and in ~/.zshrc, before compinit: fpath=(~/.zfunc $fpath)
   fish  devenv completion fish > ~/.config/fish/completions/devenv.fish`)
     .action(run(() => import("./commands/completion.js")));
   program.command("allow").description("allow the current content of a project's devenv.ts to run").argument("[dir]").action(run(() => import("./commands/allow.js")));
