@@ -135,6 +135,16 @@ Put one of these in your shell's rc file:
   zsh   ~/.zshrc                     eval "$(devenv hook zsh)"
   fish  ~/.config/fish/config.fish   devenv hook fish | source`)
     .action(run(() => import("./commands/hook.js")));
+  program
+    .command("completion")
+    .description("print the Tab completion script of a shell: commands, options, tool names")
+    .addArgument(new Argument("<shell>", "bash, zsh or fish").choices(["bash", "zsh", "fish"]))
+    .addHelpText("after", `
+Install it once, then open a new shell:
+  bash  in ~/.bashrc: eval "$(devenv completion bash)"
+  zsh   devenv completion zsh > ~/.zfunc/_devenv   and in ~/.zshrc, before compinit: fpath=(~/.zfunc $fpath)
+  fish  devenv completion fish > ~/.config/fish/completions/devenv.fish`)
+    .action(run(() => import("./commands/completion.js")));
   program.command("allow").description("allow the current content of a project's devenv.ts to run").argument("[dir]").action(run(() => import("./commands/allow.js")));
   program.command("deny").description("never load a project's devenv.ts (until 'devenv allow')").argument("[dir]").action(run(() => import("./commands/deny.js")));
   program.command("status").description("the active project, its tools, and whether the hook is active in this shell").option("--json", "print JSON").action(run(() => import("./commands/status.js")));
@@ -194,6 +204,11 @@ Put one of these in your shell's rc file:
     .argument("[roots...]")
     .option("--activations <dir>")
     .action(run(() => import("./commands/hook-env.js")));
+  program
+    .command("__complete", { hidden: true })
+    .argument("<kind>")
+    .argument("[word]")
+    .action(run(() => import("./commands/complete.js")));
   return program;
 }
 

@@ -66,7 +66,7 @@ function resolveObject(start: t.Node | undefined, body: t.Statement[], calls: bo
   return undefined;
 }
 
-const keyName = (prop: t.ObjectExpression["properties"][number]): string | undefined => {
+export const keyName = (prop: t.ObjectExpression["properties"][number]): string | undefined => {
   if (prop.type === "SpreadElement" || prop.computed) return undefined;
   if (prop.key.type === "Identifier") return prop.key.name;
   return prop.key.type === "StringLiteral" ? prop.key.value : undefined;

@@ -1,25 +1,15 @@
 import { DevenvError } from "../errors.js";
 import { shown } from "../text.js";
+import { sortKeys } from "./sort-keys.js";
 import { LOCK_VERSION, lockFileSchema, type LockFile } from "./types.js";
+
+export { sortKeys };
 
 export const emptyLock = (): LockFile => ({ lockVersion: LOCK_VERSION, tools: {} });
 
 /** JSON with keys sorted at every level, two-space indent, newline-terminated: diffs stay small and stable. */
 export function serializeLock(lock: LockFile): string {
   return JSON.stringify(sortKeys(lock), null, 2) + "\n";
-}
-
-export function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[k];
-      if (v !== undefined) out[k] = sortKeys(v);
-    }
-    return out;
-  }
-  return value;
 }
 
 /** The most devenv reads of a devenv.lock (one of 100 tools for four platforms is about 100 KB). */

@@ -35,6 +35,7 @@ export const FLOORS = [
   "src/app/activation",
   "src/app/store",
   "src/app/watch",
+  "src/app/completion", // what shell completion offers for tool names and binaries (issue 19)
   "src/app/services",
   "src/cli",
 ];

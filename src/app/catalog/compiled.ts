@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { closeSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { DevenvError } from "../../errors.js";
-import { sortKeys } from "../../lock/format.js";
+import { sortKeys } from "../../lock/sort-keys.js";
 import { readIfExistsAsync, writeFileAtomic } from "../../platform/fs.js";
 import { aquaPackageName, type AquaPackage } from "../../recipes/sources/aqua/types.js";
 import type { IndexRow } from "./names.js";

@@ -34,7 +34,11 @@ export function nameIndex(rows: readonly IndexRow[]): (query: string) => IndexRo
   const byLast = new Map<string, IndexRow[]>();
   const byCommand = new Map<string, IndexRow[]>();
   const add = (m: Map<string, IndexRow[]>, keys: string[], r: IndexRow) => {
-    for (const k of new Set(keys)) m.set(k, [...(m.get(k) ?? []), r]);
+    for (const k of new Set(keys)) {
+      const list = m.get(k);
+      if (list) list.push(r);
+      else m.set(k, [r]);
+    }
   };
   for (const r of rows) {
     const names = [r.name, ...r.aliases];
@@ -77,6 +81,16 @@ export function searchRows(rows: readonly IndexRow[], text: string): IndexRow[] 
     scored.push({ r, s });
   }
   return scored.sort((a, b) => a.s - b.s || a.r.name.localeCompare(b.r.name)).map((x) => x.r);
+}
+
+/**
+ * The name `devenv add` takes for a package: its last part when that means this one package and no
+ * built-in recipe has it (`ripgrep`), else the whole package name.
+ */
+export function addName(r: IndexRow, lookup: (query: string) => IndexRow[], builtIn: (name: string) => boolean): string {
+  const short = last(r.name);
+  const means = lookup(short);
+  return !builtIn(short) && means.length === 1 && means[0]!.name === r.name ? short : r.name;
 }
 
 /** Short names (last parts) of every package, for "did you mean". */

@@ -6,7 +6,7 @@ import { hasRecipe } from "../../../recipes/index.js";
 import { RECIPE_SUMMARIES } from "../../../recipes/summaries.js";
 import type { AppContext } from "../context.js";
 import { openAquaCatalog } from "./load.js";
-import { nameIndex, searchRows } from "./names.js";
+import { addName, nameIndex, searchRows } from "./names.js";
 import { currentPin } from "./pins.js";
 
 export interface SearchRow {
@@ -46,11 +46,8 @@ export async function searchTools(ctx: AppContext, text: string, opts: { from?: 
   // What `devenv add` takes: the short name when it means this one package (and no built-in recipe).
   const lookup = matched.length ? nameIndex(catalog.allRows()) : () => [];
   const found = matched.map((r) => {
-    const short = r.name.slice(r.name.lastIndexOf("/") + 1).toLowerCase();
-    const means = lookup(short);
-    const unique = !hasRecipe(short) && means.length === 1 && means[0]!.name === r.name;
     const repo = r.name.split("/").slice(0, 2).join("/");
-    return { name: unique ? short : r.name, description: r.description, homepage: `https://github.com/${repo}`, source: `aqua:${r.name}` };
+    return { name: addName(r, lookup, hasRecipe), description: r.description, homepage: `https://github.com/${repo}`, source: `aqua:${r.name}` };
   });
   return { rows: [...builtIn, ...found] };
 }
