@@ -102,6 +102,11 @@ export function buildProgram(): Command {
     .option("--json", "same as --shell json")
     .action(run(() => import("./commands/env.js")));
   program
+    .command("direnv")
+    .description("print the use_devenv function for direnv (eval \"$(devenv direnv)\" in ~/.config/direnv/direnvrc, then 'use devenv' in .envrc)")
+    .addOption(new Option("--export", "internal: what use_devenv evaluates in the project's directory").hideHelp())
+    .action(run(() => import("./commands/direnv.js")));
+  program
     .command("exec")
     .description("run a command in the project's environment")
     .argument("<command>")
