@@ -136,6 +136,13 @@ describe("direnv: use devenv", { skip, concurrency: false }, () => {
     const hc = comparable(h);
     for (const k of new Set([...Object.keys(dc), ...Object.keys(hc)])) assert.equal(dc[k], hc[k], `${k}: direnv ${JSON.stringify(dc[k])}, hook ${JSON.stringify(hc[k])}`);
 
+    // What editors take as JSON: merged over the same environment, the same variables again.
+    const json = await world.sb.run(["env", "--json"], { cwd: proj, env: base });
+    assertOk(json);
+    const merged: Record<string, string> = {};
+    for (const [k, v] of Object.entries({ ...base, ...(JSON.parse(json.stdout) as Record<string, string | null>) })) if (typeof v === "string") merged[k] = v;
+    assert.deepEqual(comparable(merged), hc, "devenv env --json merged over the environment");
+
     // `use devenv proj` in the directory above: the same as the hook in proj.
     await envrc(w, "use devenv proj\n");
     const fromAbove = await direnv(["exec", w, "env", "-0"], w);
