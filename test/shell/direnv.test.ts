@@ -194,6 +194,27 @@ describe("direnv: use devenv", { skip, concurrency: false }, () => {
     assert.deepEqual(comparable(await s.env()), comparable(outside), "leaving restores every variable");
   });
 
+  for (const kind of ["zsh", "fish"] as const) {
+    test(`${kind} with direnv's hook: use devenv on cd, the same as direnv exec; leaving restores`, { skip: shellAvailable(kind) ? false : `${kind} is not installed` }, async () => {
+      const w = world.workDir(`in-${kind}`);
+      const proj = join(w, "proj");
+      await world.sb.writeConfig(config({ tools: { zig: "0.13" }, env: { GREETING: `hi from ${kind}` } }), proj);
+      await envrc(proj, "use devenv\n");
+      const expected = parseEnv0((await direnv(["exec", proj, "env", "-0"], w)).stdout);
+      const s = await startShell(kind, { env: direnvEnv(), cwd: w, rc: kind === "fish" ? "direnv hook fish | source" : 'eval "$(direnv hook zsh)"' });
+      sessions.push(s);
+      const outside = await s.env();
+      await s.run("cd proj");
+      assert.equal(await s.variable("GREETING"), `hi from ${kind}`, s.transcript());
+      assert.equal(await s.variable("PATH"), expected.PATH);
+      assert.equal((await s.run("zig version")).trim(), "0.13.0");
+      await s.run("cd ..");
+      const back = await s.env();
+      assert.equal(back.GREETING, undefined);
+      assert.equal(back.PATH, outside.PATH);
+    });
+  }
+
   test("a devenv.ts not allowed runs nothing and exports nothing; a failing install exports nothing either", async () => {
     const w = world.workDir("refuse");
     const proj = join(w, "proj");
