@@ -62,6 +62,8 @@ const skip = !shellAvailable("bash") ? "bash is not installed" : !onPath("direnv
 
 describe("direnv: use devenv", { skip, concurrency: false }, () => {
   const world = useShellWorld("bash", () => fake.mirrors);
+  const sessions: ShellSession[] = [];
+  after(() => Promise.all(sessions.map((s) => s.close())));
   /** The shells' environment, with direnv's XDG dirs in the sandbox and its direnvrc loading `devenv direnv`. */
   const direnvEnv = () => {
     const home = world.sb.env.HOME!;
@@ -88,8 +90,6 @@ describe("direnv: use devenv", { skip, concurrency: false }, () => {
     sessions.push(s);
     return s;
   };
-  const sessions: ShellSession[] = [];
-  after(() => Promise.all(sessions.map((s) => s.close())));
   const hookShellEnvIn = async (cwd: string, project: string) => {
     const s = await world.shell(cwd, direnvEnv());
     sessions.push(s);
@@ -103,8 +103,12 @@ describe("direnv: use devenv", { skip, concurrency: false }, () => {
     assertOk(r);
     assert.match(r.stdout, /^use_devenv\(\) \{$/m);
     assert.ok(r.stdout.includes(`'${process.execPath}' '${devenvBin}' direnv --export`), r.stdout);
-    const check = await runProc("bash", ["-c", `PATH=/nonexistent\n${r.stdout}\ndeclare -F use_devenv`], world.base, world.shellEnv());
-    assert.equal(check.stdout, "use_devenv\n", check.stderr);
+    // Run by itself (direnv's watch_file and log_error stubbed) on a PATH with neither node nor devenv.
+    const w = world.workDir("fn");
+    await world.sb.writeConfig(config({ env: { GREETING: "no PATH needed" } }), w);
+    const stubs = `watch_file() { :; }\nlog_error() { echo "$*" >&2; }`;
+    const check = await runProc("bash", ["-c", `${r.stdout}\n${stubs}\nPATH=/nonexistent\nuse_devenv && printf %s "$GREETING"`], w, world.shellEnv());
+    assert.equal(check.stdout, "no PATH needed", check.stderr);
   });
 
   test("use devenv gives the environment the bash hook gives in that directory, variable by variable (PATH, devenv.ts's env, a tool's env); use devenv <dir> too", async () => {
