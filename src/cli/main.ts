@@ -103,7 +103,7 @@ export function buildProgram(): Command {
     .action(run(() => import("./commands/env.js")));
   program
     .command("direnv")
-    .description("print the use_devenv function for direnv (eval \"$(devenv direnv)\" in ~/.config/direnv/direnvrc, then 'use devenv' in .envrc)")
+    .description("print use_devenv for direnv: 'use devenv' in .envrc")
     .addOption(new Option("--export", "internal: what use_devenv evaluates in the project's directory").hideHelp())
     .action(run(() => import("./commands/direnv.js")));
   program
