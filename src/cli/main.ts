@@ -116,6 +116,11 @@ export function buildProgram(): Command {
     .option("--json", "same as --shell json")
     .action(run(() => import("./commands/env.js")));
   program
+    .command("direnv")
+    .description("print use_devenv for direnv: 'use devenv' in .envrc")
+    .addOption(new Option("--export", "internal: what use_devenv evaluates in the project's directory").hideHelp())
+    .action(run(() => import("./commands/direnv.js")));
+  program
     .command("exec")
     .description("run a command in the project's environment")
     .argument("<command>")
