@@ -4,7 +4,7 @@
  * outermost layer, under the projects here, and alone where there is no project; gc keeps its tools.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync, realpathSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { readTrust } from "../../src/state/trust.js";
@@ -120,4 +120,33 @@ test("the user-wide project is a gc root: gc keeps its tools while it lists them
   assertOk(freed);
   assert.match(freed.stdout, /removed zig 0\.13\.0/);
   assert.deepEqual(sb.storeEntries(), []);
+});
+
+test("a user-wide devenv.ts written by hand is not run until allowed; the messages name its directory for 'devenv allow'", async () => {
+  const sb = sandbox(fake.mirrors);
+  const out = join(sb.project, "..", "out");
+  mkdirSync(out, { recursive: true });
+  const g = globalDir(sb);
+  mkdirSync(g, { recursive: true });
+  writeFileSync(join(g, "devenv.ts"), `export default { tools: { node: "20" } };\n`);
+
+  const alone = await sb.run(["exec", "node", "--version"], { cwd: out });
+  assert.equal(alone.code, 1, alone.stdout);
+  assert.match(alone.stderr, /global\/devenv\.ts is not allowed/);
+  assert.match(alone.stderr, new RegExp(`run 'devenv allow'? ${g}`));
+  const add = await sb.run(["add", "-g", "zig@0.13"], { cwd: out });
+  assert.equal(add.code, 1);
+  assert.match(add.stderr, new RegExp(`run 'devenv allow'? ${g}`));
+
+  const proj = join(sb.project, "..", "proj");
+  await sb.writeConfig(`export default { tools: { node: "22" } };\n`, proj);
+  const inside = await sb.run(["exec", "node", "--version"], { cwd: proj });
+  assertOk(inside);
+  assert.equal(inside.stdout.trim(), "v22.11.0");
+  assert.match(inside.stderr, new RegExp(`global/devenv\\.ts is not allowed; run 'devenv allow ${g}'`), "skipped with a warning, as the hook skips it");
+
+  assertOk(await sb.run(["allow", g], { cwd: out }));
+  const allowed = await sb.run(["exec", "node", "--version"], { cwd: out });
+  assertOk(allowed);
+  assert.equal(allowed.stdout.trim(), "v20.18.0");
 });

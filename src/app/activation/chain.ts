@@ -7,7 +7,7 @@ import { showPath } from "../../text.js";
 import { prepareProject, type PreparedProject } from "./prepare.js";
 import type { AppContext } from "../context.js";
 import { requireRoot } from "../project/load.js";
-import { configTrust, notAllowedMessage } from "../project/trust.js";
+import { configTrust, notAllowedMessage, userWideAllowDir } from "../project/trust.js";
 
 /**
  * The layers the shell hook would apply here, prepared (locked and installed): the user-wide project
@@ -23,7 +23,7 @@ export async function prepareChain(ctx: AppContext): Promise<PreparedProject[]> 
     if (root !== nearest) {
       const { state, detail } = await configTrust(ctx, root);
       if (state !== "allowed") {
-        ctx.reporter.warn(notAllowedMessage(showPath(root), state, detail).replace(/^devenv: /, ""));
+        ctx.reporter.warn(notAllowedMessage(showPath(root), state, detail, userWideAllowDir(ctx, root)).replace(/^devenv: /, ""));
         continue;
       }
     }
