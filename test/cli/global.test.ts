@@ -69,7 +69,7 @@ test("add -g, list -g, remove -g edit the user-wide devenv.ts and devenv.lock in
   assert.match(again.stderr, /not in devenv\.ts: zig/);
 });
 
-test("exec, env and which: the user-wide layer alone outside projects, the outermost layer inside one (the project's node wins)", async () => {
+test("exec, env, which and status: the user-wide layer alone outside projects, the outermost layer inside one (the project's node wins)", async () => {
   const sb = sandbox(fake.mirrors);
   const out = join(sb.project, "..", "out");
   mkdirSync(out, { recursive: true });
@@ -98,6 +98,11 @@ test("exec, env and which: the user-wide layer alone outside projects, the outer
   assert.match(nodes[0]!, /-node-22\.11\.0\/bin$/, "the project's tools first");
   assert.match(nodes[1]!, /-node-20\.18\.0\/bin$/, "then the user-wide ones");
   assert.equal(vars.WHERE, "proj");
+  const status = await sb.run(["status", "--json"], { cwd: proj });
+  assertOk(status);
+  const report = JSON.parse(status.stdout) as { projects: Array<{ root: string }>; here?: { root: string } };
+  assert.deepEqual(report.projects.map((p) => p.root), [globalDir(sb), proj], "status checks the user-wide project too, outermost");
+  assert.equal(report.here?.root, proj);
 
   // Inside the user-wide project's dir itself it is one layer, not two.
   const inGlobal = await sb.run(["env", "--json"], { cwd: globalDir(sb) });
