@@ -19,6 +19,7 @@ _devenv_cli=@CLI@
 _devenv_act=@ACT@
 _devenv_stamp=@STAMP@
 _devenv_vals=@VALS@
+_devenv_global=@GLOBAL@
 _devenv_pwd= _devenv_seen= _devenv_warned=${_devenv_warned-}
 _devenv_lroot=() _devenv_lgen=() _devenv_lrec=()
 export __DEVENV_HOOK="bash:$$"
@@ -197,9 +198,12 @@ _devenv_switch() {
   local __dv_d=${PWD%/} __dv_roots=() __dv_test= __dv_need=() __dv_i __dv_j __dv_r __dv_x __dv_s __dv_ua __dv_u __dv_state __dv_f
   local __dv_lroot=() __dv_lgen=() __dv_lrec=() __dv_eff=() __dv_keep=0 __dv_t=0
   _devenv_file=() _devenv_st=()
-  # The projects from / down to $PWD, and what the fast test must see to skip all this.
+  # The projects from / down to $PWD, and what the fast test must see to skip all this; the
+  # user-wide project (devenv add -g) is the outermost layer everywhere, once.
   while :; do
-    if [[ -f $__dv_d/devenv.ts ]]; then
+    if [[ $__dv_d == "$_devenv_global" ]]; then
+      :
+    elif [[ -f $__dv_d/devenv.ts ]]; then
       __dv_roots=("${__dv_d:-/}" "${__dv_roots[@]}")
     else
       __dv_x=$__dv_d/devenv.ts
@@ -208,6 +212,12 @@ _devenv_switch() {
     [[ -z $__dv_d ]] && break
     __dv_d=${__dv_d%/*}
   done
+  if [[ -f $_devenv_global/devenv.ts ]]; then
+    __dv_roots=("$_devenv_global" "${__dv_roots[@]}")
+  else
+    __dv_x=$_devenv_global/devenv.ts
+    __dv_test+=" && ! -f ${__dv_x@Q}"
+  fi
   # Load each project's cached activation; run devenv for those missing or stale.
   for __dv_i in "${!__dv_roots[@]}"; do
     __dv_r=${__dv_roots[__dv_i]%/}

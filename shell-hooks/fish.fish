@@ -14,6 +14,7 @@ set -g _devenv_cli @CLI@
 set -g _devenv_act @ACT@
 set -g _devenv_stamp @STAMP@
 set -g _devenv_vals @VALS@
+set -g _devenv_global @GLOBAL@
 set -g _devenv_pwd ''
 set -g _devenv_seen ''
 set -q _devenv_warned; or set -g _devenv_warned
@@ -242,8 +243,10 @@ function _devenv_switch
     set -l d $_devenv_o
     set -l roots
     set -l tests
+    # The user-wide project (devenv add -g) is the outermost layer everywhere, once.
     while true
-        if test -f "$d/devenv.ts"
+        if test "$d" = "$_devenv_global"
+        else if test -f "$d/devenv.ts"
             if test -n "$d"
                 set roots $d $roots
             else
@@ -255,6 +258,11 @@ function _devenv_switch
         test -z "$d"; and break
         _devenv_str replace -r '/[^/]*$' '' -- $d
         set d $_devenv_o
+    end
+    if test -f "$_devenv_global/devenv.ts"
+        set roots $_devenv_global $roots
+    else
+        set -a tests "! -f "(string escape -- "$_devenv_global/devenv.ts")
     end
     set -g _devenv_file
     set -g _devenv_st

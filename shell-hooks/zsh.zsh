@@ -13,6 +13,7 @@ typeset -g _devenv_cli=@CLI@
 typeset -g _devenv_act=@ACT@
 typeset -g _devenv_stamp=@STAMP@
 typeset -g _devenv_vals=@VALS@
+typeset -g _devenv_global=@GLOBAL@
 typeset -g _devenv_pwd= _devenv_seen= _devenv_rc=0
 typeset -g _devenv_warned=${_devenv_warned-}
 typeset -ga _devenv_file _devenv_st _devenv_lroot _devenv_lgen _devenv_lrec
@@ -196,8 +197,11 @@ _devenv_switch() {
   local -a roots need lroot lgen lrec eff sarr __dv_ua a sroots itest
   local __dv_u __dv_f __dv_x i j keep=0 t=0
   _devenv_file=() _devenv_st=()
+  # The user-wide project (devenv add -g) is the outermost layer everywhere, once.
   while :; do
-    if [[ -f $d/devenv.ts ]]; then
+    if [[ $d == "$_devenv_global" ]]; then
+      :
+    elif [[ -f $d/devenv.ts ]]; then
       roots=("${d:-/}" $roots)
     else
       test+=" && ! -f ${(q)d}/devenv.ts"
@@ -205,6 +209,11 @@ _devenv_switch() {
     [[ -z $d ]] && break
     d=${d%/*}
   done
+  if [[ -f $_devenv_global/devenv.ts ]]; then
+    roots=("$_devenv_global" $roots)
+  else
+    test+=" && ! -f ${(q)_devenv_global}/devenv.ts"
+  fi
   for (( i = 1; i <= ${#roots}; i++ )); do
     r=${roots[i]%/}
     if _devenv_load $i $r && [[ ! $r/devenv.ts -nt $_devenv_file[i] && ! $r/devenv.lock -nt $_devenv_file[i] ]]; then

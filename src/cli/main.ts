@@ -43,6 +43,7 @@ export function buildProgram(): Command {
     .description("add tools to devenv.ts (name or name@range), lock and install them")
     .argument("<tools...>", "e.g. node@20 zig@0.13 cmake")
     .option("--no-install", "update devenv.ts and devenv.lock only")
+    .option("-g, --global", "user-wide: the devenv.ts in devenv's config dir, applied everywhere (projects override it)")
     .option("--from <source>", "another source of the tools (node, cmake: npm), written as their 'from' option")
     .option("--trust-first-download", "lock files no upstream publishes a checksum for by hashing them on first download")
     .option("--strict", "refuse checksums trusted on first download (also strictChecksums, DEVENV_STRICT_CHECKSUMS=1)")
@@ -56,7 +57,7 @@ export function buildProgram(): Command {
     .option("--trust-first-download", "lock files no upstream publishes a checksum for by hashing them on first download")
     .option("--strict", "refuse checksums trusted on first download (also strictChecksums, DEVENV_STRICT_CHECKSUMS=1)")
     .action(run(() => import("./commands/import.js")));
-  program.command("remove").alias("rm").description("remove tools from devenv.ts and devenv.lock").argument("<tools...>").action(run(() => import("./commands/remove.js")));
+  program.command("remove").alias("rm").description("remove tools from devenv.ts and devenv.lock").argument("<tools...>").option("-g, --global", "from the user-wide tools (devenv add -g)").action(run(() => import("./commands/remove.js")));
   program
     .command("install")
     .description("install the tools of devenv.lock (locking what devenv.ts adds)")
@@ -95,7 +96,7 @@ export function buildProgram(): Command {
     .option("--strict", "refuse checksums trusted on first download (also strictChecksums, DEVENV_STRICT_CHECKSUMS=1)")
     .action(run(() => import("./commands/update.js")));
   program.command("outdated").description("tools with newer versions than locked").option("--json", "print JSON").action(run(() => import("./commands/outdated.js")));
-  program.command("list").alias("ls").description("the project's tools: request, locked version, installed").option("--json", "print JSON").action(run(() => import("./commands/list.js")));
+  program.command("list").alias("ls").description("the project's tools: request, locked version, installed").option("-g, --global", "the user-wide tools (devenv add -g)").option("--json", "print JSON").action(run(() => import("./commands/list.js")));
   program
     .command("versions")
     .description("published versions of a tool (from the source the project here gives it, or --from)")

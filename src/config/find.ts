@@ -22,3 +22,13 @@ export function projectRoots(start: string): string[] {
     if (dirname(dir) === dir) return roots;
   }
 }
+
+/**
+ * The layers that apply at `start`, outermost first: the user-wide project in `globalDir` (when it
+ * has a devenv.ts), then every project from / down to `start`, the user-wide one not a second time.
+ */
+export function layerRoots(globalDir: string, start: string | undefined): string[] {
+  const global = resolve(globalDir);
+  const walked = start === undefined ? [] : projectRoots(start).filter((r) => r !== global);
+  return hasConfig(global) ? [global, ...walked] : walked;
+}

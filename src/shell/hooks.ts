@@ -17,6 +17,8 @@ export interface HookParams {
   stamp: string;
   /** Where the hooks keep values too long for DEVENV_STATE (src/state/hook-values.ts). */
   values: string;
+  /** The user-wide project's dir (`devenv add -g`): the outermost layer everywhere when it has a devenv.ts. */
+  global: string;
 }
 
 /** The hook source for a shell, from shell-hooks/, with the paths filled in. Pure but for the read. */
@@ -28,5 +30,6 @@ export function renderHook(shell: HookShell, params: HookParams, hooksDir: strin
     .replaceAll("@CLI@", q(params.cli))
     .replaceAll("@ACT@", q(params.activations))
     .replaceAll("@STAMP@", q(params.stamp))
-    .replaceAll("@VALS@", q(params.values));
+    .replaceAll("@VALS@", q(params.values))
+    .replaceAll("@GLOBAL@", q(params.global));
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { findProjectRoot } from "../../src/config/find.js";
+import { findProjectRoot, layerRoots } from "../../src/config/find.js";
 import { evaluateConfigSource } from "../../src/config/load.js";
 import { normaliseConfig } from "../../src/config/normalise.js";
 import { configJsonSchema } from "../../src/config/schema.js";
@@ -72,4 +72,19 @@ test("the project root is the nearest ancestor with devenv.ts", () => {
   writeFileSync(join(dir, "a/devenv.ts"), "export default {}");
   assert.equal(findProjectRoot(join(dir, "a/b/c")), join(dir, "a"));
   assert.equal(findProjectRoot(dir), undefined);
+});
+
+test("layerRoots: the user-wide project first when it has a devenv.ts, then the projects walked up to; inside it, once", () => {
+  const dir = mkdtempSync(join(tmpdir(), "devenv-layers-"));
+  const global = join(dir, "home/global");
+  mkdirSync(join(global, "sub"), { recursive: true });
+  mkdirSync(join(dir, "a/b"), { recursive: true });
+  writeFileSync(join(dir, "a/devenv.ts"), "export default {}");
+  writeFileSync(join(dir, "home/devenv.ts"), "export default {}");
+  assert.deepEqual(layerRoots(global, join(dir, "a/b")), [join(dir, "a")], "no user-wide devenv.ts: the projects alone");
+  assert.deepEqual(layerRoots(global, undefined), []);
+  writeFileSync(join(global, "devenv.ts"), "export default {}");
+  assert.deepEqual(layerRoots(global, join(dir, "a/b")), [global, join(dir, "a")]);
+  assert.deepEqual(layerRoots(global, undefined), [global]);
+  assert.deepEqual(layerRoots(global, join(global, "sub")), [global, join(dir, "home")], "inside it: once, and still outermost");
 });

@@ -7,12 +7,13 @@ import { applyMirrors, parseMirrors } from "../../src/platform/mirrors.js";
 import { DevenvError, redactUrl } from "../../src/errors.js";
 
 test("DEVENV_HOME relocates store, state and cache; otherwise XDG dirs", () => {
-  assert.deepEqual(resolveDirs({ DEVENV_HOME: "/d" }), { store: "/d/store", state: "/d/state", cache: "/d/cache", configFile: "/d/config.json" });
+  assert.deepEqual(resolveDirs({ DEVENV_HOME: "/d" }), { store: "/d/store", state: "/d/state", cache: "/d/cache", configFile: "/d/config.json", global: "/d/global" });
   assert.deepEqual(resolveDirs({ HOME: "/h" }), {
     store: "/h/.local/share/devenv/store",
     state: "/h/.local/state/devenv",
     cache: "/h/.cache/devenv",
     configFile: "/h/.config/devenv/config.json",
+    global: "/h/.config/devenv/global",
   });
   const x = resolveDirs({ HOME: "/h", XDG_DATA_HOME: "/xd", XDG_STATE_HOME: "/xs", XDG_CACHE_HOME: "/xc", XDG_CONFIG_HOME: "relative/ignored" });
   assert.deepEqual([x.store, x.state, x.cache, x.configFile], ["/xd/devenv/store", "/xs/devenv", "/xc/devenv", "/h/.config/devenv/config.json"]);

@@ -1,4 +1,4 @@
-import { projectRoots } from "../../config/find.js";
+import { findProjectRoot, layerRoots } from "../../config/find.js";
 import { applyPlan } from "../../env/plan.js";
 import { parseState } from "../../shell/state.js";
 import { undoLayers } from "../../shell/state-undo.js";
@@ -7,21 +7,23 @@ import { showPath } from "../../text.js";
 import { prepareProject, type PreparedProject } from "./prepare.js";
 import type { AppContext } from "../context.js";
 import { requireRoot } from "../project/load.js";
-import { configTrust, notAllowedMessage } from "../project/trust.js";
+import { configTrust, notAllowedMessage, userWideAllowDir } from "../project/trust.js";
 
 /**
- * The layers the shell hook would apply here, prepared (locked and installed): enclosing projects
- * first, the nearest last. The nearest must be allowed (else NOT_ALLOWED); an enclosing project that
- * is not allowed is skipped with a warning, as the hook skips it.
+ * The layers the shell hook would apply here, prepared (locked and installed): the user-wide project
+ * (`devenv add -g`) first, then enclosing projects, the nearest last. With no project here the
+ * user-wide one alone is the chain (none either: CONFIG_NOT_FOUND). The nearest must be allowed
+ * (else NOT_ALLOWED); an outer layer that is not allowed is skipped with a warning, as the hook skips it.
  */
 export async function prepareChain(ctx: AppContext): Promise<PreparedProject[]> {
-  const nearest = requireRoot(ctx);
+  const roots = layerRoots(ctx.dirs.global, findProjectRoot(ctx.cwd));
+  const nearest = roots.at(-1) ?? requireRoot(ctx);
   const layers: PreparedProject[] = [];
-  for (const root of projectRoots(nearest)) {
+  for (const root of roots) {
     if (root !== nearest) {
       const { state, detail } = await configTrust(ctx, root);
       if (state !== "allowed") {
-        ctx.reporter.warn(notAllowedMessage(showPath(root), state, detail).replace(/^devenv: /, ""));
+        ctx.reporter.warn(notAllowedMessage(showPath(root), state, detail, userWideAllowDir(ctx, root)).replace(/^devenv: /, ""));
         continue;
       }
     }

@@ -14,7 +14,7 @@ import { planProjectEnv } from "./prepare.js";
 import { waitForWatcher } from "./wait-watcher.js";
 import { evaluateBundle } from "../project/load.js";
 import { syncProject, type InstallDecision } from "../project/sync.js";
-import { bundleTrust, loadConfig, notAllowedMessage, realRoot } from "../project/trust.js";
+import { bundleTrust, loadConfig, notAllowedMessage, realRoot, userWideAllowDir } from "../project/trust.js";
 
 export interface RefreshOptions {
   /** Install missing tools (else a one-line hint); `autoInstall: false` in devenv.ts also turns it off. */
@@ -71,7 +71,7 @@ export async function refreshActivation(ctx: AppContext, actRoot: string, root: 
     // Edited since it was allowed: the last good environment came from content the user allowed,
     // so keeping it runs nothing new. Denied or never allowed: nothing stays.
     const kept = trust.state === "changed" && lastGood.dirs.every((d) => existsSync(d)) ? lastGood : empty();
-    return write(blocked(root, trust.state, trust.hash, trust.detail, kept));
+    return write(blocked(root, trust.state, trust.hash, trust.detail, kept, userWideAllowDir(ctx, root)));
   }
   // devenv.lock written by this refresh is an input the activation is dated after.
   const lockInputs = (written: boolean) => {
@@ -125,9 +125,9 @@ export async function refreshActivation(ctx: AppContext, actRoot: string, root: 
  * Keyed by the trust hash of the config's files: an edited devenv.ts, or an edited file it imports,
  * is a new generation, so the hook warns once more. `kept`: the environment that stays meanwhile.
  */
-const blocked = (root: string, trust: TrustState, key: string, detail = "", kept = empty()): Activation => ({
+const blocked = (root: string, trust: TrustState, key: string, detail = "", kept = empty(), allowDir?: string): Activation => ({
   status: "blocked",
-  message: notAllowedMessage(showPath(root), trust, detail) + (hasEnv(kept) ? " (keeping the environment of the content you allowed)" : ""),
+  message: notAllowedMessage(showPath(root), trust, detail, allowDir) + (hasEnv(kept) ? " (keeping the environment of the content you allowed)" : ""),
   ...kept,
   key,
 });
@@ -139,7 +139,7 @@ const blocked = (root: string, trust: TrustState, key: string, detail = "", kept
  */
 export function writeDenied(ctx: AppContext, root: string, key: string, paths: Iterable<string>): void {
   const actRoot = activationsRoot(ctx.dirs.state);
-  for (const r of paths) writeActivation(actRoot, r, encodeActivation(blocked(root, "denied", key)), newestMtime(inputs(ctx, r)));
+  for (const r of paths) writeActivation(actRoot, r, encodeActivation(blocked(root, "denied", key, "", empty(), userWideAllowDir(ctx, root))), newestMtime(inputs(ctx, r)));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { CONFIG_FILE, findProjectRoot, projectRoots } from "../../config/find.js";
+import { CONFIG_FILE, findProjectRoot, layerRoots } from "../../config/find.js";
 import { readIfExists } from "../../platform/fs.js";
 import { decodeActivation } from "../../shell/activation.js";
 import { parseState } from "../../shell/state.js";
@@ -50,7 +50,7 @@ export async function projectStatus(ctx: AppContext, parentPid: number): Promise
   const root = findProjectRoot(ctx.cwd);
   // An active project whose devenv.ts is gone is unloaded at the next prompt: nothing to check.
   const roots = active.map((a) => a.root).filter((r) => existsSync(join(r, CONFIG_FILE)));
-  for (const r of root ? projectRoots(root) : []) if (!roots.includes(r)) roots.push(r);
+  for (const r of layerRoots(ctx.dirs.global, root)) if (!roots.includes(r)) roots.push(r);
   const projects: ProjectHealth[] = [];
   for (const r of roots) projects.push(await projectHealth(ctx, r));
   const mine = projects.find((p) => p.root === root);

@@ -118,8 +118,9 @@ export function withFrom(a: ToolArg, from: string | undefined, recipeOptions: re
   return { from };
 }
 
-export async function addTools(ctx: AppContext, args: ToolArg[], opts: { install: boolean; from?: string } & Pick<SyncOptions, "strict" | "trustFirstDownload">): Promise<EditResult> {
-  const root = findProjectRoot(ctx.cwd) ?? ctx.cwd;
+/** `root`: the project to edit (the user-wide one for `add -g`); by default the one here, or a new one in the cwd. */
+export async function addTools(ctx: AppContext, args: ToolArg[], opts: { install: boolean; from?: string; root?: string } & Pick<SyncOptions, "strict" | "trustFirstDownload">): Promise<EditResult> {
+  const root = opts.root ?? findProjectRoot(ctx.cwd) ?? ctx.cwd;
   const file = join(root, CONFIG_FILE);
   const old = await readIfExistsAsync(file);
   const prior = old === undefined ? undefined : await requireTrustedConfig(ctx, root, old);
@@ -151,8 +152,7 @@ export async function addTools(ctx: AppContext, args: ToolArg[], opts: { install
   return { root, created: old === undefined, ...(await lockEdited(ctx, root, prior, old, source, "add", { ...opts, lock })) };
 }
 
-export async function removeToolsFromProject(ctx: AppContext, names: string[]): Promise<EditResult & { removed: string[] }> {
-  const root = requireRoot(ctx);
+export async function removeToolsFromProject(ctx: AppContext, names: string[], root = requireRoot(ctx)): Promise<EditResult & { removed: string[] }> {
   const file = join(root, CONFIG_FILE);
   const old = await readFile(file, "utf8");
   const prior = await requireTrustedConfig(ctx, root, old);

@@ -2,6 +2,7 @@
 export * from "./catalog.js";
 export * from "./edit.js";
 export * from "./first-download.js";
+export * from "./global.js";
 export * from "./install.js";
 export * from "./load.js";
 export * from "./lock.js";

@@ -5,6 +5,7 @@ import { CONFIG_FILE, findProjectRoot } from "../../config/find.js";
 import type { ConfigBundle, ConfigInput } from "../../config/inputs.js";
 import { DevenvError } from "../../errors.js";
 import { changedFiles, readTrust, touchStamp, trustHash, trustOf, writeTrust, type TrustState } from "../../state/trust.js";
+import { showPath } from "../../text.js";
 import type { AppContext } from "../context.js";
 
 export const realRoot = (root: string) => {
@@ -60,13 +61,20 @@ function changeDetail(ctx: AppContext, real: string, inputs: readonly ConfigInpu
   return parts.length ? ` (${parts.join("; ")})` : "";
 }
 
-/** The one-line reason the hook shows for a project it will not evaluate. */
-export function notAllowedMessage(root: string, state: TrustState, detail = ""): string {
+/**
+ * The one-line reason the hook shows for a project it will not evaluate. `allowDir`: a directory to
+ * name in the command (the user-wide project's, which no one is in when the hook says it).
+ */
+export function notAllowedMessage(root: string, state: TrustState, detail = "", allowDir?: string): string {
   const file = join(root, CONFIG_FILE);
+  const allow = `devenv allow${allowDir ? ` ${allowDir}` : ""}`;
   return state === "denied"
-    ? `devenv: ${file} is denied; run 'devenv allow' to use it`
-    : `devenv: ${file} is not allowed${detail}; run 'devenv allow'`;
+    ? `devenv: ${file} is denied; run '${allow}' to use it`
+    : `devenv: ${file} is not allowed${detail}; run '${allow}'`;
 }
+
+/** For notAllowedMessage: the user-wide project's dir (shown), undefined for any other project. */
+export const userWideAllowDir = (ctx: AppContext, root: string): string | undefined => (root === resolve(ctx.dirs.global) ? showPath(root) : undefined);
 
 /** Throws unless the user allowed exactly the files this bundle was compiled from. */
 export function requireTrustedBundle(ctx: AppContext, root: string, bundle: ConfigBundle): void {
@@ -76,7 +84,7 @@ export function requireTrustedBundle(ctx: AppContext, root: string, bundle: Conf
   const what = state === "denied" ? "is denied" : state === "changed" ? `changed since it was allowed${detail}` : "is not allowed";
   const files = bundle.inputs.length > 1 ? " and the local files it imports" : "";
   throw new DevenvError("NOT_ALLOWED", `${file} ${what}`, {
-    hint: `devenv.ts${files} is code that devenv runs. Read it, then run 'devenv allow'${ctx.cwd === root ? "" : ` ${root}`}.`,
+    hint: `devenv.ts${files} is code that devenv runs. Read it, then run 'devenv allow'${ctx.cwd === root && !userWideAllowDir(ctx, root) ? "" : ` ${root}`}.`,
   });
 }
 

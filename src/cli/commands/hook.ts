@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { resolve } from "node:path";
 import { resolveDirs } from "../../platform/dirs.js";
 import { activationsRoot } from "../../state/activations.js";
 import { ensureHookValuesDir } from "../../state/hook-values.js";
@@ -17,6 +18,7 @@ export default async function hook(shell: HookShell, _opts: unknown, _cmd: Comma
       activations: activationsRoot(dirs.state),
       stamp: stampFile(dirs.state),
       values: ensureHookValuesDir(dirs.state),
+      global: resolve(dirs.global),
     },
     hooksDir(),
   );

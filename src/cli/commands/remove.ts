@@ -1,9 +1,11 @@
 import type { Command } from "commander";
-import { removeToolsFromProject } from "../../app/project/index.js";
+import { removeToolsFromProject, requireGlobalRoot } from "../../app/project/index.js";
 import { contextFor } from "../common.js";
 import { printText } from "../output.js";
 
-export default async function remove(tools: string[], _opts: unknown, cmd: Command): Promise<void> {
-  const result = await removeToolsFromProject(contextFor(cmd), tools.map((t) => t.toLowerCase()));
+export default async function remove(tools: string[], opts: { global?: boolean }, cmd: Command): Promise<void> {
+  const ctx = contextFor(cmd);
+  const names = tools.map((t) => t.toLowerCase());
+  const result = await (opts.global ? removeToolsFromProject(ctx, names, await requireGlobalRoot(ctx)) : removeToolsFromProject(ctx, names));
   printText(result.removed.map((n) => `removed ${n}`).join("\n") + "\n");
 }

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { createContext } from "../../app/context.js";
 import { projectStatus, type StatusReport } from "../../app/activation/index.js";
 import { realpathSync } from "node:fs";
+import { resolve } from "node:path";
 import { readProjectStatus } from "../../services/project-status.js";
 import { servicePaths } from "../../services/paths.js";
 import { showPath } from "../../text.js";
@@ -65,7 +66,8 @@ export default async function status(opts: { json?: boolean }, _cmd: Command): P
   out.push(hook.installed ? `hook: ${hook.shell}, active in this shell` : `hook: not active in this shell; add: ${RC[hook.shell] ?? RC.bash}`);
   if (!report.active.length) out.push("active: none");
   for (const a of report.active) {
-    out.push(`active: ${showPath(a.root)}${a.current ? "" : " (changed; the next prompt updates it)"}`);
+    const userWide = a.root === resolve(ctx.dirs.global) ? " (user-wide: devenv add -g)" : "";
+    out.push(`active: ${showPath(a.root)}${userWide}${a.current ? "" : " (changed; the next prompt updates it)"}`);
     for (const t of a.tools) out.push(`  ${t}`);
     for (const [k, v] of Object.entries(a.set)) out.push(`  ${k}=${short(v)}`);
     for (const [k, dirs] of Object.entries(a.prepend)) out.push(`  ${k} += ${short(dirs.join(":"), 100)}`);
