@@ -1,4 +1,4 @@
-import { projectRoots } from "../../config/find.js";
+import { findProjectRoot, projectRoots } from "../../config/find.js";
 import { applyPlan } from "../../env/plan.js";
 import { parseState } from "../../shell/state.js";
 import { undoLayers } from "../../shell/state-undo.js";
@@ -12,10 +12,12 @@ import { configTrust, notAllowedMessage } from "../project/trust.js";
 /**
  * The layers the shell hook would apply here, prepared (locked and installed): enclosing projects
  * first, the nearest last. The nearest must be allowed (else NOT_ALLOWED); an enclosing project that
- * is not allowed is skipped with a warning, as the hook skips it.
+ * is not allowed is skipped with a warning, as the hook skips it. `optional`: no project here is not
+ * an error but no layers (`devenv x`, `devenv shell -p`).
  */
-export async function prepareChain(ctx: AppContext): Promise<PreparedProject[]> {
-  const nearest = requireRoot(ctx);
+export async function prepareChain(ctx: AppContext, opts: { optional?: boolean } = {}): Promise<PreparedProject[]> {
+  const nearest = opts.optional ? findProjectRoot(ctx.cwd) : requireRoot(ctx);
+  if (!nearest) return [];
   const layers: PreparedProject[] = [];
   for (const root of projectRoots(nearest)) {
     if (root !== nearest) {
