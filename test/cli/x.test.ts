@@ -100,6 +100,21 @@ test("in a project: the named tool wins over the project's own, the project's va
   assert.equal(nodeEntries(sb).length, 1);
 });
 
+test("the named tool wins even when an enclosing project already has the same store entry lower on PATH", async () => {
+  const sb = await fresh(`export default { tools: { node: "22" } };\n`);
+  const inner = join(sb.project, "inner");
+  await sb.writeConfig(`export default { tools: { node: "20" } };\n`, inner);
+  assertOk(await sb.run(["install"], { cwd: inner }));
+  const own = await sb.run(["exec", "node", "-v"], { cwd: inner });
+  assert.equal(own.stdout, "v20.18.0\n", "the inner project's node first");
+  const r = await sb.run(["x", "node@22", "--", "sh", "-c", "node -v; command -v node"], { cwd: inner });
+  assertOk(r);
+  const [version, path] = r.stdout.trim().split("\n");
+  assert.equal(version, "v22.11.0");
+  assert.match(path!, /\/store\/[0-9a-z]{32}-node-22\.11\.0\//);
+  assert.equal(nodeEntries(sb).length, 2, "the outer project's node 22 is the entry devenv x uses");
+});
+
 test("a second devenv x of the same tool@range looks nothing up (the resolution is cached), and works with --offline; after the TTL it resolves again", async () => {
   const sb = await fresh();
   assertOk(await sb.run(["x", "node@20", "--", "node", "-v"]));
@@ -148,8 +163,8 @@ test("usage errors: missing --, no tool, no command, a bad range, a tool named t
     [["x", "node@>>", "--", "node"], /'node@>>': '>>' is not a version range/, 2],
     [["x", "node@20", "node@22", "--", "node"], /node is named twice/, 2],
     [["x", "node@99", "--", "node"], /node: no version matches '99'/, 1],
-    [["x", "no-such-tool-xyz@1", "--", "true"], /no-such-tool-xyz/, 1],
-    [["shell", "-p", "no-such-tool-xyz@1"], /no-such-tool-xyz/, 1],
+    [["x", "no-such-tool-xyz@1", "--", "true"], /unknown tool 'no-such-tool-xyz'/, 1],
+    [["shell", "-p", "no-such-tool-xyz@1"], /unknown tool 'no-such-tool-xyz'/, 1],
   ];
   for (const [args, message, code] of cases) {
     const r = await sb.run(args);
