@@ -51,6 +51,28 @@ for (const kind of KINDS) {
       assert.deepEqual(stable(await s.env()), before, "the shell is exactly as before");
     });
 
+    test("inside the subshell, leaving and entering projects neither buries nor removes the -p tool (one the project has too included)", async () => {
+      const w = world.workDir("cd-inside");
+      const p20 = join(w, "p20");
+      const p22 = join(w, "p22");
+      await world.sb.writeConfig(config({ tools: { node: "20" } }), p20);
+      await world.sb.writeConfig(config({ tools: { node: "22" } }), p22);
+      const s = await world.shell(w);
+      // p22's layer adds the very store dir that -p node@22 names: undoing that layer must not take it away.
+      await s.run(cdCmd(kind, p22), { timeoutMs: 60_000 });
+      const before = stable(await s.env());
+      await shellP(s, "node@22");
+      await s.run(cdCmd(kind, w));
+      assert.match(await firstNode(s), storeDir("node", "22.11.0"), "left p22: node 22 still there");
+      await s.run(cdCmd(kind, p20), { timeoutMs: 60_000 });
+      assert.equal((await s.run("node -v")).trim(), "v22.11.0", "entered p20: node 22 still first");
+      assert.match((await s.run(echoVar("DEVENV_STATE"))).trim(), /p20/, "p20's layer is applied under it");
+      await s.run(cdCmd(kind, w));
+      assert.equal((await s.run("node -v")).trim(), "v22.11.0");
+      await s.run("exit");
+      assert.deepEqual(stable(await s.env()), before, "the shell is exactly as before");
+    });
+
     test("outside any project: the -p tools in the subshell, none after exit", async () => {
       const dir = world.workDir("no-project");
       const s = await world.shell(dir);

@@ -36,6 +36,16 @@ export interface TemporaryEnv {
   done(): Promise<void>;
 }
 
+/**
+ * Exported to the command: the named tools' PATH dirs (then those of an enclosing `devenv x` / `shell
+ * -p`). A hook loaded in a shell started there puts them back at the front of PATH after each switch,
+ * so entering or leaving a project inside `devenv shell -p` neither buries nor removes them.
+ */
+export const TOP_DIRS = "DEVENV_TOP_DIRS";
+
+const topDirs = (plan: EnvPlan, base: NodeJS.ProcessEnv) =>
+  [...new Set([...plan.path, ...(base[TOP_DIRS] ?? "").split(":")])].filter(Boolean).join(":");
+
 export async function prepareTemporary(ctx: AppContext, args: readonly ToolArg[], base: NodeJS.ProcessEnv): Promise<TemporaryEnv> {
   const layers = await prepareChain(ctx, { optional: true });
   const near = layers.at(-1)?.project;
@@ -58,7 +68,7 @@ export async function prepareTemporary(ctx: AppContext, args: readonly ToolArg[]
       layers,
       tools: installed.map((t) => ({ name: t.name, version: t.version })),
       plan,
-      env: applyOnTop(plan, chainEnv(layers, base)),
+      env: { ...applyOnTop(plan, chainEnv(layers, base)), [TOP_DIRS]: topDirs(plan, base) },
       path: [...plan.path, ...chainPath(layers)],
       done: async () => {
         touchTemporaryUse(ctx.dirs.store, entries);
