@@ -119,10 +119,15 @@ test("a second devenv x of the same tool@range looks nothing up (the resolution 
   const sb = await fresh();
   assertOk(await sb.run(["x", "node@20", "--", "node", "-v"]));
   const requests = fake.requests.length;
+  const resolvedDir = join(sb.home, "cache", "resolved");
+  const [cachedFile] = readdirSync(resolvedDir);
+  const cached = readFileSync(join(resolvedDir, cachedFile!), "utf8");
+  assert.match(cached, /"version":"20\.18\.0"/);
   const again = await sb.run(["x", "node@20", "--", "node", "-v"]);
   assertOk(again);
   assert.equal(again.stdout, "v20.18.0\n");
   assert.equal(fake.requests.length, requests, "no request at all");
+  assert.equal(readFileSync(join(resolvedDir, cachedFile!), "utf8"), cached, "using it does not make it younger: it still expires after the TTL");
   const offline = await sb.run(["--offline", "x", "node@20", "--", "node", "-v"], { env: { DEVENV_VERSIONS_TTL: "0" } });
   assertOk(offline);
   assert.equal(offline.stdout, "v20.18.0\n");
