@@ -191,6 +191,20 @@ _devenv_undo() {
   done
 }
 
+# devenv x / devenv shell -p: the dirs of the tools it named (DEVENV_TOP_DIRS) go back to the front of
+# PATH after each switch, whatever it applied or undid. They are no layer: nothing records or undoes them.
+_devenv_top() {
+  local __dv_t=$DEVENV_TOP_DIRS: __dv_p=:${PATH-}: __dv_add= __dv_x
+  while [[ -n $__dv_t ]]; do
+    __dv_x=${__dv_t%%:*} __dv_t=${__dv_t#*:}
+    [[ -n $__dv_x ]] || continue
+    while [[ $__dv_p == *":$__dv_x:"* ]]; do __dv_p=${__dv_p/":$__dv_x:"/:}; done
+    __dv_add+=$__dv_x:
+  done
+  __dv_p=${__dv_p#:} __dv_p=${__dv_p%:}
+  export PATH=${__dv_add%:}${__dv_p:+:$__dv_p}
+}
+
 _devenv_switch() {
   local - IFS=$'\x1f' __dv_ncm=
   set +eu -f
@@ -328,6 +342,7 @@ _devenv_switch() {
     printf '%s\n' "${__dv_a[2]}" >&2
     _devenv_warned+=${_devenv_file[__dv_i]}$'\x1f'
   done
+  [[ -z ${DEVENV_TOP_DIRS-} ]] || _devenv_top
   if [[ $__dv_state == devenv-state-2$'\x1f' ]]; then unset DEVENV_STATE; else export DEVENV_STATE=$__dv_state; fi
   # The fast test for the next prompts.
   for __dv_i in "${!__dv_roots[@]}"; do

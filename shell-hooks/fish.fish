@@ -237,6 +237,16 @@ function _devenv_undo
     end
 end
 
+# devenv x / shell -p: its tools' dirs back to the front of PATH after each switch (see bash.sh).
+function _devenv_top
+    set -l top (string split : -- $DEVENV_TOP_DIRS | string match -v -- '')
+    set -l rest
+    for d in $PATH
+        contains -- $d $top; or set -a rest $d
+    end
+    set -gx PATH $top $rest
+end
+
 function _devenv_switch
     # Paths through _devenv_str, not (string …): a command substitution splits a path at newlines.
     _devenv_str replace -r '/$' '' -- $PWD
@@ -387,6 +397,7 @@ function _devenv_switch
         printf '%s\n' $msg >&2
         set -ga _devenv_warned $_devenv_file[$i]
     end
+    test -n "$DEVENV_TOP_DIRS"; and _devenv_top
     if test "$state" = devenv-state-2\x1f
         set -e DEVENV_STATE
     else

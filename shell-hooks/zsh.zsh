@@ -190,6 +190,13 @@ _devenv_undo() {
   done
 }
 
+# devenv x / shell -p: its tools' dirs back to the front of PATH after each switch (see bash.sh).
+_devenv_top() {
+  local -a top
+  top=(${(s.:.)DEVENV_TOP_DIRS})
+  path=($top ${path:|top})
+}
+
 _devenv_switch() {
   emulate -L zsh
   setopt no_glob
@@ -326,6 +333,7 @@ _devenv_switch() {
     print -ru2 -- $x
     _devenv_warned+=$_devenv_file[i]$'\x1f'
   done
+  [[ -z ${DEVENV_TOP_DIRS-} ]] || _devenv_top
   if [[ $state == devenv-state-2$'\x1f' ]]; then unset DEVENV_STATE; else export DEVENV_STATE=$state; fi
   for (( i = 1; i <= ${#roots}; i++ )); do
     r=${roots[i]%/}

@@ -129,7 +129,18 @@ export function buildProgram(): Command {
     .passThroughOptions()
     .allowUnknownOption()
     .action(run(() => import("./commands/exec.js")));
-  program.command("shell").description("start $SHELL with the project's environment").action(run(() => import("./commands/shell.js")));
+  program
+    .command("shell")
+    .description("start $SHELL with the project's environment")
+    .option("-p, --packages <tools...>", "with these tools on top (name@range), in or outside a project; nothing is written")
+    .action(run(() => import("./commands/shell.js")));
+  program
+    .command("x")
+    .description("run a command with these tools on top of the project's environment (if any); nothing is written")
+    .argument("<tools-and-command...>", "node@20 zig@0.13 -- cmd [args...]")
+    .passThroughOptions()
+    .allowUnknownOption()
+    .action(run(() => import("./commands/x.js")));
   program.command("which").description("path of a tool's binary in this project").argument("<bin>").action(run(() => import("./commands/which.js")));
   program
     .command("hook")

@@ -19,7 +19,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { accessSync, constants, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { accessSync, constants, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import type { Socket } from "node:net";
@@ -35,6 +35,8 @@ export interface ShellOptions {
   rc?: string;
   /** Default per-command timeout, default 20000. */
   timeoutMs?: number;
+  /** The test rc of the shells `subshellLine` starts (default: `rc`). */
+  subshellRc?: string;
 }
 
 export interface ShellSession {
@@ -72,6 +74,13 @@ export interface ShellSession {
   processesDuring(line: string, opts?: { timeoutMs?: number }): Promise<string[]>;
   /** All output so far (markers included), ANSI escapes removed, each line as a terminal shows it after carriage returns; for failure messages. */
   transcript(): string;
+  /**
+   * A command line that runs `command` (e.g. `devenv shell`) with SHELL naming a launcher of another
+   * interactive shell of this kind, with the harness's rc and `subshellRc`: run() then sees that
+   * subshell's prompts (numbered above this shell's), and after its `exit`, this shell's again
+   * (numbered above the subshell's). One level deep.
+   */
+  subshellLine(command: string): string;
   /** Exit the shell, kill anything left in its terminal session, remove `home`. Idempotent. */
   close(): Promise<void>;
 }
@@ -179,15 +188,20 @@ export function processLines(log: string): string[] {
   return out;
 }
 
-function rcFor(kind: ShellKind, o: { nonce: string; home: string; env: NodeJS.ProcessEnv; rc: string }): string {
-  const pidFile = join(o.home, "pid");
+/** The prompt numbers of a subshell start here above its parent's (which jumps twice as far when it starts one). */
+const SUBSHELL_STEP = 10_000;
+
+function rcFor(kind: ShellKind, o: { nonce: string; home: string; env: NodeJS.ProcessEnv; rc: string; nested?: boolean }): string {
+  const pidFile = join(o.home, o.nested ? "pid-subshell" : "pid");
+  // A subshell continues from the number its parent passed down (see subshellLine).
+  const first = o.nested ? "${__shell_harness_base:-0}" : "0";
   switch (kind) {
     case "bash":
       // \117 is "O": the prompt prints the marker but $PS1 (declare -p, set) does not contain it.
       return [
         "set +o history",
         "PS2=''",
-        "__shell_harness_prompt=0", // set: the test rc may turn on nounset
+        `__shell_harness_prompt=${first}`, // set: the test rc may turn on nounset
         `PS1='__SHELL_PR\\117MPT_${o.nonce}_$((++__shell_harness_prompt))__\\n'`,
         `builtin printf '%s\\n' "$$" > ${shQuote(pidFile)}`,
         "# --- test rc ---",
@@ -202,7 +216,7 @@ function rcFor(kind: ShellKind, o: { nonce: string; home: string; env: NodeJS.Pr
         "setopt prompt_subst prompt_percent",
         o.env.ZDOTDIR === undefined ? "unset ZDOTDIR" : `export ZDOTDIR=${shQuote(o.env.ZDOTDIR)}`,
         "PS2=''",
-        "typeset -gi __shell_harness_prompt=0", // set: the test rc may turn on no_unset
+        `typeset -gi __shell_harness_prompt=${first}`, // set: the test rc may turn on no_unset
         `PS1='__SHELL_%{%}PROMPT_${o.nonce}_$((++__shell_harness_prompt))__'$'\\n'`,
         `builtin printf '%s\\n' "$$" > ${shQuote(pidFile)}`,
         "# --- test rc ---",
@@ -214,7 +228,7 @@ function rcFor(kind: ShellKind, o: { nonce: string; home: string; env: NodeJS.Pr
         "set -g fish_greeting ''",
         "set -g fish_autosuggestion_enabled 0",
         "set -g fish_history ''",
-        "set -g __shell_harness_prompt 0",
+        o.nested ? "set -g __shell_harness_prompt (math $__shell_harness_base + 0)" : "set -g __shell_harness_prompt 0",
         "function fish_prompt",
         "    set -g __shell_harness_prompt (math $__shell_harness_prompt + 1)",
         `    printf '__SHELL_%sPROMPT_%s_%s__' '' ${o.nonce} $__shell_harness_prompt`,
@@ -261,6 +275,29 @@ export async function startShell(kind: ShellKind, opts: ShellOptions): Promise<S
     argv = [shellPath, "--no-config", "-i", "-C", `source ${fishQuote(join(home, "config.fish"))}`];
     writeFileSync(join(home, "config.fish"), rcFor(kind, { nonce, home, env: shellEnv, rc: opts.rc ?? "" }));
   }
+  // The subshell launcher: the same shell kind and harness rc, its own test rc, prompts numbered on.
+  const nestedRc = rcFor(kind, { nonce, home, env: shellEnv, rc: opts.subshellRc ?? opts.rc ?? "", nested: true });
+  let nestedArgv: string[];
+  const nestedPre: string[] = [];
+  if (kind === "bash") {
+    writeFileSync(join(home, "bashrc-subshell"), nestedRc);
+    nestedArgv = [shellPath, "--noprofile", "--noediting", "--rcfile", join(home, "bashrc-subshell"), "-i"];
+  } else if (kind === "zsh") {
+    mkdirSync(join(home, "subshell"));
+    writeFileSync(join(home, "subshell", ".zshrc"), nestedRc);
+    nestedArgv = [shellPath, "-d", "-i"];
+    nestedPre.push(`ZDOTDIR=${shQuote(join(home, "subshell"))}; export ZDOTDIR`);
+  } else {
+    writeFileSync(join(home, "config-subshell.fish"), nestedRc);
+    nestedArgv = [shellPath, "--no-config", "-i", "-C", `source ${fishQuote(join(home, "config-subshell.fish"))}`];
+  }
+  const subshellPath = join(home, "subshell.sh");
+  writeFileSync(subshellPath, ["#!/bin/sh", ...nestedPre, `exec ${nestedArgv.map(shQuote).join(" ")}`, ""].join("\n"), { mode: 0o755 });
+  const subshellLine = (command: string): string =>
+    kind === "fish"
+      ? `set -g __shell_harness_prompt (math $__shell_harness_prompt + ${2 * SUBSHELL_STEP}); env SHELL=${fishQuote(subshellPath)} __shell_harness_base=(math $__shell_harness_prompt - ${SUBSHELL_STEP}) ${command}`
+      : `__shell_harness_prompt=$((__shell_harness_prompt + ${2 * SUBSHELL_STEP})); SHELL=${shQuote(subshellPath)} __shell_harness_base=$((__shell_harness_prompt - ${SUBSHELL_STEP})) ${command}`;
+
   const launcher = [
     `${shQuote(sttyPath)} -echo cols ${COLUMNS} rows ${ROWS} 2>/dev/null`,
     shellEnv.SHELL === undefined ? "unset SHELL" : `SHELL=${shQuote(shellEnv.SHELL)}; export SHELL`,
@@ -617,6 +654,7 @@ export async function startShell(kind: ShellKind, opts: ShellOptions): Promise<S
     variable,
     processesDuring,
     transcript,
+    subshellLine,
     close,
   };
 }

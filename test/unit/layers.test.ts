@@ -33,6 +33,7 @@ export const FLOORS = [
   "src/app/gc",
   "src/app/project",
   "src/app/activation",
+  "src/app/temporary", // devenv x, devenv shell -p: tools on top of the project chain, in no project
   "src/app/store",
   "src/app/watch",
   "src/app/completion", // what shell completion offers for tool names and binaries (issue 19)

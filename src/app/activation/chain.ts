@@ -12,12 +12,14 @@ import { configTrust, notAllowedMessage, userWideAllowDir } from "../project/tru
 /**
  * The layers the shell hook would apply here, prepared (locked and installed): the user-wide project
  * (`devenv add -g`) first, then enclosing projects, the nearest last. With no project here the
- * user-wide one alone is the chain (none either: CONFIG_NOT_FOUND). The nearest must be allowed
- * (else NOT_ALLOWED); an outer layer that is not allowed is skipped with a warning, as the hook skips it.
+ * user-wide one alone is the chain (none either: CONFIG_NOT_FOUND, or with `optional` no layers:
+ * `devenv x`, `devenv shell -p`). The nearest must be allowed (else NOT_ALLOWED); an outer layer that
+ * is not allowed is skipped with a warning, as the hook skips it.
  */
-export async function prepareChain(ctx: AppContext): Promise<PreparedProject[]> {
+export async function prepareChain(ctx: AppContext, opts: { optional?: boolean } = {}): Promise<PreparedProject[]> {
   const roots = layerRoots(ctx.dirs.global, findProjectRoot(ctx.cwd));
-  const nearest = roots.at(-1) ?? requireRoot(ctx);
+  const nearest = roots.at(-1) ?? (opts.optional ? undefined : requireRoot(ctx));
+  if (!nearest) return [];
   const layers: PreparedProject[] = [];
   for (const root of roots) {
     if (root !== nearest) {

@@ -4,7 +4,13 @@
  */
 import { DevenvError } from "../../errors.js";
 
-export type KeepReason = "locked" | "active" | "pinned" | "installing" | "recent";
+export type KeepReason = "locked" | "active" | "pinned" | "installing" | "recent" | "temporary";
+
+/**
+ * How long a plain `devenv gc` keeps an entry after `devenv x` / `devenv shell -p` last used it (no
+ * project keeps it). `--older-than` replaces this grace: `--older-than 0d` frees such entries at once.
+ */
+export const TEMPORARY_GRACE_MS = 3_600_000;
 
 export interface GcCandidate {
   /** Directory name. */
@@ -27,6 +33,8 @@ export interface GcFacts {
   now: number;
   /** Keep unreferenced entries used within this many ms. */
   olderThanMs?: number | undefined;
+  /** Hash → last use by `devenv x` / `devenv shell -p`: kept for TEMPORARY_GRACE_MS when olderThanMs is not given. */
+  temporary?: ReadonlyMap<string, number>;
 }
 
 export interface GcPlan {
@@ -47,7 +55,9 @@ export function planGc(f: GcFacts): GcPlan {
             ? "installing"
             : f.olderThanMs !== undefined && e.lastUsed !== undefined && f.now - e.lastUsed < f.olderThanMs
               ? "recent"
-              : undefined;
+              : f.olderThanMs === undefined && f.now - (f.temporary?.get(e.hash) ?? -Infinity) < TEMPORARY_GRACE_MS
+                ? "temporary"
+                : undefined;
     if (reason) plan.keep.push({ ...e, reason });
     else plan.remove.push(e);
   }

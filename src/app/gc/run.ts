@@ -64,7 +64,7 @@ export interface GcReport {
   leftovers: Leftover[];
   /** Bytes freed (or, with dryRun, that would be). */
   freed: number;
-  kept: { entries: number; locked: number; active: number; pinned: number; installing: number; recent: number };
+  kept: { entries: number; locked: number; active: number; pinned: number; installing: number; recent: number; temporary: number };
   /** Projects no longer registered (directory or devenv.lock gone). */
   droppedRoots: string[];
   /** Projects whose devenv.lock could not be read; what they last used was kept. */
@@ -123,6 +123,7 @@ export async function runGc(ctx: AppContext, opts: GcOptions = {}): Promise<GcRe
       installing,
       now,
       olderThanMs: opts.olderThanMs,
+      temporary: readUsed(store, true),
     });
     const byName = new Map(entries.map((e) => [e.name, e]));
     const removed: RemovedEntry[] = plan.remove.map((c) => {
@@ -162,7 +163,7 @@ export async function runGc(ctx: AppContext, opts: GcOptions = {}): Promise<GcRe
       freed: removed.reduce((n, r) => n + r.size, 0) + leftovers.reduce((n, l) => n + l.size, 0),
       kept: {
         entries: plan.keep.length, locked: count("locked"), active: count("active"), pinned: count("pinned"),
-        installing: count("installing"), recent: count("recent"),
+        installing: count("installing"), recent: count("recent"), temporary: count("temporary"),
       },
       droppedRoots: refs.dropped.map((r) => r.path),
       unreadableLocks: refs.unreadable,
@@ -195,7 +196,8 @@ function findLeftovers(ctx: AppContext, now: number): Leftover[] {
     if (s.pid === process.pid || pidAlive(s.pid)) continue;
     out.push({ kind: s.kind, path: s.dir, size: treeSize(s.dir) });
   }
-  for (const [sub, kind] of [["versions", "version-list"], ["config-js", "compiled-config"]] as const) {
+  // resolved/: what `devenv x` resolved a tool@range to (app/temporary/resolved.ts), a version list of one.
+  for (const [sub, kind] of [["versions", "version-list"], ["resolved", "version-list"], ["config-js", "compiled-config"]] as const) {
     const dir = join(ctx.dirs.cache, sub);
     let names: string[];
     try {
@@ -218,5 +220,5 @@ function findLeftovers(ctx: AppContext, now: number): Leftover[] {
 
 /** Last-use stamps of entries that are no longer in the store. */
 function removeOrphanStamps(store: string, present: Set<string>, used: Map<string, number>): void {
-  for (const hash of used.keys()) if (!present.has(hash)) removeUsed(store, hash);
+  for (const hash of new Set([...used.keys(), ...readUsed(store, true).keys()])) if (!present.has(hash)) removeUsed(store, hash);
 }

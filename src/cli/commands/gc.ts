@@ -30,6 +30,7 @@ const KEPT: Record<GcReport["keptEntries"][number]["reason"], string> = {
   pinned: "being installed or activated",
   installing: "being installed",
   recent: "used recently",
+  temporary: "used by devenv x or shell -p within the last hour; --older-than 0d frees it",
 };
 
 /** `verbose` (and every --dry-run): one line per kept entry, saying why and for which projects. */
@@ -50,6 +51,7 @@ export function render(r: GcReport, opts: { verbose?: boolean } = {}): string {
     kept.active && `${kept.active} in an active shell's environment`,
     kept.pinned + kept.installing && `${kept.pinned + kept.installing} being installed or activated`,
     kept.recent && `${kept.recent} used recently`,
+    kept.temporary && `${kept.temporary} used by devenv x or shell -p within the last hour`,
   ].filter(Boolean);
   if (opts.verbose) {
     for (const k of r.keptEntries) lines.push(`kept ${entryLabel(k.entry)}  (${KEPT[k.reason]}${k.by.length ? ` ${k.by.join(", ")}` : ""})  ${k.entry}`);
