@@ -93,22 +93,28 @@ test("tool names: add, versions from the catalogue; remove from the project; whi
   }
 });
 
-test("a command or option added to the program is completed without touching the generator", () => {
-  const p = buildProgram();
-  p.command("x").description("run a command with tools").argument("<tools...>").option("--pure", "nothing else").action(() => {});
-  const shell = p.commands.find((c) => c.name() === "shell")!;
-  shell.addOption(new Option("-p, --package <tools...>", "tools for this shell only"));
-  p.command("frobnicate", { hidden: true }).action(() => {});
-  const spec = commandSpec(p);
+test("devenv x and shell -p complete tool names: the table names them as they are registered", () => {
+  const spec = commandSpec(buildProgram());
   const x = allCommands(spec).find((c) => c.path.join(" ") === "x")!;
   assert.equal(x.args[0]?.kind, "tools", "x takes tool names (value-kinds.ts)");
   const sh = allCommands(spec).find((c) => c.path.join(" ") === "shell")!;
-  assert.equal(sh.options.find((o) => o.flags.includes("-p"))?.value?.kind, "tools");
+  for (const flag of ["-p", "--packages"]) assert.equal(sh.options.find((o) => o.flags.includes(flag))?.value?.kind, "tools", flag);
   const bash = renderBash(spec);
-  assert.ok(bash.includes(`':x') _devenv_next='x'`));
   assert.ok(bash.includes(`'x:#0') _devenv_dynamic tools`));
-  assert.ok(bash.includes(`'shell:-p'|'shell:--package') _devenv_dynamic tools`));
+  assert.ok(bash.includes(`'shell:-p'|'shell:--packages') _devenv_dynamic tools`));
+});
+
+test("a command or option added to the program is completed without touching the generator", () => {
+  const p = buildProgram();
+  p.command("frob").description("a command added later").argument("<things...>").option("--pure", "nothing else").action(() => {});
+  p.commands.find((c) => c.name() === "env")!.addOption(new Option("--extra <what>", "an option added later").choices(["one", "two"]));
+  p.command("frobnicate", { hidden: true }).action(() => {});
+  const spec = commandSpec(p);
+  const bash = renderBash(spec);
+  assert.ok(bash.includes(`':frob') _devenv_next='frob'`), "the command");
+  assert.ok(bash.includes("--extra") && bash.includes("one two"), "the option and its choices");
   assert.ok(renderFish(spec).includes(`-l 'pure'`));
+  assert.ok(renderZsh(spec).includes("frob"));
   assert.ok(!bash.includes("frobnicate"));
 });
 

@@ -25,7 +25,7 @@ const VALUE_KINDS: Readonly<Record<string, ValueKind>> = {
   versions: "tools",
   x: "tools",
   "shell -p": "tools",
-  "shell --package": "tools",
+  "shell --packages": "tools",
   remove: "project-tools",
   update: "project-tools",
   which: "bins",
