@@ -54,7 +54,9 @@ function gone(pid: number): boolean {
 }
 
 /** Each probe here may start a `devenv watch status`: at most ten a second. */
-const until = <T>(what: string, probe: () => T | Promise<T>, timeoutMs = 15_000) => waitFor(what, probe, { timeoutMs, everyMs: 100 });
+// Each probe starts devenv (`watch status`), and the watcher's own refreshes start node too: on a
+// loaded machine a state that is a few seconds away idle can take much longer, so the bound is wide.
+const until = <T>(what: string, probe: () => T | Promise<T>, timeoutMs = 60_000) => waitFor(what, probe, { timeoutMs, everyMs: 100 });
 
 /**
  * A live process that is not a watcher and tells which signals reach it: sh traps HUP, INT, QUIT,
