@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { accessSync, constants, existsSync, mkdirSync, utimesSync, writeFileSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { assertOk, devenvBin } from "../helpers/cli.js";
@@ -241,5 +241,34 @@ describe("direnv: use devenv", { skip, concurrency: false }, () => {
     const fenv = parseEnv0(failed.stdout);
     assert.equal(fenv.GREETING, undefined);
     assert.equal(fenv.PATH, base.PATH, failed.stderr);
+  });
+
+  test("the user-wide devenv.ts is watched even while there is none: one brought back with content allowed before is loaded at the next prompt, as the hook does", async () => {
+    const w = world.workDir("userwide");
+    const proj = join(w, "proj");
+    await world.sb.writeConfig(config({ tools: { zig: "0.13" }, env: { GREETING: "hi" } }), proj);
+    assertOk(await world.sb.run(["install"], { cwd: proj }));
+    // The user-wide tools, allowed and installed by devenv, then taken away (a dotfiles checkout).
+    const global = join(world.sb.home, "global");
+    assertOk(await world.sb.run(["add", "-g", "go@1.23"], { cwd: w }));
+    const text = readFileSync(join(global, "devenv.ts"), "utf8");
+    rmSync(join(global, "devenv.ts"));
+    await envrc(proj, "use devenv\n");
+    const stamp = join(world.sb.home, "state", "stamp");
+    for (const f of [join(proj, "devenv.ts"), join(proj, "devenv.lock"), join(global, "devenv.lock"), stamp]) if (existsSync(f)) utimesSync(f, PAST, PAST);
+
+    const s = await direnvShell(w);
+    try {
+      await s.run("cd proj");
+      assert.equal(await s.variable("GREETING"), "hi", s.transcript());
+      assert.equal(await s.variable("GOROOT"), undefined, s.transcript());
+      // The same content back: allowed already (trust is by content), so nothing touches the stamp.
+      writeFileSync(join(global, "devenv.ts"), text);
+      await s.run("");
+      assert.match((await s.variable("GOROOT")) ?? "", /-go-1\.23\.4$/, s.transcript());
+      assert.equal(await s.variable("GREETING"), "hi");
+    } finally {
+      rmSync(global, { recursive: true, force: true }); // the other tests have no user-wide tools
+    }
   });
 });

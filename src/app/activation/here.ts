@@ -25,7 +25,8 @@ export async function envHere(ctx: AppContext, env: NodeJS.ProcessEnv = ctx.env)
 
 /**
  * The files a change of which can change that environment (what direnv is told to watch): a
- * devenv.ts in this directory or any above it (one may appear), each project's devenv.lock, every
+ * devenv.ts in this directory or any above it (one may appear), the user-wide devenv.ts and
+ * devenv.lock (`devenv add -g`; also while there is none), each project's devenv.lock, every
  * file each layer's config was compiled from (imports, a layer outside the tree), and the stamp
  * that allow, deny and installs touch. Without `layers` (preparing failed): what can be known
  * without evaluating anything, so a fix or an allow is still noticed.
@@ -36,6 +37,8 @@ export function watchedFiles(ctx: AppContext, layers: readonly PreparedProject[]
     files.push(join(dir, CONFIG_FILE));
     if (dirname(dir) === dir) break;
   }
+  // The user-wide project, there or not: the hook's prompt test looks at it the same way.
+  files.push(join(resolve(ctx.dirs.global), CONFIG_FILE), join(resolve(ctx.dirs.global), LOCK_FILE));
   for (const root of projectRoots(ctx.cwd)) files.push(join(root, LOCK_FILE));
   for (const l of layers) files.push(...l.project.inputs, join(l.project.root, LOCK_FILE));
   files.push(stampFile(ctx.dirs.state));
