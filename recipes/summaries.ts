@@ -65,3 +65,9 @@ export const RECIPE_SUMMARIES: Readonly<Record<string, RecipeSummary>> = {
     homepage: "https://ziglang.org",
   },
 };
+
+/** The built-in tools that have another source (`devenv add --from`), by name. */
+export const toolsWithOtherSources = (): string[] => Object.keys(RECIPE_SUMMARIES).filter((n) => RECIPE_SUMMARIES[n]!.from);
+
+/** Every source some built-in tool takes as `from`, sorted. */
+export const otherSourceNames = (): string[] => [...new Set(Object.values(RECIPE_SUMMARIES).flatMap((r) => r.from ?? []))].sort();

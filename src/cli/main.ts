@@ -109,7 +109,8 @@ export function buildProgram(): Command {
     .description("find tools: built-in recipes and the catalogue (names, commands, descriptions), with their sources")
     .argument("[text...]")
     .option("--from <source>", "only the tools another source publishes (npm: node, cmake)")
-    .option("--json", "print JSON").action(run(() => import("./commands/search.js")));
+    .option("--json", "print JSON")
+    .action(run(() => import("./commands/search.js")));
   program
     .command("env")
     .description("print the project's environment as shell code")

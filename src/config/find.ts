@@ -4,7 +4,8 @@ import { dirname, join, resolve } from "node:path";
 export const CONFIG_FILE = "devenv.ts";
 export const LOCK_FILE = "devenv.lock";
 
-const hasConfig = (dir: string) => statSync(join(dir, CONFIG_FILE), { throwIfNoEntry: false })?.isFile() ?? false;
+/** Does `dir` itself hold a devenv.ts? */
+export const hasConfig = (dir: string) => statSync(join(dir, CONFIG_FILE), { throwIfNoEntry: false })?.isFile() ?? false;
 
 /** Walk up from `start` to the nearest directory holding devenv.ts. */
 export function findProjectRoot(start: string): string | undefined {

@@ -1,16 +1,26 @@
 /**
- * The tool names a devenv.ts lists in its `tools` object literal, read from the parsed source
- * without running it (shell completion of `devenv remove`). Undefined when the file does not
- * parse or its tools are not a literal `devenv remove` could edit (spread, imported, computed).
+ * The tools a devenv.ts lists in its `tools` object literal, read from the parsed source without
+ * running it: shell completion of `devenv remove` wants the names, `devenv import` each value's text.
  */
-import { keyName, locate } from "./edit-ast.js";
+import { at, keyName, locate, type Fail } from "./edit-ast.js";
 
+/** Name → the source text of its value. `fail` is called (and must throw) when the tools are not a literal devenv can edit. */
+export function toolEntries(source: string, file: string, fail: Fail): Map<string, string> {
+  const { tools } = locate(source, file, fail);
+  const out = new Map<string, string>();
+  for (const p of tools?.properties ?? []) {
+    const name = keyName(p);
+    if (name !== undefined && p.type === "ObjectProperty") out.set(name, source.slice(at(p.value).start, at(p.value).end));
+  }
+  return out;
+}
+
+/** The names only; undefined when the file does not parse or its tools are not such a literal (spread, imported, computed). */
 export function listedTools(source: string, file: string): string[] | undefined {
   try {
-    const { tools } = locate(source, file, (what) => {
+    return [...toolEntries(source, file, (what) => {
       throw new Error(what);
-    });
-    return tools ? tools.properties.map(keyName).filter((n): n is string => n !== undefined) : [];
+    }).keys()];
   } catch {
     return undefined;
   }

@@ -24,7 +24,7 @@ export interface SearchRow {
  * Built-in recipes and the catalogue (the aqua registry at this devenv's commit) whose names,
  * aliases or descriptions contain every word of `text`. Without the catalogue in the cache and no
  * network, the built-in ones only (`catalogue` says why). With `from`, the built-in tools that
- * source publishes (checked by the caller: see otherSourceNames).
+ * source publishes (checked by the caller: see otherSourceNames in recipes/summaries.ts).
  */
 export async function searchTools(ctx: AppContext, text: string, opts: { from?: string } = {}): Promise<{ rows: SearchRow[]; catalogue?: string }> {
   const builtIn: SearchRow[] = searchRows(Object.entries(RECIPE_SUMMARIES).map(([name, r]) => ({ name, aliases: [], commands: [], type: "built-in", description: r.description })), text)
@@ -51,6 +51,3 @@ export async function searchTools(ctx: AppContext, text: string, opts: { from?: 
   });
   return { rows: [...builtIn, ...found] };
 }
-
-/** Every source some built-in tool takes as `from` (devenv add --from), sorted. */
-export const otherSourceNames = (): string[] => [...new Set(Object.values(RECIPE_SUMMARIES).flatMap((r) => r.from ?? []))].sort();

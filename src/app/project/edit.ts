@@ -7,6 +7,7 @@ import { DevenvError } from "../../errors.js";
 import { TOOL_NAME } from "../../lock/names.js";
 import { readIfExistsAsync } from "../../platform/fs.js";
 import { hasRecipe } from "../../../recipes/index.js";
+import { toolsWithOtherSources } from "../../../recipes/summaries.js";
 import type { ToolRequest } from "../../config/normalise.js";
 import { rangeAllows } from "../../resolver/range.js";
 import { pickOnPlatforms } from "../../resolver/platform-pick.js";
@@ -110,7 +111,7 @@ export function argRequest(a: ToolArg, registries: readonly string[] = []): Tool
 export function withFrom(a: ToolArg, from: string | undefined, recipeOptions: readonly string[] | undefined): Record<string, string> | undefined {
   if (from === undefined) return a.options;
   if (a.options || !recipeOptions?.includes("from")) {
-    const takes = ["node", "cmake"].join(" and ");
+    const takes = toolsWithOtherSources().join(" and ");
     throw new DevenvError("USAGE", `${a.name} has no other source to take --from ${from} from`, {
       hint: `--from picks another source of a built-in tool that has one (${takes}: --from npm). Add ${a.name} without it.`,
     });

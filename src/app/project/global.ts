@@ -1,6 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { CONFIG_FILE, findProjectRoot } from "../../config/find.js";
+import { CONFIG_FILE, hasConfig } from "../../config/find.js";
 import { DevenvError } from "../../errors.js";
 import type { AppContext } from "../context.js";
 
@@ -18,7 +18,7 @@ export async function globalRoot(ctx: AppContext, opts: { create?: boolean } = {
 /** The user-wide project's dir when it has a devenv.ts; undefined when there are no user-wide tools. */
 export async function existingGlobalRoot(ctx: AppContext): Promise<string | undefined> {
   const dir = await globalRoot(ctx);
-  return findProjectRoot(dir) === dir ? dir : undefined;
+  return hasConfig(dir) ? dir : undefined;
 }
 
 /** The user-wide project, which must exist (remove -g). */

@@ -87,7 +87,7 @@ export async function importTools(
 ): Promise<ImportResult> {
   const root = ctx.cwd;
   const file = join(root, CONFIG_FILE);
-  const chosen: Array<[string, ImportKind]> = names.length ? names.map((n) => [n, kindOf(n)]) : IMPORT_FILES.filter(([n]) => existsSync(join(root, n))).map(([n, k]) => [n, k]);
+  const chosen: Array<[string, ImportKind]> = (names.length ? names : importableFiles(root)).map((n) => [n, kindOf(n)]);
   if (!chosen.length) {
     throw new DevenvError("USAGE", `no version file to import in ${showPath(root)}`, {
       hint: `devenv import reads ${IMPORT_FILES.map(([n]) => n).join(", ")}; or name one: devenv import path/to/.tool-versions.`,

@@ -6,6 +6,6 @@ import { printText } from "../output.js";
 export default async function remove(tools: string[], opts: { global?: boolean }, cmd: Command): Promise<void> {
   const ctx = contextFor(cmd);
   const names = tools.map((t) => t.toLowerCase());
-  const result = await (opts.global ? removeToolsFromProject(ctx, names, await requireGlobalRoot(ctx)) : removeToolsFromProject(ctx, names));
+  const result = await removeToolsFromProject(ctx, names, opts.global ? await requireGlobalRoot(ctx) : undefined);
   printText(result.removed.map((n) => `removed ${n}`).join("\n") + "\n");
 }

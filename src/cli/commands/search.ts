@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { otherSourceNames, searchTools, type SearchRow } from "../../app/catalog/search.js";
+import { searchTools, type SearchRow } from "../../app/catalog/search.js";
+import { otherSourceNames } from "../../../recipes/summaries.js";
 import { projectSources } from "../../app/project/catalog.js";
 import { DevenvError } from "../../errors.js";
 import { contextFor } from "../common.js";

@@ -57,3 +57,32 @@ export function slotsOf(spec: CommandSpec): Slot[] {
 
 /** POSIX shell single-quoted word (bash and zsh). */
 export const sq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * The three case functions the bash and zsh scripts share: `_devenv_child <key> <word>` (a
+ * subcommand's key in _devenv_next), `_devenv_node <key>` (the command's facts, `nodes` as each shell
+ * writes them) and `_devenv_value <key:slot> <word>` (`valueCode` per shell; `otherwise` when no slot matches).
+ */
+export function caseFunctions(cmds: readonly CommandSpec[], nodes: readonly string[], valueCode: (v: ValueSpec) => string, otherwise: string): string {
+  const children = cmds.flatMap((c) => walkOf(c).children.map(([w, k]) => `    ${sq(`${keyOf(c)}:${w}`)}) _devenv_next=${sq(k)} ;;`));
+  const values = cmds.flatMap(slotsOf).map((s) => `    ${s.slots.map((x) => sq(`${s.key}:${x}`)).join("|")}) ${valueCode(s.value)} ;;`);
+  return `_devenv_child() {
+  case "$1:$2" in
+${children.join("\n")}
+    *) return 1 ;;
+  esac
+}
+
+_devenv_node() {
+  case "$1" in
+${nodes.join("\n")}
+  esac
+}
+
+_devenv_value() {
+  case "$1" in
+${values.join("\n")}
+    *) ${otherwise} ;;
+  esac
+}`;
+}
