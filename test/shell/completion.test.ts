@@ -9,25 +9,14 @@ import { execFile, execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, test } from "node:test";
+import { test } from "node:test";
 import { seedCatalog } from "../support/catalog-cache.js";
 import { devenvOnPath } from "../support/devenv-on-path.js";
 import { shellAvailable, type ShellKind } from "../support/shell-session.js";
+import { hasTmux, tmuxSockets } from "../support/tmux.js";
 import { waitFor } from "../support/wait.js";
 
-const hasTmux = (() => {
-  try {
-    execFileSync("tmux", ["-V"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-const sockets: string[] = [];
-after(async () => {
-  for (const s of sockets) await new Promise((r) => execFile("tmux", ["-S", s, "kill-server"], () => r(undefined)));
-});
+const sockets = tmuxSockets();
 
 const tmux = (sock: string, args: string[], env?: NodeJS.ProcessEnv) =>
   new Promise<string>((resolve, reject) =>

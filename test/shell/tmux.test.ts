@@ -5,7 +5,7 @@
  * Real tmux on a private socket; the pane shells load the hook from their rc like a user's.
  */
 import assert from "node:assert/strict";
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,21 +14,12 @@ import { contentHash, writeTrust } from "../../src/state/trust.js";
 import { devenvBin } from "../helpers/cli.js";
 import { netGuardEnv } from "../support/net-guard.js";
 import { shellAvailable, startShell, type ShellKind, type ShellSession } from "../support/shell-session.js";
+import { hasTmux, tmuxSockets } from "../support/tmux.js";
 import { waitFor } from "../support/wait.js";
 
-const hasTmux = (() => {
-  try {
-    execFileSync("tmux", ["-V"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
 const sessions: ShellSession[] = [];
-const sockets: string[] = [];
+const sockets = tmuxSockets();
 after(async () => {
-  for (const s of sockets) await new Promise((r) => execFile("tmux", ["-S", s, "kill-server"], () => r(undefined)));
   for (const s of sessions) await s.close();
 });
 
