@@ -14,8 +14,9 @@ export const activationsRoot = (stateDir: string) => join(stateDir, "activations
 
 export const activationDir = (actRoot: string, root: string) => (root === "/" ? actRoot : actRoot + root);
 
-const GEN_FILE = /^\.devenv\.[0-9a-f]{16}\.act$/;
-const CURRENT = ".devenv.current";
+const GEN_FILE = /^\.devenv\.[0-9a-f]{16}\.(act|sh)$/;
+export const CURRENT_FILE = ".devenv.current";
+const CURRENT = CURRENT_FILE;
 /** The project's last good environment (state/last-good.ts reads and writes it). */
 export const LAST_GOOD_FILE = ".devenv.last-good.json";
 
@@ -42,8 +43,10 @@ const RACY_MS = 50;
  * milliseconds might be modified again within the same clock tick, unseen: then the cache is
  * dated just below it, so the next prompt checks once more (as git does with its "racy" index).
  * Synchronous so that it can run from a signal handler. Returns the generation file.
+ * `launcher`: the same activation for bin/devenv's fast path (shell/exec-cache.ts; "ok" ones only),
+ * written as `.devenv.<gen>.sh` before the generation becomes current.
  */
-export function writeActivation(actRoot: string, root: string, text: string, inputsMtime: number, now = Date.now()): string {
+export function writeActivation(actRoot: string, root: string, text: string, inputsMtime: number, now = Date.now(), launcher?: string): string {
   const dir = activationDir(actRoot, root);
   mkdirSync(dir, { recursive: true });
   const gen = createHash("sha256").update(text).digest("hex").slice(0, 16);
@@ -57,6 +60,17 @@ export function writeActivation(actRoot: string, root: string, text: string, inp
   if (!same) writeFileAtomicSync(file, text);
   const mtime = now - inputsMtime < RACY_MS ? inputsMtime - 1 : inputsMtime + 1;
   utimesSync(file, now / 1000, mtime / 1000);
+  const sh = join(dir, `.devenv.${gen}.sh`);
+  if (launcher === undefined) rmSync(sh, { force: true });
+  else {
+    let old: string | undefined;
+    try {
+      old = readFileSync(sh, "utf8");
+    } catch {
+      /* new */
+    }
+    if (old !== launcher) writeFileAtomicSync(sh, launcher);
+  }
   let current: string | undefined;
   try {
     current = readFileSync(join(dir, CURRENT), "utf8");
@@ -65,7 +79,7 @@ export function writeActivation(actRoot: string, root: string, text: string, inp
   }
   if (current !== gen + "\n") writeFileAtomicSync(join(dir, CURRENT), gen + "\n");
   for (const name of readdirSync(dir)) {
-    if (GEN_FILE.test(name) && name !== `.devenv.${gen}.act`) {
+    if (GEN_FILE.test(name) && name !== `.devenv.${gen}.act` && name !== `.devenv.${gen}.sh`) {
       try {
         unlinkSync(join(dir, name));
       } catch {
@@ -123,3 +137,4 @@ export function removeActivationSite(actRoot: string, site: ActivationSite): voi
     }
   }
 }
+

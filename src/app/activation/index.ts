@@ -5,3 +5,4 @@ export * from "./prepare.js";
 export * from "./refresh.js";
 export * from "./status.js";
 export * from "./which.js";
+export * from "./launcher-cache.js";

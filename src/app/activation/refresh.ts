@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { CONFIG_FILE, LOCK_FILE } from "../../config/find.js";
 import { DevenvError } from "../../errors.js";
 import { encodeActivation, type Activation } from "../../shell/activation.js";
+import { encodeExecCache } from "../../shell/exec-cache.js";
 import { serializeLock } from "../../lock/format.js";
 import { showPath } from "../../text.js";
 import { activationsRoot, newestMtime, writeActivation } from "../../state/activations.js";
@@ -51,7 +52,7 @@ export async function refreshActivation(ctx: AppContext, actRoot: string, root: 
   let imported: string[] = [];
   const write = (a: Activation) => {
     const full = imported.length ? { ...a, inputs: imported } : a;
-    writeActivation(actRoot, root, encodeActivation(full), inputsMtime);
+    writeActivation(actRoot, root, encodeActivation(full), inputsMtime, undefined, encodeExecCache(full));
     return full;
   };
   let bundle: ConfigBundle;

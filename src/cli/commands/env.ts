@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { envHere } from "../../app/activation/index.js";
+import { cacheForLauncher, envHere } from "../../app/activation/index.js";
 import { renderEnv, type ShellName } from "../../shell/render.js";
 import { contextFor } from "../common.js";
 
@@ -8,6 +8,8 @@ import { contextFor } from "../common.js";
  * (app/activation/here.ts: compared with the environment without any project applied).
  */
 export default async function env(opts: { shell: ShellName; json?: boolean }, cmd: Command): Promise<void> {
-  const { diff } = await envHere(contextFor(cmd), process.env);
+  const ctx = contextFor(cmd);
+  const { diff, layers } = await envHere(ctx, process.env);
   process.stdout.write(renderEnv(diff, opts.json ? "json" : opts.shell));
+  await cacheForLauncher(ctx, layers);
 }

@@ -1,11 +1,12 @@
 import type { Command } from "commander";
-import { chainPath, prepareChain } from "../../app/activation/index.js";
+import { cacheForLauncher, chainPath, prepareChain } from "../../app/activation/index.js";
 import { whichBin } from "../../app/activation/index.js";
 import { DevenvError } from "../../errors.js";
 import { contextFor } from "../common.js";
 
 export default async function which(bin: string, _opts: unknown, cmd: Command): Promise<void> {
-  const layers = await prepareChain(contextFor(cmd));
+  const ctx = contextFor(cmd);
+  const layers = await prepareChain(ctx);
   const found = whichBin(chainPath(layers), bin);
   if (!found) {
     throw new DevenvError("NOT_INSTALLED", `no tool of this project provides '${bin}'`, {
@@ -13,4 +14,5 @@ export default async function which(bin: string, _opts: unknown, cmd: Command): 
     });
   }
   process.stdout.write(found + "\n");
+  await cacheForLauncher(ctx, layers);
 }

@@ -1,0 +1,59 @@
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { CONFIG_FILE, LOCK_FILE } from "../../config/find.js";
+import { silentReporter } from "../../reporter.js";
+import { decodeActivation } from "../../shell/activation.js";
+import { activationDir, activationsRoot, CURRENT_FILE } from "../../state/activations.js";
+import type { AppContext } from "../context.js";
+import type { PreparedProject } from "./prepare.js";
+import { refreshActivation } from "./refresh.js";
+
+/**
+ * After `exec`, `env` or `which` ran on the Node path (bin/devenv's fast path did not take it):
+ * write the cached activations of the chain's layers that the fast path would not take, as the
+ * hook would, so the next call skips Node. Everything is installed by now, so nothing is installed
+ * here; the command's own result never depends on this (errors are dropped, nothing is printed).
+ */
+export async function cacheForLauncher(ctx: AppContext, layers: readonly PreparedProject[]): Promise<void> {
+  const actRoot = activationsRoot(ctx.dirs.state);
+  const quiet = { ...ctx, reporter: silentReporter };
+  for (const l of layers) {
+    const root = l.project.root;
+    try {
+      if (!launcherActivationFresh(actRoot, root, [join(root, CONFIG_FILE), join(root, LOCK_FILE)])) {
+        await refreshActivation(quiet, actRoot, root, { autoInstall: false });
+      }
+    } catch {
+      /* a cache not written: the next call takes the Node path again */
+    }
+  }
+}
+
+/**
+ * Would bin/devenv's fast path take `root`'s cached activation (the launcher's test, written the
+ * same way): a current generation with its `.sh`, "ok", strictly newer than devenv.ts and
+ * devenv.lock (when there is one) and every input, and every store dir there.
+ */
+export function launcherActivationFresh(actRoot: string, root: string, projectFiles: readonly string[]): boolean {
+  const dir = activationDir(actRoot, root);
+  let gen: string;
+  try {
+    gen = readFileSync(join(dir, CURRENT_FILE), "utf8").trim();
+  } catch {
+    return false;
+  }
+  const act = join(dir, `.devenv.${gen}.act`);
+  const mtime = (f: string) => statSync(f, { throwIfNoEntry: false })?.mtimeMs;
+  const at = mtime(act);
+  if (at === undefined || mtime(join(dir, `.devenv.${gen}.sh`)) === undefined) return false;
+  const [config, ...others] = projectFiles;
+  const newer = (f: string) => (mtime(f) ?? Infinity) >= at;
+  if (config === undefined || newer(config) || others.some((f) => mtime(f) !== undefined && mtime(f)! >= at)) return false;
+  let a;
+  try {
+    a = decodeActivation(readFileSync(act, "utf8"));
+  } catch {
+    return false;
+  }
+  return a?.status === "ok" && a.dirs.every((d) => statSync(d, { throwIfNoEntry: false })?.isDirectory()) && (a.inputs ?? []).every((i) => !newer(i));
+}

@@ -1,0 +1,272 @@
+/**
+ * bin/devenv's Node-free fast path for `exec`, `env` and `which` (issue 20): with fresh cached
+ * activations it answers without starting Node, and gives exactly what the Node CLI gives
+ * (bin/devenv.js), variable by variable: a user-wide layer, an enclosing project and the
+ * project, PATH entries already there, values with quotes, backslashes and newlines, unset
+ * variables; the exit status, a death by signal, a signal sent to devenv, stdin and the arguments.
+ * Every case it does not take is shown to start Node (test/support/launcher.ts) and give the Node
+ * path's result; the Node path writes the caches it lacked, so the next call is fast.
+ */
+import assert from "node:assert/strict";
+import { chmodSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { before, describe, test } from "node:test";
+import { assertOk, type Sandbox } from "../helpers/cli.js";
+import { launcher, type LaunchResult, type Launcher } from "../support/launcher.js";
+import { projectSandboxes } from "../support/project-sandbox.js";
+import { useFakeUpstream } from "../support/use-fake-upstream.js";
+
+const fake = useFakeUpstream({ node: ["20.18.0"] });
+const fresh = projectSandboxes(() => fake.mirrors);
+
+const parseEnv0 = (out: string): Record<string, string> =>
+  Object.fromEntries(
+    out
+      .split("\0")
+      .filter(Boolean)
+      .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+  );
+/** The same result; the output of `env -0` compared as variables (their order in environ is the shell's). */
+const same = (fast: LaunchResult, slow: LaunchResult, what: string, env0 = /env -0/.test(what)) => {
+  assert.equal(fast.code, slow.code, `${what}: exit status\nfast: ${fast.stderr}\nnode: ${slow.stderr}`);
+  assert.equal(fast.signal, slow.signal, `${what}: signal`);
+  if (env0) assert.deepEqual(parseEnv0(fast.stdout), parseEnv0(slow.stdout), `${what}: the environment`);
+  else assert.equal(fast.stdout, slow.stdout, `${what}: stdout`);
+  assert.equal(fast.stderr, slow.stderr, `${what}: stderr`);
+};
+const INNER_SRC = `import { word } from "./word";
+export default { tools: { node: "20" }, env: { GREETING: "hi", WORD: word, ODD: ${JSON.stringify(`a'b"c\\d $x \`q\` * ~ {a,b}`)}, LIB: "\${root}/lib", SHARED: "inner" } };
+`;
+
+describe("a user-wide layer, an enclosing project and a project with a tool", { concurrency: false }, () => {
+  let sb: Sandbox;
+  let inner: string;
+  let l: Launcher;
+  /** Run on both paths; the fast one must not start Node, and both must agree. */
+  const both = async (args: string[], opts: Parameters<Launcher["run"]>[1] = {}) => {
+    const fast = await l.run(args, opts);
+    const slow = await l.run(args, { ...opts, node: true });
+    assert.equal(slow.node, true, "bin/devenv.js is Node");
+    return { fast, slow };
+  };
+  /** The case falls through: Node starts, and the result is the Node path's. */
+  const fallsThrough = async (args: string[], opts: Parameters<Launcher["run"]>[1] = {}, what = args.join(" ")) => {
+    const { fast, slow } = await both(args, opts);
+    assert.equal(fast.node, true, `${what}: the Node CLI took over`);
+    same(fast, slow, what);
+    return fast;
+  };
+
+  /** Date the current cache of `root` just before its devenv.lock was written: devenv.lock is newer. */
+  const aged = (root: string) => {
+    const dir = join(sb.home, "state", "activations", root);
+    const act = join(dir, readdirSync(dir).find((f) => f.endsWith(".act"))!);
+    const t = new Date(statSync(join(root, "devenv.lock")).mtimeMs - 1000);
+    utimesSync(act, t, t);
+  };
+
+  before(async () => {
+    sb = await fresh(`export default { env: { OUTER: "o", SHARED: "outer" } };\n`);
+    inner = join(sb.project, "inner");
+    await sb.writeConfig(`export default { env: { WIDE: "user-wide", SHARED: "wide" } };\n`, join(sb.home, "global"));
+    writeFileSync(join(sb.project, "placeholder"), "");
+    await sb.writeConfig(INNER_SRC, inner);
+    writeFileSync(join(inner, "word.ts"), `export const word: string = "w";\n`);
+    assertOk(await sb.run(["allow"], { cwd: inner }));
+    assertOk(await sb.run(["install"], { cwd: inner }));
+    l = launcher(sb);
+  });
+
+  test("exec: the first call starts Node and writes the caches; then no Node, and the same environment variable by variable", async () => {
+    const first = await l.run(["exec", "--", "env", "-0"], { cwd: inner, env: { ODD: "before", EMPTY: "" } });
+    assertOk(first);
+    assert.equal(first.node, true, "nothing cached yet: the Node CLI");
+    // That call wrote the outer projects' devenv.lock, and their caches within the same few ms, so
+    // dated as stale (writeActivation's "racy" rule): the next call takes Node once more.
+    await l.run(["exec", "true"], { cwd: inner });
+    const { fast, slow } = await both(["exec", "--", "env", "-0"], { cwd: inner, env: { ODD: "before", EMPTY: "" } });
+    assert.equal(fast.node, false, `fresh caches: no Node\n${fast.stderr}`);
+    same(fast, slow, "exec env -0");
+    const env = parseEnv0(fast.stdout);
+    assert.deepEqual(parseEnv0(fast.stdout), parseEnv0(slow.stdout));
+    assert.equal(env.GREETING, "hi");
+    assert.equal(env.ODD, `a'b"c\\d $x \`q\` * ~ {a,b}`);
+    assert.equal(env.LIB, `${inner}/lib`);
+    assert.equal(env.SHARED, "inner", "the innermost layer wins");
+    assert.equal(env.OUTER, "o");
+    assert.equal(env.WIDE, "user-wide");
+    assert.equal(env.EMPTY, "");
+    assert.equal(env.DEVENV_FAST_PATH, undefined);
+    assert.match(env.PATH!, /^[^:]*\/store\/[0-9a-z]{32}-node-20\.18\.0\/bin:/);
+    assert.deepEqual(Object.keys(env).sort(), Object.keys(parseEnv0(slow.stdout)).sort(), "no variable more or less");
+
+    // PATH already holding the tool's dir (somewhere later): not added twice, nowhere moved; an
+    // unset PATH-like variable stays unset; a variable the user unset stays unset.
+    const nodeBin = env.PATH!.split(":")[0]!;
+    const withDir = `${l.env().PATH}:${nodeBin}`;
+    const again = await both(["exec", "env", "-0"], { cwd: inner, env: { PATH: withDir, HOME: undefined } });
+    assert.equal(again.fast.node, false);
+    same(again.fast, again.slow, "PATH with the tool's dir already in it (env -0)");
+    const path = parseEnv0(again.fast.stdout).PATH!;
+    assert.ok(path.endsWith(`:${withDir}`), path);
+    assert.equal(path.split(":").filter((d) => d === nodeBin).length, 1, "the tool's dir once, where it was");
+    assert.equal(parseEnv0(again.fast.stdout).HOME, undefined);
+  });
+
+  test("exec: exit status, death by a signal, a signal sent to devenv, stdin and arguments pass as on the Node path", async () => {
+    const status = await both(["exec", "--", "sh", "-c", "exit 7"], { cwd: inner });
+    assert.equal(status.fast.node, false);
+    assert.equal(status.fast.code, 7);
+    same(status.fast, status.slow, "exit 7");
+
+    const killed = await both(["exec", "--", "sh", "-c", "kill -TERM $$"], { cwd: inner });
+    assert.equal(killed.fast.signal, "SIGTERM");
+    same(killed.fast, killed.slow, "killed by SIGTERM");
+
+    const trapScript = `trap 'echo got TERM; exit 9' TERM; echo ready; while :; do sleep 0.05; done`;
+    const sendTerm = (pid: number) => setTimeout(() => process.kill(pid, "SIGTERM"), 1500);
+    const trapped = await both(["exec", "--", "sh", "-c", trapScript], { cwd: inner, started: sendTerm });
+    assert.equal(trapped.fast.code, 9, trapped.fast.stdout + trapped.fast.stderr);
+    same(trapped.fast, trapped.slow, "SIGTERM sent to devenv reaches the command");
+
+    const io = await both(["exec", "--", "sh", "-c", `cat; printf '<%s>' "$@"`, "sh", "a b", "", "-x", "--", "*"], { cwd: inner, input: "from stdin\n" });
+    assert.equal(io.fast.node, false);
+    assert.equal(io.fast.stdout, "from stdin\n<a b><><-x><--><*>");
+    same(io.fast, io.slow, "stdin and arguments");
+
+    const tool = await both(["exec", "node", "-v"], { cwd: inner });
+    assert.equal(tool.fast.node, false);
+    assert.equal(tool.fast.stdout, "v20.18.0\n", "the project's tool by its own path");
+    same(tool.fast, tool.slow, "exec node -v");
+  });
+
+  test("which and env answer without Node and print what the Node path prints", async () => {
+    const which = await both(["which", "node"], { cwd: inner });
+    assert.equal(which.fast.node, false);
+    assert.match(which.fast.stdout, /\/store\/[0-9a-z]{32}-node-20\.18\.0\/bin\/node\n$/);
+    same(which.fast, which.slow, "which node");
+    for (const args of [["env"], ["env", "--json"], ["env", "--shell", "fish"], ["env", "--shell=zsh"], ["env", "--shell", "json"]]) {
+      const r = await both(args, { cwd: inner, env: { OUTER: "o" } });
+      assert.equal(r.fast.node, false, args.join(" "));
+      same(r.fast, r.slow, args.join(" "));
+    }
+    const json = JSON.parse((await l.run(["env", "--json"], { cwd: inner })).stdout) as Record<string, string>;
+    assert.equal(json.ODD, `a'b"c\\d $x \`q\` * ~ {a,b}`);
+  });
+
+  test("falls through to Node, with the Node path's result: options, commands not found or not executable, unknown commands", async () => {
+    await fallsThrough(["-q", "exec", "true"], { cwd: inner });
+    await fallsThrough(["exec", "--help"], { cwd: inner });
+    await fallsThrough(["exec", "--"], { cwd: inner });
+    await fallsThrough(["env", "--shell", "tcsh"], { cwd: inner });
+    await fallsThrough(["env", "--json", "extra"], { cwd: inner });
+    await fallsThrough(["which", "node", "npm"], { cwd: inner });
+    await fallsThrough(["which", "no-such-bin"], { cwd: inner });
+    await fallsThrough(["which", "bin/node"], { cwd: inner });
+    const missing = await fallsThrough(["exec", "no-such-command"], { cwd: inner });
+    assert.equal(missing.code, 127);
+    const plain = join(inner, "not-executable");
+    writeFileSync(plain, "echo hi\n");
+    chmodSync(plain, 0o644);
+    const notExec = await fallsThrough(["exec", plain], { cwd: inner });
+    assert.equal(notExec.code, 126);
+    await fallsThrough(["exec", "true"], { cwd: inner, env: { PATH: `relative/bin:${l.env().PATH}` } }, "a relative PATH entry before the command");
+    await fallsThrough(["--version"], { cwd: inner });
+  });
+
+  test("falls through to Node: the environment it cannot hand on unchanged or print the same (DEVENV_STATE, bytes outside ASCII, a __dvf_ variable)", async () => {
+    const state = await fallsThrough(["env"], { cwd: inner, env: { DEVENV_STATE: "devenv-state-2\x1f" } });
+    assertOk(state);
+    const r = await fallsThrough(["exec", "env", "-0"], { cwd: inner, env: { __dvf_x: "mine", __dvf_T1: "mine too" } });
+    assert.equal(parseEnv0(r.stdout).__dvf_x, "mine", "the command sees the user's variable unchanged");
+    assert.equal(parseEnv0(r.stdout).__dvf_T1, "mine too");
+    await fallsThrough(["env"], { cwd: inner, env: { PATH: `/opt/caf\u00e9/bin:${l.env().PATH}` } }, "env with a PATH outside ASCII");
+    await fallsThrough(["exec", "true"], { cwd: inner, env: { DEVENV_FAST_PATH: "0" } });
+  });
+
+  test("falls through to Node when a cache is stale, and the Node path writes it again: devenv.ts, devenv.lock, an imported file, a store dir gone", async () => {
+    const fastAgain = async (what: string) => {
+      const r = await l.run(["exec", "true"], { cwd: inner });
+      assertOk(r);
+      assert.equal(r.node, false, `${what}: fast again after the Node path wrote the cache\n${r.stderr}`);
+    };
+    await fastAgain("to start with");
+    // devenv.lock newer than the cache (the cache dated back: a date in the future would be "racy").
+    aged(inner);
+    await fallsThrough(["exec", "env", "-0"], { cwd: inner }, "devenv.lock newer");
+    await fastAgain("devenv.lock");
+
+    // devenv.ts of the enclosing project edited (and allowed again): the new value, from Node.
+    await sb.writeConfig(`export default { env: { OUTER: "o2", SHARED: "outer" } };\n`);
+    const outer = await l.run(["exec", "env", "-0"], { cwd: inner });
+    assert.equal(outer.node, true, "an edited devenv.ts above");
+    assert.equal(parseEnv0(outer.stdout).OUTER, "o2");
+    await fastAgain("outer devenv.ts");
+
+    // A store dir gone: Node installs it again.
+    const nodeBin = (await l.run(["which", "node"], { cwd: inner })).stdout.trim();
+    const entry = nodeBin.replace(/\/bin\/node$/, "");
+    rmSync(entry, { recursive: true, force: true });
+    const reinstalled = await l.run(["exec", "node", "-v"], { cwd: inner });
+    assert.equal(reinstalled.node, true, "a store dir gone");
+    assert.equal(reinstalled.stdout, "v20.18.0\n", reinstalled.stderr);
+    assert.ok(statSync(entry).isDirectory(), "installed again");
+    await fastAgain("store dir");
+
+    // An imported file edited: no longer allowed, which only Node can say.
+    writeFileSync(join(inner, "word.ts"), `export const word: string = "edited";\n`);
+    const edited = await fallsThrough(["exec", "true"], { cwd: inner }, "an imported file edited");
+    assert.notEqual(edited.code, 0);
+    assert.match(edited.stderr, /not allowed|changed since/);
+    assertOk(await sb.run(["allow"], { cwd: inner }));
+    await l.run(["exec", "true"], { cwd: inner });
+    await fastAgain("imported file allowed again");
+  });
+
+  test("falls through to Node: an enclosing project not allowed, an activation that is not ok, a cache written by another version or broken", async () => {
+    const actDir = join(sb.home, "state", "activations", inner);
+    const genFile = (ext: string) => join(actDir, readdirSync(actDir).find((f) => f.endsWith(ext))!);
+    await l.run(["exec", "true"], { cwd: inner });
+    assert.equal((await l.run(["exec", "true"], { cwd: inner })).node, false);
+
+    // The launcher's copy missing (as a cache written before it existed), unparsable, another version.
+    rmSync(genFile(".sh"));
+    await fallsThrough(["exec", "true"], { cwd: inner }, "no .sh");
+    await l.run(["exec", "true"], { cwd: inner });
+    writeFileSync(genFile(".sh"), "__dvf_v 1\n__dvf_s X 'unterminated\n");
+    await fallsThrough(["exec", "true"], { cwd: inner }, "a .sh that does not parse");
+    writeFileSync(genFile(".sh"), "__dvf_v 2\n__dvf_e\n");
+    await fallsThrough(["exec", "true"], { cwd: inner }, "a .sh of another version");
+    writeFileSync(genFile(".sh"), "__dvf_v 1\n__dvf_s X 'y'\n");
+    await fallsThrough(["exec", "true"], { cwd: inner }, "a .sh without its end line");
+    // Rewritten by the Node path? Only when stale: make it so, then it is fast again.
+    aged(inner);
+    await l.run(["exec", "true"], { cwd: inner });
+    assert.equal((await l.run(["exec", "true"], { cwd: inner })).node, false);
+
+    // The enclosing project's devenv.ts changed and not allowed: Node warns and skips it.
+    writeFileSync(join(sb.project, "devenv.ts"), `export default { env: { OUTER: "not allowed" } };\n`);
+    const skipped = await fallsThrough(["exec", "env", "-0"], { cwd: inner }, "an enclosing project not allowed");
+    assert.match(skipped.stderr, /not allowed|changed/);
+    assert.equal(parseEnv0(skipped.stdout).OUTER, undefined);
+  });
+});
+
+test("no project: Node's error; a project that is not allowed: Node says so, however the cache looks", async () => {
+  const sb = await fresh(`export default { env: { A: "1" } };\n`);
+  const l = launcher(sb);
+  const outside = await l.run(["exec", "true"], { cwd: join(sb.project, "..") });
+  assert.equal(outside.node, true);
+  assert.notEqual(outside.code, 0, "no project here: Node's error");
+  same(outside, await l.run(["exec", "true"], { cwd: join(sb.project, ".."), node: true }), "no project");
+  assertOk(await l.run(["exec", "true"]));
+  await l.run(["exec", "true"]);
+  assert.equal((await l.run(["exec", "true"])).node, false);
+  // Denied: the activations are rewritten as "blocked", which have no .sh.
+  assertOk(await sb.run(["deny"]));
+  const denied = await l.run(["exec", "true"]);
+  assert.equal(denied.node, true);
+  assert.notEqual(denied.code, 0);
+  const slow = await l.run(["exec", "true"], { node: true });
+  same(denied, slow, "denied");
+});
