@@ -27,7 +27,7 @@ test("the README's `npm link` puts devenv on PATH: a real bash runs it by name a
     cwd: repoRoot, env: { ...process.env, npm_config_prefix: prefix, npm_config_offline: "true" }, stdio: "pipe",
   });
   const bin = join(prefix, "bin");
-  assert.equal(realpathSync(join(bin, "devenv")), realpathSync(join(repoRoot, "bin/devenv.js")), "it runs this checkout");
+  assert.equal(realpathSync(join(bin, "devenv")), realpathSync(join(repoRoot, "bin/devenv")), "it runs this checkout (the launcher, which resolves the link to find bin/devenv.js)");
 
   const r = spawnSync("bash", ["--norc", "--noprofile", "-c", 'command -v devenv && devenv --version && eval "$(devenv hook bash)" && declare -F | grep -c devenv'], {
     env: { PATH: `${bin}:${process.env.PATH}`, HOME: home, DEVENV_HOME: join(home, ".devenv") },
