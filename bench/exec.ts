@@ -17,6 +17,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { median } from "./markdown.js";
 import { devenvLauncher, findMise, prepareProjects, run, setUpProjects, which, type RunResult } from "./projects.js";
@@ -76,6 +77,8 @@ export async function benchExec(repo: string, runs: number): Promise<string> {
   const mise = findMise(join(repo, ".bench", "mise"));
   const miseVersion = execFileSync(mise, ["--version"], { encoding: "utf8" }).trim().split(/\s+/)[0]!;
   const timer = readFileSync(join(repo, "bench", "exec.bash"), "utf8");
+  const load = () => loadavg()[0]!.toFixed(1);
+  const loadStart = load();
 
   const projects = await setUpProjects(work, ["devenv", "mise"]);
   const { env, proj } = projects;
@@ -162,10 +165,11 @@ export async function benchExec(repo: string, runs: number): Promise<string> {
     const m = samples[k].map(median);
     return `${ms(Math.min(...m))}–${ms(Math.max(...m))}`;
   };
+  const loadEnd = load();
   const d = med("devenvExec");
   const m = med("miseExec");
   const out: string[] = [
-    `Per-call cost of exec, env and which, median of ${runs} rounds × ${ITER} calls (${new Date().toISOString().slice(0, 10)}, ${process.platform}-${process.arch}; mise ${miseVersion}, Node ${process.version}).`,
+    `Per-call cost of exec, env and which, median of ${runs} rounds × ${ITER} calls (${new Date().toISOString().slice(0, 10)}, ${process.platform}-${process.arch}; mise ${miseVersion}, Node ${process.version}; 1-min load average ${loadStart} at the start, ${loadEnd} at the end).`,
     "",
     `- devenv = \`${launcher.rel}\`, the file package.json's bin.devenv names (\`${launcher.shebang}\`), spawned as a command through its shebang.`,
     "- The projects are the hook bench's: devenv's `devenv.ts` holds one inline tool with a `bench-hello` command (installed from loopback before timing) and sets GREETING=hi and DATA=<root>/data;",
@@ -185,6 +189,12 @@ export async function benchExec(repo: string, runs: number): Promise<string> {
     out.push(`| ${c.label} | ${ms(x)} | ${spread(c.key)} | ${c.peer ? ratio(x, med(c.peer)) : "—"} | ${ratio(x, med("node"))} |`);
   }
   const pass = d <= TARGET_RATIO * m;
+  out.push(
+    "",
+    /\bnode\b/.test(launcher.shebang)
+      ? "Reading it: bin.devenv is a Node script, so every devenv call pays Node's start-up (the `node -e 0` row) and the CLI's loading; issue 20's fast path is to bring `devenv exec` towards the floor row."
+      : "Reading it: a devenv row near the floor means the launcher answered without Node; a row near `node -e 0` or above means it fell through to the Node CLI (a stale or missing cached activation, or an option it leaves to Node).",
+  );
   out.push("", "Target:", "", `- ${pass ? "PASS" : "FAIL"} devenv exec ${ms(d)} ms ≤ ${TARGET_RATIO}× mise exec (${ms(m)} ms → ≤ ${ms(TARGET_RATIO * m)} ms): ${ratio(d, m)}`);
   return out.join("\n");
 }
