@@ -18,7 +18,7 @@ import { searchRows } from "../src/app/catalog/names.js";
 import { currentPin } from "../src/app/catalog/pins.js";
 import { createContext } from "../src/app/context.js";
 import { startFakeUpstream } from "../test/support/fake-upstream.js";
-import { findMise } from "./hook.js";
+import { findMise } from "./projects.js";
 import { median } from "./markdown.js";
 
 function timed(file: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<number> {

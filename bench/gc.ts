@@ -8,7 +8,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildGcFixture } from "../test/support/gc-fixture.js";
-import { findMise } from "./hook.js";
+import { findMise } from "./projects.js";
 import { median } from "./markdown.js";
 
 const SHAPE = { entries: 2000, roots: 200, perRoot: 5, referenced: 1000 };

@@ -14,15 +14,13 @@
  * fails the bench instead of producing numbers. Rounds interleave tools and shells so that drift
  * on a shared VM hits all of them alike; the result is the median over rounds.
  */
-import { execFileSync, spawn } from "node:child_process";
-import { createHash } from "node:crypto";
-import { accessSync, chmodSync, constants, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { delimiter, dirname, join } from "node:path";
-import { serveDir } from "../scripts/serve-dir.js";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { median } from "./markdown.js";
+import { findMise, prepareProjects, run, setUpProjects, which, type Tool } from "./projects.js";
 
 type Shell = "bash" | "zsh";
-type Tool = "devenv" | "direnv" | "mise" | "none";
 const SHELLS: Shell[] = ["bash", "zsh"];
 const TOOLS: Tool[] = ["devenv", "direnv", "mise", "none"];
 const PEERS = ["direnv", "mise"] as const;
@@ -36,71 +34,6 @@ const ITER: Record<Tool, { prompt: number; cd: number }> = {
 };
 
 export const TARGETS = { promptUs: 100, cdUs: 1500, ratio: 10 };
-
-/** The fake upstream host of the inline tool; DEVENV_MIRRORS points it at a loopback server. */
-const UPSTREAM = "https://bench-upstream.invalid";
-
-function which(name: string, path = process.env.PATH ?? ""): string | undefined {
-  for (const dir of path.split(delimiter)) {
-    if (!dir) continue;
-    const f = join(dir, name);
-    try {
-      accessSync(f, constants.X_OK);
-      return f;
-    } catch {
-      /* next */
-    }
-  }
-  return undefined;
-}
-
-/** Run a command asynchronously (the loopback server lives in this process); capture its output. */
-function run(file: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(file, args, { ...opts, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    p.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    p.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    p.on("error", reject);
-    p.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-async function mustRun(file: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
-  const r = await run(file, args, opts);
-  if (r.code !== 0) throw new Error(`${file} ${args.join(" ")} exited ${r.code}\n${r.stdout}${r.stderr}`);
-  return r.stdout;
-}
-
-/** The mise binary that `npm install --prefix .bench/mise @jdxcode/mise` provides (installed if missing). */
-export function findMise(dir: string): string {
-  const plat = `${process.platform}-${process.arch}`;
-  const nm = join(dir, "node_modules");
-  const candidates = () => [
-    join(nm, ".bin", "mise"),
-    join(nm, "@jdxcode", "mise", "bin", "mise"),
-    // The package's preinstall script npm-installs the platform package inside itself and hard-links
-    // its binary to bin/mise; if install scripts were skipped, the platform package alone is enough.
-    join(nm, "@jdxcode", "mise", "node_modules", "@jdxcode", `mise-${plat}`, "bin", "mise"),
-    join(nm, "@jdxcode", `mise-${plat}`, "bin", "mise"),
-  ];
-  const found = () => candidates().find((f) => which("mise", dirname(f)));
-  let bin = found();
-  if (!bin) {
-    process.stdout.write(`installing mise: npm install --prefix ${dir} @jdxcode/mise\n`);
-    mkdirSync(dir, { recursive: true });
-    execFileSync("npm", ["install", "--prefix", dir, "--no-audit", "--no-fund", "@jdxcode/mise"], { stdio: ["ignore", "inherit", "inherit"] });
-    bin = found();
-  }
-  if (!bin) {
-    throw new Error(
-      `no mise binary under ${nm} after 'npm install --prefix ${dir} @jdxcode/mise' (its preinstall script fetches @jdxcode/mise-${plat}; ` +
-        `if install scripts are disabled, run: npm install --prefix ${dir} @jdxcode/mise-${plat})`,
-    );
-  }
-  return bin;
-}
 
 /**
  * The script each shell runs (bench/hook-bench.bash, bench/hook-bench.zsh). Environment: BENCH_TOOL,
@@ -128,59 +61,14 @@ export async function benchHook(repo: string, runs: number): Promise<string> {
   const direnvVersion = execFileSync(direnv, ["version"], { encoding: "utf8" }).trim();
   const miseVersion = execFileSync(mise, ["--version"], { encoding: "utf8" }).trim().split(/\s+/)[0]!;
 
-  // --- an isolated user: HOME, XDG dirs, DEVENV_HOME; same PATH for every shell ---
-  rmSync(work, { recursive: true, force: true });
-  const user = join(work, "user");
-  const xdg = { XDG_CONFIG_HOME: join(user, ".config"), XDG_DATA_HOME: join(user, ".local/share"), XDG_STATE_HOME: join(user, ".local/state"), XDG_CACHE_HOME: join(user, ".cache") };
-  for (const d of Object.values(xdg)) mkdirSync(d, { recursive: true });
-  const upstream = join(work, "upstream");
-
-  // The inline tool devenv puts on PATH: a tarball with bin/bench-hello, served on loopback.
-  const stage = join(work, "tool-src");
-  mkdirSync(join(stage, "bin"), { recursive: true });
-  writeFileSync(join(stage, "bin", "bench-hello"), "#!/bin/sh\necho bench-hello devenv\n");
-  chmodSync(join(stage, "bin", "bench-hello"), 0o755);
-  mkdirSync(upstream, { recursive: true });
-  const tarball = join(upstream, "bench-hello-1.0.0.tar.gz");
-  execFileSync("tar", ["-czf", tarball, "-C", stage, "bin"]);
-  const sha = createHash("sha256").update(readFileSync(tarball)).digest("hex");
-  const { origin, server } = await serveDir(upstream);
-
-  const env: NodeJS.ProcessEnv = {
-    PATH: "/usr/local/bin:/usr/bin:/bin",
-    HOME: user,
-    ...xdg,
-    LC_ALL: "C",
-    TERM: "dumb",
-    DEVENV_HOME: join(work, "devenv-home"),
-    DEVENV_MIRRORS: `${UPSTREAM}=${origin}`,
-    DIRENV_LOG_FORMAT: "", // direnv's "loading/export" lines: devenv and mise print nothing either
-  };
-
-  const proj: Record<Tool, string> = {} as Record<Tool, string>;
-  for (const tool of TOOLS) {
-    proj[tool] = join(work, tool, "proj");
-    mkdirSync(join(proj[tool], "data"), { recursive: true });
-    if (tool === "direnv" || tool === "mise") {
-      mkdirSync(join(proj[tool], "bin"));
-      writeFileSync(join(proj[tool], "bin", "bench-hello"), `#!/bin/sh\necho bench-hello ${tool}\n`);
-      chmodSync(join(proj[tool], "bin", "bench-hello"), 0o755);
-    }
-  }
-  writeFileSync(
-    join(proj.devenv, "devenv.ts"),
-    `export default {\n  tools: { "bench-hello": { version: "1.0.0", url: "${UPSTREAM}/bench-hello-{version}.tar.gz", sha256: "${sha}" } },\n  env: { GREETING: "hi", DATA: "\${root}/data" },\n};\n`,
-  );
-  writeFileSync(join(proj.direnv, ".envrc"), "export GREETING=hi\nexport DATA=$PWD/data\nPATH_add bin\n");
-  writeFileSync(join(proj.mise, "mise.toml"), '[env]\nGREETING = "hi"\nDATA = "{{config_root}}/data"\n_.path = ["bin"]\n');
+  // --- an isolated user and the three equivalent projects (bench/projects.ts) ---
+  const projects = await setUpProjects(work, TOOLS);
+  const { env, proj } = projects;
 
   const samples: Record<Shell, Record<Tool, Sample[]>> = { bash: {} as Record<Tool, Sample[]>, zsh: {} as Record<Tool, Sample[]> };
   const versions: Partial<Record<Shell, string>> = {};
   try {
-    await mustRun(node, [cli, "allow", proj.devenv], { env });
-    await mustRun(node, [cli, "-q", "install"], { env, cwd: proj.devenv });
-    await mustRun(direnv, ["allow", proj.direnv], { env, cwd: proj.direnv });
-    await mustRun(mise, ["trust", join(proj.mise, "mise.toml")], { env, cwd: proj.mise });
+    await prepareProjects(projects, { devenv: [node, cli], direnv, mise });
 
     const rc = (tool: Tool, shell: Shell): string => {
       const q = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
@@ -223,7 +111,7 @@ export async function benchHook(repo: string, runs: number): Promise<string> {
       process.stdout.write(`round ${round + 1}/${runs} (prompt/cd µs) ${last.join("; ")}\n`);
     }
   } finally {
-    server.close();
+    projects.close();
   }
 
   // --- tables and targets ---

@@ -1,8 +1,9 @@
-/** `npm run bench -- <name…>`: install, hook, gc, watch, catalog, cache. Writes docs/benchmarks.md. */
+/** `npm run bench -- <name…>`: install, hook, exec, gc, watch, catalog, cache. Writes docs/benchmarks.md. */
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchCache } from "./cache.js";
 import { benchCatalog } from "./catalog.js";
+import { benchExec } from "./exec.js";
 import { benchGc } from "./gc.js";
 import { benchHook } from "./hook.js";
 import { benchInstall } from "./install.js";
@@ -13,6 +14,7 @@ const repo = resolve(fileURLToPath(import.meta.url), "../../..");
 const benches: Record<string, (runs: number) => Promise<string>> = {
   install: (runs) => benchInstall(repo, runs),
   hook: (runs) => benchHook(repo, runs),
+  exec: (runs) => benchExec(repo, runs),
   gc: (runs) => benchGc(repo, runs),
   watch: (runs) => benchWatch(repo, runs),
   catalog: (runs) => benchCatalog(repo, runs),
