@@ -61,7 +61,7 @@ describe("a user-wide layer, an enclosing project and a project with a tool", { 
   const aged = (root: string) => {
     const dir = join(sb.home, "state", "activations", root);
     const act = join(dir, readdirSync(dir).find((f) => f.endsWith(".act"))!);
-    const t = new Date(statSync(join(root, "devenv.lock")).mtimeMs - 1000);
+    const t = new Date(statSync(join(root, "devenv.lock")).mtimeMs - 1);
     utimesSync(act, t, t);
   };
 
@@ -180,6 +180,9 @@ describe("a user-wide layer, an enclosing project and a project with a tool", { 
     const r = await fallsThrough(["exec", "env", "-0"], { cwd: inner, env: { __dvf_x: "mine", __dvf_T1: "mine too" } });
     assert.equal(parseEnv0(r.stdout).__dvf_x, "mine", "the command sees the user's variable unchanged");
     assert.equal(parseEnv0(r.stdout).__dvf_T1, "mine too");
+    // One of the numbered ones alone (the records are kept in __dvf_T<k>, __dvf_N<k>, __dvf_V<k>).
+    const numbered = await fallsThrough(["exec", "env", "-0"], { cwd: inner, env: { __dvf_V2: "mine" } });
+    assert.equal(parseEnv0(numbered.stdout).__dvf_V2, "mine");
     await fallsThrough(["env"], { cwd: inner, env: { PATH: `/opt/caf\u00e9/bin:${l.env().PATH}` } }, "env with a PATH outside ASCII");
     await fallsThrough(["exec", "true"], { cwd: inner, env: { DEVENV_FAST_PATH: "0" } });
   });
