@@ -45,8 +45,12 @@ const RACY_MS = 50;
  * Synchronous so that it can run from a signal handler. Returns the generation file.
  * `launcher`: the same activation for bin/devenv's fast path (shell/exec-cache.ts; "ok" ones only),
  * written as `.devenv.<gen>.sh` before the generation becomes current.
+ * `readAt`: when the inputs' mtimes were read. When the next whole second after them had passed by
+ * then, the cache is dated at that second rather than 1 ms after them: equally safe (any later edit
+ * is dated after the read), and a shell whose `-nt` compares whole seconds (bash 3.2, busybox) then
+ * sees it as newer, which bin/devenv's fast path needs (D142).
  */
-export function writeActivation(actRoot: string, root: string, text: string, inputsMtime: number, now = Date.now(), launcher?: string): string {
+export function writeActivation(actRoot: string, root: string, text: string, inputsMtime: number, now = Date.now(), launcher?: string, readAt = now): string {
   const dir = activationDir(actRoot, root);
   mkdirSync(dir, { recursive: true });
   const gen = createHash("sha256").update(text).digest("hex").slice(0, 16);
@@ -58,7 +62,8 @@ export function writeActivation(actRoot: string, root: string, text: string, inp
     /* new */
   }
   if (!same) writeFileAtomicSync(file, text);
-  const mtime = now - inputsMtime < RACY_MS ? inputsMtime - 1 : inputsMtime + 1;
+  const nextSecond = (Math.floor(inputsMtime / 1000) + 1) * 1000;
+  const mtime = now - inputsMtime < RACY_MS ? inputsMtime - 1 : nextSecond <= readAt - RACY_MS ? nextSecond : inputsMtime + 1;
   utimesSync(file, now / 1000, mtime / 1000);
   const sh = join(dir, `.devenv.${gen}.sh`);
   if (launcher === undefined) rmSync(sh, { force: true });

@@ -8,10 +8,11 @@
  * path's result; the Node path writes the caches it lacked, so the next call is fast.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { chmodSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
-import { assertOk, type Sandbox } from "../helpers/cli.js";
+import { assertOk, devenvBin, type Sandbox } from "../helpers/cli.js";
 import { launcher, type LaunchResult, type Launcher } from "../support/launcher.js";
 import { projectSandboxes } from "../support/project-sandbox.js";
 import { useFakeUpstream } from "../support/use-fake-upstream.js";
@@ -272,4 +273,81 @@ test("no project: Node's error; a project that is not allowed: Node says so, how
   assert.notEqual(denied.code, 0);
   const slow = await l.run(["exec", "true"], { node: true });
   same(denied, slow, "denied");
+});
+
+/** Which shells this machine has (.ci/run installs them): the launcher is `#!/bin/sh`, which is dash on Debian, bash on macOS and Fedora, busybox ash on Alpine. */
+const have = (cmd: string) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
+
+describe("under other POSIX shells as /bin/sh", { concurrency: false }, () => {
+  let sb: Sandbox;
+  let l: Launcher;
+  before(async () => {
+    sb = await fresh(`export default { tools: { node: "20" }, env: { GREETING: "hi", ODD: ${JSON.stringify(`a'b"c\\d $x`)}, NL: "one\\ntwo" } };\n`);
+    assertOk(await sb.run(["install"]));
+    l = launcher(sb);
+    await l.run(["exec", "true"]);
+    await l.run(["exec", "true"]);
+    assert.equal((await l.run(["exec", "true"])).node, false);
+  });
+  // `_` is what the caller set for the shell it started; busybox ash counts itself in SHLVL (D140).
+  const shells: Array<{ shell: string[]; fast: boolean; ignore?: string[] }> = [
+    { shell: ["bash", "--posix"], fast: true },
+    { shell: ["mksh"], fast: true },
+    { shell: ["yash"], fast: true },
+    { shell: ["busybox", "sh"], fast: true, ignore: ["SHLVL"] },
+    // posh's `[` has no -nt, zsh's no `<`: Node answers.
+    { shell: ["posh"], fast: false },
+  ];
+  for (const { shell, fast, ignore = [] } of shells) {
+    test(`${shell.join(" ")}: ${fast ? "the same environment and output as Node, without Node" : "Node answers"}`, { skip: have(shell[0]!) ? false : `${shell[0]} is not installed` }, async () => {
+      const strip = (out: string) => Object.fromEntries(Object.entries(parseEnv0(out)).filter(([k]) => k !== "_" && !ignore.includes(k)));
+      // Started from a shell, as scripts are (SHLVL set: bash turns an unset one into 0 on exec, D140).
+      // PWD too: mksh exports none it did not get (the Node path here starts through a dash script).
+      const env = { SHLVL: "2", PWD: sb.project };
+      const r = await l.run(["exec", "env", "-0"], { shell, env });
+      const slow = await l.run(["exec", "env", "-0"], { node: true, env });
+      assertOk(r);
+      assert.equal(r.node, !fast, r.stderr);
+      assert.deepEqual(strip(r.stdout), strip(slow.stdout));
+      assert.equal(r.stderr, "", "nothing on stderr");
+      // (env prints NL, a value with a newline: Node's case on every shell.)
+      for (const args of [["env"], ["env", "--json"], ["which", "node"], ["exec", "sh", "-c", "exit 5"]]) {
+        const a = await l.run(args, { shell, env });
+        const b = await l.run(args, { node: true, env });
+        assert.equal(a.node, !fast || args[0] === "env", `${args.join(" ")}: ${a.stderr}`);
+        same(a, b, `${shell.join(" ")}: ${args.join(" ")}`);
+      }
+    });
+  }
+});
+
+test("a cache the shell hook wrote is taken: after one prompt in the project, exec starts no Node", async () => {
+  const sb = await fresh(`export default { tools: { node: "20" }, env: { GREETING: "hook" } };\n`);
+  assertOk(await sb.run(["install"]));
+  const l = launcher(sb);
+  const hook = spawnSync("bash", ["--norc", "--noprofile", "-c", `eval "$("$1" "$2" hook bash)"; cd "$3" && _devenv_hook`, "_", process.execPath, devenvBin, sb.project], { env: l.env(), encoding: "utf8" });
+  assert.equal(hook.status, 0, hook.stderr);
+  const r = await l.run(["exec", "sh", "-c", "echo $GREETING"]);
+  assert.equal(r.node, false, r.stderr);
+  assert.equal(r.stdout, "hook\n");
+});
+
+test("a project dir whose name holds quotes, $, a backslash, spaces and a newline: the same on both paths, without Node", async () => {
+  const sb = await fresh();
+  const odd = join(sb.project, `it's "a" $dir \\ with\nnewline`);
+  await sb.writeConfig(`export default { tools: { node: "20" }, env: { HERE: "\${root}" } };\n`, odd);
+  assertOk(await sb.run(["install"], { cwd: odd }));
+  const l = launcher(sb);
+  await l.run(["exec", "true"], { cwd: odd });
+  await l.run(["exec", "true"], { cwd: odd });
+  const fast = await l.run(["exec", "env", "-0"], { cwd: odd });
+  assert.equal(fast.node, false, fast.stderr);
+  assert.equal(parseEnv0(fast.stdout).HERE, odd);
+  same(fast, await l.run(["exec", "env", "-0"], { cwd: odd, node: true }), "odd dir: exec env -0");
+  const which = await l.run(["which", "node"], { cwd: odd });
+  assert.equal(which.node, false);
+  // env: a value with a newline is Node's to print.
+  const env = await l.run(["env"], { cwd: odd });
+  assert.equal(env.node, true);
+  same(env, await l.run(["env"], { cwd: odd, node: true }), "odd dir: env");
 });

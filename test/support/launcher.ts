@@ -23,6 +23,8 @@ export interface LaunchOptions {
   input?: string;
   /** Run bin/devenv.js, the Node CLI, instead: the result to compare with. */
   node?: boolean;
+  /** Run the launcher with this shell (e.g. ["mksh"]) instead of its #!/bin/sh. */
+  shell?: string[];
   /** Called with the launcher's process once it runs (to send it a signal). */
   started?: (pid: number) => void;
 }
@@ -50,7 +52,8 @@ export function launcher(sb: Sandbox): Launcher {
       rmSync(mark, { force: true });
       const e = env(opts.env);
       return new Promise((resolve, reject) => {
-        const child = spawn(opts.node ? join(repoRoot, "bin/devenv.js") : launcherBin, args, { cwd: opts.cwd ?? sb.project, env: e, stdio: ["pipe", "pipe", "pipe"] });
+        const [file, ...pre] = opts.node ? [join(repoRoot, "bin/devenv.js")] : [...(opts.shell ?? []), launcherBin];
+        const child = spawn(file!, [...pre, ...args], { cwd: opts.cwd ?? sb.project, env: e, stdio: ["pipe", "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
         const timer = setTimeout(() => {

@@ -104,8 +104,12 @@ test("writeActivation: content-addressed generations, one current, old ones remo
   assert.equal(a.startsWith(activationDir(act, root) + "/.devenv."), true);
   assert.equal(currentActivationFile(act, root), a);
   assert.equal(readFileSync(a, "utf8"), "one\0");
-  // mtime just above the newest input: an edit after it is newer than the cache.
-  assert.ok(statSync(a).mtimeMs > inputs && statSync(a).mtimeMs - inputs < 5);
+  // Dated above the newest input, at the next whole second (read 10 s later): an edit after it is
+  // newer than the cache, also for a shell whose -nt compares whole seconds.
+  assert.equal(statSync(a).mtimeMs, (Math.floor(inputs / 1000) + 1) * 1000);
+  // Read before that second had passed (by 50 ms): just above the input instead.
+  const early = writeActivation(act, root, "one\0", inputs, Date.now(), undefined, (Math.floor(inputs / 1000) + 1) * 1000 + 10);
+  assert.ok(statSync(early).mtimeMs > inputs && statSync(early).mtimeMs - inputs < 5);
   const b = writeActivation(act, root, "two\0", inputs);
   assert.notEqual(a, b);
   assert.equal(currentActivationFile(act, root), b);
@@ -117,6 +121,14 @@ test("writeActivation: content-addressed generations, one current, old ones remo
   const now = Date.now();
   writeActivation(act, root, "two\0", now - 5, now);
   assert.ok(statSync(b).mtimeMs < now - 5);
+  // The launcher's copy: written with its generation, replaced, gone with it or without one.
+  const sh = (gen: string) => gen.replace(/\.act$/, ".sh");
+  const c = writeActivation(act, root, "three\0", inputs, Date.now(), "__dvf_v 1\n__dvf_e\n");
+  assert.equal(readFileSync(sh(c), "utf8"), "__dvf_v 1\n__dvf_e\n");
+  const d = writeActivation(act, root, "four\0", inputs, Date.now(), "__dvf_v 1\n__dvf_s A 'b'\n__dvf_e\n");
+  assert.deepEqual(readdirSync(activationDir(act, root)).filter((n) => n.endsWith(".sh")), [sh(d).split("/").pop()]);
+  writeActivation(act, root, "four\0", inputs);
+  assert.deepEqual(readdirSync(activationDir(act, root)).filter((n) => n.endsWith(".sh")), [], "a generation written without one has none");
   // "/" maps onto the activations dir itself.
   assert.equal(activationDir(act, "/"), act);
 });

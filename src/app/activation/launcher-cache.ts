@@ -31,8 +31,9 @@ export async function cacheForLauncher(ctx: AppContext, layers: readonly Prepare
 
 /**
  * Would bin/devenv's fast path take `root`'s cached activation (the launcher's test, written the
- * same way): a current generation with its `.sh`, "ok", strictly newer than devenv.ts and
- * devenv.lock (when there is one) and every input, and every store dir there.
+ * same way, in whole seconds as the strictest shells compare): a current generation with its `.sh`,
+ * "ok", in a later second than devenv.ts, devenv.lock (when there is one) and every input, and every
+ * store dir there. Not so: the Node path writes it again, dated so that such shells take it.
  */
 export function launcherActivationFresh(actRoot: string, root: string, projectFiles: readonly string[]): boolean {
   const dir = activationDir(actRoot, root);
@@ -47,8 +48,9 @@ export function launcherActivationFresh(actRoot: string, root: string, projectFi
   const at = mtime(act);
   if (at === undefined || mtime(join(dir, `.devenv.${gen}.sh`)) === undefined) return false;
   const [config, ...others] = projectFiles;
-  const newer = (f: string) => (mtime(f) ?? Infinity) >= at;
-  if (config === undefined || newer(config) || others.some((f) => mtime(f) !== undefined && mtime(f)! >= at)) return false;
+  // As a shell whose -nt sees whole seconds would: an input in the cache's second is not older (D142).
+  const newer = (f: string) => Math.floor((mtime(f) ?? Infinity) / 1000) >= Math.floor(at / 1000);
+  if (config === undefined || newer(config) || others.some((f) => mtime(f) !== undefined && newer(f))) return false;
   let a;
   try {
     a = decodeActivation(readFileSync(act, "utf8"));

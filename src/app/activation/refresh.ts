@@ -47,12 +47,13 @@ const hasEnv = (g: LastGood) => g.tools.length > 0 || Object.keys(g.plan.set).le
  * project's own problems.
  */
 export async function refreshActivation(ctx: AppContext, actRoot: string, root: string, opts: RefreshOptions): Promise<Activation | undefined> {
+  const readAt = Date.now();
   let inputsMtime = newestMtime(inputs(ctx, root));
   // The files devenv.ts imports: the hook treats an edit to one like an edit to devenv.ts (I records).
   let imported: string[] = [];
   const write = (a: Activation) => {
     const full = imported.length ? { ...a, inputs: imported } : a;
-    writeActivation(actRoot, root, encodeActivation(full), inputsMtime, undefined, encodeExecCache(full));
+    writeActivation(actRoot, root, encodeActivation(full), inputsMtime, undefined, encodeExecCache(full), readAt);
     return full;
   };
   let bundle: ConfigBundle;
