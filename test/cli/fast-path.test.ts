@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { assertOk, devenvBin, type Sandbox } from "../helpers/cli.js";
@@ -173,6 +173,26 @@ describe("a user-wide layer, an enclosing project and a project with a tool", { 
     assert.equal(notExec.code, 126);
     await fallsThrough(["exec", "true"], { cwd: inner, env: { PATH: `relative/bin:${l.env().PATH}` } }, "a relative PATH entry before the command");
     await fallsThrough(["--version"], { cwd: inner });
+    const gone = await fallsThrough(["exec", "./no-such-file"], { cwd: inner });
+    assert.equal(gone.code, 127);
+  });
+
+  test("falls through to Node: paths it would spell differently from Node (DEVENV_HOME with a trailing slash, PWD with a dot)", async () => {
+    await fallsThrough(["exec", "env", "-0"], { cwd: inner, env: { DEVENV_HOME: `${sb.home}/` } }, "DEVENV_HOME/ (exec env -0)");
+    await fallsThrough(["which", "node"], { cwd: inner, env: { PWD: `${inner}/.` } }, "PWD ending in /.");
+    // (The XDG dirs in the sandbox, so that Node, which finds them without HOME, writes nothing outside it.)
+    const xdg = Object.fromEntries(["XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"].map((k) => [k, join(sb.home, "xdg", k)]));
+    await fallsThrough(["which", "node"], { cwd: inner, env: { DEVENV_HOME: undefined, HOME: "", ...xdg } }, "no DEVENV_HOME and an empty HOME");
+  });
+
+  test("falls through to Node: a current-generation pointer that is not one", async () => {
+    const current = join(sb.home, "state", "activations", inner, ".devenv.current");
+    const kept = readFileSync(current, "utf8");
+    for (const bad of ["../../../../etc/passwd\n", "\n", "ABCDEF0123456789\n", "0123456789abcdef0\n"]) {
+      writeFileSync(current, bad);
+      await fallsThrough(["which", "node"], { cwd: inner }, `.devenv.current ${JSON.stringify(bad)}`);
+      writeFileSync(current, kept);
+    }
   });
 
   test("falls through to Node: the environment it cannot hand on unchanged or print the same (DEVENV_STATE, bytes outside ASCII, a __dvf_ variable)", async () => {
@@ -295,8 +315,9 @@ describe("under other POSIX shells as /bin/sh", { concurrency: false }, () => {
     { shell: ["mksh"], fast: true },
     { shell: ["yash"], fast: true },
     { shell: ["busybox", "sh"], fast: true, ignore: ["SHLVL"] },
-    // posh's `[` has no -nt, zsh's no `<`: Node answers.
+    // posh's `[` has no -nt, zsh's no `<` (and as sh it sets LOGNAME and OLDPWD, for Node too): Node answers.
     { shell: ["posh"], fast: false },
+    { shell: ["zsh", "--emulate", "sh"], fast: false, ignore: ["LOGNAME", "OLDPWD"] },
   ];
   for (const { shell, fast, ignore = [] } of shells) {
     test(`${shell.join(" ")}: ${fast ? "the same environment and output as Node, without Node" : "Node answers"}`, { skip: have(shell[0]!) ? false : `${shell[0]} is not installed` }, async () => {
