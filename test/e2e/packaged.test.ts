@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -61,6 +61,19 @@ test("npm pack, then npm install -g of the tarball: the installed devenv install
   const v = await run(["exec", "--", "node", "-v"]);
   assert.equal(v.status, 0, v.stderr);
   assert.equal(v.stdout.trim(), "v20.18.0");
+
+  // The installed command is the sh launcher: once the cache is written, `exec` starts no Node (a
+  // `node` first on PATH notes each start; the launcher only reaches Node through it).
+  const wrap = join(base, "wrap");
+  const mark = join(base, "node-started");
+  mkdirSync(wrap);
+  writeFileSync(join(wrap, "node"), `#!/bin/sh\n: >'${mark}'\nexec '${process.execPath}' "$@"\n`, { mode: 0o755 });
+  const wrapped = { ...env, PATH: `${bin}:${wrap}:${process.env.PATH}` };
+  for (let i = 0; i < 2; i++) await spawnAsync("devenv", ["exec", "true"], { cwd: project, env: wrapped, timeout: 120_000 });
+  rmSync(mark, { force: true });
+  const fast = await spawnAsync("devenv", ["exec", "--", "node", "-v"], { cwd: project, env: wrapped, timeout: 120_000 });
+  assert.equal(fast.stdout.trim(), "v20.18.0", fast.stderr);
+  assert.equal(existsSync(mark), false, "the installed launcher answered without starting Node");
 
   // The hook the installed devenv prints starts that package's CLI, and a real bash activates node.
   const hook = await run(["hook", "bash"]);
