@@ -353,15 +353,6 @@ test("a cache the shell hook wrote is taken: after one prompt in the project, ex
   assert.equal(r.stdout, "hook\n");
 });
 
-test("after devenv install, the first exec starts no Node (install writes the cache, as CI runs install then exec)", async () => {
-  const sb = await fresh(`export default { tools: { node: "20" }, env: { GREETING: "installed" } };\n`);
-  assertOk(await sb.run(["install"]));
-  const l = launcher(sb);
-  const r = await l.run(["exec", "sh", "-c", "echo $GREETING"]);
-  assert.equal(r.node, false, r.stderr);
-  assert.equal(r.stdout, "installed\n");
-});
-
 test("a project dir whose name holds quotes, $, a backslash, spaces and a newline: the same on both paths, without Node", async () => {
   const sb = await fresh();
   const odd = join(sb.project, `it's "a" $dir \\ with\nnewline`);

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { cacheForLauncher, prepareProject } from "../../app/activation/index.js";
+import { prepareProject } from "../../app/activation/index.js";
 import { resolve } from "node:path";
 import { openPullSource } from "../../app/cache/source.js";
 import { chooseCache } from "../../app/cache/settings.js";
@@ -32,6 +32,4 @@ export default async function install(opts: { frozen?: boolean; push?: boolean; 
     lines.push(...describePush(await pushLock(ctx, requireRoot(ctx), { target }), target.where));
   }
   printText(lines.join("\n") + "\n");
-  // The first `devenv exec` after it (CI: install, then exec) needs no Node: bin/devenv's cache.
-  await cacheForLauncher(ctx, [prepared]);
 }
