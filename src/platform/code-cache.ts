@@ -18,7 +18,7 @@ export interface CommonJsRun<T> {
 }
 
 export function runCommonJs<T>(file: string, cacheFile: string): CommonJsRun<T> {
-  const source = readFileSync(file, "utf8");
+  const source = readFileSync(file, "latin1");
   let cachedData: Buffer | undefined;
   try {
     cachedData = readFileSync(cacheFile);
