@@ -122,9 +122,14 @@ async function hookEnvBundle(): Promise<OutputFile[]> {
     external: [...EXTERNAL, ...HOOK_ENV_EXTERNAL],
     supported: { "dynamic-import": false },
     define: { "import.meta.url": "__devenvImportMetaUrl" },
+    // ASCII only (non-ASCII written as escapes, comments dropped): the entry reads it as latin1,
+    // without UTF-8 decoding; and a third less to read at each start.
+    charset: "ascii",
+    minifyWhitespace: true,
     banner: { js: 'var __devenvImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
   });
   const main = cjs.outputFiles[0]!;
+  if (main.contents.some((b) => b > 0x7f)) throw new Error("the hook-env bundle is not ASCII; src/platform/code-cache.ts reads it as latin1");
   const name = `hook-env-main-${createHash("sha256").update(main.contents).digest("hex").slice(0, 16)}.cjs`;
   const entry = await build({
     ...common,
