@@ -34,5 +34,7 @@ export async function main(argv: string[]): Promise<void> {
     return ((await import(full)) as typeof import("./main.js")).main(argv);
   }
   await run.exports.runHookEnvMain(args);
-  run.save();
+  // The caches of other builds go (~0.5 MB each; every build has a name of its own); those of this
+  // build for other Node versions stay.
+  run.save((n) => n.startsWith("hook-env-main-") && !n.startsWith(`${name}.`));
 }

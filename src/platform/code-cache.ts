@@ -1,6 +1,6 @@
-import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { Script } from "node:vm";
 
 /**
@@ -13,8 +13,11 @@ export interface CommonJsRun<T> {
   exports: T;
   /** How the cache was used: "hit", "miss" (none), "rejected" (V8 refused it: another Node or flags). */
   cache: "hit" | "miss" | "rejected";
-  /** After the work: store the bytecode compiled so far, if the cache was not a hit. Best effort. */
-  save(): void;
+  /**
+   * After the work: store the bytecode compiled so far, if the cache was not a hit, and remove the
+   * files of its dir that are `stale` (the caches of earlier builds). Best effort.
+   */
+  save(stale?: (name: string) => boolean): void;
 }
 
 export function runCommonJs<T>(file: string, cacheFile: string): CommonJsRun<T> {
@@ -33,13 +36,14 @@ export function runCommonJs<T>(file: string, cacheFile: string): CommonJsRun<T> 
   return {
     exports: mod.exports,
     cache,
-    save() {
+    save(stale) {
       if (cache === "hit") return;
       const tmp = `${cacheFile}.${process.pid}.tmp`;
       try {
         mkdirSync(dirname(cacheFile), { recursive: true });
         writeFileSync(tmp, script.createCachedData());
         renameSync(tmp, cacheFile);
+        for (const name of stale ? readdirSync(dirname(cacheFile)) : []) if (stale!(name)) rmSync(join(dirname(cacheFile), name), { force: true });
       } catch {
         // A cache dir that cannot be written only costs the next start its compile.
         try {

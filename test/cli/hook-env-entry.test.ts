@@ -105,10 +105,16 @@ test("a code cache V8 refuses, or one that cannot be written, changes nothing: t
   assert.ok(cache, "a code cache was written after the run");
 
   // Garbage where the cache was: V8 rejects it, the run is the same, the cache is written anew.
+  // Then an earlier build's cache goes; this build's for another Node stays.
   writeFileSync(join(v8Dir(sb), cache), "not a code cache");
+  const earlier = "hook-env-main-0123456789abcdef.cjs.v20.0.0-x64.bin";
+  const otherNode = cache.replace(/\.v[^.]+\.[^.]+\.[^-]+-/, ".v99.0.0-");
+  assert.notEqual(otherNode, cache);
+  for (const n of [earlier, otherNode]) writeFileSync(join(v8Dir(sb), n), "");
   rmSync(acts(sb), { recursive: true });
   assert.deepEqual(snapshot(sb, [sb.project], await sb.run(args)), expected);
   assert.notEqual(readFileSync(join(v8Dir(sb), cache), "utf8"), "not a code cache", "the refused cache was replaced");
+  assert.deepEqual(readdirSync(v8Dir(sb)).sort(), [cache, otherNode].sort(), "an earlier build's cache removed, another Node's kept");
 
   // The cache dir cannot be made (a file in its place): no cache, same result.
   rmSync(join(sb.home, "cache"), { recursive: true });
