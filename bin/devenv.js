@@ -8,7 +8,7 @@ const mtime = (path) => statSync(new URL(path, import.meta.url), { throwIfNoEntr
 const bundled = mtime("../dist/bundle/main.js");
 const compiled = mtime("../dist/.tsbuildinfo");
 // The shell hook's `hook-env` has an entry of its own that loads far less (src/cli/hook-env-entry.ts).
-const entry = process.argv[2] === "hook-env" ? "hook-env.js" : "main.js";
+const entry = process.argv[2] === "hook-env" && mtime("../dist/bundle/hook-env.js") !== undefined ? "hook-env.js" : "main.js";
 const { main } = await import(bundled !== undefined && !(compiled > bundled) ? `../dist/bundle/${entry}` : "../dist/src/cli/main.js");
 
 await main(process.argv);
