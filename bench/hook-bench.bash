@@ -60,4 +60,27 @@ echo "cd $((_bench_t1 - _bench_t0)) $BENCH_N_CD"
 _bench_check out "after the cd loop"
 cd "$BENCH_PROJ" && _bench_prompt
 _bench_check in "after the cd loop"
+# First visits (devenv): the project's cached activation removed before each timed cd+prompt, so
+# the hook runs devenv to write it (tool installed, never activated). Next to it, bare `node -e 0`.
+if [[ -n ${BENCH_FIRST_RM-} ]]; then
+  _bench_s=() _bench_n=()
+  for ((_bench_i = 0; _bench_i < BENCH_N_FIRST; _bench_i++)); do
+    cd .. && _bench_prompt
+    command rm -rf -- "$BENCH_FIRST_RM"
+    [[ -e $BENCH_FIRST_RM ]] && _bench_fail "could not remove $BENCH_FIRST_RM"
+    _bench_t0=${EPOCHREALTIME/./}
+    cd "$BENCH_PROJ"
+    _bench_prompt
+    _bench_t1=${EPOCHREALTIME/./}
+    _bench_s+=($((_bench_t1 - _bench_t0)))
+    _bench_check in "first visit $_bench_i"
+    [[ -e $BENCH_FIRST_RM ]] || _bench_fail "first visit $_bench_i wrote no activation in $BENCH_FIRST_RM"
+    _bench_t0=${EPOCHREALTIME/./}
+    "$BENCH_NODE" -e 0
+    _bench_t1=${EPOCHREALTIME/./}
+    _bench_n+=($((_bench_t1 - _bench_t0)))
+  done
+  echo "first ${_bench_s[*]}"
+  echo "node ${_bench_n[*]}"
+fi
 echo BENCH-OK

@@ -57,4 +57,26 @@ print "cd $(( _bench_t1 - _bench_t0 )) $BENCH_N_CD"
 _bench_check out "after the cd loop"
 cd "$BENCH_PROJ" && _bench_prompt
 _bench_check in "after the cd loop"
+# First visits (devenv): see hook-bench.bash.
+if [[ -n ${BENCH_FIRST_RM-} ]]; then
+  _bench_s=() _bench_n=()
+  for (( _bench_i = 0; _bench_i < BENCH_N_FIRST; _bench_i++ )); do
+    cd .. && _bench_prompt
+    command rm -rf -- "$BENCH_FIRST_RM"
+    [[ -e $BENCH_FIRST_RM ]] && _bench_fail "could not remove $BENCH_FIRST_RM"
+    _bench_us; _bench_t0=$REPLY
+    cd "$BENCH_PROJ"
+    _bench_prompt
+    _bench_us; _bench_t1=$REPLY
+    _bench_s+=($(( _bench_t1 - _bench_t0 )))
+    _bench_check in "first visit $_bench_i"
+    [[ -e $BENCH_FIRST_RM ]] || _bench_fail "first visit $_bench_i wrote no activation in $BENCH_FIRST_RM"
+    _bench_us; _bench_t0=$REPLY
+    "$BENCH_NODE" -e 0
+    _bench_us; _bench_t1=$REPLY
+    _bench_n+=($(( _bench_t1 - _bench_t0 )))
+  done
+  print "first ${_bench_s[*]}"
+  print "node ${_bench_n[*]}"
+fi
 print BENCH-OK

@@ -8,7 +8,10 @@
  *   prompt     what bash runs before a prompt (PROMPT_COMMAND; zsh: precmd_functions) inside the
  *              project when nothing changed;
  *   cd in+out  `cd proj; <prompt>; cd ..; <prompt>` with warm caches (each tool's cd/chpwd hooks
- *              run as they would for a user).
+ *              run as they would for a user);
+ *   first      devenv only: `cd proj; <prompt>` with the project's cached activation removed before
+ *              each one (its tool installed, its activation never written: the hook runs devenv),
+ *              next to bare `node -e 0` timed the same way in the same shell.
  * Every shell first checks that the hook really works (values in the project, the tool on PATH,
  * everything gone and PATH restored after leaving) and again after the timed loops; a broken setup
  * fails the bench instead of producing numbers. Rounds interleave tools and shells so that drift
@@ -18,6 +21,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { median } from "./markdown.js";
+import { activationDir, activationsRoot } from "../src/state/activations.js";
 import { findMise, prepareProjects, run, setUpProjects, which, type Tool } from "./projects.js";
 
 type Shell = "bash" | "zsh";
@@ -33,7 +37,10 @@ const ITER: Record<Tool, { prompt: number; cd: number }> = {
   mise: { prompt: 100, cd: 20 },
 };
 
-export const TARGETS = { promptUs: 100, cdUs: 1500, ratio: 10 };
+export const TARGETS = { promptUs: 100, cdUs: 1500, ratio: 10, firstMs: 80 };
+
+/** First visits per shell and round (each runs devenv's hook-env once, and `node -e 0` once). */
+const N_FIRST = 10;
 
 /**
  * The script each shell runs (bench/hook-bench.bash, bench/hook-bench.zsh). Environment: BENCH_TOOL,
@@ -45,6 +52,12 @@ const script = (repo: string, shell: Shell) => readFileSync(join(repo, "bench", 
 interface Sample {
   prompt: number;
   cd: number;
+}
+
+/** µs samples of one shell's first visits and of `node -e 0` beside them. */
+interface FirstSamples {
+  first: number[];
+  node: number[];
 }
 
 export async function benchHook(repo: string, runs: number): Promise<string> {
@@ -67,6 +80,8 @@ export async function benchHook(repo: string, runs: number): Promise<string> {
 
   const samples: Record<Shell, Record<Tool, Sample[]>> = { bash: {} as Record<Tool, Sample[]>, zsh: {} as Record<Tool, Sample[]> };
   const versions: Partial<Record<Shell, string>> = {};
+  const firsts: Record<Shell, FirstSamples> = { bash: { first: [], node: [] }, zsh: { first: [], node: [] } };
+  const firstRm = activationDir(activationsRoot(join(env.DEVENV_HOME!, "state")), proj.devenv);
   try {
     await prepareProjects(projects, { devenv: [node, cli], direnv, mise });
 
@@ -91,6 +106,7 @@ export async function benchHook(repo: string, runs: number): Promise<string> {
               BENCH_OUT: join(work, tool),
               BENCH_N_PROMPT: String(ITER[tool].prompt),
               BENCH_N_CD: String(ITER[tool].cd),
+              ...(tool === "devenv" ? { BENCH_FIRST_RM: firstRm, BENCH_N_FIRST: String(N_FIRST), BENCH_NODE: node } : {}),
             },
           });
           const fail = r.stdout.match(/^BENCH-FAIL .*$/m)?.[0];
@@ -104,11 +120,20 @@ export async function benchHook(repo: string, runs: number): Promise<string> {
           };
           versions[shell] = r.stdout.match(/^version (.*)$/m)?.[1];
           (samples[shell][tool] ??= []).push({ prompt: num("prompt"), cd: num("cd") });
+          if (tool === "devenv") {
+            for (const k of ["first", "node"] as const) {
+              const m = r.stdout.match(new RegExp(`^${k} ([\\d ]+)$`, "m"));
+              const xs = m?.[1]!.trim().split(" ").map(Number) ?? [];
+              if (xs.length !== N_FIRST) throw new Error(`hook bench: ${N_FIRST} '${k}' timings expected from devenv/${shell}:\n${r.stdout}`);
+              firsts[shell][k].push(...xs);
+            }
+          }
           if (tool !== "none" && r.stderr.trim()) process.stderr.write(`${tool}/${shell} stderr: ${r.stderr}`);
         }
       }
       const last = SHELLS.map((s) => `${s}: ${TOOLS.map((t) => `${t} ${samples[s][t]!.at(-1)!.prompt.toFixed(0)}/${samples[s][t]!.at(-1)!.cd.toFixed(0)}`).join(", ")}`);
-      process.stdout.write(`round ${round + 1}/${runs} (prompt/cd µs) ${last.join("; ")}\n`);
+      const first = SHELLS.map((s) => `${s} ${(median(firsts[s].first.slice(-N_FIRST)) / 1000).toFixed(1)}`).join(", ");
+      process.stdout.write(`round ${round + 1}/${runs} (prompt/cd µs) ${last.join("; ")}; first visit (ms) ${first}\n`);
     }
   } finally {
     projects.close();
@@ -129,7 +154,11 @@ export async function benchHook(repo: string, runs: number): Promise<string> {
     "- Before and after the timed loops every shell checks GREETING and DATA inside, `bench-hello` running inside and gone outside, and PATH restored exactly; any miss fails the bench.",
     "- Needs bash, zsh and direnv (Debian: `apt-get install -y zsh direnv`). mise is installed by the bench: `npm install --prefix .bench/mise @jdxcode/mise`",
     "  (its preinstall script installs the platform package @jdxcode/mise-<os>-<arch> and hard-links that binary to bin/mise).",
-    `- Targets: devenv prompt ≤ ${TARGETS.promptUs} µs, cd in+out ≤ ${TARGETS.cdUs} µs, each ≥ ${TARGETS.ratio}× faster than both direnv and mise.`,
+    `- *first visit* (devenv) = \`cd proj; <prompt>\` with the project's cached activation deleted before each (\`rm -rf\` of its dir under the activations root, untimed): the tool is installed,`,
+    "  its activation never written, so the hook runs `node bin/devenv.js hook-env` (trust check, evaluate devenv.ts, read and check devenv.lock, write the activation).",
+    "  Compiled config and V8 code caches stay warm, as for a user who has run devenv before. *node -e 0* = bare Node start-up timed the same way in the same shell, right after each first visit.",
+    `  ${N_FIRST} of each per shell and round; the median over all of them.`,
+    `- Targets: devenv prompt ≤ ${TARGETS.promptUs} µs, cd in+out ≤ ${TARGETS.cdUs} µs, each ≥ ${TARGETS.ratio}× faster than both direnv and mise; first visit ≤ ${TARGETS.firstMs} ms.`,
   ];
   const checks: string[] = [];
   for (const shell of SHELLS) {
@@ -151,6 +180,14 @@ export async function benchHook(repo: string, runs: number): Promise<string> {
       `- ${shell}: ${pass(peerMin("prompt") / d.prompt >= TARGETS.ratio)} prompt ≥ ${TARGETS.ratio}× faster than both peers (nearest: ${ratio(peerMin("prompt"), d.prompt)})`,
       `- ${shell}: ${pass(peerMin("cd") / d.cd >= TARGETS.ratio)} cd in+out ≥ ${TARGETS.ratio}× faster than both peers (nearest: ${ratio(peerMin("cd"), d.cd)})`,
     );
+  }
+  const ms = (us: number) => (us / 1000).toFixed(1);
+  out.push("", "### first visit (devenv)", "", "| shell | first cd+prompt (ms) | node -e 0 (ms) | difference (ms) |", "|---|---|---|---|");
+  for (const shell of SHELLS) {
+    const f = median(firsts[shell].first);
+    const n = median(firsts[shell].node);
+    out.push(`| ${shell} | ${ms(f)} | ${ms(n)} | ${ms(f - n)} |`);
+    checks.push(`- ${shell}: ${f / 1000 <= TARGETS.firstMs ? "PASS" : "FAIL"} devenv first visit ${ms(f)} ms ≤ ${TARGETS.firstMs} ms (node -e 0: ${ms(n)} ms)`);
   }
   out.push("", "Targets:", "", ...checks);
   return out.join("\n");

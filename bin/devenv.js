@@ -7,6 +7,8 @@ import { statSync } from "node:fs";
 const mtime = (path) => statSync(new URL(path, import.meta.url), { throwIfNoEntry: false })?.mtimeMs;
 const bundled = mtime("../dist/bundle/main.js");
 const compiled = mtime("../dist/.tsbuildinfo");
-const { main } = await import(bundled !== undefined && !(compiled > bundled) ? "../dist/bundle/main.js" : "../dist/src/cli/main.js");
+// The shell hook's `hook-env` has an entry of its own that loads far less (src/cli/hook-env-entry.ts).
+const entry = process.argv[2] === "hook-env" && mtime("../dist/bundle/hook-env.js") !== undefined ? "hook-env.js" : "main.js";
+const { main } = await import(bundled !== undefined && !(compiled > bundled) ? `../dist/bundle/${entry}` : "../dist/src/cli/main.js");
 
 await main(process.argv);

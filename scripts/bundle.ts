@@ -5,7 +5,8 @@
  * bin/devenv.js runs dist/bundle/main.js unless it is missing or older than tsc's last build;
  * then dist/src/cli/main.js. See docs/decisions.md.
  */
-import { build, type Metafile, type Plugin } from "esbuild";
+import { createHash } from "node:crypto";
+import { build, type Metafile, type OutputFile, type Plugin } from "esbuild";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -18,6 +19,13 @@ const outdir = join(repo, "dist/bundle");
  * src/config/load.ts) and lzma-native (an N-API addon). Both resolve from node_modules at run time.
  */
 export const EXTERNAL = ["esbuild", "lzma-native"];
+
+/**
+ * Left out of the hook-env bundle, required from node_modules if ever needed: packages only an
+ * install or a network request loads (the first visit of an installed project does neither). Each
+ * byte of that one file is read, and its cache loaded, at every first visit.
+ */
+const HOOK_ENV_EXTERNAL = ["undici", "yaml", "tar", "yauzl", "smol-toml", "fzstd"];
 
 /** CommonJS packages in an ESM bundle call `require` for Node built-ins; give every chunk one. */
 const BANNER =
@@ -60,6 +68,7 @@ function isCommonJs(file: string): boolean {
 }
 
 export async function bundle(): Promise<Metafile> {
+  const hook = await hookEnvBundle();
   const result = await build({
     absWorkingDir: repo,
     entryPoints: { main: "src/cli/main.ts" },
@@ -83,7 +92,7 @@ export async function bundle(): Promise<Metafile> {
   // Each file by rename, main.js last, then drop the chunks of earlier builds: a devenv started
   // during a rebuild finds the chunks its main.js names.
   mkdirSync(outdir, { recursive: true });
-  const files = [...result.outputFiles].sort((a, b) => Number(isEntry(a.path)) - Number(isEntry(b.path)));
+  const files = [...hook, ...[...result.outputFiles].sort((a, b) => Number(isEntry(a.path)) - Number(isEntry(b.path)))];
   for (const f of files) {
     const tmp = `${f.path}.tmp-${process.pid}`;
     writeFileSync(tmp, f.contents);
@@ -95,6 +104,44 @@ export async function bundle(): Promise<Metafile> {
 }
 
 const isEntry = (path: string) => relative(outdir, path) === "main.js";
+
+/**
+ * The shell hook's first visit (issue 20): hook-env-main.ts as one CommonJS file, named by a hash of
+ * its content (its V8 code cache is keyed by that name), and hook-env.js, the small ES module that
+ * bin/devenv.js runs for `hook-env`, which runs it with the code cache (src/cli/hook-env-entry.ts).
+ * One file: Node's ES module loader costs ~1-2 ms per module, and the full CLI's hook-env loads ~45.
+ * Every import() becomes a require (vm.Script has no module loader); import.meta.url is the file's URL.
+ */
+async function hookEnvBundle(): Promise<OutputFile[]> {
+  const common = { absWorkingDir: repo, tsconfig: "tsconfig.json", bundle: true, platform: "node", target: "node20", legalComments: "none", write: false, logLevel: "warning" } as const;
+  const cjs = await build({
+    ...common,
+    entryPoints: ["src/cli/hook-env-main.ts"],
+    format: "cjs",
+    outfile: join(outdir, "hook-env-main.cjs"),
+    external: [...EXTERNAL, ...HOOK_ENV_EXTERNAL],
+    supported: { "dynamic-import": false },
+    define: { "import.meta.url": "__devenvImportMetaUrl" },
+    // ASCII only (non-ASCII written as escapes, comments dropped): the entry reads it as latin1,
+    // without UTF-8 decoding; and a third less to read at each start.
+    charset: "ascii",
+    minifyWhitespace: true,
+    banner: { js: 'var __devenvImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+  });
+  const main = cjs.outputFiles[0]!;
+  if (main.contents.some((b) => b > 0x7f)) throw new Error("the hook-env bundle is not ASCII; src/platform/code-cache.ts reads it as latin1");
+  const name = `hook-env-main-${createHash("sha256").update(main.contents).digest("hex").slice(0, 16)}.cjs`;
+  const entry = await build({
+    ...common,
+    entryPoints: ["src/cli/hook-env-entry.ts"],
+    format: "esm",
+    outfile: join(outdir, "hook-env.js"),
+    external: ["./main.js"],
+    define: { DEVENV_HOOK_ENV_BUNDLE: JSON.stringify(name) },
+  });
+  // The CommonJS file first: a hook-env.js is never there before the file it names.
+  return [{ ...main, path: join(outdir, name) } as OutputFile, entry.outputFiles[0]!];
+}
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const meta = await bundle();

@@ -7,7 +7,11 @@ import { createProgressReporter } from "./progress.js";
 
 /** The context of a command run: global flags, progress on stderr, clean-up on Ctrl-C. */
 export function contextFor(cmd: Command): AppContext {
-  const g = cmd.optsWithGlobals<{ offline?: boolean; quiet?: boolean }>();
+  return contextForOpts(cmd.optsWithGlobals<{ offline?: boolean; quiet?: boolean }>());
+}
+
+/** contextFor with the global flags already parsed (the hook-env entry has no commander). */
+export function contextForOpts(g: { offline?: boolean; quiet?: boolean }): AppContext {
   installSignalCleanup();
   return createContext({
     offline: Boolean(g.offline),

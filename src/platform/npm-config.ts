@@ -3,7 +3,6 @@
  * variables, then the user's .npmrc, then the global npmrc; when none names a registry, npm itself
  * is asked (`npm config get registry`), so devenv never carries a registry address of its own.
  */
-import { execFileSync } from "node:child_process";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { DevenvError } from "../errors.js";
@@ -110,7 +109,8 @@ export function npmRegistryResolver(src: NpmConfigSources): (pkg: string) => Npm
 
 function askNpm(): string {
   try {
-    const out = execFileSync("npm", ["config", "get", "registry"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 30_000 }).trim();
+    // Loaded here: child_process (with net and streams) is not needed at start-up (the hook's first visit).
+    const out = process.getBuiltinModule("node:child_process").execFileSync("npm", ["config", "get", "registry"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 30_000 }).trim();
     if (/^https?:\/\//.test(out)) return out;
   } catch {
     /* fall through */

@@ -5,7 +5,6 @@
  */
 import { createHash } from "node:crypto";
 import { readdirSync } from "node:fs";
-import { createServer } from "node:net";
 import { basename, dirname, join } from "node:path";
 import type { PortRequest } from "../config/services.js";
 import { DevenvError } from "../errors.js";
@@ -69,7 +68,7 @@ function portsOfOtherProjects(stateRoot: string, paths: ServicePaths): Set<numbe
 /** Can this process listen on `host:port` right now? */
 export function canBind(port: number, host = "127.0.0.1"): Promise<NodeJS.ErrnoException | undefined> {
   return new Promise((resolve) => {
-    const s = createServer();
+    const s = process.getBuiltinModule("node:net").createServer(); // net loaded only when a port is picked
     s.once("error", (e: NodeJS.ErrnoException) => resolve(e));
     s.listen({ port, host, exclusive: true }, () => s.close(() => resolve(undefined)));
   });

@@ -4,7 +4,6 @@
  * that rebooted) may name a process that has nothing to do with us: it is never signalled, never
  * waited for, and a new watcher takes the file over.
  */
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { DevenvError } from "../errors.js";
 import { pidAlive } from "../platform/fs.js";
@@ -28,7 +27,8 @@ function commandLine(pid: number): string[] | undefined {
       return (e as NodeJS.ErrnoException).code === "ENOENT" ? [] : undefined;
     }
   }
-  const r = spawnSync("ps", ["-p", String(pid), "-o", "command="], { encoding: "utf8", timeout: 2_000 });
+  // child_process loaded only here (not at every start of the hook's hook-env).
+  const r = process.getBuiltinModule("node:child_process").spawnSync("ps", ["-p", String(pid), "-o", "command="], { encoding: "utf8", timeout: 2_000 });
   if (r.error || r.status === null) return undefined;
   if (r.status !== 0) return [];
   const cmd = r.stdout.trim();

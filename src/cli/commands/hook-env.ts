@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import type { AppContext } from "../../app/context.js";
 import { refreshActivation, writeInterrupted } from "../../app/activation/index.js";
 import { activationsRoot } from "../../state/activations.js";
 import { ensureHookValuesDir } from "../../state/hook-values.js";
@@ -11,6 +12,14 @@ import { contextFor } from "../common.js";
  * messages for the user are in the activations, shown once by the hook).
  */
 export default async function hookEnv(roots: string[], opts: { activations?: string }, cmd: Command): Promise<void> {
+  return runHookEnv(roots, opts, () => contextFor(cmd));
+}
+
+/**
+ * hookEnv without commander, also run by the hook's own entry (src/cli/hook-env-main.ts: a first
+ * visit loads only what this needs). `context` makes the command's context, after the signal handlers below.
+ */
+export async function runHookEnv(roots: string[], opts: { activations?: string }, context: () => AppContext): Promise<void> {
   let installing: { root: string; mtime: number; byWatcher?: string } | undefined;
   let actRoot = opts.activations;
   // Registered before contextFor's clean-up handler, which exits.
@@ -19,7 +28,7 @@ export default async function hookEnv(roots: string[], opts: { activations?: str
       if (installing && actRoot) writeInterrupted(actRoot, installing.root, installing.mtime, installing.byWatcher);
     });
   }
-  const ctx = contextFor(cmd);
+  const ctx = context();
   actRoot ??= activationsRoot(ctx.dirs.state);
   const autoInstall = !["0", "false", "no"].includes((ctx.env.DEVENV_AUTO_INSTALL ?? "").toLowerCase());
   ensureHookValuesDir(ctx.dirs.state);
