@@ -62,7 +62,8 @@ function isCommonJs(file: string): boolean {
 export async function bundle(): Promise<Metafile> {
   const result = await build({
     absWorkingDir: repo,
-    entryPoints: { main: "src/cli/main.ts" },
+    // tree-worker: the unpacking thread (src/store/tree-lane.ts starts ./tree-worker.js beside the chunk that starts it).
+    entryPoints: { main: "src/cli/main.ts", "tree-worker": "src/store/tree-worker.ts" },
     tsconfig: "tsconfig.json",
     bundle: true,
     splitting: true,

@@ -21,6 +21,8 @@ import { unpackError, type UnpackWhere } from "./unpack-errors.js";
 import { unpackSingle } from "./unpack-single.js";
 import { unpackTar } from "./unpack-tar.js";
 import { unpackZip } from "./unpack-zip.js";
+import { isSingleFile } from "../recipes/formats.js";
+import { unpackThreads } from "./unpack-threads.js";
 
 export interface FetchOptions {
   http: Http;
@@ -56,6 +58,7 @@ export async function fetchAndUnpack(o: FetchOptions): Promise<{ root: string; f
   const { file } = o;
   if (file.format === "bz2" || file.format === "tar.bz2") requireBzip2(o.label, redactUrl(file.url));
   const expected = expectedDigest(file);
+  unpackThreads(0); // a bad DEVENV_UNPACK_THREADS is refused before downloading
   // The lock's sha256 (beside an integrity too) is what a kept download and the cache are found by.
   const keptSha256 = expected.algorithm === "sha256" ? expected.value : expected.sha256;
   const { digest, bytes, sha256 } =
@@ -65,7 +68,8 @@ export async function fetchAndUnpack(o: FetchOptions): Promise<{ root: string; f
 
   // Verified: from here on, every failure is about the archive (or the disk), never the network.
   const where: UnpackWhere = { label: o.label, archive: redactUrl(file.url), store: o.store };
-  const writer = new TreeWriter(o.dir, where, file.strip === "auto" ? 0 : file.strip, o.guard);
+  const isTar = file.format !== "raw" && file.format !== "zip" && !isSingleFile(file.format);
+  const writer = new TreeWriter(o.dir, where, file.strip === "auto" ? 0 : file.strip, o.guard, isTar ? unpackThreads(bytes) : 0);
   try {
     switch (file.format) {
       case "raw":
@@ -83,9 +87,11 @@ export async function fetchAndUnpack(o: FetchOptions): Promise<{ root: string; f
       default:
         await unpackTar(await tarStream(o.scratch, file.format), writer);
     }
+    await writer.finish();
   } catch (e) {
     throw unpackError(e, where, file.format);
   } finally {
+    await writer.dispose();
     rmSync(o.scratch, { force: true }); // room for the next part
   }
   const top = o.hoist ? loneDir(o.dir) : undefined;
