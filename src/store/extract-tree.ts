@@ -78,6 +78,14 @@ export class TreeWriter {
       },
     };
     this.lanes = threads > 0 ? Array.from({ length: threads }, () => new WorkerLane(root, umask, on)) : [new InThreadLane(root, umask, on)];
+    if (guard && threads > 0) guard.unwritten = () => this.unwritten();
+  }
+
+  /** Bytes charged to the guard that the lanes have not written yet. */
+  private unwritten(): number {
+    let n = 0;
+    for (const l of this.lanes) n += l.pending;
+    return n;
   }
 
   target(raw: string): string | null {
@@ -86,9 +94,7 @@ export class TreeWriter {
 
   /** True while the lanes hold more unwritten bytes than they should: stop feeding until `whenDrained`. */
   get congested(): boolean {
-    let n = 0;
-    for (const l of this.lanes) n += l.pending;
-    return n > TreeWriter.HIGH_WATER && this.failure === undefined;
+    return this.unwritten() > TreeWriter.HIGH_WATER && this.failure === undefined;
   }
 
   /** Resolves once `congested` is false (or a step failed). */
@@ -247,6 +253,7 @@ export class TreeWriter {
     this.flush();
     const ends = await Promise.all(this.lanes.map((l) => l.end()));
     this.done = true;
+    if (this.guard) this.guard.unwritten = undefined;
     this.check();
     const failed = ends.find((f) => f !== undefined);
     if (failed) throw entryFsError(Object.assign(new Error(failed.message), { code: failed.code }), this.where, failed.rel);
@@ -266,6 +273,7 @@ export class TreeWriter {
     if (this.done) return;
     this.done = true;
     await Promise.all(this.lanes.map((l) => l.end()));
+    if (this.guard) this.guard.unwritten = undefined;
   }
 
   /**

@@ -18,7 +18,7 @@ export interface Lane {
   push(op: TreeOp): void;
   /** Hand what is queued to the lane (worker lanes batch steps). */
   flush(): void;
-  /** Bytes handed over and not yet written. */
+  /** Bytes pushed and not yet written. */
   readonly pending: number;
   /** Run every step still queued, close what is open and stop; the first failure, if any. */
   end(): Promise<OpFailure | undefined>;
@@ -73,7 +73,7 @@ export class WorkerLane implements Lane {
   private bytes = 0;
   private seq = 0;
   private readonly inFlight = new Map<number, number>();
-  pending = 0;
+  private sent = 0;
   private failure: OpFailure | undefined;
   private ended: Promise<OpFailure | undefined> | undefined;
   private onEnded: ((f: OpFailure | undefined) => void) | undefined;
@@ -89,6 +89,10 @@ export class WorkerLane implements Lane {
       if (!this.onEnded) this.fail({ rel: "?", code: undefined, message: "unpacking thread exited early" });
       this.onEnded?.(this.failure);
     });
+  }
+
+  get pending(): number {
+    return this.sent + this.bytes;
   }
 
   push(op: TreeOp): void {
@@ -115,7 +119,7 @@ export class WorkerLane implements Lane {
     const seq = ++this.seq;
     this.worker.postMessage({ seq, ops: this.ops, buf } satisfies LaneRequest, buf ? [buf] : []);
     this.inFlight.set(seq, this.bytes);
-    this.pending += this.bytes;
+    this.sent += this.bytes;
     this.ops = [];
     this.chunks = [];
     this.bytes = 0;
@@ -134,7 +138,7 @@ export class WorkerLane implements Lane {
   private reply(m: LaneReply): void {
     const n = this.inFlight.get(m.seq) ?? 0;
     this.inFlight.delete(m.seq);
-    this.pending -= n;
+    this.sent -= n;
     for (const c of m.closed) this.on.closed(c);
     if (m.failure) this.fail(m.failure);
     if (m.ended) void this.worker.terminate();
