@@ -109,9 +109,9 @@ export class TreeWriter {
     w?.();
   }
 
-  /** Hand queued steps to the worker lanes (after each piece of input). */
+  /** Hand queued steps to worker lanes that are idle (after each piece of input). */
   flush(): void {
-    for (const l of this.lanes) l.flush();
+    for (const l of this.lanes) l.flush(false);
   }
 
   /** A failed step (in any lane) stops the unpack at the next entry or chunk. */
@@ -250,7 +250,7 @@ export class TreeWriter {
    * their targets' digests. Throws the first failed step's error (naming its entry).
    */
   async finish(): Promise<void> {
-    this.flush();
+    for (const l of this.lanes) l.flush(true);
     const ends = await Promise.all(this.lanes.map((l) => l.end()));
     this.done = true;
     if (this.guard) this.guard.unwritten = undefined;

@@ -5,6 +5,7 @@
  */
 import { Worker } from "node:worker_threads";
 import { TreeOps, type ClosedFile, type OpFailure, type TreeOp } from "./tree-ops.js";
+import { KIND, type LaneReply, type LaneRequest } from "./tree-wire.js";
 
 export interface LaneEvents {
   closed(c: ClosedFile): void;
@@ -16,8 +17,8 @@ export interface LaneEvents {
 export interface Lane {
   /** Queue a step. A data step's chunk must not change afterwards (it may be written later). */
   push(op: TreeOp): void;
-  /** Hand what is queued to the lane (worker lanes batch steps). */
-  flush(): void;
+  /** Hand what is queued to the lane (worker lanes batch steps; without `force`, only when it is idle or the batch is big). */
+  flush(force: boolean): void;
   /** Bytes pushed and not yet written. */
   readonly pending: number;
   /** Run every step still queued, close what is open and stop; the first failure, if any. */
@@ -43,23 +44,9 @@ export class InThreadLane implements Lane {
   }
 }
 
-/** A step as sent to a worker: a data step names a range of the batch's one buffer. */
-export type WireOp = Exclude<TreeOp, { k: "data" }> | { k: "data"; id: number; off: number; len: number };
-export interface LaneRequest {
-  seq: number;
-  ops: WireOp[];
-  buf?: ArrayBuffer | undefined;
-  end?: boolean;
-}
-export interface LaneReply {
-  seq: number;
-  closed: ClosedFile[];
-  failure: OpFailure | undefined;
-  ended?: boolean;
-}
-
-/** A batch goes to the worker at the latest when it holds this many bytes. */
+/** A batch goes to the worker at the latest when it holds this many bytes, or this many steps' codes. */
 const BATCH_BYTES = 4 << 20;
+const MAX_CODES = 6 * 4096;
 
 /**
  * Runs steps in a worker thread (tree-worker.js beside this module, in dist/src/store and in the
@@ -68,8 +55,10 @@ const BATCH_BYTES = 4 << 20;
  */
 export class WorkerLane implements Lane {
   private readonly worker: Worker;
-  private ops: WireOp[] = [];
-  private chunks: Uint8Array[] = [];
+  private codes: number[] = [];
+  private text: string[] = [];
+  /** The data steps' bytes (copied in as they come), sent with the batch. */
+  private batch: Buffer | undefined;
   private bytes = 0;
   private seq = 0;
   private readonly inFlight = new Map<number, number>();
@@ -96,41 +85,61 @@ export class WorkerLane implements Lane {
   }
 
   push(op: TreeOp): void {
-    if (op.k === "data") {
-      this.ops.push({ k: "data", id: op.id, off: this.bytes, len: op.chunk.length });
-      this.chunks.push(op.chunk);
-      this.bytes += op.chunk.length;
-      if (this.bytes >= BATCH_BYTES) this.flush();
-    } else this.ops.push(op);
+    const c = this.codes;
+    switch (op.k) {
+      case "dir":
+        c.push(KIND.dir, op.mode ?? -1, 0, 0, op.rel.length, 0);
+        this.text.push(op.rel);
+        break;
+      case "open":
+        c.push(KIND.open, op.id, op.mode, op.replace ? 1 : 0, op.rel.length, 0);
+        this.text.push(op.rel);
+        break;
+      case "data": {
+        // Copied now, into the batch's buffer: the source may reuse its chunk once this returns.
+        const n = op.chunk.length;
+        if (!this.batch || this.bytes + n > this.batch.length) {
+          if (this.bytes) this.flush(true);
+          this.batch = Buffer.allocUnsafeSlow(Math.max(BATCH_BYTES, n));
+        }
+        this.batch.set(op.chunk, this.bytes);
+        this.codes.push(KIND.data, op.id, this.bytes, n, 0, 0);
+        this.bytes += n;
+        break;
+      }
+      case "close":
+        c.push(KIND.close, op.id, 0, 0, 0, 0);
+        break;
+      case "link":
+        c.push(KIND.link, op.replace ? 1 : 0, 0, 0, op.rel.length, op.target.length);
+        this.text.push(op.rel, op.target);
+        break;
+    }
+    if (this.codes.length >= MAX_CODES) this.flush(true);
   }
 
-  flush(): void {
-    if (!this.ops.length) return;
-    let buf: ArrayBuffer | undefined;
-    if (this.bytes) {
-      const all = new Uint8Array(new ArrayBuffer(this.bytes));
-      let off = 0;
-      for (const c of this.chunks) {
-        all.set(c, off);
-        off += c.length;
-      }
-      buf = all.buffer;
-    }
+  flush(force: boolean): void {
+    if (!this.codes.length) return;
+    // A busy thread gets work in batches (a message wakes it and costs both sides); an idle one at once.
+    if (!force && this.sent > 0 && this.bytes < BATCH_BYTES / 2) return;
+    const buf = this.bytes ? (this.batch!.buffer as ArrayBuffer) : undefined;
+    this.batch = undefined;
+    const codes = Int32Array.from(this.codes);
     const seq = ++this.seq;
-    this.worker.postMessage({ seq, ops: this.ops, buf } satisfies LaneRequest, buf ? [buf] : []);
+    this.worker.postMessage({ seq, codes, text: this.text.join(""), buf } satisfies LaneRequest, buf ? [buf, codes.buffer] : [codes.buffer]);
     this.inFlight.set(seq, this.bytes);
     this.sent += this.bytes;
-    this.ops = [];
-    this.chunks = [];
+    this.codes = [];
+    this.text = [];
     this.bytes = 0;
   }
 
   end(): Promise<OpFailure | undefined> {
     this.ended ??= new Promise<OpFailure | undefined>((resolve) => {
       if (this.exited) return resolve(this.failure);
-      this.flush();
+      this.flush(true);
       this.onEnded = resolve;
-      this.worker.postMessage({ seq: ++this.seq, ops: [], end: true } satisfies LaneRequest);
+      this.worker.postMessage({ seq: ++this.seq, end: true } satisfies LaneRequest);
     });
     return this.ended;
   }
@@ -141,6 +150,7 @@ export class WorkerLane implements Lane {
     this.sent -= n;
     for (const c of m.closed) this.on.closed(c);
     if (m.failure) this.fail(m.failure);
+    if (this.sent === 0 && !this.ended) this.flush(true); // idle now: give it what queued up meanwhile
     if (m.ended) void this.worker.terminate();
     this.on.progress();
   }

@@ -4,8 +4,8 @@
  * own (scripts/bundle.ts): Node built-ins only.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { TreeOps, type ClosedFile, type TreeOp } from "./tree-ops.js";
-import type { LaneReply, LaneRequest } from "./tree-lane.js";
+import { TreeOps, type ClosedFile } from "./tree-ops.js";
+import { decodeBatch, type LaneReply, type LaneRequest } from "./tree-wire.js";
 
 const { root, umask } = workerData as { root: string; umask: number };
 const ops = new TreeOps(root, umask);
@@ -19,9 +19,6 @@ port.on("message", (m: LaneRequest) => {
   }
   const closed: ClosedFile[] = [];
   const buf = m.buf ? new Uint8Array(m.buf) : undefined;
-  for (const w of m.ops) {
-    const op: TreeOp = w.k === "data" ? { k: "data", id: w.id, chunk: buf!.subarray(w.off, w.off + w.len) } : w;
-    ops.run(op, (c) => closed.push(c));
-  }
+  for (const op of decodeBatch(m.codes!, m.text ?? "", buf)) ops.run(op, (c) => closed.push(c));
   port.postMessage({ seq: m.seq, closed, failure: ops.failure } satisfies LaneReply);
 });
