@@ -61,7 +61,6 @@ export class TreeWriter {
     threads = 0,
   ) {
     this.archive = where.archive;
-    mkdirSync(root, { recursive: true, mode: 0o755 });
     const umask = processUmask();
     const on: LaneEvents = {
       closed: (c) => {
@@ -90,6 +89,18 @@ export class TreeWriter {
 
   target(raw: string): string | null {
     return entryTarget(this.archive, raw, this.strip);
+  }
+
+  /**
+   * The root is made with the first entry (or by finish), not by the constructor: a writer whose
+   * threads start during the download leaves nothing but the download in the temp dir until the
+   * bytes verified.
+   */
+  private rootMade = false;
+  private ensureRoot(): void {
+    if (this.rootMade) return;
+    mkdirSync(this.root, { recursive: true, mode: 0o755 });
+    this.rootMade = true;
   }
 
   /** True while the lanes hold more unwritten bytes than they should: stop feeding until `whenDrained`. */
@@ -135,6 +146,7 @@ export class TreeWriter {
 
   dir(rel: string, mode?: number): void {
     this.check();
+    this.ensureRoot();
     this.guard?.charge(0);
     this.ensureParents(rel, true);
     if (this.regular.has(rel)) throw this.clash(rel, "EEXIST");
@@ -147,6 +159,7 @@ export class TreeWriter {
   /** Open a regular file for writing; returns a writer that is fed chunks and then closed. */
   file(rel: string, mode: number | undefined): { write(chunk: Uint8Array): void; close(): void } {
     this.check();
+    this.ensureRoot();
     this.guard?.charge(0);
     this.ensureParents(rel, false);
     if (this.symlinks.has(rel)) throw unsafeEntry(this.archive, rel, "overwrites a symlink");
@@ -189,6 +202,7 @@ export class TreeWriter {
 
   /** Move an already verified file (a raw download) into the tree as `rel`. */
   adopt(rel: string, src: string, mode: number, size: number, sha256: string): void {
+    this.ensureRoot();
     this.guard?.charge(0);
     this.ensureParents(rel, false);
     try {
@@ -205,6 +219,7 @@ export class TreeWriter {
 
   symlink(rel: string, target: string): void {
     this.check();
+    this.ensureRoot();
     checkSymlink(this.archive, rel, target);
     this.guard?.charge(0);
     this.ensureParents(rel, false);
@@ -216,6 +231,7 @@ export class TreeWriter {
 
   hardlink(rel: string, rawTarget: string): void {
     this.check();
+    this.ensureRoot();
     const target = entryTarget(this.archive, rawTarget, this.strip);
     if (target === null) throw unsafeEntry(this.archive, rel, `hardlink to '${rawTarget}' outside the unpacked tree`);
     this.guard?.charge(0);
@@ -250,6 +266,7 @@ export class TreeWriter {
    * their targets' digests. Throws the first failed step's error (naming its entry).
    */
   async finish(): Promise<void> {
+    this.ensureRoot();
     for (const l of this.lanes) l.flush(true);
     const ends = await Promise.all(this.lanes.map((l) => l.end()));
     this.done = true;
