@@ -47,7 +47,7 @@ export class TreeWriter {
   private failure: unknown;
   /** Bytes in flight above which `congested` says to stop feeding. */
   private static readonly HIGH_WATER = 64 << 20;
-  private drainWaiter: (() => void) | undefined;
+  private readonly drainWaiters: Array<() => void> = [];
   private done = false;
 
   private readonly archive: string;
@@ -111,13 +111,11 @@ export class TreeWriter {
   /** Resolves once `congested` is false (or a step failed). */
   whenDrained(): Promise<void> {
     if (!this.congested) return Promise.resolve();
-    return new Promise((r) => (this.drainWaiter = r));
+    return new Promise((r) => this.drainWaiters.push(r));
   }
 
   private drained(): void {
-    const w = this.drainWaiter;
-    this.drainWaiter = undefined;
-    w?.();
+    for (const w of this.drainWaiters.splice(0)) w();
   }
 
   /** Hand queued steps to worker lanes that are idle (after each piece of input). */

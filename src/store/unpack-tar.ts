@@ -15,6 +15,8 @@ export function unpackTar(input: Readable, writer: TreeWriter): Promise<void> {
       if (failed) return;
       failed = true;
       reject(e);
+      // Stop the decompression (a system xz is killed): the rest of the archive is not wanted.
+      input.destroy();
     };
     const parser = new Parser({ strict: true, maxDecompressionRatio: Number.POSITIVE_INFINITY } as never);
     parser.on("entry", (entry: ReadEntry) => {
@@ -89,7 +91,7 @@ export function unpackTar(input: Readable, writer: TreeWriter): Promise<void> {
     input.on("data", (c: Buffer) => {
       parserFull = !parser.write(c);
       writer.flush();
-      if (writer.congested) {
+      if (!writerFull && writer.congested) {
         writerFull = true;
         void writer.whenDrained().then(() => {
           writerFull = false;

@@ -15,7 +15,7 @@ import { silentReporter } from "../../src/reporter.js";
 import { ensureInstalled, type InstalledTool } from "../../src/store/install.js";
 import type { Receipt } from "../../src/store/receipt.js";
 import { verifyEntry } from "../../src/store/verify.js";
-import { gzip, sha256hex, tarEntries, type Entry } from "../support/archives.js";
+import { gzip, sha256hex, tarEntries, xz, type Entry } from "../support/archives.js";
 import { assertNothingInstalled, makeSpec, rejectsWith, useKit } from "./store-kit.js";
 
 const kit = useKit();
@@ -85,12 +85,13 @@ test("worker threads install the same tree and write the same receipt as the ins
   assert.equal(alone.receipt.files.filter((f) => f.path === "lib/d3/again.txt").length, 1, "a path written twice is recorded once");
 });
 
-test("a step that fails in a worker thread names its entry; nothing is installed", { timeout: 60_000 }, async () => {
+for (const format of ["tar.gz", "tar.xz"] as const) test(`a step that fails in a worker thread names its entry; nothing is installed (${format})`, { timeout: 60_000 }, async () => {
   process.env.DEVENV_UNPACK_THREADS = "2";
-  const body = gzip(tarEntries([...ENTRIES.slice(0, 30), { path: `top/share/${"n".repeat(300)}`, content: "long\n" }, ...ENTRIES.slice(30)]));
-  const { url } = kit.serve(body, "tar.gz");
+  const tar = tarEntries([...ENTRIES.slice(0, 30), { path: `top/share/${"n".repeat(300)}`, content: "long\n" }, ...ENTRIES.slice(30)]);
+  const body = format === "tar.gz" ? gzip(tar) : await xz(tar, 0);
+  const { url } = kit.serve(body, format);
   const { base, store } = kit.newStore();
-  const err = await rejectsWith(ensureInstalled(store, kit.http, makeSpec(url, body, { format: "tar.gz" }), silentReporter), "ARCHIVE");
+  const err = await rejectsWith(ensureInstalled(store, kit.http, makeSpec(url, body, { format }), silentReporter), "ARCHIVE");
   assert.match(err.message, /: entry 'top\/share\/n{300}': the name is too long for this filesystem/);
   assertNothingInstalled(base, store);
 });
