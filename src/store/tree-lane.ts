@@ -15,7 +15,7 @@ export interface LaneEvents {
 }
 
 export interface Lane {
-  /** Queue a step. A data step's chunk must not change afterwards (it may be written later). */
+  /** Queue a step. A data step's chunk is written or copied before this returns: the caller may reuse it. */
   push(op: TreeOp): void;
   /** Hand what is queued to the lane (worker lanes batch steps; without `force`, only when it is idle or the batch is big). */
   flush(force: boolean): void;
