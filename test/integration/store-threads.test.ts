@@ -46,6 +46,9 @@ const ENTRIES: Entry[] = [
   { path: "top/etc/conf", content: first },
   { path: "top/lib/d7/conf-link", type: "hardlink", linkname: "top/etc/conf" },
   { path: "top/etc/conf", content: second },
+  // Names whose UTF-16 length differs from their byte length (the steps' strings travel as one string).
+  { path: "top/lib/ünïcödé/😀 smile\\back.txt", content: "odd name\n" },
+  { path: "top/lib/ünïcödé/😀 link", type: "hardlink", linkname: "top/lib/ünïcödé/😀 smile\\back.txt" },
   { path: "top/bin/tool-link", type: "symlink", linkname: "tool" },
   { path: "top/links/deep/up", type: "symlink", linkname: "../../lib/d1" },
 ];
@@ -82,6 +85,8 @@ test("worker threads install the same tree and write the same receipt as the ins
   assert.equal(readFileSync(join(alone.dir, "lib/d7/conf-link"), "utf8"), first);
   assert.equal(files.get("bin/tool")?.mode, 0o755, "no setuid");
   assert.equal(files.get("lib/empty")?.size, 0);
+  assert.equal(readFileSync(join(alone.dir, "lib/ünïcödé/😀 smile\\back.txt"), "utf8"), "odd name\n");
+  assert.equal(files.get("lib/ünïcödé/😀 link")?.sha256, sha256hex("odd name\n"));
   assert.equal(alone.receipt.files.filter((f) => f.path === "lib/d3/again.txt").length, 1, "a path written twice is recorded once");
 });
 
