@@ -11,8 +11,10 @@ import { benchWatch } from "./watch.js";
 import { updateSection } from "./markdown.js";
 
 const repo = resolve(fileURLToPath(import.meta.url), "../../..");
+const args = process.argv.slice(2);
+const againstArg = args.find((a) => a.startsWith("--against="));
 const benches: Record<string, (runs: number) => Promise<string>> = {
-  install: (runs) => benchInstall(repo, runs),
+  install: (runs) => benchInstall(repo, runs, againstArg ? resolve(againstArg.slice(10)) : undefined),
   hook: (runs) => benchHook(repo, runs),
   exec: (runs) => benchExec(repo, runs),
   gc: (runs) => benchGc(repo, runs),
@@ -21,7 +23,6 @@ const benches: Record<string, (runs: number) => Promise<string>> = {
   cache: (runs) => benchCache(repo, runs),
 };
 
-const args = process.argv.slice(2);
 const runsArg = args.find((a) => a.startsWith("--runs="));
 const runs = runsArg ? Number(runsArg.slice(7)) : 5;
 const names = args.filter((a) => !a.startsWith("--"));

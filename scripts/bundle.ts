@@ -71,7 +71,8 @@ export async function bundle(): Promise<Metafile> {
   const hook = await hookEnvBundle();
   const result = await build({
     absWorkingDir: repo,
-    entryPoints: { main: "src/cli/main.ts" },
+    // tree-worker: the unpacking thread (src/store/tree-lane.ts starts ./tree-worker.js beside the chunk that starts it).
+    entryPoints: { main: "src/cli/main.ts", "tree-worker": "src/store/tree-worker.ts" },
     tsconfig: "tsconfig.json",
     bundle: true,
     splitting: true,

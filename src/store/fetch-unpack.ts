@@ -21,6 +21,8 @@ import { unpackError, type UnpackWhere } from "./unpack-errors.js";
 import { unpackSingle } from "./unpack-single.js";
 import { unpackTar } from "./unpack-tar.js";
 import { unpackZip } from "./unpack-zip.js";
+import { isSingleFile } from "../recipes/formats.js";
+import { unpackThreads } from "./unpack-threads.js";
 
 export interface FetchOptions {
   http: Http;
@@ -56,38 +58,58 @@ export async function fetchAndUnpack(o: FetchOptions): Promise<{ root: string; f
   const { file } = o;
   if (file.format === "bz2" || file.format === "tar.bz2") requireBzip2(o.label, redactUrl(file.url));
   const expected = expectedDigest(file);
-  // The lock's sha256 (beside an integrity too) is what a kept download and the cache are found by.
-  const keptSha256 = expected.algorithm === "sha256" ? expected.value : expected.sha256;
-  const { digest, bytes, sha256 } =
-    (keptSha256 !== undefined && ((await reuseKept(o, keptSha256, expected)) || (await fromCache(o, expected)))) || (await download(o, expected));
-  checkDigest(file.url, expected, digest, sha256);
-  keepIfAsked(o.store, file.url, sha256, o.scratch);
-
-  // Verified: from here on, every failure is about the archive (or the disk), never the network.
+  unpackThreads(0); // a bad DEVENV_UNPACK_THREADS is refused before downloading
   const where: UnpackWhere = { label: o.label, archive: redactUrl(file.url), store: o.store };
-  const writer = new TreeWriter(o.dir, where, file.strip === "auto" ? 0 : file.strip, o.guard);
+  const isTar = file.format !== "raw" && file.format !== "zip" && !isSingleFile(file.format);
+  const strip = file.strip === "auto" ? 0 : file.strip;
+  // A large tar's unpacking threads start as its download does (they take ~100 ms of CPU to boot,
+  // beside the download instead of before the unpack); they only write once the bytes verified.
+  let writer: TreeWriter | undefined;
+  const startWriter = (bytes: number) => (writer ??= new TreeWriter(o.dir, where, strip, o.guard, isTar ? unpackThreads(bytes) : 0));
+  const early = (size: number) => {
+    if (isTar && unpackThreads(size) > 0) startWriter(size);
+  };
   try {
-    switch (file.format) {
-      case "raw":
-        writer.adopt(`bin/${o.rawName}`, o.scratch, 0o755, bytes, sha256);
-        break;
-      case "zip":
-        await unpackZip(o.scratch, writer, where);
-        break;
-      case "gz":
-      case "xz":
-      case "zst":
-      case "bz2":
-        await unpackSingle(o.scratch, file.format, file.url, where.archive, writer);
-        break;
-      default:
-        await unpackTar(await tarStream(o.scratch, file.format), writer);
+    // The lock's sha256 (beside an integrity too) is what a kept download and the cache are found by.
+    const keptSha256 = expected.algorithm === "sha256" ? expected.value : expected.sha256;
+    const { digest, bytes, sha256 } =
+      (keptSha256 !== undefined && ((await reuseKept(o, keptSha256, expected)) || (await fromCache(o, expected)))) || (await download(o, expected, early));
+    checkDigest(file.url, expected, digest, sha256);
+    keepIfAsked(o.store, file.url, sha256, o.scratch);
+
+    // Verified: from here on, every failure is about the archive (or the disk), never the network.
+    const w = startWriter(bytes);
+    try {
+      switch (file.format) {
+        case "raw":
+          w.adopt(`bin/${o.rawName}`, o.scratch, 0o755, bytes, sha256);
+          break;
+        case "zip":
+          await unpackZip(o.scratch, w, where);
+          break;
+        case "gz":
+        case "xz":
+        case "zst":
+        case "bz2":
+          await unpackSingle(o.scratch, file.format, file.url, where.archive, w);
+          break;
+        default:
+          await unpackTar(await tarStream(o.scratch, file.format), w);
+      }
+      await w.finish();
+    } catch (e) {
+      throw unpackError(e, where, file.format);
+    } finally {
+      rmSync(o.scratch, { force: true }); // room for the next part
     }
-  } catch (e) {
-    throw unpackError(e, where, file.format);
+    return result(o, w, sha256);
   } finally {
-    rmSync(o.scratch, { force: true }); // room for the next part
+    await (writer as TreeWriter | undefined)?.dispose();
   }
+}
+
+/** What was written, relative to the root (hoisted to the lone top directory if asked). */
+function result(o: FetchOptions, writer: TreeWriter, sha256: string): { root: string; files: FileRecord[]; sha256: string } {
   const top = o.hoist ? loneDir(o.dir) : undefined;
   writer.checkSymlinks(top);
   const files = writer.files.filter((f) => f.path !== "");
@@ -100,9 +122,18 @@ export async function fetchAndUnpack(o: FetchOptions): Promise<{ root: string; f
   };
 }
 
-async function download(o: FetchOptions, expected: ExpectedDigest) {
+/** `sized` learns the Content-Length (if any) before the body is read. */
+async function download(o: FetchOptions, expected: ExpectedDigest, sized: (size: number) => void) {
   const res = await o.http.get(o.file.url);
   if (o.sizeFromResponse && res.size !== undefined) o.task.total = res.size;
+  if (res.size !== undefined) {
+    try {
+      sized(res.size);
+    } catch (e) {
+      res.body.destroy();
+      throw e;
+    }
+  }
   return downloadToFile({
     res, url: o.file.url, file: o.scratch, label: o.label, size: o.file.size, algorithm: expected.algorithm, task: o.task, spaceDir: o.store,
   });

@@ -99,6 +99,12 @@ export class SpaceGuard {
   /** DEVENV_MIN_FREE, read (and a bad value refused) before anything is written. */
   private readonly minFree = minFreeSetting();
 
+  /**
+   * Bytes charged but not yet on the disk (a worker thread writes them later): statfs does not see
+   * them, so they are taken off the room it reports. Set by the tree writer that owns them.
+   */
+  unwritten: (() => number) | undefined;
+
   constructor(readonly dir: string, private readonly label: string, private readonly cap: number | undefined) {}
 
   /** Call before writing `n` bytes (or with 0 for a new directory/link/empty file entry). */
@@ -121,7 +127,7 @@ export class SpaceGuard {
       return;
     }
     const reserve = reserveFor(space.total, this.minFree);
-    const room = space.free - reserve - n;
+    const room = space.free - reserve - n - (this.unwritten?.() ?? 0);
     if (room < 0) {
       throw new DevenvError("IO", `${this.label}: stopped after ${formatBytes(this.written - n)} written to ${this.dir}: ${formatBytes(space.free)} is free on that filesystem and devenv leaves at least ${formatBytes(reserve)} free`, {
         hint: "Nothing was installed. Free disk space (e.g. 'devenv gc' removes unused store entries) and run the command again, put the store on a bigger disk (DEVENV_HOME), or let devenv fill the disk further (DEVENV_MIN_FREE=100M).",

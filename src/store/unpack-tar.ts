@@ -5,6 +5,8 @@ import type { TreeWriter } from "./extract-tree.js";
 /**
  * Parse an (already decompressed) tar stream and hand each entry to the writer.
  * Device files and FIFOs are skipped; pax and GNU long-name headers are handled by the parser.
+ * The input pauses while the parser or the writer's lanes have too much queued; the caller runs
+ * the writer's `finish` afterwards.
  */
 export function unpackTar(input: Readable, writer: TreeWriter): Promise<void> {
   return new Promise<void>((resolve, reject) => {
@@ -13,6 +15,8 @@ export function unpackTar(input: Readable, writer: TreeWriter): Promise<void> {
       if (failed) return;
       failed = true;
       reject(e);
+      // Stop the decompression (a system xz is killed): the rest of the archive is not wanted.
+      input.destroy();
     };
     const parser = new Parser({ strict: true, maxDecompressionRatio: Number.POSITIVE_INFINITY } as never);
     parser.on("entry", (entry: ReadEntry) => {
@@ -78,10 +82,28 @@ export function unpackTar(input: Readable, writer: TreeWriter): Promise<void> {
     input.on("close", () => {
       if (!input.readableEnded) fail(input.errored ?? new Error("the download stream closed early"));
     });
+    // Paused while either the parser or the writer's lanes are full; resumed when both have room.
+    let parserFull = false;
+    let writerFull = false;
+    const resume = () => {
+      if (!parserFull && !writerFull && !failed) input.resume();
+    };
     input.on("data", (c: Buffer) => {
-      if (!parser.write(c)) input.pause();
+      parserFull = !parser.write(c);
+      writer.flush();
+      if (!writerFull && writer.congested) {
+        writerFull = true;
+        void writer.whenDrained().then(() => {
+          writerFull = false;
+          resume();
+        });
+      }
+      if (parserFull || writerFull) input.pause();
     });
-    parser.on("drain", () => input.resume());
+    parser.on("drain", () => {
+      parserFull = false;
+      resume();
+    });
     input.on("end", () => parser.end());
   });
 }
