@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { assertOk, devenvBin, type Sandbox } from "../helpers/cli.js";
@@ -351,6 +351,22 @@ test("a cache the shell hook wrote is taken: after one prompt in the project, ex
   const r = await l.run(["exec", "sh", "-c", "echo $GREETING"]);
   assert.equal(r.node, false, r.stderr);
   assert.equal(r.stdout, "hook\n");
+});
+
+test("a project that sets PATH itself: a command found only in that PATH runs without Node, as on the Node path", async () => {
+  const sb = await fresh();
+  const own = join(sb.project, "own-bin");
+  await sb.writeConfig(`export default { tools: { node: "20" }, env: { PATH: "\${root}/own-bin:/usr/bin:/bin" } };\n`);
+  mkdirSync(own);
+  writeFileSync(join(own, "only-here"), "#!/bin/sh\necho only here: $PATH\n", { mode: 0o755 });
+  assertOk(await sb.run(["install"]));
+  const l = launcher(sb);
+  await l.run(["exec", "true"]);
+  await l.run(["exec", "true"]);
+  const fast = await l.run(["exec", "only-here"]);
+  assert.equal(fast.node, false, `looked up in the PATH the project sets\n${fast.stderr}`);
+  assert.match(fast.stdout, /^only here: [^:]*-node-20\.18\.0\/bin:.*:.*\/own-bin:\/usr\/bin:\/bin\n$/);
+  same(fast, await l.run(["exec", "only-here"], { node: true }), "exec only-here");
 });
 
 test("a project dir whose name holds quotes, $, a backslash, spaces and a newline: the same on both paths, without Node", async () => {
