@@ -369,6 +369,19 @@ test("a project that sets PATH itself: a command found only in that PATH runs wi
   same(fast, await l.run(["exec", "only-here"], { node: true }), "exec only-here");
 });
 
+test("env under a shell whose [ cannot order strings (bash with its builtin [ and test off: coreutils' [ has no <): Node prints it", { skip: have("bash") ? false : "no bash" }, async () => {
+  const sb = await fresh(`export default { env: { B: "2", A: "1" } };\n`);
+  const l = launcher(sb);
+  await l.run(["exec", "true"]);
+  await l.run(["exec", "true"]);
+  const plain = await l.run(["env"], { shell: ["bash", "--posix"] });
+  assert.equal(plain.node, false, plain.stderr);
+  assert.equal(plain.stdout, "export A='1';\nexport B='2';\n");
+  const noOrder = await l.run(["env"], { shell: ["bash", "--posix", "-c", 'enable -n "[" test; . "$0"'] });
+  assert.equal(noOrder.node, true, "without `[ a \\< b ]` the names could come out unsorted");
+  same(noOrder, plain, "env");
+});
+
 test("a project dir whose name holds quotes, $, a backslash, spaces and a newline: the same on both paths, without Node", async () => {
   const sb = await fresh();
   const odd = join(sb.project, `it's "a" $dir \\ with\nnewline`);
