@@ -110,7 +110,9 @@ test("up -d returns when every process is ready; ps, logs, exported ports, resta
   // The worker crashed twice and was restarted each time; the third run stays up.
   const settled = await waitFor("the worker's third run", async () => {
     const s = await ps();
-    return byName(s, "worker").restarts === 2 && byName(s, "worker").state !== "backoff" ? s : undefined;
+    // Its third run may be started before it has written its count: wait for that too.
+    const runs = readFileSync(join(dir, "runs"), "utf8");
+    return byName(s, "worker").restarts === 2 && byName(s, "worker").state !== "backoff" && runs === "3" ? s : undefined;
   });
   assert.equal(byName(settled, "worker").lastExit, "exit 3");
   assert.equal(readFileSync(join(dir, "runs"), "utf8"), "3");
