@@ -69,7 +69,13 @@ test("a fixed port is recorded as is, even over an auto port recorded before", a
 
 test("auto skips a port a process listens on, and that process is named by pid and command line", async () => {
   const st = join(base, "state-busy");
-  const p = servicePaths(st, join(base, "busy"));
+  // A checkout whose first guess nothing else on this machine holds now (it lies in the ephemeral
+  // range, where another test's socket may sit: CI once found 58226 taken).
+  let p = servicePaths(st, join(base, "busy"));
+  for (let i = 0; (await checkPortFree(autoPortStart(p, "web"))) !== undefined; i++) {
+    assert.ok(i < 20, "no checkout with a free first guess");
+    p = servicePaths(st, join(base, `busy-${i}`));
+  }
   const start = autoPortStart(p, "web");
   const { child, port } = await listener(start);
   assert.equal(port, start);
