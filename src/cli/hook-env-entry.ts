@@ -3,7 +3,7 @@
  * for a project whose cached activation is missing or stale). The hooks' exact command line runs
  * the one-file CommonJS bundle of hook-env-main.ts with a V8 code cache in the user's cache dir
  * (<cache>/v8/); any other command line, or a build without that bundle (tsc's output), goes to the
- * full CLI, main.js, which behaves as it always did. See docs/decisions-pending-first.md.
+ * full CLI, main.js, which behaves as it always did. See docs/decisions.md D145.
  */
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";

@@ -45,21 +45,32 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const RESERVED = /^(IFS|PWD|OLDPWD|SHLVL|_|DEVENV_STATE|__DEVENV_HOOK|__dv_.*|_devenv_.*)$/;
 export const settableName = (name: string) => NAME.test(name) && !RESERVED.test(name);
 
+/**
+ * A plan's S and P records in the order the hooks (and applyPlan) apply them: every set, sorted by
+ * name, then PATH, then the other lists by name; names that are not settable and empty dirs left
+ * out. encodeActivation and the launcher's copy (exec-cache.ts) both write these.
+ */
+export function planRecords(plan: EnvPlan): Array<["S" | "P", string, string]> {
+  const out: Array<["S" | "P", string, string]> = [];
+  for (const [k, v] of Object.entries(plan.set).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
+    if (settableName(k)) out.push(["S", k, v]);
+  }
+  const lists: Array<[string, string[]]> = [["PATH", plan.path], ...Object.entries(plan.prepend).sort(([x], [y]) => (x < y ? -1 : 1))];
+  for (const [k, dirs] of lists) {
+    // checkEnvPlan refused a dir containing ':' before: none may be dropped here unseen.
+    const ok = dirs.filter((d) => d);
+    if (ok.some((d) => d.includes(":"))) throw new Error(`activation: ${k} entry contains ':': ${JSON.stringify(ok)}`);
+    if (ok.length && settableName(k)) out.push(["P", k, ok.join(":")]);
+  }
+  return out;
+}
+
 export function encodeActivation(a: Activation): string {
   const f: string[] = [ACTIVATION_MAGIC, a.status, safeText(a.message)];
   for (const t of a.tools) f.push("T", t);
   for (const d of a.dirs) f.push("D", d);
   for (const i of a.inputs ?? []) f.push("I", i);
-  for (const [k, v] of Object.entries(a.plan.set).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
-    if (settableName(k)) f.push("S", k, v);
-  }
-  const lists: Array<[string, string[]]> = [["PATH", a.plan.path], ...Object.entries(a.plan.prepend).sort(([x], [y]) => (x < y ? -1 : 1))];
-  for (const [k, dirs] of lists) {
-    // checkEnvPlan refused a dir containing ':' before: none may be dropped here unseen.
-    const ok = dirs.filter((d) => d);
-    if (ok.some((d) => d.includes(":"))) throw new Error(`activation: ${k} entry contains ':': ${JSON.stringify(ok)}`);
-    if (ok.length && settableName(k)) f.push("P", k, ok.join(":"));
-  }
+  for (const [tag, name, value] of planRecords(a.plan)) f.push(tag, name, value);
   if (a.key) f.push("K", a.key);
   for (const x of f) if (x.includes("\0")) throw new Error(`activation field contains NUL: ${JSON.stringify(x)}`);
   return f.map((x) => x + "\0").join("");

@@ -1,5 +1,4 @@
-import type { Activation } from "./activation.js";
-import { settableName } from "./activation.js";
+import { planRecords, type Activation } from "./activation.js";
 import { quotePosix } from "./render.js";
 
 /**
@@ -26,15 +25,8 @@ export function encodeExecCache(a: Activation): string | undefined {
   const lines = [`# devenv: the activation for bin/devenv's fast path (src/shell/exec-cache.ts); generated, do not edit`, `__dvf_v ${EXEC_CACHE_VERSION}`];
   for (const d of a.dirs) lines.push(`__dvf_d ${q(d)}`);
   for (const i of a.inputs ?? []) lines.push(`__dvf_i ${q(i)}`);
-  // As encodeActivation orders them, and as applyPlan applies them: every set first, then the lists.
-  for (const [k, v] of Object.entries(a.plan.set).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
-    if (settableName(k)) lines.push(`__dvf_s ${k} ${q(v)}`);
-  }
-  const lists: Array<[string, string[]]> = [["PATH", a.plan.path], ...Object.entries(a.plan.prepend).sort(([x], [y]) => (x < y ? -1 : 1))];
-  for (const [k, dirs] of lists) {
-    const ok = dirs.filter((d) => d);
-    if (ok.length && settableName(k)) lines.push(`__dvf_p ${k} ${q(ok.join(":"))}`);
-  }
+  // The records encodeActivation writes, in its order (applyPlan's): every set first, then the lists.
+  for (const [tag, name, value] of planRecords(a.plan)) lines.push(`__dvf_${tag === "S" ? "s" : "p"} ${name} ${q(value)}`);
   lines.push("__dvf_e");
   return lines.join("\n") + "\n";
 }

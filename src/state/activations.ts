@@ -15,8 +15,7 @@ export const activationsRoot = (stateDir: string) => join(stateDir, "activations
 export const activationDir = (actRoot: string, root: string) => (root === "/" ? actRoot : actRoot + root);
 
 const GEN_FILE = /^\.devenv\.[0-9a-f]{16}\.(act|sh)$/;
-export const CURRENT_FILE = ".devenv.current";
-const CURRENT = CURRENT_FILE;
+const CURRENT = ".devenv.current";
 /** The project's last good environment (state/last-good.ts reads and writes it). */
 export const LAST_GOOD_FILE = ".devenv.last-good.json";
 
@@ -43,14 +42,15 @@ const RACY_MS = 50;
  * milliseconds might be modified again within the same clock tick, unseen: then the cache is
  * dated just below it, so the next prompt checks once more (as git does with its "racy" index).
  * Synchronous so that it can run from a signal handler. Returns the generation file.
- * `launcher`: the same activation for bin/devenv's fast path (shell/exec-cache.ts; "ok" ones only),
+ * `now`: the time it is written. `launcher`: the same activation for bin/devenv's fast path (shell/exec-cache.ts; "ok" ones only),
  * written as `.devenv.<gen>.sh` before the generation becomes current.
  * `readAt`: when the inputs' mtimes were read. When the next whole second after them had passed by
  * then, the cache is dated at that second rather than 1 ms after them: equally safe (any later edit
  * is dated after the read), and a shell whose `-nt` compares whole seconds (bash 3.2, busybox) then
  * sees it as newer, which bin/devenv's fast path needs (D142).
  */
-export function writeActivation(actRoot: string, root: string, text: string, inputsMtime: number, now = Date.now(), launcher?: string, readAt = now): string {
+export function writeActivation(actRoot: string, root: string, text: string, inputsMtime: number, opts: { now?: number; launcher?: string; readAt?: number } = {}): string {
+  const { now = Date.now(), launcher, readAt = now } = opts;
   const dir = activationDir(actRoot, root);
   mkdirSync(dir, { recursive: true });
   const gen = createHash("sha256").update(text).digest("hex").slice(0, 16);

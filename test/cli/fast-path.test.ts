@@ -342,6 +342,28 @@ describe("under other POSIX shells as /bin/sh", { concurrency: false }, () => {
   }
 });
 
+test("a cache in its devenv.lock's second: a shell whose -nt sees whole seconds goes to Node, which dates it again so that the next call is fast", { skip: have("busybox") ? false : "busybox is not installed" }, async () => {
+  const sb = await fresh(`export default { tools: { node: "20" }, env: { GREETING: "hi" } };\n`);
+  assertOk(await sb.run(["install"]));
+  const l = launcher(sb);
+  await l.run(["exec", "true"]);
+  await l.run(["exec", "true"]);
+  const dir = join(sb.home, "state", "activations", sb.project);
+  const act = join(dir, readdirSync(dir).find((f) => f.endsWith(".act"))!);
+  // devenv.lock and the cache 100 ms apart within one second, ten seconds ago (devenv.ts before it).
+  const second = (Math.floor(Date.now() / 1000) - 10) * 1000;
+  utimesSync(join(sb.project, "devenv.ts"), new Date(second - 5000), new Date(second - 5000));
+  utimesSync(join(sb.project, "devenv.lock"), new Date(second + 100), new Date(second + 100));
+  utimesSync(act, new Date(second + 200), new Date(second + 200));
+  const dash = await l.run(["exec", "true"]);
+  assert.equal(dash.node, false, "dash's -nt sees the 100 ms");
+  const seconds = await l.run(["exec", "true"], { shell: ["busybox", "sh"] });
+  assert.equal(seconds.node, true, "busybox's -nt sees one second: not newer");
+  const again = await l.run(["exec", "sh", "-c", "echo $GREETING"], { shell: ["busybox", "sh"] });
+  assert.equal(again.node, false, `the Node path dated the cache in the next second\n${again.stderr}`);
+  assert.equal(again.stdout, "hi\n");
+});
+
 test("a cache the shell hook wrote is taken: after one prompt in the project, exec starts no Node", async () => {
   const sb = await fresh(`export default { tools: { node: "20" }, env: { GREETING: "hook" } };\n`);
   assertOk(await sb.run(["install"]));

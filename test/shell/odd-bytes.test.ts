@@ -174,7 +174,7 @@ for (const kind of KINDS) {
       const withInputs = () => {
         const a = decodeActivation(readFileSync(currentActivationFile(act, proj)!, "utf8"))!;
         const m = newestMtime([join(proj, "devenv.ts"), join(proj, "devenv.lock"), lib, helper]);
-        writeActivation(act, proj, encodeActivation({ ...a, inputs: [lib, helper] }), m, Math.max(Date.now(), m + 1000));
+        writeActivation(act, proj, encodeActivation({ ...a, inputs: [lib, helper] }), m, { now: Math.max(Date.now(), m + 1000) });
       };
       withInputs();
       quiet(await s.run(""), s); // switches to the new generation

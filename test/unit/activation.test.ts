@@ -108,7 +108,7 @@ test("writeActivation: content-addressed generations, one current, old ones remo
   // newer than the cache, also for a shell whose -nt compares whole seconds.
   assert.equal(statSync(a).mtimeMs, (Math.floor(inputs / 1000) + 1) * 1000);
   // Read before that second had passed (by 50 ms): just above the input instead.
-  const early = writeActivation(act, root, "one\0", inputs, Date.now(), undefined, (Math.floor(inputs / 1000) + 1) * 1000 + 10);
+  const early = writeActivation(act, root, "one\0", inputs, { readAt: (Math.floor(inputs / 1000) + 1) * 1000 + 10 });
   assert.ok(statSync(early).mtimeMs > inputs && statSync(early).mtimeMs - inputs < 5);
   const b = writeActivation(act, root, "two\0", inputs);
   assert.notEqual(a, b);
@@ -119,13 +119,13 @@ test("writeActivation: content-addressed generations, one current, old ones remo
   // Inputs modified a moment ago might change again within the same clock tick: dated below them,
   // so the next prompt looks once more.
   const now = Date.now();
-  writeActivation(act, root, "two\0", now - 5, now);
+  writeActivation(act, root, "two\0", now - 5, { now });
   assert.ok(statSync(b).mtimeMs < now - 5);
   // The launcher's copy: written with its generation, replaced, gone with it or without one.
   const sh = (gen: string) => gen.replace(/\.act$/, ".sh");
-  const c = writeActivation(act, root, "three\0", inputs, Date.now(), "__dvf_v 1\n__dvf_e\n");
+  const c = writeActivation(act, root, "three\0", inputs, { launcher: "__dvf_v 1\n__dvf_e\n" });
   assert.equal(readFileSync(sh(c), "utf8"), "__dvf_v 1\n__dvf_e\n");
-  const d = writeActivation(act, root, "four\0", inputs, Date.now(), "__dvf_v 1\n__dvf_s A 'b'\n__dvf_e\n");
+  const d = writeActivation(act, root, "four\0", inputs, { launcher: "__dvf_v 1\n__dvf_s A 'b'\n__dvf_e\n" });
   assert.deepEqual(readdirSync(activationDir(act, root)).filter((n) => n.endsWith(".sh")), [sh(d).split("/").pop()]);
   writeActivation(act, root, "four\0", inputs);
   assert.deepEqual(readdirSync(activationDir(act, root)).filter((n) => n.endsWith(".sh")), [], "a generation written without one has none");

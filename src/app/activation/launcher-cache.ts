@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { CONFIG_FILE, LOCK_FILE } from "../../config/find.js";
 import { silentReporter } from "../../reporter.js";
 import { decodeActivation } from "../../shell/activation.js";
-import { activationDir, activationsRoot, CURRENT_FILE } from "../../state/activations.js";
+import { activationsRoot, currentActivationFile } from "../../state/activations.js";
 import type { AppContext } from "../context.js";
 import type { PreparedProject } from "./prepare.js";
 import { refreshActivation } from "./refresh.js";
@@ -20,7 +20,7 @@ export async function cacheForLauncher(ctx: AppContext, layers: readonly Prepare
   for (const l of layers) {
     const root = l.project.root;
     try {
-      if (!launcherActivationFresh(actRoot, root, [join(root, CONFIG_FILE), join(root, LOCK_FILE)])) {
+      if (!launcherActivationFresh(actRoot, root)) {
         await refreshActivation(quiet, actRoot, root, { autoInstall: false });
       }
     } catch {
@@ -35,22 +35,20 @@ export async function cacheForLauncher(ctx: AppContext, layers: readonly Prepare
  * "ok", in a later second than devenv.ts, devenv.lock (when there is one) and every input, and every
  * store dir there. Not so: the Node path writes it again, dated so that such shells take it.
  */
-export function launcherActivationFresh(actRoot: string, root: string, projectFiles: readonly string[]): boolean {
-  const dir = activationDir(actRoot, root);
-  let gen: string;
+export function launcherActivationFresh(actRoot: string, root: string): boolean {
+  let act: string | undefined;
   try {
-    gen = readFileSync(join(dir, CURRENT_FILE), "utf8").trim();
+    act = currentActivationFile(actRoot, root);
   } catch {
     return false;
   }
-  const act = join(dir, `.devenv.${gen}.act`);
   const mtime = (f: string) => statSync(f, { throwIfNoEntry: false })?.mtimeMs;
-  const at = mtime(act);
-  if (at === undefined || mtime(join(dir, `.devenv.${gen}.sh`)) === undefined) return false;
-  const [config, ...others] = projectFiles;
+  const at = act === undefined ? undefined : mtime(act);
+  if (act === undefined || at === undefined || mtime(act.replace(/\.act$/, ".sh")) === undefined) return false;
   // As a shell whose -nt sees whole seconds would: an input in the cache's second is not older (D142).
   const newer = (f: string) => Math.floor((mtime(f) ?? Infinity) / 1000) >= Math.floor(at / 1000);
-  if (config === undefined || newer(config) || others.some((f) => mtime(f) !== undefined && newer(f))) return false;
+  const lock = join(root, LOCK_FILE);
+  if (newer(join(root, CONFIG_FILE)) || (mtime(lock) !== undefined && newer(lock))) return false;
   let a;
   try {
     a = decodeActivation(readFileSync(act, "utf8"));

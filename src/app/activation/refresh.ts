@@ -53,7 +53,7 @@ export async function refreshActivation(ctx: AppContext, actRoot: string, root: 
   let imported: string[] = [];
   const write = (a: Activation) => {
     const full = imported.length ? { ...a, inputs: imported } : a;
-    writeActivation(actRoot, root, encodeActivation(full), inputsMtime, undefined, encodeExecCache(full), readAt);
+    writeActivation(actRoot, root, encodeActivation(full), inputsMtime, { launcher: encodeExecCache(full), readAt });
     return full;
   };
   let bundle: ConfigBundle;
@@ -166,5 +166,5 @@ export function writeInterrupted(actRoot: string, root: string, inputsMtime: num
   };
   // Never dated as "racy" (see writeActivation), even when Ctrl-C comes right after devenv.lock was
   // written: the re-check at the next prompt would start the install all over again.
-  writeActivation(actRoot, root, encodeActivation(a), inputsMtime, Math.max(Date.now(), inputsMtime + 1000));
+  writeActivation(actRoot, root, encodeActivation(a), inputsMtime, { now: Math.max(Date.now(), inputsMtime + 1000) });
 }
